@@ -1,0 +1,58 @@
+// Lowers a parsed PTX module to cuport's kernel IR (docs/kernel-ir.md): an llvm::Module that any
+// backend can take. Instructions that cannot be lowered yet are diagnosed with their location,
+// never dropped.
+#pragma once
+
+#include "compiler/ptx/ast.h"
+#include "compiler/ptx/diagnostic.h"
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+} // namespace llvm
+
+namespace cuport::lower {
+
+struct KernelParam {
+  uint32_t offset = 0; // in the parameter buffer
+  uint32_t size = 0;
+  uint32_t align = 1;
+};
+
+struct KernelInfo {
+  std::string name;
+  std::vector<KernelParam> params;
+  uint32_t paramBufferSize = 0;
+  uint32_t staticSharedBytes = 0;
+  std::array<uint32_t, 3> reqntid{0, 0, 0}; // 0 = not given
+  std::array<uint32_t, 3> maxntid{0, 0, 0};
+};
+
+struct GlobalInfo {
+  std::string name;
+  ptx::StateSpace space = ptx::StateSpace::Global; // Global or Const
+  uint64_t size = 0;
+};
+
+struct LoweredModule {
+  std::unique_ptr<llvm::Module> module;
+  std::vector<KernelInfo> kernels;
+  std::vector<GlobalInfo> globals;
+};
+
+struct LowerResult {
+  std::optional<LoweredModule> lowered;
+  std::vector<ptx::Diagnostic> diagnostics;
+};
+
+LowerResult lowerModule(const ptx::Module &module, llvm::LLVMContext &context,
+                        std::string_view moduleName);
+
+} // namespace cuport::lower
