@@ -221,7 +221,7 @@ private:
   void parseTarget(Module &module);
   void parseFileDirective(Module &module);
   void skipSection();
-  std::vector<std::string> parseDirectiveUntilSemicolon();
+  std::vector<std::string> parseDirectiveList(TokenKind element, std::string_view what);
   std::vector<std::string> parseDirectiveOnLine(uint32_t line);
   void parseModuleDeclaration(Module &module);
 
@@ -241,6 +241,22 @@ private:
   void parseStatement(std::vector<Statement> &out, Function &function, uint32_t depth);
   CallPrototype parseCallPrototype(std::string label, SourceLoc loc);
   Instruction parseInstruction();
+  bool startsOperand() const {
+    switch (current_.kind) {
+    case TokenKind::Identifier:
+    case TokenKind::Integer:
+    case TokenKind::Float:
+    case TokenKind::HexFloat:
+    case TokenKind::Minus:
+    case TokenKind::Bang:
+    case TokenKind::LeftBrace:
+    case TokenKind::LeftParen:
+    case TokenKind::LeftBracket:
+      return true;
+    default:
+      return false;
+    }
+  }
   Operand parseOperand(uint32_t depth);
   Operand parseAddress(uint32_t depth);
   void parseOperandList(Operand &aggregate, TokenKind close, std::string_view closeWhat,
@@ -281,7 +297,7 @@ Module Parser::parseModule() {
       skipSection();
     } else if (word == "pragma") {
       advance();
-      parseDirectiveUntilSemicolon();
+      parseDirectiveList(TokenKind::String, "a string after '.pragma'");
     } else {
       parseModuleDeclaration(module);
     }
@@ -358,18 +374,15 @@ void Parser::skipSection() {
   current_ = lexFresh();
 }
 
-std::vector<std::string> Parser::parseDirectiveUntilSemicolon() {
+// `.pragma "a", "b";` (strings) and `.branchtargets L1, L2;` (labels).
+std::vector<std::string> Parser::parseDirectiveList(TokenKind element, std::string_view what) {
   std::vector<std::string> arguments;
-  while (!is(TokenKind::Semicolon)) {
-    if (is(TokenKind::End) || is(TokenKind::LeftBrace) || is(TokenKind::RightBrace))
-      failExpected("';' after directive");
-    if (is(TokenKind::String))
-      arguments.push_back(stringContents(current_.text));
-    else if (!is(TokenKind::Comma))
-      arguments.emplace_back(current_.text);
-    advance();
-  }
-  advance();
+  do {
+    Token token = expect(element, what);
+    arguments.push_back(element == TokenKind::String ? stringContents(token.text)
+                                                     : std::string(token.text));
+  } while (accept(TokenKind::Comma));
+  expect(TokenKind::Semicolon, "';' after directive");
   return arguments;
 }
 
@@ -673,9 +686,14 @@ void Parser::parseStatement(std::vector<Statement> &out, Function &function, uin
       uint32_t line = current_.loc.line;
       advance();
       statement.directive.arguments = parseDirectiveOnLine(line);
-    } else if (word == "pragma" || word == "branchtargets") {
+    } else if (word == "pragma") {
       advance();
-      statement.directive.arguments = parseDirectiveUntilSemicolon();
+      statement.directive.arguments =
+          parseDirectiveList(TokenKind::String, "a string after '.pragma'");
+    } else if (word == "branchtargets") {
+      advance();
+      statement.directive.arguments =
+          parseDirectiveList(TokenKind::Identifier, "a label in '.branchtargets'");
     } else if (word == "callprototype") {
       fail(current_.loc, "'.callprototype' must follow a label");
     } else {
@@ -737,8 +755,10 @@ Instruction Parser::parseInstruction() {
   if (accept(TokenKind::At)) {
     Guard guard;
     guard.negated = accept(TokenKind::Bang);
-    guard.predicate =
-        std::string(expect(TokenKind::Identifier, "a predicate register after '@'").text);
+    if (!is(TokenKind::Identifier) || !registers_.isRegister(current_.text))
+      failExpected("a predicate register after '@'");
+    guard.predicate = std::string(current_.text);
+    advance();
     instruction.guard = std::move(guard);
   }
   instruction.opcode = std::string(expect(TokenKind::Identifier, "an instruction opcode").text);
@@ -746,7 +766,7 @@ Instruction Parser::parseInstruction() {
     instruction.modifiers.emplace_back(dotWord());
     advance();
   }
-  if (!is(TokenKind::Semicolon)) {
+  if (startsOperand()) {
     instruction.operands.push_back(parseOperand(0));
     if (accept(TokenKind::Pipe))
       instruction.pairedDestination = parseOperand(0);
