@@ -1,0 +1,57 @@
+#include "runtime/core/backend_loader.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+
+// Declared by backends/cpu/cpu_backend.h (not yet landed).
+extern "C" const cuport_backend *cuport_cpu_backend_create(void);
+
+namespace cuport::core {
+namespace {
+
+const cuport_backend *loadFromLibrary(const char *path, std::string &error) {
+  void *library = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    error = std::string("cannot load backend library: ") + dlerror();
+    return nullptr;
+  }
+  auto create =
+      reinterpret_cast<cuport_backend_create_fn>(dlsym(library, CUPORT_BACKEND_CREATE_SYMBOL));
+  if (!create) {
+    error = std::string(path) + " does not export " CUPORT_BACKEND_CREATE_SYMBOL;
+    dlclose(library);
+    return nullptr;
+  }
+  // The library stays loaded for the life of the process: the backend's code lives in it.
+  return create();
+}
+
+} // namespace
+
+const cuport_backend *loadBackend(std::string &error) {
+  const char *choice = std::getenv("CUPORT_BACKEND");
+  const cuport_backend *backend = nullptr;
+  std::string origin;
+  if (!choice || !*choice || std::strcmp(choice, "cpu") == 0) {
+    origin = "the built-in cpu backend";
+    backend = cuport_cpu_backend_create();
+  } else {
+    origin = choice;
+    backend = loadFromLibrary(choice, error);
+    if (!backend && !error.empty())
+      return nullptr;
+  }
+  if (!backend) {
+    error = origin + " could not be created";
+    return nullptr;
+  }
+  if (backend->abi_version != CUPORT_BACKEND_ABI_VERSION) {
+    error = origin + " speaks backend ABI version " + std::to_string(backend->abi_version) +
+            ", cuport speaks version " + std::to_string(CUPORT_BACKEND_ABI_VERSION);
+    return nullptr;
+  }
+  return backend;
+}
+
+} // namespace cuport::core

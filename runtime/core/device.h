@@ -1,0 +1,48 @@
+// The one device cuport exposes: it owns the backend, the allocation registry and the legacy
+// default stream. Created at first use, never destroyed (API calls may come from atexit handlers
+// and other threads until the process ends).
+#pragma once
+
+#include "backends/backend.h"
+#include "runtime/core/allocation_registry.h"
+#include "runtime/core/stream.h"
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+class Device {
+public:
+  const cuport_backend &backend() const { return *backendTable; }
+  void *self() const { return backendTable->self; }
+  const cuport_device_info &info() const { return deviceInfo; }
+  // The compute capability as one number (75 for 7.5), the fatbin entry we ask for.
+  uint32_t smArch() const;
+
+  AllocationRegistry &allocations() { return allocationRegistry; }
+  Stream &defaultStream() { return stream; }
+
+  // Bumped by every cudaDeviceReset: objects resolved against an older generation (modules,
+  // kernels, variables) resolve again.
+  uint64_t generation() const;
+  // cudaDeviceReset: waits for the device, unloads every module, frees every allocation and
+  // clears the sticky error.
+  void reset();
+
+private:
+  friend cudaError_t acquireDevice(Device *&device);
+  explicit Device(const cuport_backend *backend, const cuport_device_info &info);
+
+  const cuport_backend *backendTable;
+  cuport_device_info deviceInfo;
+  AllocationRegistry allocationRegistry;
+  Stream stream;
+};
+
+// The device, created on first call; cudaErrorNoDevice (logged once) when no backend loads.
+cudaError_t acquireDevice(Device *&device);
+// The device if an earlier call created it, else nullptr (exit-time unregistration must not
+// start a backend).
+Device *existingDevice();
+
+} // namespace cuport::core

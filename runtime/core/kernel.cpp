@@ -1,0 +1,66 @@
+#include "runtime/core/kernel.h"
+
+#include "runtime/core/device.h"
+#include "runtime/core/error_state.h"
+#include "runtime/core/module.h"
+#include "support/log.h"
+
+#include <cstring>
+
+namespace cuport::core {
+
+cudaError_t Kernel::resolve(Device &device, ResolvedKernel &out) {
+  if (cudaError_t error = owner.load(device); error != cudaSuccess)
+    return error;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (resolvedGeneration != device.generation()) {
+    ResolvedKernel fresh;
+    fresh.info = owner.findKernel(name);
+    if (!fresh.info) {
+      CUPORT_ERROR("%s has no kernel named %s", owner.name().c_str(), name.c_str());
+      return cudaErrorInvalidDeviceFunction;
+    }
+    const cuport_backend &backend = device.backend();
+    cuport_status status = backend.module_get_kernel(device.self(), owner.backendModule(),
+                                                     name.c_str(), &fresh.handle);
+    if (status == CUPORT_OK)
+      status = backend.kernel_get_attributes(device.self(), fresh.handle, &fresh.attributes);
+    if (status != CUPORT_OK) {
+      CUPORT_ERROR("backend %s cannot prepare kernel %s (status %d)", backend.name, name.c_str(),
+                   static_cast<int>(status));
+      return errorFromStatus(status);
+    }
+    resolved = fresh;
+    resolvedGeneration = device.generation();
+  }
+  out = resolved;
+  return cudaSuccess;
+}
+
+cudaError_t buildParameterBuffer(const lower::KernelInfo &info, void **args,
+                                 std::vector<uint8_t> &buffer) {
+  buffer.assign(info.paramBufferSize, 0);
+  if (info.params.empty())
+    return cudaSuccess;
+  if (!args) {
+    CUPORT_ERROR("kernel %s takes %zu parameters but no arguments were given", info.name.c_str(),
+                 info.params.size());
+    return cudaErrorInvalidValue;
+  }
+  for (size_t i = 0; i < info.params.size(); ++i) {
+    const lower::KernelParam &param = info.params[i];
+    if (!args[i]) {
+      CUPORT_ERROR("kernel %s: argument %zu is a null pointer", info.name.c_str(), i);
+      return cudaErrorInvalidValue;
+    }
+    if (param.offset > buffer.size() || param.size > buffer.size() - param.offset) {
+      CUPORT_ERROR("kernel %s: parameter %zu lies outside the %u-byte parameter buffer",
+                   info.name.c_str(), i, info.paramBufferSize);
+      return cudaErrorInvalidValue;
+    }
+    std::memcpy(buffer.data() + param.offset, args[i], param.size);
+  }
+  return cudaSuccess;
+}
+
+} // namespace cuport::core

@@ -1,0 +1,55 @@
+// A __global__ function a program registered: its host stub's address, the module holding it and
+// its PTX name. Resolving it (after the module loads) gives the backend kernel and the parameter
+// layout that turns cudaLaunchKernel's `void **args` into a PTX .param buffer.
+#pragma once
+
+#include "backends/backend.h"
+#include "compiler/lower/lower.h"
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+class Device;
+class Module;
+
+struct ResolvedKernel {
+  const lower::KernelInfo *info = nullptr;
+  cuport_backend_kernel *handle = nullptr;
+  cuport_kernel_attributes attributes{};
+};
+
+class Kernel {
+public:
+  Kernel(Module &module, const void *hostFunction, std::string deviceName)
+      : owner(module), host(hostFunction), name(std::move(deviceName)) {}
+
+  Module &module() const { return owner; }
+  const void *hostFunction() const { return host; }
+  const std::string &deviceName() const { return name; }
+
+  // Loads the module if needed and looks the kernel up in it. cudaErrorInvalidDeviceFunction when
+  // the module has no kernel of this name.
+  cudaError_t resolve(Device &device, ResolvedKernel &out);
+
+private:
+  Module &owner;
+  const void *host;
+  std::string name;
+
+  std::mutex mutex;
+  uint64_t resolvedGeneration = UINT64_MAX;
+  ResolvedKernel resolved;
+};
+
+// Lays out the kernel's parameters as PTX .param space: args[i] points at parameter i, copied to
+// its offset. cudaErrorInvalidValue when `args` is null but the kernel takes parameters.
+cudaError_t buildParameterBuffer(const lower::KernelInfo &info, void **args,
+                                 std::vector<uint8_t> &buffer);
+
+} // namespace cuport::core

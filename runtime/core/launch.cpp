@@ -1,0 +1,129 @@
+#include "runtime/core/launch.h"
+
+#include "runtime/core/device.h"
+#include "runtime/core/error_names.h"
+#include "runtime/core/error_state.h"
+#include "support/log.h"
+
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+namespace cuport::core {
+namespace {
+
+cudaError_t checkConfiguration(const cuport_device_info &info, dim3 grid, dim3 block) {
+  const uint32_t blockDims[3] = {block.x, block.y, block.z};
+  const uint32_t gridDims[3] = {grid.x, grid.y, grid.z};
+  for (int axis = 0; axis < 3; ++axis) {
+    if (blockDims[axis] == 0 || gridDims[axis] == 0) {
+      CUPORT_ERROR("launch with a zero dimension: grid (%u, %u, %u), block (%u, %u, %u)", grid.x,
+                   grid.y, grid.z, block.x, block.y, block.z);
+      return cudaErrorInvalidConfiguration;
+    }
+    if (blockDims[axis] > info.max_block_dim[axis] || gridDims[axis] > info.max_grid_dim[axis]) {
+      CUPORT_ERROR("launch beyond the device's limits: grid (%u, %u, %u) of at most (%u, %u, %u), "
+                   "block (%u, %u, %u) of at most (%u, %u, %u)",
+                   grid.x, grid.y, grid.z, info.max_grid_dim[0], info.max_grid_dim[1],
+                   info.max_grid_dim[2], block.x, block.y, block.z, info.max_block_dim[0],
+                   info.max_block_dim[1], info.max_block_dim[2]);
+      return cudaErrorInvalidConfiguration;
+    }
+  }
+  uint64_t threads = uint64_t{block.x} * block.y * block.z;
+  if (threads > info.max_threads_per_block) {
+    CUPORT_ERROR("launch with %llu threads per block; the device allows %u",
+                 static_cast<unsigned long long>(threads), info.max_threads_per_block);
+    return cudaErrorInvalidConfiguration;
+  }
+  return cudaSuccess;
+}
+
+} // namespace
+
+bool isKnownStream(cudaStream_t handle) {
+  return handle == nullptr || handle == cudaStreamLegacy || handle == cudaStreamPerThread;
+}
+
+cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
+                         size_t sharedBytes, cudaStream_t stream) {
+  if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
+    return stuck;
+  if (!kernel)
+    return cudaErrorInvalidDeviceFunction;
+  const cuport_device_info &info = device.info();
+  if (cudaError_t error = checkConfiguration(info, grid, block); error != cudaSuccess)
+    return error;
+  if (!isKnownStream(stream)) {
+    CUPORT_ERROR("launch of %s on stream %p: only the default stream exists yet",
+                 kernel->deviceName().c_str(), static_cast<void *>(stream));
+    return cudaErrorInvalidResourceHandle;
+  }
+
+  ResolvedKernel resolved;
+  if (cudaError_t error = kernel->resolve(device, resolved); error != cudaSuccess)
+    return error;
+
+  uint64_t threads = uint64_t{block.x} * block.y * block.z;
+  if (resolved.attributes.max_threads_per_block != 0 &&
+      threads > resolved.attributes.max_threads_per_block) {
+    CUPORT_ERROR("kernel %s can run at most %u threads per block, launched with %llu",
+                 kernel->deviceName().c_str(), resolved.attributes.max_threads_per_block,
+                 static_cast<unsigned long long>(threads));
+    return cudaErrorLaunchOutOfResources;
+  }
+  if (sharedBytes > info.max_shared_memory_per_block) {
+    CUPORT_ERROR("kernel %s launched with %zu bytes of dynamic shared memory; at most %llu",
+                 kernel->deviceName().c_str(), sharedBytes,
+                 static_cast<unsigned long long>(info.max_shared_memory_per_block));
+    return cudaErrorInvalidValue;
+  }
+  uint64_t staticShared =
+      std::max<uint64_t>(resolved.attributes.static_shared_bytes, resolved.info->staticSharedBytes);
+  if (staticShared + sharedBytes > info.max_shared_memory_per_block) {
+    CUPORT_ERROR("kernel %s needs %llu bytes of static and %zu of dynamic shared memory; the "
+                 "device has %llu per block",
+                 kernel->deviceName().c_str(), static_cast<unsigned long long>(staticShared),
+                 sharedBytes, static_cast<unsigned long long>(info.max_shared_memory_per_block));
+    return cudaErrorLaunchOutOfResources;
+  }
+
+  // The arguments live in the caller's frame: copy them now, the launch runs later.
+  auto params = std::make_shared<std::vector<uint8_t>>();
+  if (cudaError_t error = buildParameterBuffer(*resolved.info, args, *params); error != cudaSuccess)
+    return error;
+
+  cuport_launch_config config{};
+  config.grid[0] = grid.x;
+  config.grid[1] = grid.y;
+  config.grid[2] = grid.z;
+  config.block[0] = block.x;
+  config.block[1] = block.y;
+  config.block[2] = block.z;
+  config.dynamic_shared_bytes = static_cast<uint32_t>(sharedBytes);
+  std::string name = kernel->deviceName();
+  device.defaultStream().enqueue([&device, handle = resolved.handle, config, params,
+                                  name]() mutable -> cudaError_t {
+    // Once the device is corrupted, later work does not run, as on a GPU.
+    if (stickyError() != cudaSuccess)
+      return cudaSuccess;
+    config.params = params->data();
+    config.params_size = params->size();
+    char message[1024] = "";
+    cuport_status status = device.backend().launch(device.self(), handle, &config,
+                                                   cuport_error_buffer{message, sizeof message});
+    if (status == CUPORT_OK)
+      return cudaSuccess;
+    cudaError_t error = errorFromStatus(status);
+    CUPORT_ERROR("kernel %s failed: %s%s%s", name.c_str(), errorName(error), message[0] ? ": " : "",
+                 message);
+    if (isStickyStatus(status)) {
+      setStickyError(error);
+      return cudaSuccess; // reported through the sticky error
+    }
+    return error;
+  });
+  return cudaSuccess;
+}
+
+} // namespace cuport::core

@@ -1,0 +1,66 @@
+// A fatbinary a program registered with __cudaRegisterFatBinary, with the kernels and variables
+// registered against it. Registration only records pointers; the fatbinary is parsed, compiled
+// and handed to the backend lazily, at the first use of one of its kernels or variables, so that
+// program start stays cheap.
+#pragma once
+
+#include "backends/backend.h"
+#include "compiler/lower/lower.h"
+#include "runtime/core/kernel.h"
+#include "runtime/core/variable.h"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+class Device;
+
+class Module {
+public:
+  Module(const void *wrapper, unsigned index);
+
+  // The handle __cudaRegisterFatBinary returns: it points at the wrapper's address, as NVIDIA's
+  // does, so that code which dereferences it finds something sensible.
+  void **handle() { return &wrapperSlot; }
+  const void *wrapper() const { return wrapperSlot; }
+  const std::string &name() const { return moduleName; }
+
+  Kernel &addKernel(const void *hostFunction, std::string deviceName);
+  Variable &addVariable(const void *hostVariable, std::string deviceName, size_t size,
+                        bool constant);
+  const std::vector<std::unique_ptr<Kernel>> &kernels() const { return kernelList; }
+  const std::vector<std::unique_ptr<Variable>> &variables() const { return variableList; }
+
+  // Compiles and loads the module at first call in each device generation; the outcome (success
+  // or the error) is kept until cudaDeviceReset, so a broken module is diagnosed once.
+  cudaError_t load(Device &device);
+  // Releases the backend module and forgets the outcome (cudaDeviceReset, unregistration).
+  void unload(Device &device);
+
+  // After a successful load: the kernel's layout, or nullptr when the module has no such kernel.
+  const lower::KernelInfo *findKernel(const std::string &name) const;
+  cuport_backend_module *backendModule() const { return loaded; }
+
+private:
+  cudaError_t loadLocked(Device &device);
+  void unloadLocked(Device &device);
+
+  void *wrapperSlot; // first member: handle() points here
+  std::string moduleName;
+  std::vector<std::unique_ptr<Kernel>> kernelList;
+  std::vector<std::unique_ptr<Variable>> variableList;
+
+  std::mutex mutex;
+  uint64_t loadGeneration = UINT64_MAX; // the generation `loadResult` belongs to
+  cudaError_t loadResult = cudaSuccess;
+  cuport_backend_module *loaded = nullptr;
+  std::vector<lower::KernelInfo> kernelInfos;
+  std::vector<void *> globalRanges; // registered in the allocation registry
+};
+
+} // namespace cuport::core

@@ -1,0 +1,29 @@
+// Turns the fatbinary a program registered into what a backend loads: the best PTX entry for the
+// device, parsed and lowered to cuport's kernel IR, written as bitcode. Every failure is logged
+// with its cause and returned as the cudaError_t CUDA gives for it.
+#pragma once
+
+#include "compiler/lower/lower.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+struct CompiledModule {
+  std::vector<char> bitcode;
+  std::vector<lower::KernelInfo> kernels;
+  std::vector<lower::GlobalInfo> globals;
+};
+
+// `moduleName` names the module in diagnostics and dumps ("module-1"). On success returns
+// cudaSuccess and fills `out`; otherwise cudaErrorInvalidKernelImage (malformed fatbinary),
+// cudaErrorNoKernelImageForDevice (no usable PTX) or cudaErrorInvalidPtx (PTX that does not parse
+// or lower).
+cudaError_t compileFatbin(const void *wrapper, uint32_t smArch, const std::string &moduleName,
+                          CompiledModule &out);
+
+} // namespace cuport::core

@@ -1,0 +1,58 @@
+// What every runtime API source includes: NVIDIA's declarations (types and signatures only),
+// made default-visibility so that our definitions of them are exported, plus the declarations
+// of the __cuda* entry points that nvcc's generated host code calls, which NVIDIA's headers
+// only declare while nvcc compiles.
+#pragma once
+
+#pragma GCC visibility push(default)
+#include <cuda_runtime_api.h>
+
+extern "C" {
+void **__cudaRegisterFatBinary(void *fatCubin);
+void __cudaRegisterFatBinaryEnd(void **fatCubinHandle);
+void __cudaUnregisterFatBinary(void **fatCubinHandle);
+void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
+                       const char *deviceName, int ext, size_t size, int constant, int global);
+void __cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, char *deviceAddress,
+                              const char *deviceName, int ext, size_t size, int constant,
+                              int global);
+char __cudaInitModule(void **fatCubinHandle);
+void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
+                            const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
+                            dim3 *bDim, dim3 *gDim, int *wSize);
+unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+                                     struct CUstream_st *stream);
+cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem,
+                                       void *stream);
+cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *hostFunction);
+cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+                               size_t sharedMem, cudaStream_t stream);
+cudaError_t __cudaLaunchKernel_ptsz(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+                                    size_t sharedMem, cudaStream_t stream);
+
+// Per-thread-default-stream twins (nvcc --default-stream per-thread). Until streams other than
+// the default one exist, they share its queue: one in-order queue gives every ordering either
+// default stream promises.
+cudaError_t cudaLaunchKernel_ptsz(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+                                  size_t sharedMem, cudaStream_t stream);
+cudaError_t cudaMemcpy_ptds(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind);
+cudaError_t cudaMemset_ptds(void *devPtr, int value, size_t count);
+cudaError_t cudaMemcpyToSymbol_ptds(const void *symbol, const void *src, size_t count,
+                                    size_t offset, enum cudaMemcpyKind kind);
+cudaError_t cudaMemcpyFromSymbol_ptds(void *dst, const void *symbol, size_t count, size_t offset,
+                                      enum cudaMemcpyKind kind);
+cudaError_t cudaStreamSynchronize_ptsz(cudaStream_t stream);
+}
+#pragma GCC visibility pop
+
+#include "runtime/core/device.h"
+#include "runtime/core/trace.h"
+
+namespace cuport::cudart {
+
+// The device, or the error every call returns when there is none.
+inline cudaError_t device(cuport::core::Device *&out) {
+  return cuport::core::acquireDevice(out);
+}
+
+} // namespace cuport::cudart
