@@ -66,6 +66,15 @@ INSTANTIATE_TEST_SUITE_P(Nvcc13, CompressionModes,
                            return name.substr(0, name.find('.'));
                          });
 
+TEST(NvccOutput, DebugPtxBehindALongerHeader) {
+  CUPORT_REQUIRE_NVCC_INPUTS();
+  Fatbin fatbin = parseFile("debug.fatbin");
+  ASSERT_EQ(fatbin.entries.size(), 1u);
+  EXPECT_EQ(fatbin.entries[0].kind, EntryKind::Ptx);
+  EXPECT_EQ(fatbin.entries[0].payload,
+            test::minifyPtx(test::readText(inputPath("reference_75_debug.ptx"))));
+}
+
 TEST(NvccOutput, ZstdFlagMatchesAZstdFrameInTheFile) {
   CUPORT_REQUIRE_NVCC_INPUTS();
   // Independent of our flag table: a zstd frame starts with 28 B5 2F FD.

@@ -35,16 +35,19 @@ std::string minifyPtx(const std::string &ptx) {
     if (auto comment = line.find("//"); comment != std::string::npos)
       line.erase(comment);
     std::string collapsed;
+    bool inRun = false;
     for (char c : line) {
       bool space = c == ' ' || c == '\t' || c == '\r';
       if (space) {
-        if (!collapsed.empty() && collapsed.back() != ' ')
-          collapsed += ' ';
+        if (!collapsed.empty() && !inRun)
+          collapsed += c;
+        inRun = true;
       } else {
         collapsed += c;
+        inRun = false;
       }
     }
-    if (!collapsed.empty() && collapsed.back() == ' ')
+    if (inRun && !collapsed.empty())
       collapsed.pop_back();
     if (!first)
       result += '\n';

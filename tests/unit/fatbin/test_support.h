@@ -38,9 +38,9 @@ std::string readText(const std::string &path);
 // Path of an nvcc-generated input; only meaningful when CUPORT_FATBIN_HAVE_NVCC.
 std::string inputPath(const std::string &name);
 
-// fatbinary stores PTX minified: comments removed, whitespace runs collapsed to one space and
-// each line trimmed, line breaks kept. Applying the same to `nvcc -ptx` output gives the text
-// a fatbin entry must decompress to.
+// fatbinary stores PTX minified: comments removed, each line trimmed and each whitespace run
+// inside it reduced to its first character (" \t" -> " ", a lone "\t" stays), line breaks kept.
+// Applying the same to `nvcc -ptx` output gives the text a fatbin entry must decompress to.
 std::string minifyPtx(const std::string &ptx);
 
 struct SyntheticEntry {
