@@ -1,0 +1,30 @@
+// The instruction families. Each returns nullopt when the opcode is not one of its own, true
+// when it lowered the instruction, false after diagnosing it.
+#pragma once
+
+#include "compiler/ptx/ast.h"
+
+#include <optional>
+
+namespace llvm {
+class Value;
+}
+
+namespace cuport::lower {
+
+class FunctionLowering;
+using LoweringResult = std::optional<bool>;
+
+LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerFloatInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerAtomicInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+
+// `@%p bra L` as one conditional branch; `condition` is null for an unguarded branch.
+bool lowerBranch(FunctionLowering &fl, const ptx::Instruction &inst, llvm::Value *condition);
+
+} // namespace cuport::lower

@@ -1,0 +1,107 @@
+#include "compiler/lower/intrinsics.h"
+
+#include <llvm/IR/Attributes.h>
+#include <llvm/IR/DerivedTypes.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/ModRef.h>
+
+#include <array>
+
+namespace cuport::lower {
+namespace {
+
+llvm::Function *declare(llvm::Module &module, std::string_view name, llvm::FunctionType *type) {
+  auto callee = module.getOrInsertFunction(llvm::StringRef(name.data(), name.size()), type);
+  return llvm::cast<llvm::Function>(callee.getCallee());
+}
+
+} // namespace
+
+std::optional<SpecialRegister> specialRegister(std::string_view name, int component) {
+  static constexpr std::array<std::string_view, 4> kVectorRegisters{"%tid", "%ntid", "%ctaid",
+                                                                    "%nctaid"};
+  static constexpr std::array<const char *, 3> kAxes{"x", "y", "z"};
+  for (std::string_view vector : kVectorRegisters) {
+    if (name != vector)
+      continue;
+    if (component < 0 || component > 2)
+      return std::nullopt;
+    return SpecialRegister{"cuport." + std::string(vector.substr(1)) + "." + kAxes[component], 32,
+                           true};
+  }
+  if (component >= 0)
+    return std::nullopt;
+  struct Scalar {
+    std::string_view ptxName;
+    const char *intrinsic;
+    unsigned bits;
+    bool pure;
+  };
+  static constexpr std::array<Scalar, 16> kScalars{{
+      {"%laneid", "cuport.laneid", 32, true},
+      {"%warpid", "cuport.warpid", 32, true},
+      {"%nwarpid", "cuport.nwarpid", 32, true},
+      {"%lanemask_eq", "cuport.lanemask.eq", 32, true},
+      {"%lanemask_lt", "cuport.lanemask.lt", 32, true},
+      {"%lanemask_le", "cuport.lanemask.le", 32, true},
+      {"%lanemask_gt", "cuport.lanemask.gt", 32, true},
+      {"%lanemask_ge", "cuport.lanemask.ge", 32, true},
+      {"%smid", "cuport.smid", 32, true},
+      {"%nsmid", "cuport.nsmid", 32, true},
+      {"%gridid", "cuport.gridid", 64, true},
+      {"%clock", "cuport.clock", 32, false},
+      {"%clock64", "cuport.clock64", 64, false},
+      {"%globaltimer", "cuport.globaltimer", 64, false},
+      {"%dynamic_smem_size", "cuport.dynamic_smem_size", 32, true},
+      {"%total_smem_size", "cuport.total_smem_size", 32, true},
+  }};
+  for (const Scalar &scalar : kScalars)
+    if (scalar.ptxName == name)
+      return SpecialRegister{scalar.intrinsic, scalar.bits, scalar.pure};
+  return std::nullopt;
+}
+
+llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegister &reg) {
+  auto &context = module.getContext();
+  auto *type = llvm::FunctionType::get(llvm::IntegerType::get(context, reg.bits), false);
+  llvm::Function *function = declare(module, reg.intrinsic, type);
+  function->setDoesNotThrow();
+  function->setWillReturn();
+  function->setMemoryEffects(reg.pure ? llvm::MemoryEffects::none()
+                                      : llvm::MemoryEffects::inaccessibleMemOnly());
+  return function;
+}
+
+llvm::Function *declareBarSync(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {i32, i32}, false);
+  llvm::Function *function = declare(module, "cuport.bar.sync", type);
+  function->setDoesNotThrow();
+  function->setConvergent();
+  return function;
+}
+
+llvm::Function *declareBarWarpSync(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context), {i32}, false);
+  llvm::Function *function = declare(module, "cuport.bar.warp.sync", type);
+  function->setDoesNotThrow();
+  function->setConvergent();
+  return function;
+}
+
+static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view name) {
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()), false);
+  llvm::Function *function = declare(module, name, type);
+  function->setDoesNotThrow();
+  function->setDoesNotReturn();
+  return function;
+}
+
+llvm::Function *declareTrap(llvm::Module &module) { return declareNoReturn(module, "cuport.trap"); }
+llvm::Function *declareExit(llvm::Module &module) { return declareNoReturn(module, "cuport.exit"); }
+
+} // namespace cuport::lower

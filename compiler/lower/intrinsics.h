@@ -1,0 +1,35 @@
+// Declarations of the cuport.* intrinsics of docs/kernel-ir.md, with their attributes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace llvm {
+class Function;
+class Module;
+} // namespace llvm
+
+namespace cuport::lower {
+
+struct SpecialRegister {
+  std::string intrinsic; // "cuport.tid.x"
+  unsigned bits = 32;    // 32 or 64
+  bool pure = true;      // geometry: memory(none); clocks read hidden state
+};
+
+// `%tid` with component 0 -> cuport.tid.x; nullopt when `name` is not a special register we
+// lower (the caller then treats it as an ordinary register name).
+std::optional<SpecialRegister> specialRegister(std::string_view name, int component);
+
+llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegister &reg);
+
+// void @cuport.bar.sync(i32 id, i32 count): convergent, nounwind.
+llvm::Function *declareBarSync(llvm::Module &module);
+// void @cuport.bar.warp.sync(i32 mask): convergent, nounwind.
+llvm::Function *declareBarWarpSync(llvm::Module &module);
+// void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
+llvm::Function *declareTrap(llvm::Module &module);
+llvm::Function *declareExit(llvm::Module &module);
+
+} // namespace cuport::lower

@@ -1,0 +1,176 @@
+// Data movement and conversion: mov (incl. vector pack/unpack, special registers and symbol
+// addresses), cvt between all integer and floating-point types, cvta.
+#include "compiler/lower/float_semantics.h"
+#include "compiler/lower/function_lowering.h"
+#include "compiler/lower/instruction_lowering.h"
+#include "compiler/lower/modifiers.h"
+#include "compiler/lower/types.h"
+
+#include <llvm/IR/Intrinsics.h>
+
+namespace cuport::lower {
+namespace {
+
+using llvm::Value;
+
+bool lowerMov(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  auto type = mods.takeType();
+  if (!type || !mods.allTaken() || (isFloat(*type) && bitsOf(*type) < 32))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  Value *value = fl.read(inst.operands[1], llvmTypeOf(fl.context(), *type));
+  return value && fl.write(inst.operands[0], value, isSigned(*type) ? Extend::Sign : Extend::Zero);
+}
+
+// Integer conversion with optional saturation to the destination range.
+Value *convertInteger(llvm::IRBuilder<> &b, Value *value, ptx::ScalarType from,
+                      ptx::ScalarType to, bool saturate) {
+  llvm::Type *toType = b.getIntNTy(bitsOf(to));
+  if (saturate) {
+    auto *wide = b.getIntNTy(128);
+    Value *extended = isSigned(from) ? b.CreateSExt(value, wide) : b.CreateZExt(value, wide);
+    unsigned bits = bitsOf(to);
+    llvm::APInt low = isSigned(to) ? llvm::APInt::getSignedMinValue(bits).sext(128)
+                                   : llvm::APInt::getZero(128);
+    llvm::APInt high = isSigned(to) ? llvm::APInt::getSignedMaxValue(bits).sext(128)
+                                    : llvm::APInt::getMaxValue(bits).zext(128);
+    extended = b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, extended,
+                                       llvm::ConstantInt::get(wide, low));
+    extended = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, extended,
+                                       llvm::ConstantInt::get(wide, high));
+    return b.CreateTrunc(extended, toType);
+  }
+  return isSigned(from) ? b.CreateSExtOrTrunc(value, toType) : b.CreateZExtOrTrunc(value, toType);
+}
+
+bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
+  auto &b = fl.builder();
+  Modifiers mods(inst.modifiers);
+  auto to = mods.takeType();
+  auto from = mods.takeType();
+  auto integerRounding = takeIntegerRounding(mods);
+  auto rounding = takeRounding(mods);
+  bool ftz = mods.take("ftz");
+  bool saturating = mods.take("sat");
+  if (!to || !from || !mods.allTaken() || (integerRounding && rounding))
+    return fl.unsupported(inst);
+  auto supported = [](ptx::ScalarType t) {
+    return t != ptx::ScalarType::Pred && t != ptx::ScalarType::B128 &&
+           (isFloat(t) || isSigned(t) || isUnsigned(t) || isBits(t));
+  };
+  if (!supported(*to) || !supported(*from))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  bool fromFloat = isFloat(*from), toFloat = isFloat(*to);
+  // .ftz applies to f32 operands and results only.
+  if (ftz && *from != ptx::ScalarType::F32 && *to != ptx::ScalarType::F32)
+    return fl.unsupported(inst);
+  llvm::Type *fromType = llvmTypeOf(fl.context(), *from);
+  llvm::Type *toType = llvmTypeOf(fl.context(), *to);
+  Value *value = fl.read(inst.operands[1], fromType, isSigned(*from) ? Extend::Sign : Extend::Zero);
+  if (!value)
+    return false;
+  if (ftz && *from == ptx::ScalarType::F32)
+    value = flushDenormal(b, value);
+
+  Value *result = nullptr;
+  if (!fromFloat && !toFloat) {
+    if (integerRounding || rounding || ftz)
+      return fl.unsupported(inst);
+    result = convertInteger(b, value, *from, *to, saturating);
+  } else if (fromFloat && !toFloat) {
+    // Float to integer: round as asked, then saturate (NaN gives 0), as PTX always does.
+    if (!integerRounding || rounding)
+      return fl.unsupported(inst);
+    value = roundToIntegral(b, value, *integerRounding);
+    result = b.CreateIntrinsic(isSigned(*to) ? llvm::Intrinsic::fptosi_sat
+                                             : llvm::Intrinsic::fptoui_sat,
+                               {toType, fromType}, {value});
+  } else if (!fromFloat && toFloat) {
+    if (integerRounding)
+      return fl.unsupported(inst);
+    result = roundedCast(b, isSigned(*from) ? llvm::Instruction::SIToFP : llvm::Instruction::UIToFP,
+                         value, toType,
+                         rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
+  } else {
+    unsigned fromBits = bitsOf(*from), toBits = bitsOf(*to);
+    if (fromBits == toBits && *from == *to) {
+      if (rounding)
+        return fl.unsupported(inst);
+      result = integerRounding ? roundToIntegral(b, value, *integerRounding) : value;
+    } else if (fromBits < toBits) {
+      if (rounding || integerRounding)
+        return fl.unsupported(inst);
+      result = b.CreateFPExt(value, toType);
+    } else {
+      if (!rounding || integerRounding || fromBits == toBits)
+        return fl.unsupported(inst);
+      result = roundedCast(b, llvm::Instruction::FPTrunc, value, toType, *rounding);
+    }
+  }
+  if (toFloat) {
+    if (ftz && *to == ptx::ScalarType::F32)
+      result = flushDenormal(b, result);
+    if (saturating)
+      result = saturate(b, result);
+  }
+  // Float-to-integer conversions saturate anyway, so .sat changes nothing there.
+  return fl.write(inst.operands[0], result, isSigned(*to) ? Extend::Sign : Extend::Zero);
+}
+
+bool lowerCvta(FunctionLowering &fl, const ptx::Instruction &inst) {
+  auto &b = fl.builder();
+  Modifiers mods(inst.modifiers);
+  bool toSpace = mods.take("to");
+  ptx::StateSpace space = mods.takeStateSpace();
+  auto type = mods.takeType();
+  if (space == ptx::StateSpace::None || !type || !mods.allTaken() ||
+      (*type != ptx::ScalarType::U32 && *type != ptx::ScalarType::U64 &&
+       *type != ptx::ScalarType::B32 && *type != ptx::ScalarType::B64))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  unsigned spaceNumber = *addressSpaceOf(space);
+  unsigned from = toSpace ? kGeneric : spaceNumber;
+  unsigned to = toSpace ? spaceNumber : kGeneric;
+  llvm::Type *intType = b.getIntNTy(bitsOf(*type));
+  const ptx::Operand &source = inst.operands[1];
+  Value *pointer = nullptr;
+  ScopeEntry *entry = source.kind == ptx::Operand::Kind::IntImm ? nullptr : fl.lookup(source.name);
+  bool isSymbol = (source.kind == ptx::Operand::Kind::Symbol ||
+                   source.kind == ptx::Operand::Kind::Register) &&
+                  (entry ? entry->kind == ScopeEntry::Kind::Memory
+                         : fl.moduleLowering().symbol(source.name) != nullptr);
+  if (isSymbol) {
+    // `cvta.shared.u64 %rd, sdata`: cast the variable itself.
+    pointer = fl.symbolPointer(source.name, source.loc);
+    if (!pointer)
+      return false;
+    if (pointer->getType()->getPointerAddressSpace() != from)
+      return fl.error(source.loc, "'" + source.name + "' is not in the state space cvta names");
+  } else {
+    Value *value = fl.read(source, intType);
+    if (!value)
+      return false;
+    pointer = b.CreateIntToPtr(value, llvm::PointerType::get(fl.context(), from));
+  }
+  Value *cast = b.CreateAddrSpaceCast(pointer, llvm::PointerType::get(fl.context(), to));
+  return fl.write(inst.operands[0], b.CreatePtrToInt(cast, intType));
+}
+
+} // namespace
+
+LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
+  if (inst.opcode == "mov")
+    return lowerMov(fl, inst);
+  if (inst.opcode == "cvt")
+    return lowerCvt(fl, inst);
+  if (inst.opcode == "cvta")
+    return lowerCvta(fl, inst);
+  return std::nullopt;
+}
+
+} // namespace cuport::lower

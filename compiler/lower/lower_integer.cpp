@@ -1,0 +1,460 @@
+// Integer arithmetic, logic, shifts and bit manipulation.
+#include "compiler/lower/function_lowering.h"
+#include "compiler/lower/instruction_lowering.h"
+#include "compiler/lower/modifiers.h"
+#include "compiler/lower/types.h"
+
+#include <llvm/IR/Intrinsics.h>
+
+#include <set>
+#include <string>
+
+namespace cuport::lower {
+namespace {
+
+using llvm::Value;
+
+// The arithmetic opcodes that integer and floating-point share; the type decides the family.
+bool isSharedArithmetic(const std::string &opcode) {
+  static const std::set<std::string> kShared{"add", "sub", "mul", "mad", "div",
+                                             "abs", "neg", "min", "max", "rem"};
+  return kShared.count(opcode) != 0;
+}
+
+std::optional<ptx::ScalarType> lastType(const ptx::Instruction &inst) {
+  std::optional<ptx::ScalarType> type;
+  for (const std::string &modifier : inst.modifiers)
+    if (auto t = typeFromModifier(modifier))
+      type = t;
+  return type;
+}
+
+class IntegerLowering {
+public:
+  IntegerLowering(FunctionLowering &fl, const ptx::Instruction &inst)
+      : fl_(fl), b_(fl.builder()), inst_(inst), mods_(inst.modifiers) {}
+
+  bool lower();
+
+private:
+  Value *in(size_t i, llvm::Type *type) { return fl_.read(inst_.operands[i], type, extend_); }
+  Value *inU32(size_t i) { return fl_.read(inst_.operands[i], b_.getInt32Ty()); }
+  bool out(Value *value) { return value && fl_.write(inst_.operands[0], value, extend_); }
+  bool done() { return mods_.allTaken() || fl_.unsupported(inst_); }
+  bool count(size_t n) { return fl_.expectOperands(inst_, n); }
+  llvm::IntegerType *wider(llvm::Type *type) {
+    return b_.getIntNTy(type->getIntegerBitWidth() * 2);
+  }
+  Value *extendWide(Value *v, llvm::Type *to) {
+    return signed_ ? b_.CreateSExt(v, to) : b_.CreateZExt(v, to);
+  }
+  Value *constant(llvm::Type *type, uint64_t value) { return llvm::ConstantInt::get(type, value); }
+
+  bool addSub();
+  bool mulMad();
+  bool divRem();
+  bool unary();
+  bool minMax();
+  bool logic();
+  bool shift();
+  bool bitCount();
+  bool bitFieldExtract();
+  bool bitFieldInsert();
+  bool permute();
+  bool lop3();
+  bool funnelShift();
+  bool bitFind();
+
+  FunctionLowering &fl_;
+  llvm::IRBuilder<> &b_;
+  const ptx::Instruction &inst_;
+  Modifiers mods_;
+  ptx::ScalarType ptxType_ = ptx::ScalarType::None;
+  llvm::Type *type_ = nullptr;
+  bool signed_ = false;
+  Extend extend_ = Extend::Zero;
+};
+
+bool IntegerLowering::lower() {
+  const std::string &op = inst_.opcode;
+  auto type = mods_.takeType();
+  if (!type || isFloat(*type) || *type == ptx::ScalarType::B128 || bitsOf(*type) == 0 ||
+      (bitsOf(*type) == 1 && op != "and" && op != "or" && op != "xor" && op != "not"))
+    return fl_.unsupported(inst_);
+  ptxType_ = *type;
+  type_ = llvmTypeOf(fl_.context(), ptxType_);
+  if (!type_->isIntegerTy())
+    return fl_.unsupported(inst_);
+  signed_ = isSigned(ptxType_);
+  extend_ = signed_ ? Extend::Sign : Extend::Zero;
+
+  if (op == "add" || op == "sub")
+    return addSub();
+  if (op == "mul" || op == "mad")
+    return mulMad();
+  if (op == "div" || op == "rem")
+    return divRem();
+  if (op == "abs" || op == "neg" || op == "not" || op == "cnot" || op == "brev")
+    return unary();
+  if (op == "min" || op == "max")
+    return minMax();
+  if (op == "and" || op == "or" || op == "xor")
+    return logic();
+  if (op == "shl" || op == "shr")
+    return shift();
+  if (op == "popc" || op == "clz")
+    return bitCount();
+  if (op == "bfe")
+    return bitFieldExtract();
+  if (op == "bfi")
+    return bitFieldInsert();
+  if (op == "prmt")
+    return permute();
+  if (op == "lop3")
+    return lop3();
+  if (op == "shf")
+    return funnelShift();
+  if (op == "bfind")
+    return bitFind();
+  return fl_.unsupported(inst_);
+}
+
+bool IntegerLowering::addSub() {
+  bool saturate = mods_.take("sat");
+  if (saturate && ptxType_ != ptx::ScalarType::S32)
+    return fl_.unsupported(inst_);
+  if (!done() || !count(3))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  bool add = inst_.opcode == "add";
+  if (saturate)
+    return out(b_.CreateBinaryIntrinsic(add ? llvm::Intrinsic::sadd_sat : llvm::Intrinsic::ssub_sat,
+                                        a, b));
+  return out(add ? b_.CreateAdd(a, b) : b_.CreateSub(a, b));
+}
+
+bool IntegerLowering::mulMad() {
+  auto mode = mods_.takeOneOf({"lo", "hi", "wide"});
+  bool mad = inst_.opcode == "mad";
+  if (!mode || !done())
+    return fl_.unsupported(inst_);
+  if (!count(mad ? 4 : 3))
+    return false;
+  if (*mode == "wide" && type_->getIntegerBitWidth() > 32)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  Value *result = nullptr;
+  if (*mode == "lo") {
+    result = b_.CreateMul(a, b);
+  } else {
+    llvm::IntegerType *wide = wider(type_);
+    Value *product = b_.CreateMul(extendWide(a, wide), extendWide(b, wide));
+    if (*mode == "hi")
+      result = b_.CreateTrunc(b_.CreateLShr(product, type_->getIntegerBitWidth()), type_);
+    else
+      result = product;
+  }
+  if (mad) {
+    Value *c = in(3, result->getType());
+    if (!c)
+      return false;
+    result = b_.CreateAdd(result, c);
+  }
+  return out(result);
+}
+
+bool IntegerLowering::divRem() {
+  if (!done() || !count(3))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  // PTX leaves x/0 unspecified; LLVM makes it undefined behaviour, so guard it: x/0 gives all
+  // ones (what the hardware returns for unsigned), x%0 gives x, and MIN/-1 wraps to MIN.
+  Value *zero = constant(type_, 0);
+  Value *isZero = b_.CreateICmpEQ(b, zero);
+  Value *safe = b_.CreateSelect(isZero, constant(type_, 1), b);
+  if (signed_) {
+    Value *overflow = b_.CreateAnd(
+        b_.CreateICmpEQ(a, llvm::ConstantInt::get(
+                               type_, llvm::APInt::getSignedMinValue(type_->getIntegerBitWidth()))),
+        b_.CreateICmpEQ(b, llvm::ConstantInt::getAllOnesValue(type_)));
+    safe = b_.CreateSelect(overflow, constant(type_, 1), safe);
+    if (inst_.opcode == "div")
+      return out(b_.CreateSelect(isZero, llvm::ConstantInt::getAllOnesValue(type_),
+                                 b_.CreateSDiv(a, safe)));
+    Value *rem = b_.CreateSelect(overflow, zero, b_.CreateSRem(a, safe));
+    return out(b_.CreateSelect(isZero, a, rem));
+  }
+  if (inst_.opcode == "div")
+    return out(b_.CreateSelect(isZero, llvm::ConstantInt::getAllOnesValue(type_),
+                               b_.CreateUDiv(a, safe)));
+  return out(b_.CreateSelect(isZero, a, b_.CreateURem(a, safe)));
+}
+
+bool IntegerLowering::unary() {
+  const std::string &op = inst_.opcode;
+  if (!done() || !count(2))
+    return false;
+  if ((op == "abs" || op == "neg") && !signed_)
+    return fl_.unsupported(inst_);
+  if (op == "brev" && !isBits(ptxType_))
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_);
+  if (!a)
+    return false;
+  if (op == "abs")
+    return out(b_.CreateBinaryIntrinsic(llvm::Intrinsic::abs, a, b_.getFalse()));
+  if (op == "neg")
+    return out(b_.CreateNeg(a));
+  if (op == "not")
+    return out(b_.CreateNot(a));
+  if (op == "cnot")
+    return out(b_.CreateZExt(b_.CreateICmpEQ(a, constant(type_, 0)), type_));
+  return out(b_.CreateUnaryIntrinsic(llvm::Intrinsic::bitreverse, a));
+}
+
+bool IntegerLowering::minMax() {
+  if (!done() || !count(3))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  bool min = inst_.opcode == "min";
+  llvm::Intrinsic::ID id = signed_ ? (min ? llvm::Intrinsic::smin : llvm::Intrinsic::smax)
+                                   : (min ? llvm::Intrinsic::umin : llvm::Intrinsic::umax);
+  return out(b_.CreateBinaryIntrinsic(id, a, b));
+}
+
+bool IntegerLowering::logic() {
+  if (!done() || !count(3))
+    return false;
+  if (!isBits(ptxType_) && ptxType_ != ptx::ScalarType::Pred)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  const std::string &op = inst_.opcode;
+  return out(op == "and" ? b_.CreateAnd(a, b) : op == "or" ? b_.CreateOr(a, b) : b_.CreateXor(a, b));
+}
+
+bool IntegerLowering::shift() {
+  if (!done() || !count(3))
+    return false;
+  bool left = inst_.opcode == "shl";
+  if (left && !isBits(ptxType_))
+    return fl_.unsupported(inst_);
+  unsigned width = type_->getIntegerBitWidth();
+  Value *a = in(1, type_);
+  Value *amount = inU32(2); // always .u32, whatever the shifted type
+  if (!a || !amount)
+    return false;
+  // PTX clamps shift amounts >= the width; LLVM would produce poison.
+  Value *tooFar = b_.CreateICmpUGE(amount, b_.getInt32(width));
+  if (!left && signed_) {
+    Value *clamped = b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, amount,
+                                              b_.getInt32(width - 1));
+    return out(b_.CreateAShr(a, b_.CreateZExtOrTrunc(clamped, type_)));
+  }
+  Value *safe = b_.CreateSelect(tooFar, b_.getInt32(0), amount);
+  safe = b_.CreateZExtOrTrunc(safe, type_);
+  Value *shifted = left ? b_.CreateShl(a, safe) : b_.CreateLShr(a, safe);
+  return out(b_.CreateSelect(tooFar, constant(type_, 0), shifted));
+}
+
+bool IntegerLowering::bitCount() {
+  if (!done() || !count(2))
+    return false;
+  if (ptxType_ != ptx::ScalarType::B32 && ptxType_ != ptx::ScalarType::B64)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_);
+  if (!a)
+    return false;
+  Value *result = inst_.opcode == "popc"
+                      ? b_.CreateUnaryIntrinsic(llvm::Intrinsic::ctpop, a)
+                      : b_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, b_.getFalse());
+  return fl_.write(inst_.operands[0], b_.CreateZExtOrTrunc(result, b_.getInt32Ty()));
+}
+
+bool IntegerLowering::bitFieldExtract() {
+  if (!done() || !count(4))
+    return false;
+  if (!isSigned(ptxType_) && !isUnsigned(ptxType_))
+    return fl_.unsupported(inst_);
+  unsigned width = type_->getIntegerBitWidth();
+  if (width != 32 && width != 64)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_);
+  Value *pos = inU32(2), *len = inU32(3);
+  if (!a || !pos || !len)
+    return false;
+  auto *i32 = b_.getInt32Ty();
+  pos = b_.CreateAnd(pos, 0xff);
+  len = b_.CreateAnd(len, 0xff);
+  Value *msb = b_.getInt32(width - 1);
+  Value *posBeyond = b_.CreateICmpUGT(pos, msb);
+  Value *available = b_.CreateSelect(posBeyond, b_.getInt32(0), b_.CreateSub(b_.getInt32(width), pos));
+  Value *fieldLength = b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, len, available);
+  Value *shifted = b_.CreateSelect(
+      posBeyond, constant(type_, 0),
+      b_.CreateLShr(a, b_.CreateZExtOrTrunc(b_.CreateSelect(posBeyond, b_.getInt32(0), pos), type_)));
+  Value *fullField = b_.CreateICmpUGE(fieldLength, b_.getInt32(width));
+  Value *safeLength = b_.CreateSelect(fullField, b_.getInt32(0), fieldLength);
+  Value *mask = b_.CreateSelect(
+      fullField, llvm::ConstantInt::getAllOnesValue(type_),
+      b_.CreateSub(b_.CreateShl(constant(type_, 1), b_.CreateZExtOrTrunc(safeLength, type_)),
+                   constant(type_, 1)));
+  Value *field = b_.CreateAnd(shifted, mask);
+  if (!signed_)
+    return out(field);
+  // The sign bit is a[min(pos + len - 1, msb)], or 0 when len is 0.
+  Value *lastBit = b_.CreateBinaryIntrinsic(
+      llvm::Intrinsic::umin, b_.CreateSub(b_.CreateAdd(pos, len), b_.getInt32(1)), msb);
+  lastBit = b_.CreateSelect(b_.CreateICmpEQ(len, b_.getInt32(0)), b_.getInt32(0), lastBit);
+  Value *signBit = b_.CreateTrunc(b_.CreateLShr(a, b_.CreateZExtOrTrunc(lastBit, type_)), b_.getInt1Ty());
+  signBit = b_.CreateAnd(signBit, b_.CreateICmpNE(len, llvm::ConstantInt::get(i32, 0)));
+  return out(b_.CreateSelect(signBit, b_.CreateOr(field, b_.CreateNot(mask)), field));
+}
+
+bool IntegerLowering::bitFieldInsert() {
+  if (!done() || !count(5))
+    return false;
+  if (ptxType_ != ptx::ScalarType::B32 && ptxType_ != ptx::ScalarType::B64)
+    return fl_.unsupported(inst_);
+  unsigned width = type_->getIntegerBitWidth();
+  Value *field = in(1, type_), *base = in(2, type_);
+  Value *pos = inU32(3), *len = inU32(4);
+  if (!field || !base || !pos || !len)
+    return false;
+  pos = b_.CreateAnd(pos, 0xff);
+  len = b_.CreateAnd(len, 0xff);
+  Value *posBeyond = b_.CreateICmpUGT(pos, b_.getInt32(width - 1));
+  Value *safePos = b_.CreateSelect(posBeyond, b_.getInt32(0), pos);
+  Value *fieldLength = b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, len,
+                                                b_.CreateSub(b_.getInt32(width), safePos));
+  Value *fullField = b_.CreateICmpUGE(fieldLength, b_.getInt32(width));
+  Value *safeLength = b_.CreateSelect(fullField, b_.getInt32(0), fieldLength);
+  Value *lowMask = b_.CreateSelect(
+      fullField, llvm::ConstantInt::getAllOnesValue(type_),
+      b_.CreateSub(b_.CreateShl(constant(type_, 1), b_.CreateZExtOrTrunc(safeLength, type_)),
+                   constant(type_, 1)));
+  Value *shiftAmount = b_.CreateZExtOrTrunc(safePos, type_);
+  Value *mask = b_.CreateShl(lowMask, shiftAmount);
+  Value *inserted = b_.CreateOr(b_.CreateAnd(base, b_.CreateNot(mask)),
+                                b_.CreateAnd(b_.CreateShl(field, shiftAmount), mask));
+  return out(b_.CreateSelect(posBeyond, base, inserted));
+}
+
+bool IntegerLowering::permute() {
+  // Only the default mode; f4e, b4e, rc8, ecl, ecr and rc16 stay unconsumed (unsupported).
+  if (!done() || !count(4))
+    return false;
+  if (ptxType_ != ptx::ScalarType::B32)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_), *selector = in(3, type_);
+  if (!a || !b || !selector)
+    return false;
+  auto *i64 = b_.getInt64Ty();
+  Value *bytes = b_.CreateOr(b_.CreateShl(b_.CreateZExt(b, i64), 32), b_.CreateZExt(a, i64));
+  Value *result = b_.getInt32(0);
+  for (unsigned i = 0; i < 4; ++i) {
+    Value *nibble = b_.CreateAnd(b_.CreateLShr(selector, 4 * i), 0xf);
+    Value *index = b_.CreateAnd(nibble, 7);
+    Value *byte = b_.CreateTrunc(
+        b_.CreateLShr(bytes, b_.CreateZExt(b_.CreateMul(index, b_.getInt32(8)), i64)),
+        b_.getInt8Ty());
+    Value *replicateSign = b_.CreateICmpNE(b_.CreateAnd(nibble, 8), b_.getInt32(0));
+    byte = b_.CreateSelect(replicateSign, b_.CreateAShr(byte, 7), byte);
+    result = b_.CreateOr(result, b_.CreateShl(b_.CreateZExt(byte, b_.getInt32Ty()), 8 * i));
+  }
+  return out(result);
+}
+
+bool IntegerLowering::lop3() {
+  if (!done() || !count(5))
+    return false;
+  if (ptxType_ != ptx::ScalarType::B32 ||
+      inst_.operands[4].kind != ptx::Operand::Kind::IntImm)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_), *c = in(3, type_);
+  if (!a || !b || !c)
+    return false;
+  uint64_t table = inst_.operands[4].intValue & 0xff;
+  // Bit i of the table is the result for a = i>>2 & 1, b = i>>1 & 1, c = i & 1.
+  Value *result = b_.getInt32(0);
+  for (unsigned i = 0; i < 8; ++i) {
+    if (!((table >> i) & 1))
+      continue;
+    Value *term = b_.CreateAnd(b_.CreateAnd(i & 4 ? a : b_.CreateNot(a), i & 2 ? b : b_.CreateNot(b)),
+                               i & 1 ? c : b_.CreateNot(c));
+    result = b_.CreateOr(result, term);
+  }
+  return out(result);
+}
+
+bool IntegerLowering::funnelShift() {
+  auto direction = mods_.takeOneOf({"l", "r"});
+  auto mode = mods_.takeOneOf({"wrap", "clamp"});
+  if (!direction || !mode || !done() || ptxType_ != ptx::ScalarType::B32)
+    return fl_.unsupported(inst_);
+  if (!count(4))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_), *amount = inU32(3);
+  if (!a || !b || !amount)
+    return false;
+  bool left = *direction == "l";
+  if (*mode == "wrap") {
+    amount = b_.CreateAnd(amount, 31);
+    return out(b_.CreateIntrinsic(left ? llvm::Intrinsic::fshl : llvm::Intrinsic::fshr, {type_},
+                                  {b, a, amount}));
+  }
+  Value *full = b_.CreateICmpUGE(amount, b_.getInt32(32));
+  Value *shifted = b_.CreateIntrinsic(left ? llvm::Intrinsic::fshl : llvm::Intrinsic::fshr,
+                                      {type_}, {b, a, amount});
+  return out(b_.CreateSelect(full, left ? a : b, shifted));
+}
+
+bool IntegerLowering::bitFind() {
+  bool shiftAmount = mods_.take("shiftamt");
+  if (!done() || !count(2))
+    return false;
+  if (!isSigned(ptxType_) && !isUnsigned(ptxType_))
+    return fl_.unsupported(inst_);
+  unsigned width = type_->getIntegerBitWidth();
+  if (width != 32 && width != 64)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_);
+  if (!a)
+    return false;
+  // For negative signed values the most significant non-sign bit is the msb of ~a.
+  if (signed_)
+    a = b_.CreateSelect(b_.CreateICmpSLT(a, constant(type_, 0)), b_.CreateNot(a), a);
+  Value *leading =
+      b_.CreateTrunc(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, b_.getFalse()), b_.getInt32Ty());
+  Value *none = b_.CreateICmpEQ(a, constant(type_, 0));
+  Value *result = shiftAmount ? leading : b_.CreateSub(b_.getInt32(width - 1), leading);
+  return fl_.write(inst_.operands[0], b_.CreateSelect(none, b_.getInt32(0xffffffffu), result));
+}
+
+} // namespace
+
+LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
+  static const std::set<std::string> kOpcodes{
+      "add", "sub",  "mul",  "mad", "div", "rem", "abs",  "neg",  "min", "max",
+      "and", "or",   "xor",  "not", "cnot", "shl", "shr", "popc", "clz", "brev",
+      "bfe", "bfi", "prmt", "lop3", "shf", "bfind"};
+  if (!kOpcodes.count(inst.opcode))
+    return std::nullopt;
+  if (isSharedArithmetic(inst.opcode)) {
+    auto type = lastType(inst);
+    if (type && isFloat(*type))
+      return std::nullopt;
+  }
+  return IntegerLowering(fl, inst).lower();
+}
+
+} // namespace cuport::lower
