@@ -1,0 +1,87 @@
+#include "backends/cpu/executor.h"
+
+#include "backends/cpu/fault_guard.h"
+#include "backends/cpu/worker.h"
+
+#include <thread>
+
+namespace cuport::cpu {
+
+Executor::Executor() = default;
+
+Executor::~Executor() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::unique_ptr<Worker> &worker : workers_)
+    if (worker->thread.joinable())
+      worker->thread.join();
+}
+
+unsigned Executor::hardwareThreads() {
+  unsigned count = std::thread::hardware_concurrency();
+  return count == 0 ? 1 : count;
+}
+
+void Executor::startWorkers() {
+  installFaultHandlers();
+  unsigned count = hardwareThreads();
+  for (unsigned i = 0; i < count; ++i) {
+    workers_.push_back(std::make_unique<Worker>(i));
+    Worker *worker = workers_.back().get();
+    worker->thread = std::thread([this, worker] { workerLoop(*worker); });
+  }
+}
+
+void Executor::workerLoop(Worker &worker) {
+  worker.attachToThread();
+  uint64_t seen = 0;
+  for (;;) {
+    Grid *grid = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      work_ready_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      if (stopping_)
+        break;
+      seen = generation_;
+      grid = grid_;
+    }
+    worker.runGrid(*grid);
+    {
+      std::lock_guard lock(mutex_);
+      if (--remaining_ == 0)
+        work_done_.notify_all();
+    }
+  }
+  worker.detachFromThread();
+}
+
+cuport_status Executor::run(const KernelEntry &kernel, const LaunchGeometry &geometry,
+                            std::string &error) {
+  std::lock_guard launch(launch_mutex_);
+  if (workers_.empty())
+    startWorkers();
+
+  Grid grid;
+  grid.kernel = &kernel;
+  grid.geometry = geometry;
+  grid.total_blocks = uint64_t{geometry.grid[0]} * geometry.grid[1] * geometry.grid[2];
+  grid.grid_id = next_grid_id_++;
+  grid.num_workers = static_cast<uint32_t>(workers_.size());
+  {
+    std::unique_lock lock(mutex_);
+    grid_ = &grid;
+    remaining_ = static_cast<unsigned>(workers_.size());
+    ++generation_;
+    work_ready_.notify_all();
+    work_done_.wait(lock, [&] { return remaining_ == 0; });
+    grid_ = nullptr;
+  }
+  if (grid.status != CUPORT_OK)
+    error = grid.message;
+  return grid.status;
+}
+
+} // namespace cuport::cpu

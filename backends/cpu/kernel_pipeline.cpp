@@ -1,0 +1,232 @@
+#include "backends/cpu/kernel_pipeline.h"
+
+#include "backends/cpu/runtime_symbols.h"
+#include "support/dump.h"
+
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/LegacyPassManager.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/raw_ostream.h>
+#include <llvm/Transforms/IPO/GlobalDCE.h>
+#include <llvm/Transforms/Utils/Cloning.h>
+
+namespace cuport::cpu {
+namespace {
+
+constexpr unsigned kSharedSpace = 3;
+
+template <typename Build>
+void runModulePasses(llvm::Module &module, llvm::TargetMachine &target, Build build) {
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&target);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  llvm::ModulePassManager passes = build(builder);
+  passes.run(module, modules);
+}
+
+std::string printModule(const llvm::Module &module) {
+  std::string text;
+  llvm::raw_string_ostream stream(text);
+  module.print(stream, nullptr);
+  return text;
+}
+
+void dumpAssembly(const llvm::Module &module, llvm::TargetMachine &target,
+                  const std::string &name) {
+  std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
+  llvm::SmallString<0> text;
+  llvm::raw_svector_ostream stream(text);
+  llvm::legacy::PassManager passes;
+  if (target.addPassesToEmitFile(passes, stream, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
+    dump::write(name, "; this target cannot emit assembly\n");
+    return;
+  }
+  passes.run(*copy);
+  dump::write(name, std::string_view(text.data(), text.size()));
+}
+
+// Whether an initializer takes the address of a function or of a shared variable.
+const llvm::GlobalValue *unsupportedReference(const llvm::Constant *constant) {
+  if (auto *function = llvm::dyn_cast<llvm::Function>(constant))
+    return function;
+  if (auto *global = llvm::dyn_cast<llvm::GlobalVariable>(constant))
+    return global->getAddressSpace() == kSharedSpace ? global : nullptr;
+  for (const llvm::Use &operand : constant->operands())
+    if (auto *inner = llvm::dyn_cast<llvm::Constant>(operand.get()))
+      if (const llvm::GlobalValue *found = unsupportedReference(inner))
+        return found;
+  return nullptr;
+}
+
+void removeUsedLists(llvm::Module &module) {
+  for (const char *name : {"llvm.used", "llvm.compiler.used"})
+    if (llvm::GlobalVariable *list = module.getNamedGlobal(name))
+      list->eraseFromParent();
+}
+
+llvm::Error checkExternals(llvm::Module &module, llvm::StringRef kernel,
+                           const llvm::StringMap<uint64_t> &globals) {
+  for (llvm::Function &function : module) {
+    if (!function.isDeclaration() || function.isIntrinsic() || function.use_empty())
+      continue;
+    if (!runtime_symbols::isProvided(function.getName()))
+      return makeError("kernel '" + kernel + "' calls '" + function.getName() +
+                       "', which is not defined in the module and not provided by the CPU "
+                       "backend");
+  }
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.isDeclaration() && !global.use_empty() && !globals.contains(global.getName()))
+      return makeError("kernel '" + kernel + "' uses global '" + global.getName() +
+                       "', which the module declares but does not define");
+  return llvm::Error::success();
+}
+
+uint64_t staticAllocaBytes(const llvm::Function &function) {
+  uint64_t bytes = 0;
+  const llvm::DataLayout &layout = function.getParent()->getDataLayout();
+  for (const llvm::Instruction &inst : function.getEntryBlock())
+    if (auto *alloca = llvm::dyn_cast<llvm::AllocaInst>(&inst))
+      if (std::optional<llvm::TypeSize> size = alloca->getAllocationSize(layout))
+        bytes += size->getFixedValue();
+  return bytes;
+}
+
+} // namespace
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::make_error<llvm::StringError>(message, llvm::inconvertibleErrorCode());
+}
+
+void nameAnonymousGlobals(llvm::Module &module) {
+  unsigned index = 0;
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (!global.hasName())
+      global.setName("__cuport_anonymous_global_" + llvm::Twine(index));
+    ++index;
+  }
+}
+
+llvm::Expected<llvm::StringMap<uint64_t>> prepareGlobalsModule(llvm::Module &module) {
+  nameAnonymousGlobals(module);
+  removeUsedLists(module);
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (global.getAddressSpace() == kSharedSpace || !global.hasInitializer())
+      continue;
+    if (const llvm::GlobalValue *target = unsupportedReference(global.getInitializer()))
+      return makeError("global '" + global.getName() + "' is initialized with the address of '" +
+                       target->getName() +
+                       "'; the CPU backend does not support function or shared-variable "
+                       "addresses in initializers");
+  }
+  for (llvm::Function &function : module)
+    function.deleteBody();
+  llvm::SmallVector<llvm::GlobalValue *, 16> dead;
+  for (llvm::Function &function : module)
+    dead.push_back(&function);
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.getAddressSpace() == kSharedSpace)
+      dead.push_back(&global);
+  for (llvm::GlobalValue *value : dead) {
+    value->replaceAllUsesWith(llvm::PoisonValue::get(value->getType()));
+    value->eraseFromParent();
+  }
+
+  llvm::StringMap<uint64_t> sizes;
+  const llvm::DataLayout &layout = module.getDataLayout();
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (global.isDeclaration())
+      continue;
+    global.setLinkage(llvm::GlobalValue::ExternalLinkage);
+    global.setVisibility(llvm::GlobalValue::DefaultVisibility);
+    global.setConstant(false);
+    global.setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::None);
+    global.setComdat(nullptr);
+    sizes[global.getName()] = layout.getTypeAllocSize(global.getValueType());
+  }
+  return sizes;
+}
+
+llvm::Expected<PreparedKernel>
+prepareKernelModule(llvm::Module &module, llvm::StringRef kernel_name, llvm::TargetMachine &target,
+                    const llvm::StringMap<uint64_t> &globals, const std::string &dump_prefix) {
+  nameAnonymousGlobals(module);
+  removeUsedLists(module);
+  llvm::Function *kernel = module.getFunction(kernel_name);
+  if (!kernel || kernel->isDeclaration() || !kernel->hasFnAttribute(kKernelAttribute))
+    return makeError("no kernel named '" + kernel_name + "' in the module");
+
+  // Keep the kernel and what it calls; every .global/.const variable lives in the globals object.
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration() && &function != kernel)
+      function.setLinkage(llvm::GlobalValue::InternalLinkage);
+  kernel->setLinkage(llvm::GlobalValue::ExternalLinkage);
+  kernel->setVisibility(llvm::GlobalValue::DefaultVisibility);
+  for (llvm::GlobalVariable &global : module.globals()) {
+    if (global.getAddressSpace() == kSharedSpace)
+      continue;
+    if (global.hasInitializer())
+      global.setInitializer(nullptr);
+    global.setLinkage(llvm::GlobalValue::ExternalLinkage);
+    global.setVisibility(llvm::GlobalValue::DefaultVisibility);
+    global.setConstant(false); // the runtime may write it between launches
+    global.setComdat(nullptr);
+    global.setDSOLocal(false); // defined in the globals object, maybe far away
+  }
+  runModulePasses(module, target, [](llvm::PassBuilder &) {
+    llvm::ModulePassManager passes;
+    passes.addPass(llvm::GlobalDCEPass());
+    return passes;
+  });
+  if (dump::directory())
+    dump::write(dump_prefix + ".before.ll", printModule(module));
+
+  PreparedKernel result;
+  if (llvm::Error error = inlineSynchronizingCallees(*kernel))
+    return error;
+  if (llvm::Error error = threadContext(module))
+    return error;
+  kernel = module.getFunction(kernel_name);
+  llvm::Expected<SharedLayout> shared = lowerSharedMemory(module);
+  if (!shared)
+    return shared.takeError();
+  result.shared = *shared;
+  if (result.shared.static_bytes > kMaxStaticSharedBytes)
+    return makeError(
+        "kernel '" + kernel_name + "' declares " + llvm::Twine(result.shared.static_bytes) +
+        " bytes of static shared memory; the limit is " + llvm::Twine(kMaxStaticSharedBytes));
+  llvm::Expected<BarrierLowering> barriers = lowerBarriers(*kernel);
+  if (!barriers)
+    return barriers.takeError();
+  result.is_coroutine = barriers->is_coroutine;
+  if (llvm::Error error = checkExternals(module, kernel_name, globals))
+    return error;
+
+  std::string problems;
+  llvm::raw_string_ostream problemStream(problems);
+  if (llvm::verifyModule(module, &problemStream))
+    return makeError("internal error: the CPU lowering of kernel '" + kernel_name +
+                     "' produced invalid IR: " + problems);
+
+  runModulePasses(module, target, [](llvm::PassBuilder &builder) {
+    return builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2);
+  });
+  if (llvm::Function *optimized = module.getFunction(kernel_name))
+    result.local_bytes = staticAllocaBytes(*optimized);
+  if (dump::directory()) {
+    dump::write(dump_prefix + ".after.ll", printModule(module));
+    dumpAssembly(module, target, dump_prefix + ".s");
+  }
+  return result;
+}
+
+} // namespace cuport::cpu

@@ -1,0 +1,48 @@
+// The CPU backend's lowering of cuport kernel IR (docs/kernel-ir.md), one pass per file. They run
+// in this order on a module that holds one kernel and its callees, then the O2 pipeline runs.
+#pragma once
+
+#include <cstdint>
+
+#include <llvm/IR/Function.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Error.h>
+
+namespace cuport::cpu {
+
+// inline_synchronizing_callees.cpp: functions that (transitively) contain cuport.bar.sync or
+// cuport.exit are inlined into the kernel, so that only the kernel body needs splitting at
+// barriers. Such a function that is recursive or called through a pointer is an error.
+llvm::Error checkSynchronizingFunctions(llvm::Module &module);
+llvm::Error inlineSynchronizingCallees(llvm::Function &kernel);
+
+// thread_context.cpp: adds a hidden `ptr` context parameter (ThreadContext *, see context.h) as
+// the last parameter of every defined function and passes it at every call site, indirect ones
+// included; replaces the geometry intrinsics by loads from the context, cuport.trap and
+// __assertfail by calls into the executor. cuport.bar.sync and cuport.exit are left in place.
+llvm::Error threadContext(llvm::Module &module);
+llvm::Value *contextArgument(llvm::Function &function);
+
+// shared_memory_window.cpp: gives every addrspace(3) global an offset in the block's shared
+// window and rewrites every access through an addrspace(3) pointer to window base + offset.
+struct SharedLayout {
+  uint64_t static_bytes = 0;
+  uint64_t dynamic_offset = 0; // where the dynamic area (extern shared arrays) starts
+};
+llvm::Expected<SharedLayout> lowerSharedMemory(llvm::Module &module);
+
+// barrier_coroutine.cpp: lowers cuport.exit to a return, and turns a kernel with cuport.bar.sync
+// into a switched-resume coroutine that suspends at every barrier. Returns the new kernel.
+struct BarrierLowering {
+  llvm::Function *kernel = nullptr;
+  bool is_coroutine = false;
+};
+llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel);
+
+// Shared helpers.
+inline constexpr const char *kKernelAttribute = "cuport-kernel";
+inline constexpr const char *kBarrierIntrinsic = "cuport.bar.sync";
+inline constexpr const char *kExitIntrinsic = "cuport.exit";
+llvm::Error makeError(const llvm::Twine &message);
+
+} // namespace cuport::cpu

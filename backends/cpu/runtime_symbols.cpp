@@ -1,0 +1,111 @@
+// The functions kernel code calls into the executor. They run on a worker thread, inside a block.
+#include "backends/cpu/runtime_symbols.h"
+
+#include "backends/cpu/context.h"
+#include "backends/cpu/worker.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+
+namespace cuport::cpu {
+namespace {
+
+// siglongjmp skips destructors: every string is moved into the worker (or already destroyed)
+// when the jump happens, so nothing leaks.
+[[noreturn]] void failThread(const ThreadContext *thread, cuport_status status, std::string what) {
+  Worker *worker = Worker::current();
+  if (!worker) {
+    std::fprintf(stderr, "cuport: %s outside a kernel launch\n", what.c_str());
+    std::abort();
+  }
+  what.insert(0, ": ");
+  what.insert(0, worker->describeLocation(thread));
+  worker->abortKernel(status, std::move(what));
+}
+
+std::string deviceString(uint64_t address) {
+  if (address == 0)
+    return "<null>";
+  return std::string(reinterpret_cast<const char *>(address));
+}
+
+extern "C" {
+
+[[noreturn]] void cuport_cpu_trap(ThreadContext *thread) {
+  failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "trap instruction executed");
+}
+
+// CUDA prints "file:line: function: block: [x,y,z], thread: [x,y,z] Assertion `msg` failed."
+[[noreturn]] void cuport_cpu_assert_fail(uint64_t message, uint64_t file, uint32_t line,
+                                         uint64_t function, uint64_t /*char_size*/,
+                                         ThreadContext *thread) {
+  Worker *worker = Worker::current();
+  std::string text = deviceString(file) + ":" + std::to_string(line) + ": " +
+                     deviceString(function) + ": " +
+                     (worker ? worker->describeLocation(thread) : std::string("?")) +
+                     " Assertion `" + deviceString(message) + "` failed.";
+  std::fprintf(stderr, "%s\n", text.c_str());
+  if (!worker)
+    std::abort();
+  worker->abortKernel(CUPORT_ERROR_ASSERT, std::move(text));
+}
+
+void *cuport_cpu_coroutine_frame(ThreadContext *thread, uint64_t size) {
+  if (thread->frame_capacity < size) {
+    std::free(thread->frame);
+    uint64_t rounded = (size + 63) & ~uint64_t{63};
+    thread->frame = std::aligned_alloc(64, rounded);
+    thread->frame_capacity = thread->frame ? rounded : 0;
+    if (!thread->frame)
+      failThread(thread, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate a barrier frame");
+  }
+  return thread->frame;
+}
+
+uint64_t cuport_cpu_global_timer() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return uint64_t(now.tv_sec) * 1000000000u + uint64_t(now.tv_nsec);
+}
+
+void cuport_cpu_barrier_count_check(ThreadContext *thread, uint32_t count) {
+  const BlockContext &block = *thread->block;
+  uint32_t threads = block.ntid[0] * block.ntid[1] * block.ntid[2];
+  uint32_t warps_rounded = block.nwarps * 32;
+  if (count == threads || count == warps_rounded)
+    return;
+  failThread(thread, CUPORT_ERROR_LAUNCH_FAILED,
+             "bar.sync with a thread count of " + std::to_string(count) + " in a block of " +
+                 std::to_string(threads) +
+                 " threads (partial barriers are not supported by the CPU backend yet)");
+}
+
+} // extern "C"
+
+} // namespace
+
+namespace runtime_symbols {
+
+std::vector<std::pair<std::string_view, void *>> table() {
+  return {
+      {trap, reinterpret_cast<void *>(&cuport_cpu_trap)},
+      {assert_fail, reinterpret_cast<void *>(&cuport_cpu_assert_fail)},
+      {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
+      {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
+      {barrier_count_check, reinterpret_cast<void *>(&cuport_cpu_barrier_count_check)},
+      {device_malloc, reinterpret_cast<void *>(&std::malloc)},
+      {device_free, reinterpret_cast<void *>(&std::free)},
+  };
+}
+
+bool isProvided(std::string_view name) {
+  for (const auto &[symbol, address] : table())
+    if (symbol == name)
+      return true;
+  return false;
+}
+
+} // namespace runtime_symbols
+} // namespace cuport::cpu

@@ -1,0 +1,34 @@
+// Functions that JIT-compiled kernel code calls into the executor, by the names the lowering
+// passes emit. The JIT resolves exactly these (plus codegen's own libcalls); any other external a
+// kernel calls is reported as an error when it compiles.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cuport::cpu::runtime_symbols {
+
+// [[noreturn]] void (ThreadContext *): `trap`; ends the grid with a launch failure.
+inline constexpr std::string_view trap = "cuport_cpu_trap";
+// [[noreturn]] void (message, file, i32 line, function, char_size, ThreadContext *): the CUDA
+// __assertfail arguments plus the thread's context.
+inline constexpr std::string_view assert_fail = "cuport_cpu_assert_fail";
+// void *(ThreadContext *, uint64_t size): storage for the thread's coroutine frame.
+inline constexpr std::string_view coroutine_frame = "cuport_cpu_coroutine_frame";
+// uint64_t (): nanoseconds, for %globaltimer.
+inline constexpr std::string_view global_timer = "cuport_cpu_global_timer";
+// void (ThreadContext *, i32 count): a bar.sync with an explicit thread count.
+inline constexpr std::string_view barrier_count_check = "cuport_cpu_barrier_count_check";
+
+// Device-side functions that PTX declares as externs and the CPU backend provides directly.
+inline constexpr std::string_view device_malloc = "malloc";
+inline constexpr std::string_view device_free = "free";
+
+// Name and address of everything above, for the JIT's symbol table.
+std::vector<std::pair<std::string_view, void *>> table();
+
+bool isProvided(std::string_view name);
+
+} // namespace cuport::cpu::runtime_symbols

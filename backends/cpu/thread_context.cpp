@@ -1,0 +1,234 @@
+// Threads a hidden ThreadContext pointer through every defined function and replaces the
+// geometry intrinsics by loads from it. The loads are marked invariant: a thread's geometry and
+// its block's window never change while the thread runs, so LLVM may CSE and hoist them freely.
+#include "backends/cpu/context.h"
+#include "backends/cpu/passes.h"
+#include "backends/cpu/runtime_symbols.h"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringSwitch.h>
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/Intrinsics.h>
+
+namespace cuport::cpu {
+namespace {
+
+namespace off = context_offsets;
+
+llvm::Value *loadInvariant(llvm::IRBuilder<> &builder, llvm::Type *type, llvm::Value *base,
+                           uint64_t offset) {
+  llvm::Value *address = builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), base, offset);
+  llvm::LoadInst *load = builder.CreateLoad(type, address);
+  load->setMetadata(llvm::LLVMContext::MD_invariant_load,
+                    llvm::MDNode::get(builder.getContext(), {}));
+  return load;
+}
+
+llvm::Value *loadBlockField(llvm::IRBuilder<> &builder, llvm::Type *type, llvm::Value *context,
+                            uint64_t offset) {
+  llvm::Value *block = loadInvariant(builder, builder.getPtrTy(), context, off::block);
+  return loadInvariant(builder, type, block, offset);
+}
+
+// The value of a geometry intrinsic, or null when `name` is not one.
+llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llvm::Value *context) {
+  llvm::Type *i32 = builder.getInt32Ty();
+  auto dimension = [&](llvm::StringRef prefix, uint64_t base, bool perBlock) -> llvm::Value * {
+    for (unsigned axis = 0; axis < 3; ++axis) {
+      if (name == (prefix + "." + llvm::Twine("xyz"[axis])).str()) {
+        uint64_t offset = base + 4 * axis;
+        return perBlock ? loadBlockField(builder, i32, context, offset)
+                        : loadInvariant(builder, i32, context, offset);
+      }
+    }
+    return nullptr;
+  };
+  if (llvm::Value *v = dimension("cuport.tid", off::tid, false))
+    return v;
+  if (llvm::Value *v = dimension("cuport.ntid", off::ntid, true))
+    return v;
+  if (llvm::Value *v = dimension("cuport.ctaid", off::ctaid, true))
+    return v;
+  if (llvm::Value *v = dimension("cuport.nctaid", off::nctaid, true))
+    return v;
+  if (name == "cuport.laneid")
+    return loadInvariant(builder, i32, context, off::lane_id);
+  if (name == "cuport.warpid")
+    return loadInvariant(builder, i32, context, off::warp_id);
+  if (name == "cuport.nwarpid")
+    return loadBlockField(builder, i32, context, off::nwarps);
+  if (name == "cuport.smid")
+    return loadBlockField(builder, i32, context, off::sm_id);
+  if (name == "cuport.nsmid")
+    return loadBlockField(builder, i32, context, off::num_sms);
+  if (name == "cuport.gridid")
+    return loadBlockField(builder, builder.getInt64Ty(), context, off::grid_id);
+  if (name == "cuport.dynamic_smem_size")
+    return loadBlockField(builder, i32, context, off::dynamic_smem_size);
+  if (name == "cuport.total_smem_size")
+    return loadBlockField(builder, i32, context, off::total_smem_size);
+  if (name.starts_with("cuport.lanemask.")) {
+    llvm::Value *lane = loadInvariant(builder, i32, context, off::lane_id);
+    llvm::Value *eq = builder.CreateShl(builder.getInt32(1), lane);
+    llvm::Value *lt = builder.CreateSub(eq, builder.getInt32(1));
+    llvm::Value *le = builder.CreateOr(lt, eq); // bit 31 included without overflow
+    return llvm::StringSwitch<llvm::Value *>(name.drop_front(strlen("cuport.lanemask.")))
+        .Case("eq", eq)
+        .Case("lt", lt)
+        .Case("le", le)
+        .Case("gt", builder.CreateNot(le))
+        .Case("ge", builder.CreateNot(lt))
+        .Default(nullptr);
+  }
+  if (name == "cuport.clock64" || name == "cuport.clock") {
+    llvm::Value *cycles = builder.CreateIntrinsic(llvm::Intrinsic::readcyclecounter, {}, {});
+    return name == "cuport.clock" ? builder.CreateTrunc(cycles, i32) : cycles;
+  }
+  if (name == "cuport.globaltimer") {
+    llvm::Module &module = *builder.GetInsertBlock()->getModule();
+    llvm::FunctionCallee timer = module.getOrInsertFunction(
+        runtime_symbols::global_timer, llvm::FunctionType::get(builder.getInt64Ty(), false));
+    return builder.CreateCall(timer);
+  }
+  return nullptr;
+}
+
+llvm::CallInst *recreateCall(llvm::CallBase &call, llvm::FunctionType *type, llvm::Value *callee,
+                             llvm::ArrayRef<llvm::Value *> arguments) {
+  llvm::SmallVector<llvm::OperandBundleDef, 1> bundles;
+  call.getOperandBundlesAsDefs(bundles);
+  llvm::CallInst *replacement =
+      llvm::CallInst::Create(type, callee, arguments, bundles, "", call.getIterator());
+  replacement->takeName(&call);
+  replacement->setCallingConv(call.getCallingConv());
+  replacement->setAttributes(call.getAttributes());
+  replacement->setDebugLoc(call.getDebugLoc());
+  if (auto *plain = llvm::dyn_cast<llvm::CallInst>(&call))
+    replacement->setTailCallKind(plain->getTailCallKind());
+  if (!call.getType()->isVoidTy())
+    call.replaceAllUsesWith(replacement);
+  call.eraseFromParent();
+  return replacement;
+}
+
+llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
+                        const llvm::DenseMap<llvm::Function *, llvm::Function *> &rewritten) {
+  llvm::Module &module = *call.getModule();
+  if (llvm::isa<llvm::InvokeInst>(call) || llvm::isa<llvm::CallBrInst>(call))
+    return makeError("unsupported call instruction in '" + call.getFunction()->getName() + "'");
+  if (call.isInlineAsm())
+    return makeError("inline assembly in '" + call.getFunction()->getName() +
+                     "' is not supported by the CPU backend");
+  llvm::SmallVector<llvm::Value *, 8> arguments(call.args());
+  llvm::Function *callee = call.getCalledFunction();
+  auto withContext = [&](llvm::FunctionType *type) {
+    llvm::SmallVector<llvm::Type *, 8> parameters(type->params());
+    parameters.push_back(context->getType());
+    return llvm::FunctionType::get(type->getReturnType(), parameters, false);
+  };
+
+  if (!callee || rewritten.count(callee)) {
+    // A call to a function we own (direct, or indirect: every function whose address can be
+    // taken is one of ours and got the hidden parameter too).
+    if (call.getFunctionType()->isVarArg())
+      return makeError("variadic indirect call in '" + call.getFunction()->getName() +
+                       "' is not supported");
+    arguments.push_back(context);
+    llvm::Value *target = callee ? rewritten.lookup(callee) : call.getCalledOperand();
+    recreateCall(call, withContext(call.getFunctionType()), target, arguments);
+    return llvm::Error::success();
+  }
+
+  llvm::StringRef name = callee->getName();
+  if (name == "cuport.trap") {
+    llvm::FunctionCallee trap = module.getOrInsertFunction(
+        runtime_symbols::trap, llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()),
+                                                       {context->getType()}, false));
+    llvm::CallInst *replacement =
+        recreateCall(call, trap.getFunctionType(), trap.getCallee(), {context});
+    replacement->setDoesNotReturn();
+    return llvm::Error::success();
+  }
+  if (name == "__assertfail") {
+    llvm::FunctionType *type = withContext(call.getFunctionType());
+    llvm::FunctionCallee fail = module.getOrInsertFunction(runtime_symbols::assert_fail, type);
+    arguments.push_back(context);
+    recreateCall(call, type, fail.getCallee(), arguments)->setDoesNotReturn();
+    return llvm::Error::success();
+  }
+  if (name.starts_with("cuport.") && name != kBarrierIntrinsic && name != kExitIntrinsic) {
+    llvm::IRBuilder<> builder(&call);
+    llvm::Value *value = geometryValue(builder, name, context);
+    if (!value)
+      return makeError("intrinsic '" + name + "' (called in '" + call.getFunction()->getName() +
+                       "') is not supported by the CPU backend yet");
+    if (value->getType() != call.getType())
+      value = builder.CreateZExtOrTrunc(value, call.getType());
+    call.replaceAllUsesWith(value);
+    call.eraseFromParent();
+  }
+  return llvm::Error::success();
+}
+
+} // namespace
+
+llvm::Value *contextArgument(llvm::Function &function) {
+  return function.getArg(function.arg_size() - 1);
+}
+
+llvm::Error threadContext(llvm::Module &module) {
+  llvm::LLVMContext &llvmContext = module.getContext();
+  llvm::Type *pointer = llvm::PointerType::get(llvmContext, 0);
+
+  llvm::SmallVector<llvm::Function *, 16> defined;
+  for (llvm::Function &function : module)
+    if (!function.isDeclaration())
+      defined.push_back(&function);
+
+  llvm::DenseMap<llvm::Function *, llvm::Function *> rewritten;
+  for (llvm::Function *function : defined) {
+    llvm::FunctionType *type = function->getFunctionType();
+    if (type->isVarArg())
+      return makeError("variadic function '" + function->getName() + "' is not supported");
+    llvm::SmallVector<llvm::Type *, 8> parameters(type->params());
+    parameters.push_back(pointer);
+    auto *newType = llvm::FunctionType::get(type->getReturnType(), parameters, false);
+    llvm::Function *replacement = llvm::Function::Create(newType, function->getLinkage(),
+                                                         function->getAddressSpace(), "", &module);
+    replacement->takeName(function);
+    replacement->copyAttributesFrom(function);
+    replacement->splice(replacement->end(), function);
+    for (unsigned i = 0; i < type->getNumParams(); ++i) {
+      function->getArg(i)->replaceAllUsesWith(replacement->getArg(i));
+      replacement->getArg(i)->takeName(function->getArg(i));
+    }
+    llvm::Argument *context = replacement->getArg(type->getNumParams());
+    context->setName("cuport.ctx");
+    context->addAttr(llvm::Attribute::NonNull);
+    context->addAttr(llvm::Attribute::NoUndef);
+    rewritten[function] = replacement;
+  }
+
+  for (auto [original, replacement] : rewritten) {
+    llvm::Value *context = contextArgument(*replacement);
+    llvm::SmallVector<llvm::CallBase *, 32> calls;
+    for (llvm::Instruction &inst : llvm::instructions(*replacement))
+      if (auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
+        if (!call->getCalledFunction() || !call->getCalledFunction()->isIntrinsic())
+          calls.push_back(call);
+    for (llvm::CallBase *call : calls)
+      if (llvm::Error error = rewriteCall(*call, context, rewritten))
+        return error;
+  }
+
+  // What remains are address-taken uses: they now name the function with the hidden parameter.
+  for (auto [original, replacement] : rewritten) {
+    original->replaceAllUsesWith(replacement);
+    original->eraseFromParent();
+  }
+  return llvm::Error::success();
+}
+
+} // namespace cuport::cpu
