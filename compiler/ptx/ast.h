@@ -65,6 +65,8 @@ struct VariableDecl {
   bool isPointer = false;
   StateSpace pointerSpace = StateSpace::None;
   std::optional<uint32_t> pointerAlign;
+  // `.global .attribute(.managed) ...`: a __managed__ variable (unified memory).
+  bool isManaged = false;
 };
 
 struct Operand {

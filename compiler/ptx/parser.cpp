@@ -458,7 +458,15 @@ void Parser::parseDeclarationAttributes(VariableDecl &decl) {
         fail(loc, "second type " + describeToken(current_) + " in variable declaration");
       decl.type = type;
     } else if (word == "attribute") {
-      fail(loc, "unsupported variable attribute '.attribute'");
+      advance();
+      expect(TokenKind::LeftParen, "'(' after '.attribute'");
+      if (!isDot("managed"))
+        fail(current_.loc, "unsupported variable attribute " + describeToken(current_) +
+                               " (only '.managed' is supported)");
+      decl.isManaged = true;
+      advance();
+      expect(TokenKind::RightParen, "')' after '.attribute(.managed'");
+      continue;
     } else {
       fail(loc, "unexpected " + describeToken(current_) + " in variable declaration");
     }

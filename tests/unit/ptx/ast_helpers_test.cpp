@@ -7,9 +7,9 @@ namespace {
 
 TEST(AstHelpers, TypeNamesRoundTrip) {
   // Every PTX fundamental type spelling from the ISA's "Fundamental Types" table.
-  const char *names[] = {"pred", "b8",  "b16",  "b32",    "b64",   "b128", "u8",
-                         "u16",  "u32", "u64",  "s8",     "s16",   "s32",  "s64",
-                         "f16",  "f16x2", "bf16", "bf16x2", "f32", "f64",  "tf32",
+  const char *names[] = {"pred",   "b8",     "b16",    "b32",        "b64",    "b128", "u8",
+                         "u16",    "u32",    "u64",    "s8",         "s16",    "s32",  "s64",
+                         "f16",    "f16x2",  "bf16",   "bf16x2",     "f32",    "f64",  "tf32",
                          "e4m3x2", "e5m2x2", "texref", "samplerref", "surfref"};
   for (const char *name : names) {
     ScalarType type = scalarTypeFromName(name);

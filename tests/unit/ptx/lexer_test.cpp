@@ -82,8 +82,8 @@ TEST(Lexer, SingleColonIsSeparate) {
 
 TEST(Lexer, IdentifierRules) {
   // [a-zA-Z]{followsym}* | [_$%]{followsym}+ with followsym = [a-zA-Z0-9_$]
-  for (std::string_view name : {"a", "abc_9$", "%r12", "%tid", "$str$1", "_Z3fooPi", "__local_depot0",
-                                 "$L__BB0_2", "%SPL"}) {
+  for (std::string_view name : {"a", "abc_9$", "%r12", "%tid", "$str$1", "_Z3fooPi",
+                                "__local_depot0", "$L__BB0_2", "%SPL"}) {
     Token token = lexOne(name);
     EXPECT_EQ(token.kind, TokenKind::Identifier) << name;
     EXPECT_EQ(token.text, name);
@@ -101,10 +101,14 @@ TEST(Lexer, IntegerLiterals) {
     uint64_t value;
     bool isUnsigned;
   } cases[] = {
-      {"0", 0, false},          {"42", 42, false},
-      {"42U", 42, true},        {"0x2A", 42, false},
-      {"0X2aU", 42, true},      {"052", 42, false},
-      {"0b101010", 42, false},  {"0B1U", 1, true},
+      {"0", 0, false},
+      {"42", 42, false},
+      {"42U", 42, true},
+      {"0x2A", 42, false},
+      {"0X2aU", 42, true},
+      {"052", 42, false},
+      {"0b101010", 42, false},
+      {"0B1U", 1, true},
       {"18446744073709551615", UINT64_MAX, false},
       {"0xFFFFFFFFFFFFFFFF", UINT64_MAX, false},
   };

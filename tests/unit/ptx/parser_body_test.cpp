@@ -55,7 +55,8 @@ TEST(ParserBody, OtherSpacesInBody) {
 }
 
 TEST(ParserBody, ModifiersInOrder) {
-  const Instruction ld = onlyInstruction(kernelBody("ld.global.nc.v4.f32 {%f1, %f2, _, %f4}, [%rd1];"));
+  const Instruction ld =
+      onlyInstruction(kernelBody("ld.global.nc.v4.f32 {%f1, %f2, _, %f4}, [%rd1];"));
   EXPECT_EQ(ld.opcode, "ld");
   EXPECT_EQ(ld.modifiers, (std::vector<std::string>{"global", "nc", "v4", "f32"}));
   EXPECT_FALSE(ld.guard.has_value());
@@ -71,9 +72,9 @@ TEST(ParserBody, ModifiersInOrder) {
   EXPECT_EQ(vec.elements[3].name, "%f4");
   EXPECT_EQ(vec.elements[3].loc.column, 35u);
 
-  const Instruction cp = onlyInstruction(kernelBody(
-      "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.L2::cache_hint "
-      "[%r1], [%rd1], %r2, [%r3], %rd4;"));
+  const Instruction cp = onlyInstruction(
+      kernelBody("cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes.L2::cache_hint "
+                 "[%r1], [%rd1], %r2, [%r3], %rd4;"));
   EXPECT_EQ(cp.opcode, "cp");
   EXPECT_EQ(cp.modifiers,
             (std::vector<std::string>{"async", "bulk", "shared::cluster", "global",
@@ -131,7 +132,8 @@ TEST(ParserBody, Immediates) {
 }
 
 TEST(ParserBody, Addresses) {
-  const Instruction i = onlyInstruction(kernelBody("foo [%rd1], [%rd1+8], [%rd1+-8], [%rd1-16], [sym], [sym+4], "
+  const Instruction i =
+      onlyInstruction(kernelBody("foo [%rd1], [%rd1+8], [%rd1+-8], [%rd1-16], [sym], [sym+4], "
                                  "[0x100], [p];"));
   ASSERT_EQ(i.operands.size(), 8u);
   for (const Operand &op : i.operands)
@@ -208,9 +210,10 @@ TEST(ParserBody, PairedDestinationAndSinks) {
 }
 
 TEST(ParserBody, CallSyntax) {
-  std::vector<Statement> body = kernelBody("call.uni (retval0), \nvprintf, \n(\nparam0, \nparam1\n);\n"
-                                           "call (r), %rd5, (p0), prototype_0;\n"
-                                           "call.uni done, ();\n");
+  std::vector<Statement> body =
+      kernelBody("call.uni (retval0), \nvprintf, \n(\nparam0, \nparam1\n);\n"
+                 "call (r), %rd5, (p0), prototype_0;\n"
+                 "call.uni done, ();\n");
   ASSERT_EQ(body.size(), 3u);
   const Instruction &direct = body[0].instruction;
   EXPECT_EQ(direct.opcode, "call");
@@ -272,16 +275,17 @@ TEST(ParserBody, CallPrototypes) {
 }
 
 TEST(ParserBody, LabelsBlocksAndDirectives) {
-  std::vector<Statement> body = kernelBody("$L__BB0_2:\n"
-                                           "  .loc 1 5 3\n"
-                                           "  .pragma \"nounroll\";\n"
-                                           "  { // callseq 0, 0\n"
-                                           "    .reg .b32 temp_param_reg;\n"
-                                           "    { ret; }\n"
-                                           "  } // callseq 0\n"
-                                           "$L__BTT0_1: .branchtargets $L__BB0_2, $L__BB0_3;\n"
-                                           "  .loc 1 7 2, function_name $L__info_string0, inlined_at 1 9 4\n"
-                                           "  exit;");
+  std::vector<Statement> body =
+      kernelBody("$L__BB0_2:\n"
+                 "  .loc 1 5 3\n"
+                 "  .pragma \"nounroll\";\n"
+                 "  { // callseq 0, 0\n"
+                 "    .reg .b32 temp_param_reg;\n"
+                 "    { ret; }\n"
+                 "  } // callseq 0\n"
+                 "$L__BTT0_1: .branchtargets $L__BB0_2, $L__BB0_3;\n"
+                 "  .loc 1 7 2, function_name $L__info_string0, inlined_at 1 9 4\n"
+                 "  exit;");
   ASSERT_EQ(body.size(), 8u);
   EXPECT_EQ(body[0].kind, Statement::Kind::Label);
   EXPECT_EQ(body[0].label.name, "$L__BB0_2");

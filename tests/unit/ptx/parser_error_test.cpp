@@ -9,8 +9,9 @@ using test::parseError;
 
 TEST(ParserErrors, MissingSemicolonAfterInstruction) {
   // Line 3, column 17 is where `ld` starts.
-  EXPECT_EQ(parseError(".entry k() {\n  add.s32 %r1, %r2, %r3\n                ld.u32 %r1, [%rd1];\n}"),
-            "3:17: expected ';' after instruction, found 'ld'");
+  EXPECT_EQ(
+      parseError(".entry k() {\n  add.s32 %r1, %r2, %r3\n                ld.u32 %r1, [%rd1];\n}"),
+      "3:17: expected ';' after instruction, found 'ld'");
 }
 
 TEST(ParserErrors, MissingCommaBetweenOperands) {
@@ -53,32 +54,33 @@ TEST(ParserErrors, ModuleLevel) {
             "1:10: expected a version number 'major.minor' after '.version', found '9'");
   EXPECT_EQ(parseError(".version 9.0\n.address_size 48\n"),
             "2:15: address size must be 32 or 64, found 48");
-  EXPECT_EQ(parseError(".target\n"), "2:1: expected a target name after '.target', found end of input");
+  EXPECT_EQ(parseError(".target\n"),
+            "2:1: expected a target name after '.target', found end of input");
   EXPECT_EQ(parseError("add.s32 %r1, %r2, %r3;"),
             "1:1: expected a directive at module scope, found 'add'");
-  EXPECT_EQ(parseError(".visible .u32 x;"),
-            "1:10: expected '.entry', '.func' or a variable declaration after linkage, found '.u32'");
+  EXPECT_EQ(
+      parseError(".visible .u32 x;"),
+      "1:10: expected '.entry', '.func' or a variable declaration after linkage, found '.u32'");
   EXPECT_EQ(parseError(".bogus 1;"), "1:1: expected a directive at module scope, found '.bogus'");
   EXPECT_EQ(parseError(".alias a, b;"), "1:1: unsupported directive '.alias'");
   EXPECT_EQ(parseError(".file 99999999 \"x\""), "1:7: file index 99999999 is too large");
 }
 
 TEST(ParserErrors, Declarations) {
-  EXPECT_EQ(parseError(".global x;"),
-            "1:9: expected a type in variable declaration, found 'x'");
-  EXPECT_EQ(parseError(".global .u32 .f32 x;"),
-            "1:14: second type '.f32' in variable declaration");
+  EXPECT_EQ(parseError(".global x;"), "1:9: expected a type in variable declaration, found 'x'");
+  EXPECT_EQ(parseError(".global .u32 .f32 x;"), "1:14: second type '.f32' in variable declaration");
   EXPECT_EQ(parseError(".global .align 3 .u32 x;"),
             "1:9: alignment must be a power of two, found 3");
   EXPECT_EQ(parseError(".global .u32 x[4;"), "1:17: expected ']' after array size, found ';'");
   EXPECT_EQ(parseError(".global .u32 x = {1, 2"),
             "1:23: expected ',' or '}' in initializer, found end of input");
-  EXPECT_EQ(parseError(".global .u32 x = {1, ;"),
-            "1:22: expected an initializer value, found ';'");
+  EXPECT_EQ(parseError(".global .u32 x = {1, ;"), "1:22: expected an initializer value, found ';'");
   EXPECT_EQ(parseError(".global .u32 x\n.global .u32 y;"),
             "2:1: expected ';' after variable declaration, found '.global'");
-  EXPECT_EQ(parseError(".global .attribute(.managed) .u32 x;"),
-            "1:9: unsupported variable attribute '.attribute'");
+  EXPECT_EQ(parseError(".global .attribute(.unified(1, 2)) .u32 x;"),
+            "1:20: unsupported variable attribute '.unified' (only '.managed' is supported)");
+  EXPECT_EQ(parseError(".global .attribute .managed .u32 x;"),
+            "1:20: expected '(' after '.attribute', found '.managed'");
   EXPECT_EQ(parseError(inKernel(".reg .b32 %r<4> = 1;")), "6:17: initializer not allowed here");
   EXPECT_EQ(parseError(".global .u32 .ptr p;"),
             "1:14: '.ptr' is only allowed on '.param' declarations");

@@ -29,14 +29,15 @@ TEST(ParserModule, EmptyInputIsAnEmptyModule) {
 }
 
 TEST(ParserModule, FileLocSectionAndPragma) {
-  Module m = parseOk(".version 9.0\n.target sm_80\n"
-                     ".file 1 \"/src/a.cu\"\n"
-                     ".file 3 \"b.cu\", 1700000000, 1234\n"
-                     ".loc 1 2 3\n"
-                     ".pragma \"nounroll\";\n"
-                     ".section .debug_str\n{\n$L__info_string0:\n.b8 95,90,0\n.b64 $L__func_begin0\n}\n"
-                     ".section .debug_loc { }\n"
-                     ".global .u32 after;\n");
+  Module m =
+      parseOk(".version 9.0\n.target sm_80\n"
+              ".file 1 \"/src/a.cu\"\n"
+              ".file 3 \"b.cu\", 1700000000, 1234\n"
+              ".loc 1 2 3\n"
+              ".pragma \"nounroll\";\n"
+              ".section .debug_str\n{\n$L__info_string0:\n.b8 95,90,0\n.b64 $L__func_begin0\n}\n"
+              ".section .debug_loc { }\n"
+              ".global .u32 after;\n");
   ASSERT_EQ(m.files.size(), 4u);
   EXPECT_EQ(m.files[1], "/src/a.cu");
   EXPECT_EQ(m.files[2], "");
@@ -232,11 +233,11 @@ TEST(ParserModule, ClusterDirectivesAndNoreturn) {
 }
 
 TEST(ParserModule, FuncWithReturnsRegParamsAndPrototype) {
-  Module m = parseOk(
-      ".extern .func (.param .b32 func_retval0) vprintf(.param .b64 a, .param .b64 b);\n"
-      ".func (.param .align 4 .b8 ret[12]) f(.reg .b32 x, .param .b64 y)\n"
-      "{\n  add.s32 x, x, 1;\n  ret;\n}\n"
-      ".weak .func w;\n");
+  Module m =
+      parseOk(".extern .func (.param .b32 func_retval0) vprintf(.param .b64 a, .param .b64 b);\n"
+              ".func (.param .align 4 .b8 ret[12]) f(.reg .b32 x, .param .b64 y)\n"
+              "{\n  add.s32 x, x, 1;\n  ret;\n}\n"
+              ".weak .func w;\n");
   ASSERT_EQ(m.functions.size(), 3u);
   const Function &v = m.functions[0];
   EXPECT_FALSE(v.isKernel);

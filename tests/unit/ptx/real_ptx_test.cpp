@@ -59,7 +59,7 @@ TEST(RealPtx, EveryInputParses) {
     EXPECT_EQ(result.module->addressSize, 64u) << entry.path();
     EXPECT_FALSE(result.module->functions.empty()) << entry.path();
   }
-  EXPECT_GE(files, 12u);
+  EXPECT_GE(files, 14u);
 }
 
 TEST(RealPtx, VectorAdd) {
@@ -251,6 +251,21 @@ TEST(RealPtx, IndirectCallPrototype) {
   for (const Function &f : m.functions)
     declarations += !f.hasBody;
   EXPECT_EQ(declarations, 2u);
+}
+
+TEST(RealPtx, ManagedVariable) {
+  Module m = parseOk(readInput("managed.sm_80.ptx"));
+  ASSERT_EQ(m.globals.size(), 2u);
+  EXPECT_EQ(m.globals[0].name, "counter");
+  EXPECT_TRUE(m.globals[0].isManaged);
+  EXPECT_EQ(m.globals[0].align, 4u);
+  EXPECT_EQ(m.globals[0].type, ScalarType::U32);
+  ASSERT_EQ(m.globals[0].initializer.size(), 1u);
+  EXPECT_EQ(m.globals[0].initializer[0].intValue, 5u);
+  EXPECT_FALSE(m.globals[1].isManaged);
+  // {1.0f, 2.0f} into float[3]: only the given bytes are written; the rest is zero.
+  EXPECT_EQ(m.globals[1].arrayDims, (std::vector<uint64_t>{12}));
+  EXPECT_EQ(m.globals[1].initializer.size(), 8u);
 }
 
 TEST(RealPtx, SwitchKernel) {

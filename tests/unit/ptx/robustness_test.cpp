@@ -56,7 +56,7 @@ TEST(Robustness, RandomMutationsReturn) {
   std::string text = readInput("printf.sm_75.ptx");
   ASSERT_FALSE(text.empty());
   std::mt19937 rng(12345);
-  const char interesting[] = {'{', '}', '[', ']', '(', ')', ';', ',', '.', '%', '"', '/', '*',
+  const char interesting[] = {'{',  '}',  '[', ']', '(', ')', ';', ',', '.', '%', '"', '/', '*',
                               '\0', '\n', '-', '+', '@', '!', '|', '<', '>', ':', '_', '0', 'x'};
   for (int iteration = 0; iteration < 3000; ++iteration) {
     std::string mutated = text;
@@ -91,8 +91,7 @@ TEST(Robustness, LinearTimeOnLargeInput) {
   text += "}\n";
   auto start = std::chrono::steady_clock::now();
   ParseResult result = parseModule(text);
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_TRUE(result.module.has_value());
   EXPECT_EQ(result.module->functions.at(0).body.size(), 200001u);
   EXPECT_LT(seconds, 10.0);
