@@ -91,8 +91,8 @@ struct Operand {
   double floatValue = 0;     // FloatImm written in decimal
   uint64_t floatBits = 0;    // FloatImm written as 0f / 0d: the bits
   uint32_t floatBitsWidth = 0; // 32 for 0f, 64 for 0d, 0 for a decimal literal
-  int64_t offset = 0;        // Address: the immediate offset (may be negative)
-  std::vector<Operand> elements; // Vector / List
+  int64_t offset = 0;        // Address: the immediate offset (may be negative); also Symbol `sym+8`
+  std::vector<Operand> elements; // Vector / List; Address: texture coordinates `[tex, {%f1, %f2}]`
 };
 
 struct Guard {
