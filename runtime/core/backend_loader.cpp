@@ -1,11 +1,10 @@
 #include "runtime/core/backend_loader.h"
 
+#include "backends/cpu/cpu_backend.h"
+
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
-
-// Declared by backends/cpu/cpu_backend.h (not yet landed).
-extern "C" const cuport_backend *cuport_cpu_backend_create(void);
 
 namespace cuport::core {
 namespace {

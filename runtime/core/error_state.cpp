@@ -11,7 +11,9 @@ std::atomic<int> sticky{cudaSuccess};
 } // namespace
 
 void recordError(cudaError_t error) {
-  if (error != cudaSuccess)
+  // The sticky error is reported through the device's state, which cudaDeviceReset clears; kept
+  // here too, it would outlive the reset.
+  if (error != cudaSuccess && error != stickyError())
     lastError = error;
 }
 

@@ -20,6 +20,7 @@ cudaError_t peekLastError();
 cudaError_t stickyError();
 // The first sticky error wins: later faults are consequences of it.
 void setStickyError(cudaError_t error);
+// Also clears the calling thread's last error (cudaDeviceReset starts afresh).
 void clearStickyError();
 
 // Whether a backend outcome corrupts the device (a fault inside a kernel), as CUDA documents

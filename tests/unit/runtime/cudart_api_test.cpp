@@ -1,0 +1,356 @@
+// The runtime API through NVIDIA's own headers, against our libcudart.so.13: error names and
+// strings, device queries, memory round trips and error paths, the error state, call
+// configuration and launch validation, and the "not supported" exports.
+#include <cuda_runtime_api.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+extern "C" {
+void **__cudaRegisterFatBinary(void *fatCubin);
+void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
+                            const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
+                            dim3 *bDim, dim3 *gDim, int *wSize);
+unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+                                     struct CUstream_st *stream);
+cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem,
+                                       void *stream);
+}
+
+namespace {
+
+// The enumerators of cudaError_t, read from the toolkit's own header (not from our table).
+std::map<int, std::string> errorEnumerators() {
+  std::ifstream header(CUPORT_CUDA_INCLUDE_DIR "/driver_types.h");
+  std::stringstream text;
+  text << header.rdbuf();
+  std::string all = text.str();
+  size_t begin = all.find("enum __device_builtin__ cudaError");
+  size_t end = all.find("};", begin);
+  std::string body = all.substr(begin, end - begin);
+  std::map<int, std::string> result;
+  std::regex entry(R"((cudaSuccess|cudaError\w+)\s*=\s*(\d+))");
+  for (std::sregex_iterator it(body.begin(), body.end(), entry), last; it != last; ++it)
+    result[std::stoi((*it)[2])] = (*it)[1];
+  return result;
+}
+
+TEST(CudartErrors, EveryEnumeratorHasItsNameAndAMessage) {
+  std::map<int, std::string> enumerators = errorEnumerators();
+  ASSERT_GT(enumerators.size(), 100u);
+  for (const auto &[value, name] : enumerators) {
+    cudaError_t error = static_cast<cudaError_t>(value);
+    EXPECT_STREQ(cudaGetErrorName(error), name.c_str()) << value;
+    std::string message = cudaGetErrorString(error);
+    EXPECT_FALSE(message.empty()) << name;
+    EXPECT_NE(message, "unrecognized error code") << name;
+  }
+}
+
+TEST(CudartErrors, WellKnownMessages) {
+  // The messages every CUDA programmer has seen.
+  EXPECT_STREQ(cudaGetErrorString(cudaSuccess), "no error");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorInvalidValue), "invalid argument");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorMemoryAllocation), "out of memory");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorIllegalAddress),
+               "an illegal memory access was encountered");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorInvalidConfiguration), "invalid configuration argument");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorInvalidDeviceFunction), "invalid device function");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorNoKernelImageForDevice),
+               "no kernel image is available for execution on the device");
+  EXPECT_STREQ(cudaGetErrorString(cudaErrorNotSupported), "operation not supported");
+}
+
+TEST(CudartErrors, UnknownValue) {
+  EXPECT_STREQ(cudaGetErrorName(static_cast<cudaError_t>(12345)), "unrecognized error code");
+  EXPECT_STREQ(cudaGetErrorString(static_cast<cudaError_t>(-1)), "unrecognized error code");
+}
+
+TEST(CudartDevice, OneDeviceWithConsistentPropertiesAndAttributes) {
+  int count = -1;
+  ASSERT_EQ(cudaGetDeviceCount(&count), cudaSuccess);
+  EXPECT_EQ(count, 1);
+  EXPECT_EQ(cudaSetDevice(0), cudaSuccess);
+  int current = -1;
+  EXPECT_EQ(cudaGetDevice(&current), cudaSuccess);
+  EXPECT_EQ(current, 0);
+
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  EXPECT_GT(std::strlen(prop.name), 0u);
+  EXPECT_EQ(prop.warpSize, 32);
+  EXPECT_GT(prop.totalGlobalMem, 0u);
+  EXPECT_GT(prop.multiProcessorCount, 0);
+  EXPECT_GE(prop.maxThreadsPerBlock, 32);
+  EXPECT_LE(prop.maxThreadsDim[0], prop.maxThreadsPerBlock);
+  EXPECT_GE(prop.major, 3);
+
+  struct Pair {
+    cudaDeviceAttr attribute;
+    long long expected;
+  } pairs[] = {
+      {cudaDevAttrMaxThreadsPerBlock, prop.maxThreadsPerBlock},
+      {cudaDevAttrMaxBlockDimX, prop.maxThreadsDim[0]},
+      {cudaDevAttrMaxBlockDimY, prop.maxThreadsDim[1]},
+      {cudaDevAttrMaxBlockDimZ, prop.maxThreadsDim[2]},
+      {cudaDevAttrMaxGridDimX, prop.maxGridSize[0]},
+      {cudaDevAttrMaxGridDimY, prop.maxGridSize[1]},
+      {cudaDevAttrMaxGridDimZ, prop.maxGridSize[2]},
+      {cudaDevAttrMaxSharedMemoryPerBlock, static_cast<long long>(prop.sharedMemPerBlock)},
+      {cudaDevAttrTotalConstantMemory, static_cast<long long>(prop.totalConstMem)},
+      {cudaDevAttrWarpSize, prop.warpSize},
+      {cudaDevAttrMultiProcessorCount, prop.multiProcessorCount},
+      {cudaDevAttrComputeCapabilityMajor, prop.major},
+      {cudaDevAttrComputeCapabilityMinor, prop.minor},
+      {cudaDevAttrUnifiedAddressing, prop.unifiedAddressing},
+      {cudaDevAttrIntegrated, prop.integrated},
+      {cudaDevAttrMaxRegistersPerBlock, prop.regsPerBlock},
+      {cudaDevAttrManagedMemory, prop.managedMemory},
+      {cudaDevAttrMaxSharedMemoryPerBlockOptin,
+       static_cast<long long>(prop.sharedMemPerBlockOptin)},
+  };
+  for (const Pair &pair : pairs) {
+    int value = -1;
+    ASSERT_EQ(cudaDeviceGetAttribute(&value, pair.attribute, 0), cudaSuccess) << pair.attribute;
+    EXPECT_EQ(value, pair.expected) << "attribute " << pair.attribute;
+  }
+}
+
+TEST(CudartDevice, InvalidArguments) {
+  EXPECT_EQ(cudaGetDeviceCount(nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaSetDevice(1), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaSetDevice(-1), cudaErrorInvalidDevice);
+  cudaDeviceProp prop;
+  EXPECT_EQ(cudaGetDeviceProperties(&prop, 1), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaGetDeviceProperties(nullptr, 0), cudaErrorInvalidValue);
+  int value = 0;
+  EXPECT_EQ(cudaDeviceGetAttribute(&value, cudaDevAttrWarpSize, 3), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetAttribute(&value, static_cast<cudaDeviceAttr>(100000), 0),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceGetAttribute(nullptr, cudaDevAttrWarpSize, 0), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartDevice, Versions) {
+  int runtime = 0, driver = 0;
+  ASSERT_EQ(cudaRuntimeGetVersion(&runtime), cudaSuccess);
+  EXPECT_EQ(runtime, 13000);
+  ASSERT_EQ(cudaDriverGetVersion(&driver), cudaSuccess);
+  EXPECT_GE(driver, runtime); // else programs refuse to run: "driver insufficient"
+  EXPECT_EQ(cudaRuntimeGetVersion(nullptr), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartMemory, RoundTripThroughDeviceMemory) {
+  constexpr size_t count = 1000;
+  std::vector<int> host(count), back(count, 0);
+  for (size_t i = 0; i < count; ++i)
+    host[i] = static_cast<int>(i * 7 - 3);
+  int *device = nullptr, *device2 = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), count * sizeof(int)), cudaSuccess);
+  ASSERT_NE(device, nullptr);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device2), count * sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(device, host.data(), count * sizeof(int), cudaMemcpyHostToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(device2, device, count * sizeof(int), cudaMemcpyDeviceToDevice),
+            cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(back.data(), device2, count * sizeof(int), cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(back, host);
+
+  // cudaMemcpyDefault infers the direction; an interior pointer is fine.
+  std::vector<int> part(10, 0);
+  ASSERT_EQ(cudaMemcpy(part.data(), device + 500, 10 * sizeof(int), cudaMemcpyDefault),
+            cudaSuccess);
+  EXPECT_EQ(part, std::vector<int>(host.begin() + 500, host.begin() + 510));
+
+  ASSERT_EQ(cudaMemset(device + 10, 0xAB, 20 * sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(back.data(), device, count * sizeof(int), cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  int pattern;
+  std::memset(&pattern, 0xAB, sizeof pattern);
+  for (size_t i = 0; i < count; ++i)
+    EXPECT_EQ(back[i], i >= 10 && i < 30 ? pattern : host[i]) << i;
+
+  EXPECT_EQ(cudaFree(device), cudaSuccess);
+  EXPECT_EQ(cudaFree(device2), cudaSuccess);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+}
+
+TEST(CudartMemory, ErrorPaths) {
+  EXPECT_EQ(cudaFree(nullptr), cudaSuccess);
+  EXPECT_EQ(cudaMalloc(nullptr, 16), cudaErrorInvalidValue);
+  void *empty = reinterpret_cast<void *>(1);
+  EXPECT_EQ(cudaMalloc(&empty, 0), cudaSuccess);
+  EXPECT_EQ(empty, nullptr);
+
+  int onHost[4] = {};
+  EXPECT_EQ(cudaFree(onHost), cudaErrorInvalidValue);
+
+  char *device = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), 64), cudaSuccess);
+  EXPECT_EQ(cudaFree(device + 8), cudaErrorInvalidValue); // not the start of the block
+  char buffer[128] = {};
+  EXPECT_EQ(cudaMemcpy(device, buffer, 16, static_cast<cudaMemcpyKind>(7)),
+            cudaErrorInvalidMemcpyDirection);
+  EXPECT_EQ(cudaMemcpy(device, buffer, 16, static_cast<cudaMemcpyKind>(-1)),
+            cudaErrorInvalidMemcpyDirection);
+  // Host memory named as device memory, and copies running past the allocation.
+  EXPECT_EQ(cudaMemcpy(onHost, buffer, 16, cudaMemcpyHostToDevice), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy(buffer, onHost, 16, cudaMemcpyDeviceToHost), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy(buffer, device, 65, cudaMemcpyDeviceToHost), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy(device + 60, buffer, 8, cudaMemcpyHostToDevice), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy(buffer, device, 128, cudaMemcpyDefault), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy(nullptr, device, 8, cudaMemcpyDeviceToHost), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemset(onHost, 0, 4), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemset(device, 0, 65), cudaErrorInvalidValue);
+  // Host to host needs no device memory at all.
+  EXPECT_EQ(cudaMemcpy(buffer, onHost, sizeof onHost, cudaMemcpyHostToHost), cudaSuccess);
+
+  EXPECT_EQ(cudaFree(device), cudaSuccess);
+  EXPECT_EQ(cudaFree(device), cudaErrorInvalidValue); // twice
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+}
+
+TEST(CudartErrorState, GetClearsPeekDoesNot) {
+  ASSERT_EQ(cudaGetLastError(), cudaSuccess);
+  EXPECT_EQ(cudaSetDevice(7), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaPeekAtLastError(), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaPeekAtLastError(), cudaErrorInvalidDevice);
+  // A later success does not clear it.
+  int count = 0;
+  EXPECT_EQ(cudaGetDeviceCount(&count), cudaSuccess);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  EXPECT_EQ(cudaPeekAtLastError(), cudaSuccess);
+}
+
+TEST(CudartErrorState, LastErrorIsPerThread) {
+  ASSERT_EQ(cudaGetLastError(), cudaSuccess);
+  EXPECT_EQ(cudaSetDevice(7), cudaErrorInvalidDevice);
+  cudaError_t seenByOther = cudaErrorUnknown;
+  cudaError_t otherOwn = cudaErrorUnknown;
+  std::thread other([&] {
+    seenByOther = cudaPeekAtLastError();
+    (void)cudaMemcpy(nullptr, nullptr, 4, static_cast<cudaMemcpyKind>(9));
+    otherOwn = cudaGetLastError();
+  });
+  other.join();
+  EXPECT_EQ(seenByOther, cudaSuccess);
+  EXPECT_EQ(otherOwn, cudaErrorInvalidMemcpyDirection);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidDevice);
+}
+
+TEST(CudartLaunch, PushAndPopCallConfiguration) {
+  dim3 grid(3, 2, 1), block(64, 2, 1);
+  cudaStream_t stream = reinterpret_cast<cudaStream_t>(0x1);
+  EXPECT_EQ(__cudaPushCallConfiguration(grid, block, 256, stream), 0u);
+  // Nested: a launch inside the argument list of another pushes on top.
+  EXPECT_EQ(__cudaPushCallConfiguration(dim3(1), dim3(32), 0, nullptr), 0u);
+  dim3 g, b;
+  size_t shared = 99;
+  cudaStream_t popped = nullptr;
+  ASSERT_EQ(__cudaPopCallConfiguration(&g, &b, &shared, &popped), cudaSuccess);
+  EXPECT_EQ(g.x, 1u);
+  EXPECT_EQ(b.x, 32u);
+  EXPECT_EQ(shared, 0u);
+  ASSERT_EQ(__cudaPopCallConfiguration(&g, &b, &shared, &popped), cudaSuccess);
+  EXPECT_EQ(g.x, 3u);
+  EXPECT_EQ(g.y, 2u);
+  EXPECT_EQ(b.x, 64u);
+  EXPECT_EQ(b.y, 2u);
+  EXPECT_EQ(shared, 256u);
+  EXPECT_EQ(popped, stream);
+  EXPECT_NE(__cudaPopCallConfiguration(&g, &b, &shared, &popped), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+// A registered kernel whose fatbinary is not a fatbinary: launch validation happens before the
+// module is compiled, and compiling it reports a broken kernel image.
+struct BrokenModule {
+  alignas(8) unsigned char container[64] = {};
+  struct {
+    int magic = 0x466243B1;
+    int version = 1;
+    const void *data = nullptr;
+    const void *filename = nullptr;
+  } wrapper;
+  char hostStub = 0;
+
+  BrokenModule() {
+    wrapper.data = container;
+    void **handle = __cudaRegisterFatBinary(&wrapper);
+    __cudaRegisterFunction(handle, &hostStub, const_cast<char *>("broken"), "broken", -1, nullptr,
+                           nullptr, nullptr, nullptr, nullptr);
+  }
+};
+
+BrokenModule &brokenModule() {
+  static BrokenModule module;
+  return module;
+}
+
+TEST(CudartLaunch, ConfigurationLimits) {
+  const void *kernel = &brokenModule().hostStub;
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(1), dim3(2048), nullptr, 0, nullptr),
+            cudaErrorInvalidConfiguration);
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(1), dim3(0), nullptr, 0, nullptr),
+            cudaErrorInvalidConfiguration);
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(0), dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidConfiguration);
+  EXPECT_EQ(
+      cudaLaunchKernel(kernel, dim3(1), dim3(1, 1, prop.maxThreadsDim[2] + 1), nullptr, 0, nullptr),
+      cudaErrorInvalidConfiguration);
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(1, static_cast<unsigned>(prop.maxGridSize[1]) + 1),
+                             dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidConfiguration);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidConfiguration);
+}
+
+TEST(CudartLaunch, UnknownFunction) {
+  static char notAKernel;
+  EXPECT_EQ(cudaLaunchKernel(&notAKernel, dim3(1), dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidDeviceFunction);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidDeviceFunction);
+}
+
+TEST(CudartLaunch, BrokenFatbinaryIsAnInvalidKernelImage) {
+  const void *kernel = &brokenModule().hostStub;
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(1), dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidKernelImage);
+  // Diagnosed once, reported at every use.
+  EXPECT_EQ(cudaLaunchKernel(kernel, dim3(1), dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidKernelImage);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartUnsupported, UnimplementedExportReturnsNotSupported) {
+  cudaStream_t stream = nullptr;
+  EXPECT_EQ(cudaStreamCreate(&stream), cudaErrorNotSupported);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorNotSupported);
+  cudaEvent_t event = nullptr;
+  EXPECT_EQ(cudaEventCreate(&event), cudaErrorNotSupported);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartUnsupported, ChannelDescIsComputed) {
+  cudaChannelFormatDesc desc = cudaCreateChannelDesc(8, 16, 0, 0, cudaChannelFormatKindUnsigned);
+  EXPECT_EQ(desc.x, 8);
+  EXPECT_EQ(desc.y, 16);
+  EXPECT_EQ(desc.z, 0);
+  EXPECT_EQ(desc.f, cudaChannelFormatKindUnsigned);
+}
+
+} // namespace

@@ -1,0 +1,260 @@
+// End to end through our libcudart.so.13: a fatbinary nvcc built from kernels.cu is registered the
+// way nvcc's host stubs register it, then launched through cudaLaunchKernel and the CUDA 13 stub
+// path (__cudaPushCallConfiguration / __cudaPopCallConfiguration / __cudaGetKernel /
+// __cudaLaunchKernel). Faults become sticky errors that cudaDeviceReset clears.
+#include <cuda_runtime_api.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+extern "C" {
+void **__cudaRegisterFatBinary(void *fatCubin);
+void __cudaRegisterFatBinaryEnd(void **fatCubinHandle);
+void __cudaUnregisterFatBinary(void **fatCubinHandle);
+void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
+                            const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
+                            dim3 *bDim, dim3 *gDim, int *wSize);
+void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
+                       const char *deviceName, int ext, size_t size, int constant, int global);
+unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+                                     struct CUstream_st *stream);
+cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem,
+                                       void *stream);
+cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *hostFunction);
+cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+                               size_t sharedMem, cudaStream_t stream);
+}
+
+namespace {
+
+struct FatbinWrapper {
+  int magic = 0x466243B1;
+  int version = 1;
+  const void *data = nullptr;
+  const void *filename = nullptr;
+};
+
+// A fatbinary file loaded into 8-byte-aligned memory, as it would sit in a program's image.
+std::vector<uint64_t> readFatbin(const char *path) {
+  std::ifstream file(path, std::ios::binary);
+  std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::vector<uint64_t> aligned((bytes.size() + 7) / 8 + 1, 0);
+  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  return aligned;
+}
+
+// Stand-ins for the host stubs nvcc would generate: only their addresses matter.
+char vectorAddStub, storeThroughStub, scaleStub, counterStub;
+char counterShadow[4], scaleShadow[4];
+
+struct Program {
+  std::vector<uint64_t> image;
+  FatbinWrapper wrapper;
+  void **handle = nullptr;
+
+  explicit Program(const char *path) : image(readFatbin(path)) {
+    wrapper.data = image.data();
+    handle = __cudaRegisterFatBinary(&wrapper);
+  }
+  void registerKernel(const char *stub, const char *name) {
+    __cudaRegisterFunction(handle, stub, const_cast<char *>(name), name, -1, nullptr, nullptr,
+                           nullptr, nullptr, nullptr);
+  }
+};
+
+Program &kernels() {
+  static Program *program = [] {
+    auto *made = new Program(CUPORT_TEST_FATBIN);
+    made->registerKernel(&vectorAddStub, "vector_add");
+    made->registerKernel(&storeThroughStub, "store_through");
+    made->registerKernel(&scaleStub, "scale_by_constant");
+    made->registerKernel(&counterStub, "add_to_counter");
+    __cudaRegisterVar(made->handle, counterShadow, const_cast<char *>("deviceCounter"),
+                      "deviceCounter", 0, sizeof(int), 0, 0);
+    __cudaRegisterVar(made->handle, scaleShadow, const_cast<char *>("scale"), "scale", 0,
+                      sizeof(float), 1, 0);
+    __cudaRegisterFatBinaryEnd(made->handle);
+    return made;
+  }();
+  return *program;
+}
+
+class CudartLaunchTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    kernels();
+    (void)cudaGetLastError();
+  }
+};
+
+void runVectorAdd(int n, const void *kernel, bool throughStubPath) {
+  std::vector<float> a(n), b(n), c(n, -1.0f);
+  for (int i = 0; i < n; ++i) {
+    a[i] = 0.5f * i;
+    b[i] = 1000.0f - i;
+  }
+  float *da, *db, *dc;
+  size_t bytes = n * sizeof(float);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&da), bytes), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&db), bytes), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&dc), bytes), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(da, a.data(), bytes, cudaMemcpyHostToDevice), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(db, b.data(), bytes, cudaMemcpyHostToDevice), cudaSuccess);
+  void *args[] = {&da, &db, &dc, &n};
+  dim3 block(128), grid((n + 127) / 128);
+  if (throughStubPath) {
+    // What kernel<<<grid, block>>>(...) compiles to with CUDA 13.
+    ASSERT_EQ(__cudaPushCallConfiguration(grid, block, 0, nullptr), 0u);
+    cudaKernel_t handle = nullptr;
+    ASSERT_EQ(__cudaGetKernel(&handle, kernel), cudaSuccess);
+    dim3 g, bl;
+    size_t shared;
+    cudaStream_t stream;
+    ASSERT_EQ(__cudaPopCallConfiguration(&g, &bl, &shared, &stream), cudaSuccess);
+    ASSERT_EQ(__cudaLaunchKernel(handle, g, bl, args, shared, stream), cudaSuccess);
+  } else {
+    ASSERT_EQ(cudaLaunchKernel(kernel, grid, block, args, 0, nullptr), cudaSuccess);
+  }
+  ASSERT_EQ(cudaMemcpy(c.data(), dc, bytes, cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int i = 0; i < n; ++i)
+    ASSERT_EQ(c[i], a[i] + b[i]) << i;
+  EXPECT_EQ(cudaFree(da), cudaSuccess);
+  EXPECT_EQ(cudaFree(db), cudaSuccess);
+  EXPECT_EQ(cudaFree(dc), cudaSuccess);
+}
+
+TEST_F(CudartLaunchTest, VectorAddThroughCudaLaunchKernel) {
+  runVectorAdd(1000, &vectorAddStub, false);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+}
+
+TEST_F(CudartLaunchTest, VectorAddThroughTheCuda13StubPath) {
+  runVectorAdd(300, &vectorAddStub, true);
+}
+
+TEST_F(CudartLaunchTest, DeviceAndConstantVariables) {
+  int zero = 0;
+  ASSERT_EQ(cudaMemcpyToSymbol(counterShadow, &zero, sizeof zero, 0, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  int add = 5;
+  void *counterArgs[] = {&add};
+  ASSERT_EQ(cudaLaunchKernel(&counterStub, dim3(1), dim3(1), counterArgs, 0, nullptr), cudaSuccess);
+  add = 37;
+  ASSERT_EQ(cudaLaunchKernel(&counterStub, dim3(1), dim3(1), counterArgs, 0, nullptr), cudaSuccess);
+  int counter = -1;
+  ASSERT_EQ(
+      cudaMemcpyFromSymbol(&counter, counterShadow, sizeof counter, 0, cudaMemcpyDeviceToHost),
+      cudaSuccess);
+  EXPECT_EQ(counter, 42);
+
+  void *address = nullptr;
+  ASSERT_EQ(cudaGetSymbolAddress(&address, counterShadow), cudaSuccess);
+  int viaAddress = -1;
+  ASSERT_EQ(cudaMemcpy(&viaAddress, address, sizeof viaAddress, cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(viaAddress, 42);
+
+  float scale = 2.5f;
+  ASSERT_EQ(cudaMemcpyToSymbol(scaleShadow, &scale, sizeof scale, 0, cudaMemcpyHostToDevice),
+            cudaSuccess);
+  std::vector<float> x = {1.0f, -2.0f, 4.0f};
+  int n = static_cast<int>(x.size());
+  float *dx;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&dx), n * sizeof(float)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(dx, x.data(), n * sizeof(float), cudaMemcpyHostToDevice), cudaSuccess);
+  void *scaleArgs[] = {&dx, &n};
+  ASSERT_EQ(cudaLaunchKernel(&scaleStub, dim3(1), dim3(32), scaleArgs, 0, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(x.data(), dx, n * sizeof(float), cudaMemcpyDeviceToHost), cudaSuccess);
+  EXPECT_EQ(x, (std::vector<float>{2.5f, -5.0f, 10.0f}));
+  EXPECT_EQ(cudaFree(dx), cudaSuccess);
+
+  // Symbol errors: unknown symbol, out of bounds, wrong direction.
+  static char notASymbol;
+  EXPECT_EQ(cudaMemcpyToSymbol(&notASymbol, &zero, 4, 0, cudaMemcpyHostToDevice),
+            cudaErrorInvalidSymbol);
+  EXPECT_EQ(cudaMemcpyToSymbol(counterShadow, &zero, 4, 4, cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpyToSymbol(counterShadow, &zero, 4, 0, cudaMemcpyDeviceToHost),
+            cudaErrorInvalidMemcpyDirection);
+  (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, FaultIsStickyUntilDeviceReset) {
+  int *null = nullptr;
+  int value = 7;
+  void *args[] = {&null, &value};
+  ASSERT_EQ(cudaLaunchKernel(&storeThroughStub, dim3(1), dim3(1), args, 0, nullptr), cudaSuccess);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorIllegalAddress);
+  // Sticky: every later call returns it, cudaGetLastError does not clear it.
+  void *memory = nullptr;
+  EXPECT_EQ(cudaMalloc(&memory, 16), cudaErrorIllegalAddress);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorIllegalAddress);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorIllegalAddress);
+  EXPECT_EQ(cudaPeekAtLastError(), cudaErrorIllegalAddress);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorIllegalAddress);
+
+  EXPECT_EQ(cudaDeviceReset(), cudaSuccess);
+  EXPECT_EQ(cudaGetLastError(), cudaSuccess);
+  // The device works again, modules reload.
+  runVectorAdd(64, &vectorAddStub, false);
+}
+
+TEST_F(CudartLaunchTest, WrongNumberOfThreadsAndUnknownNames) {
+  EXPECT_EQ(cudaLaunchKernel(&vectorAddStub, dim3(1), dim3(2048), nullptr, 0, nullptr),
+            cudaErrorInvalidConfiguration);
+  // A kernel registered under a name the module does not have.
+  static char ghostStub;
+  kernels().registerKernel(&ghostStub, "no_such_kernel");
+  EXPECT_EQ(cudaLaunchKernel(&ghostStub, dim3(1), dim3(32), nullptr, 0, nullptr),
+            cudaErrorInvalidDeviceFunction);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartModules, SassOnlyFatbinHasNoKernelImage) {
+  static Program program(CUPORT_TEST_SASS_ONLY_FATBIN);
+  static char stub;
+  program.registerKernel(&stub, "vector_add");
+  int n = 0;
+  float *p = nullptr;
+  void *args[] = {&p, &p, &p, &n};
+  EXPECT_EQ(cudaLaunchKernel(&stub, dim3(1), dim3(32), args, 0, nullptr),
+            cudaErrorNoKernelImageForDevice);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartModules, MalformedPtxIsInvalidPtx) {
+  // The uncompressed fatbinary with its PTX corrupted: a directive no PTX has.
+  static Program program(CUPORT_TEST_UNCOMPRESSED_FATBIN);
+  char *bytes = reinterpret_cast<char *>(program.image.data());
+  size_t size = program.image.size() * 8;
+  std::string text(bytes, size);
+  size_t at = text.find(".entry vector_add");
+  ASSERT_NE(at, std::string::npos) << "PTX text not found in the uncompressed fatbinary";
+  std::memcpy(bytes + at, ".bogus", 6);
+  static char stub;
+  program.registerKernel(&stub, "vector_add");
+  int n = 0;
+  float *p = nullptr;
+  void *args[] = {&p, &p, &p, &n};
+  EXPECT_EQ(cudaLaunchKernel(&stub, dim3(1), dim3(32), args, 0, nullptr), cudaErrorInvalidPtx);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartModules, UnregisterForgetsKernels) {
+  Program program(CUPORT_TEST_FATBIN);
+  static char stub;
+  program.registerKernel(&stub, "vector_add");
+  cudaKernel_t handle = nullptr;
+  EXPECT_EQ(__cudaGetKernel(&handle, &stub), cudaSuccess);
+  __cudaUnregisterFatBinary(program.handle);
+  EXPECT_EQ(__cudaGetKernel(&handle, &stub), cudaErrorInvalidDeviceFunction);
+  (void)cudaGetLastError();
+}
+
+} // namespace
