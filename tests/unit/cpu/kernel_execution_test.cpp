@@ -2,6 +2,7 @@
 #include "cpu_test_support.h"
 
 #include <numeric>
+#include <thread>
 
 namespace cuport::cpu::test {
 namespace {
@@ -65,6 +66,49 @@ TEST_F(KernelExecution, VectorAddOverManyBlocks) {
       << error;
   for (uint32_t i = 0; i < n; ++i)
     ASSERT_EQ(c[i], float(i) * 0.5f + float(n - i)) << i;
+}
+
+TEST_F(KernelExecution, ConcurrentLaunchesFromSeveralHostThreads) {
+  cuport_backend_module *module = load(kVectorAdd);
+  ASSERT_NE(module, nullptr);
+  const uint32_t n = 5000;
+  const int launchers = 4;
+  std::vector<float *> outputs;
+  float *a = allocate<float>(n), *b = allocate<float>(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    a[i] = float(i);
+    b[i] = 1.0f;
+  }
+  for (int t = 0; t < launchers; ++t)
+    outputs.push_back(allocate<float>(n));
+  cuport_backend_kernel *handle = kernel(module, "vadd"); // compiles on first launch, racing
+  ASSERT_NE(handle, nullptr);
+  std::vector<std::thread> threads;
+  std::vector<cuport_status> statuses(launchers, CUPORT_ERROR_INVALID_VALUE);
+  for (int t = 0; t < launchers; ++t)
+    threads.emplace_back([&, t] {
+      ParamBuffer params;
+      params.add(a).add(b).add(outputs[t]).add(n);
+      cuport_launch_config config{};
+      config.grid[0] = (n + 127) / 128;
+      config.grid[1] = config.grid[2] = 1;
+      config.block[0] = 128;
+      config.block[1] = config.block[2] = 1;
+      config.params = params.data();
+      config.params_size = params.size();
+      for (int repeat = 0; repeat < 10; ++repeat) {
+        statuses[t] = backend_->launch(backend_->self, handle, &config, cuport_error_buffer{});
+        if (statuses[t] != CUPORT_OK)
+          break;
+      }
+    });
+  for (std::thread &thread : threads)
+    thread.join();
+  for (int t = 0; t < launchers; ++t) {
+    EXPECT_EQ(statuses[t], CUPORT_OK);
+    for (uint32_t i = 0; i < n; ++i)
+      ASSERT_EQ(outputs[t][i], float(i) + 1.0f) << t << "/" << i;
+  }
 }
 
 // Every thread records its geometry: out[gid * 16 + k].
