@@ -234,3 +234,23 @@ define void @k(i32 %x) "cuport-kernel" {
 
 } // namespace
 } // namespace cuport::cpu::test
+
+namespace cuport::cpu::test {
+namespace {
+
+// Outside kernel code the handlers step aside: a host fault still kills the process.
+TEST_F(FaultsThenRecovery, HostFaultsAreNotSwallowed) {
+  cuport_backend_module *module = load(kFaulting);
+  ASSERT_NE(module, nullptr);
+  checkFillStillWorks(module); // the handlers are installed by now
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      {
+        volatile int *nowhere = nullptr;
+        *nowhere = 1;
+      },
+      "");
+}
+
+} // namespace
+} // namespace cuport::cpu::test
