@@ -26,6 +26,26 @@ const cuport_backend *loadFromLibrary(const char *path, std::string &error) {
   return create();
 }
 
+// The name of the first entry point a backend left null, or nullptr when it filled them all.
+const char *missingEntryPoint(const cuport_backend &backend) {
+#define CUPORT_REQUIRE(field)                                                                      \
+  if (!backend.field)                                                                              \
+    return #field;
+  CUPORT_REQUIRE(get_device_info)
+  CUPORT_REQUIRE(mem_alloc)
+  CUPORT_REQUIRE(mem_free)
+  CUPORT_REQUIRE(memcpy)
+  CUPORT_REQUIRE(memset)
+  CUPORT_REQUIRE(module_load)
+  CUPORT_REQUIRE(module_unload)
+  CUPORT_REQUIRE(module_get_global)
+  CUPORT_REQUIRE(module_get_kernel)
+  CUPORT_REQUIRE(kernel_get_attributes)
+  CUPORT_REQUIRE(launch)
+#undef CUPORT_REQUIRE
+  return nullptr;
+}
+
 } // namespace
 
 const cuport_backend *loadBackend(std::string &error) {
@@ -48,6 +68,10 @@ const cuport_backend *loadBackend(std::string &error) {
   if (backend->abi_version != CUPORT_BACKEND_ABI_VERSION) {
     error = origin + " speaks backend ABI version " + std::to_string(backend->abi_version) +
             ", cuport speaks version " + std::to_string(CUPORT_BACKEND_ABI_VERSION);
+    return nullptr;
+  }
+  if (const char *missing = missingEntryPoint(*backend)) {
+    error = origin + " does not provide " + missing;
     return nullptr;
   }
   return backend;
