@@ -33,16 +33,16 @@ std::optional<llvm::RoundingMode> takeIntegerRounding(Modifiers &modifiers) {
 llvm::Value *flushDenormal(llvm::IRBuilder<> &b, llvm::Value *value) {
   llvm::Type *type = value->getType();
   llvm::Value *isSubnormal = b.createIsFPClass(value, llvm::fcSubnormal);
-  llvm::Value *signedZero = b.CreateBinaryIntrinsic(
-      llvm::Intrinsic::copysign, llvm::ConstantFP::get(type, 0.0), value);
+  llvm::Value *signedZero =
+      b.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, llvm::ConstantFP::get(type, 0.0), value);
   return b.CreateSelect(isSubnormal, signedZero, value);
 }
 
 llvm::Value *saturate(llvm::IRBuilder<> &b, llvm::Value *value) {
   llvm::Type *type = value->getType();
   // maxnum(NaN, 0) is 0, so NaN saturates to +0.
-  llvm::Value *low = b.CreateBinaryIntrinsic(llvm::Intrinsic::maxnum, value,
-                                             llvm::ConstantFP::get(type, 0.0));
+  llvm::Value *low =
+      b.CreateBinaryIntrinsic(llvm::Intrinsic::maxnum, value, llvm::ConstantFP::get(type, 0.0));
   // -0 stays -0 under maxnum's freedom; PTX clamps it to +0.0 as well.
   low = b.CreateSelect(b.CreateFCmpOEQ(low, llvm::ConstantFP::get(type, 0.0)),
                        llvm::ConstantFP::get(type, 0.0), low);
@@ -71,8 +71,7 @@ llvm::Value *roundedBinary(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *l
     id = llvm::Intrinsic::experimental_constrained_fmul;
   else if (opcode == llvm::Instruction::FDiv)
     id = llvm::Intrinsic::experimental_constrained_fdiv;
-  return b.CreateConstrainedFPBinOp(id, lhs, rhs, nullptr, "", nullptr, mode,
-                                    llvm::fp::ebIgnore);
+  return b.CreateConstrainedFPBinOp(id, lhs, rhs, nullptr, "", nullptr, mode, llvm::fp::ebIgnore);
 }
 
 llvm::Value *roundedFma(llvm::IRBuilder<> &b, llvm::Value *a, llvm::Value *x, llvm::Value *c,
@@ -96,8 +95,8 @@ llvm::Value *roundedSqrt(llvm::IRBuilder<> &b, llvm::Value *value, llvm::Roundin
       {value}, "", mode, llvm::fp::ebIgnore);
 }
 
-llvm::Value *roundedCast(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *value,
-                         llvm::Type *to, llvm::RoundingMode mode) {
+llvm::Value *roundedCast(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *value, llvm::Type *to,
+                         llvm::RoundingMode mode) {
   if (mode == llvm::RoundingMode::NearestTiesToEven)
     return b.CreateCast(static_cast<llvm::Instruction::CastOps>(opcode), value, to);
   llvm::Intrinsic::ID id = llvm::Intrinsic::experimental_constrained_fptrunc;

@@ -29,7 +29,7 @@ llvm::Value *roundedFma(llvm::IRBuilder<> &b, llvm::Value *a, llvm::Value *x, ll
                         llvm::RoundingMode mode);
 llvm::Value *roundedSqrt(llvm::IRBuilder<> &b, llvm::Value *value, llvm::RoundingMode mode);
 // Conversions whose result may be inexact: fptrunc, sitofp, uitofp.
-llvm::Value *roundedCast(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *value,
-                         llvm::Type *to, llvm::RoundingMode mode);
+llvm::Value *roundedCast(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *value, llvm::Type *to,
+                         llvm::RoundingMode mode);
 
 } // namespace cuport::lower

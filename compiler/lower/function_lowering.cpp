@@ -40,8 +40,8 @@ bool FunctionLowering::unsupported(const ptx::Instruction &instruction) {
 bool FunctionLowering::expectOperands(const ptx::Instruction &instruction, size_t count) {
   if (instruction.operands.size() == count)
     return true;
-  return error(instruction.loc, "'" + fullName(instruction) + "' expects " +
-                                    std::to_string(count) + " operands, got " +
+  return error(instruction.loc, "'" + fullName(instruction) + "' expects " + std::to_string(count) +
+                                    " operands, got " +
                                     std::to_string(instruction.operands.size()));
 }
 
@@ -54,7 +54,9 @@ llvm::BasicBlock *FunctionLowering::labelBlock(const std::string &name) {
   return it == labels_.end() ? nullptr : it->second;
 }
 
-void FunctionLowering::continueInNewBlock() { builder_.SetInsertPoint(newBlock("dead")); }
+void FunctionLowering::continueInNewBlock() {
+  builder_.SetInsertPoint(newBlock("dead"));
+}
 
 llvm::AllocaInst *FunctionLowering::createEntryAlloca(llvm::Type *type, uint32_t align,
                                                       const llvm::Twine &name) {
@@ -200,8 +202,7 @@ void FunctionLowering::declare(const ptx::VariableDecl &decl) {
     if (decl.parameterizedCount)
       scope.families.push_back({decl.name, *decl.parameterizedCount, type});
     else
-      scope.entries[decl.name] = {ScopeEntry::Kind::Register, nullptr, type,
-                                  ptx::StateSpace::Reg};
+      scope.entries[decl.name] = {ScopeEntry::Kind::Register, nullptr, type, ptx::StateSpace::Reg};
     return;
   }
   case ptx::StateSpace::Param:
@@ -215,8 +216,8 @@ void FunctionLowering::declare(const ptx::VariableDecl &decl) {
       storage = entry.CreateAddrSpaceCast(storage, llvm::PointerType::get(ctx, kLocal),
                                           decl.name + ".local");
     }
-    scope.entries[decl.name] = {ScopeEntry::Kind::Memory, storage,
-                                llvmTypeOf(ctx, decl.type), decl.space};
+    scope.entries[decl.name] = {ScopeEntry::Kind::Memory, storage, llvmTypeOf(ctx, decl.type),
+                                decl.space};
     return;
   }
   case ptx::StateSpace::Shared:
@@ -241,8 +242,8 @@ ScopeEntry *FunctionLowering::lookup(const std::string &name) {
       return &entry;
     }
     for (const RegisterFamily &family : scope->families) {
-      if (name.size() <= family.prefix.size() || name.compare(0, family.prefix.size(),
-                                                              family.prefix) != 0)
+      if (name.size() <= family.prefix.size() ||
+          name.compare(0, family.prefix.size(), family.prefix) != 0)
         continue;
       const char *first = name.data() + family.prefix.size();
       const char *last = name.data() + name.size();
@@ -364,6 +365,9 @@ llvm::Value *FunctionLowering::read(const ptx::Operand &operand, llvm::Type *typ
       error(operand.loc, "address of '" + operand.name + "' needs a 32- or 64-bit integer type");
       return nullptr;
     }
+    if (operand.offset != 0) // `mov.u64 %rd, sym+8`
+      pointer =
+          builder_.CreateGEP(builder_.getInt8Ty(), pointer, builder_.getInt64(operand.offset));
     return builder_.CreatePtrToInt(pointer, type);
   }
   case ptx::Operand::Kind::Vector: {
@@ -371,8 +375,8 @@ llvm::Value *FunctionLowering::read(const ptx::Operand &operand, llvm::Type *typ
     unsigned totalBits = type->getPrimitiveSizeInBits();
     size_t count = operand.elements.size();
     if (count == 0 || totalBits % count != 0) {
-      error(operand.loc, "vector operand does not divide a " + std::to_string(totalBits) +
-                             "-bit value");
+      error(operand.loc,
+            "vector operand does not divide a " + std::to_string(totalBits) + "-bit value");
       return nullptr;
     }
     unsigned elementBits = totalBits / count;
@@ -425,8 +429,8 @@ bool FunctionLowering::write(const ptx::Operand &operand, llvm::Value *value, Ex
     unsigned totalBits = value->getType()->getPrimitiveSizeInBits();
     size_t count = operand.elements.size();
     if (count == 0 || totalBits % count != 0)
-      return error(operand.loc, "vector operand does not divide a " + std::to_string(totalBits) +
-                                    "-bit value");
+      return error(operand.loc,
+                   "vector operand does not divide a " + std::to_string(totalBits) + "-bit value");
     unsigned elementBits = totalBits / count;
     llvm::Value *bits = convert(value, builder_.getIntNTy(totalBits), Extend::Zero);
     bool ok = true;
@@ -447,6 +451,10 @@ llvm::Value *FunctionLowering::address(const ptx::Operand &operand, unsigned add
   auto *pointerType = llvm::PointerType::get(ctx, addressSpace);
   if (operand.kind != ptx::Operand::Kind::Address) {
     error(operand.loc, "expected an address operand '[...]'");
+    return nullptr;
+  }
+  if (!operand.elements.empty()) {
+    error(operand.loc, "texture or surface coordinates in an address are not supported here");
     return nullptr;
   }
   if (operand.name.empty())

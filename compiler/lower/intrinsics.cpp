@@ -101,7 +101,11 @@ static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view na
   return function;
 }
 
-llvm::Function *declareTrap(llvm::Module &module) { return declareNoReturn(module, "cuport.trap"); }
-llvm::Function *declareExit(llvm::Module &module) { return declareNoReturn(module, "cuport.exit"); }
+llvm::Function *declareTrap(llvm::Module &module) {
+  return declareNoReturn(module, "cuport.trap");
+}
+llvm::Function *declareExit(llvm::Module &module) {
+  return declareNoReturn(module, "cuport.exit");
+}
 
 } // namespace cuport::lower

@@ -13,9 +13,9 @@ LowerResult lowerModule(const ptx::Module &module, llvm::LLVMContext &context,
                         std::string_view moduleName) {
   LowerResult result;
   if (module.addressSize != 64) {
-    result.diagnostics.push_back(
-        {ptx::SourceLoc{}, "unsupported .address_size " + std::to_string(module.addressSize) +
-                               " (only 64-bit addressing is supported)"});
+    result.diagnostics.push_back({ptx::SourceLoc{}, "unsupported .address_size " +
+                                                        std::to_string(module.addressSize) +
+                                                        " (only 64-bit addressing is supported)"});
     return result;
   }
   auto llvmModule = std::make_unique<llvm::Module>(

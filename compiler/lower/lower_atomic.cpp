@@ -28,8 +28,7 @@ bool lowerAtomic(FunctionLowering &fl, const ptx::Instruction &inst) {
   // Scopes narrower than the system only weaken the guarantee; system scope is always right.
   mods.takeOneOf({"cta", "cluster", "gpu", "sys"});
   ptx::StateSpace space = mods.takeStateSpace();
-  auto op = mods.takeOneOf(
-      {"and", "or", "xor", "cas", "exch", "add", "inc", "dec", "min", "max"});
+  auto op = mods.takeOneOf({"and", "or", "xor", "cas", "exch", "add", "inc", "dec", "min", "max"});
   auto type = mods.takeType();
   if (!op || !type || !mods.allTaken() ||
       (space != ptx::StateSpace::None && space != ptx::StateSpace::Global &&
@@ -89,10 +88,10 @@ bool lowerAtomic(FunctionLowering &fl, const ptx::Instruction &inst) {
     Value *replacement = fl.read(inst.operands[first + 2], valueType);
     if (!replacement)
       return false;
-    llvm::AtomicOrdering failure =
-        ordering == llvm::AtomicOrdering::Acquire || ordering == llvm::AtomicOrdering::AcquireRelease
-            ? llvm::AtomicOrdering::Acquire
-            : llvm::AtomicOrdering::Monotonic;
+    llvm::AtomicOrdering failure = ordering == llvm::AtomicOrdering::Acquire ||
+                                           ordering == llvm::AtomicOrdering::AcquireRelease
+                                       ? llvm::AtomicOrdering::Acquire
+                                       : llvm::AtomicOrdering::Monotonic;
     auto *exchange = b.CreateAtomicCmpXchg(pointer, operand, replacement, align, ordering, failure);
     old = b.CreateExtractValue(exchange, 0);
   } else {

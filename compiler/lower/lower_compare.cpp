@@ -16,11 +16,16 @@ using llvm::Value;
 
 std::optional<CmpInst::Predicate> integerPredicate(const std::string &op, bool isSignedType) {
   static const std::map<std::string, std::pair<CmpInst::Predicate, CmpInst::Predicate>> kOps{
-      {"eq", {CmpInst::ICMP_EQ, CmpInst::ICMP_EQ}},   {"ne", {CmpInst::ICMP_NE, CmpInst::ICMP_NE}},
-      {"lt", {CmpInst::ICMP_SLT, CmpInst::ICMP_ULT}}, {"le", {CmpInst::ICMP_SLE, CmpInst::ICMP_ULE}},
-      {"gt", {CmpInst::ICMP_SGT, CmpInst::ICMP_UGT}}, {"ge", {CmpInst::ICMP_SGE, CmpInst::ICMP_UGE}},
-      {"lo", {CmpInst::ICMP_ULT, CmpInst::ICMP_ULT}}, {"ls", {CmpInst::ICMP_ULE, CmpInst::ICMP_ULE}},
-      {"hi", {CmpInst::ICMP_UGT, CmpInst::ICMP_UGT}}, {"hs", {CmpInst::ICMP_UGE, CmpInst::ICMP_UGE}},
+      {"eq", {CmpInst::ICMP_EQ, CmpInst::ICMP_EQ}},
+      {"ne", {CmpInst::ICMP_NE, CmpInst::ICMP_NE}},
+      {"lt", {CmpInst::ICMP_SLT, CmpInst::ICMP_ULT}},
+      {"le", {CmpInst::ICMP_SLE, CmpInst::ICMP_ULE}},
+      {"gt", {CmpInst::ICMP_SGT, CmpInst::ICMP_UGT}},
+      {"ge", {CmpInst::ICMP_SGE, CmpInst::ICMP_UGE}},
+      {"lo", {CmpInst::ICMP_ULT, CmpInst::ICMP_ULT}},
+      {"ls", {CmpInst::ICMP_ULE, CmpInst::ICMP_ULE}},
+      {"hi", {CmpInst::ICMP_UGT, CmpInst::ICMP_UGT}},
+      {"hs", {CmpInst::ICMP_UGE, CmpInst::ICMP_UGE}},
   };
   auto it = kOps.find(op);
   if (it == kOps.end())
@@ -44,7 +49,7 @@ std::optional<CmpInst::Predicate> floatPredicate(const std::string &op) {
 
 // The parts setp and set share: the comparison of a and b, and the optional combination with c.
 struct Comparison {
-  Value *compare = nullptr;      // a CmpOp b
+  Value *compare = nullptr; // a CmpOp b
   std::optional<std::string> boolOp;
   Value *combineWith = nullptr; // c
 };

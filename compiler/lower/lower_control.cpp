@@ -12,8 +12,7 @@ namespace {
 using llvm::Value;
 
 bool isName(const ptx::Operand &operand) {
-  return operand.kind == ptx::Operand::Kind::Symbol ||
-         operand.kind == ptx::Operand::Kind::Register;
+  return operand.kind == ptx::Operand::Kind::Symbol || operand.kind == ptx::Operand::Kind::Register;
 }
 
 // `.param` storage named by a call operand; nullptr when the operand is a plain register or
@@ -33,8 +32,7 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
   const auto &operands = inst.operands;
   size_t index = 0;
   std::vector<ptx::Operand> returns, arguments;
-  if (operands.size() >= 2 && operands[0].kind == ptx::Operand::Kind::List &&
-      isName(operands[1])) {
+  if (operands.size() >= 2 && operands[0].kind == ptx::Operand::Kind::List && isName(operands[1])) {
     returns = operands[0].elements;
     index = 1;
   }
@@ -49,8 +47,7 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
                                   "' (indirect call through '" + callee.name + "')");
   if (signature->ptx->isKernel)
     return fl.error(inst.loc, "call of kernel '" + callee.name + "'");
-  if (returns.size() != signature->returns.size() ||
-      arguments.size() != signature->params.size())
+  if (returns.size() != signature->returns.size() || arguments.size() != signature->params.size())
     return fl.error(inst.loc, "call of '" + callee.name + "' with " +
                                   std::to_string(returns.size()) + " results and " +
                                   std::to_string(arguments.size()) + " arguments; it has " +
@@ -91,8 +88,8 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
     const ParamSlot &slot = signature->returns[i];
     if (slot.byPointer)
       continue;
-    Value *result = scalarCount == 1 ? static_cast<Value *>(call)
-                                     : b.CreateExtractValue(call, {scalarIndex});
+    Value *result =
+        scalarCount == 1 ? static_cast<Value *>(call) : b.CreateExtractValue(call, {scalarIndex});
     ++scalarIndex;
     if (ScopeEntry *storage = paramStorage(fl, returns[i]))
       b.CreateAlignedStore(result, storage->storage, llvm::Align(1));

@@ -25,19 +25,19 @@ bool lowerMov(FunctionLowering &fl, const ptx::Instruction &inst) {
 }
 
 // Integer conversion with optional saturation to the destination range.
-Value *convertInteger(llvm::IRBuilder<> &b, Value *value, ptx::ScalarType from,
-                      ptx::ScalarType to, bool saturate) {
+Value *convertInteger(llvm::IRBuilder<> &b, Value *value, ptx::ScalarType from, ptx::ScalarType to,
+                      bool saturate) {
   llvm::Type *toType = b.getIntNTy(bitsOf(to));
   if (saturate) {
     auto *wide = b.getIntNTy(128);
     Value *extended = isSigned(from) ? b.CreateSExt(value, wide) : b.CreateZExt(value, wide);
     unsigned bits = bitsOf(to);
-    llvm::APInt low = isSigned(to) ? llvm::APInt::getSignedMinValue(bits).sext(128)
-                                   : llvm::APInt::getZero(128);
+    llvm::APInt low =
+        isSigned(to) ? llvm::APInt::getSignedMinValue(bits).sext(128) : llvm::APInt::getZero(128);
     llvm::APInt high = isSigned(to) ? llvm::APInt::getSignedMaxValue(bits).sext(128)
                                     : llvm::APInt::getMaxValue(bits).zext(128);
-    extended = b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, extended,
-                                       llvm::ConstantInt::get(wide, low));
+    extended =
+        b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, extended, llvm::ConstantInt::get(wide, low));
     extended = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, extended,
                                        llvm::ConstantInt::get(wide, high));
     return b.CreateTrunc(extended, toType);
@@ -86,15 +86,14 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
     if (!integerRounding || rounding)
       return fl.unsupported(inst);
     value = roundToIntegral(b, value, *integerRounding);
-    result = b.CreateIntrinsic(isSigned(*to) ? llvm::Intrinsic::fptosi_sat
-                                             : llvm::Intrinsic::fptoui_sat,
-                               {toType, fromType}, {value});
+    result =
+        b.CreateIntrinsic(isSigned(*to) ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
+                          {toType, fromType}, {value});
   } else if (!fromFloat && toFloat) {
     if (integerRounding)
       return fl.unsupported(inst);
     result = roundedCast(b, isSigned(*from) ? llvm::Instruction::SIToFP : llvm::Instruction::UIToFP,
-                         value, toType,
-                         rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
+                         value, toType, rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
   } else {
     unsigned fromBits = bitsOf(*from), toBits = bitsOf(*to);
     if (fromBits == toBits && *from == *to) {
@@ -140,10 +139,10 @@ bool lowerCvta(FunctionLowering &fl, const ptx::Instruction &inst) {
   const ptx::Operand &source = inst.operands[1];
   Value *pointer = nullptr;
   ScopeEntry *entry = source.kind == ptx::Operand::Kind::IntImm ? nullptr : fl.lookup(source.name);
-  bool isSymbol = (source.kind == ptx::Operand::Kind::Symbol ||
-                   source.kind == ptx::Operand::Kind::Register) &&
-                  (entry ? entry->kind == ScopeEntry::Kind::Memory
-                         : fl.moduleLowering().symbol(source.name) != nullptr);
+  bool isSymbol =
+      (source.kind == ptx::Operand::Kind::Symbol || source.kind == ptx::Operand::Kind::Register) &&
+      (entry ? entry->kind == ScopeEntry::Kind::Memory
+             : fl.moduleLowering().symbol(source.name) != nullptr);
   if (isSymbol) {
     // `cvta.shared.u64 %rd, sdata`: cast the variable itself.
     pointer = fl.symbolPointer(source.name, source.loc);

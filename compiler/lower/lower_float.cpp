@@ -155,9 +155,9 @@ bool FloatLowering::minMax() {
   // any NaN with .NaN: the canonical NaN).
   Value *aFirst = min ? b_.CreateFCmpOLT(a, b) : b_.CreateFCmpOGT(a, b);
   Value *bFirst = min ? b_.CreateFCmpOLT(b, a) : b_.CreateFCmpOGT(b, a);
-  Value *aNegative = b_.CreateICmpSLT(
-      b_.CreateBitCast(a, b_.getIntNTy(type_->getPrimitiveSizeInBits())),
-      llvm::ConstantInt::get(b_.getIntNTy(type_->getPrimitiveSizeInBits()), 0));
+  Value *aNegative =
+      b_.CreateICmpSLT(b_.CreateBitCast(a, b_.getIntNTy(type_->getPrimitiveSizeInBits())),
+                       llvm::ConstantInt::get(b_.getIntNTy(type_->getPrimitiveSizeInBits()), 0));
   Value *tie = min ? b_.CreateSelect(aNegative, a, b) : b_.CreateSelect(aNegative, b, a);
   Value *result = b_.CreateSelect(aFirst, a, b_.CreateSelect(bFirst, b, tie));
   Value *aNaN = b_.CreateFCmpUNO(a, a), *bNaN = b_.CreateFCmpUNO(b, b);
@@ -221,7 +221,8 @@ bool FloatLowering::copySign() {
 }
 
 bool FloatLowering::testClass() {
-  auto test = mods_.takeOneOf({"finite", "infinite", "number", "notanumber", "normal", "subnormal"});
+  auto test =
+      mods_.takeOneOf({"finite", "infinite", "number", "notanumber", "normal", "subnormal"});
   if (!test || sat_ || approx_ || full_ || rounding_ || ftz_ || !mods_.allTaken())
     return fl_.unsupported(inst_);
   if (!fl_.expectOperands(inst_, 2))
@@ -256,8 +257,8 @@ std::optional<ptx::ScalarType> lastType(const ptx::Instruction &inst) {
 LoweringResult lowerFloatInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
   static const std::set<std::string> kShared{"add", "sub", "mul", "mad", "div",
                                              "abs", "neg", "min", "max"};
-  static const std::set<std::string> kFloatOnly{"fma", "sqrt", "rsqrt", "rcp", "ex2", "lg2",
-                                                "sin", "cos", "tanh", "copysign", "testp"};
+  static const std::set<std::string> kFloatOnly{"fma", "sqrt", "rsqrt", "rcp",      "ex2",  "lg2",
+                                                "sin", "cos",  "tanh",  "copysign", "testp"};
   if (kShared.count(inst.opcode)) {
     auto type = lastType(inst);
     if (!type || !isFloat(*type))

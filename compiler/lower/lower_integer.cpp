@@ -191,8 +191,8 @@ bool IntegerLowering::divRem() {
     return out(b_.CreateSelect(isZero, a, rem));
   }
   if (inst_.opcode == "div")
-    return out(b_.CreateSelect(isZero, llvm::ConstantInt::getAllOnesValue(type_),
-                               b_.CreateUDiv(a, safe)));
+    return out(
+        b_.CreateSelect(isZero, llvm::ConstantInt::getAllOnesValue(type_), b_.CreateUDiv(a, safe)));
   return out(b_.CreateSelect(isZero, a, b_.CreateURem(a, safe)));
 }
 
@@ -239,7 +239,9 @@ bool IntegerLowering::logic() {
   if (!a || !b)
     return false;
   const std::string &op = inst_.opcode;
-  return out(op == "and" ? b_.CreateAnd(a, b) : op == "or" ? b_.CreateOr(a, b) : b_.CreateXor(a, b));
+  return out(op == "and"  ? b_.CreateAnd(a, b)
+             : op == "or" ? b_.CreateOr(a, b)
+                          : b_.CreateXor(a, b));
 }
 
 bool IntegerLowering::shift() {
@@ -256,8 +258,8 @@ bool IntegerLowering::shift() {
   // PTX clamps shift amounts >= the width; LLVM would produce poison.
   Value *tooFar = b_.CreateICmpUGE(amount, b_.getInt32(width));
   if (!left && signed_) {
-    Value *clamped = b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, amount,
-                                              b_.getInt32(width - 1));
+    Value *clamped =
+        b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, amount, b_.getInt32(width - 1));
     return out(b_.CreateAShr(a, b_.CreateZExtOrTrunc(clamped, type_)));
   }
   Value *safe = b_.CreateSelect(tooFar, b_.getInt32(0), amount);
@@ -297,11 +299,13 @@ bool IntegerLowering::bitFieldExtract() {
   len = b_.CreateAnd(len, 0xff);
   Value *msb = b_.getInt32(width - 1);
   Value *posBeyond = b_.CreateICmpUGT(pos, msb);
-  Value *available = b_.CreateSelect(posBeyond, b_.getInt32(0), b_.CreateSub(b_.getInt32(width), pos));
+  Value *available =
+      b_.CreateSelect(posBeyond, b_.getInt32(0), b_.CreateSub(b_.getInt32(width), pos));
   Value *fieldLength = b_.CreateBinaryIntrinsic(llvm::Intrinsic::umin, len, available);
   Value *shifted = b_.CreateSelect(
       posBeyond, constant(type_, 0),
-      b_.CreateLShr(a, b_.CreateZExtOrTrunc(b_.CreateSelect(posBeyond, b_.getInt32(0), pos), type_)));
+      b_.CreateLShr(a,
+                    b_.CreateZExtOrTrunc(b_.CreateSelect(posBeyond, b_.getInt32(0), pos), type_)));
   Value *fullField = b_.CreateICmpUGE(fieldLength, b_.getInt32(width));
   Value *safeLength = b_.CreateSelect(fullField, b_.getInt32(0), fieldLength);
   Value *mask = b_.CreateSelect(
@@ -315,7 +319,8 @@ bool IntegerLowering::bitFieldExtract() {
   Value *lastBit = b_.CreateBinaryIntrinsic(
       llvm::Intrinsic::umin, b_.CreateSub(b_.CreateAdd(pos, len), b_.getInt32(1)), msb);
   lastBit = b_.CreateSelect(b_.CreateICmpEQ(len, b_.getInt32(0)), b_.getInt32(0), lastBit);
-  Value *signBit = b_.CreateTrunc(b_.CreateLShr(a, b_.CreateZExtOrTrunc(lastBit, type_)), b_.getInt1Ty());
+  Value *signBit =
+      b_.CreateTrunc(b_.CreateLShr(a, b_.CreateZExtOrTrunc(lastBit, type_)), b_.getInt1Ty());
   signBit = b_.CreateAnd(signBit, b_.CreateICmpNE(len, llvm::ConstantInt::get(i32, 0)));
   return out(b_.CreateSelect(signBit, b_.CreateOr(field, b_.CreateNot(mask)), field));
 }
@@ -377,8 +382,7 @@ bool IntegerLowering::permute() {
 bool IntegerLowering::lop3() {
   if (!done() || !count(5))
     return false;
-  if (ptxType_ != ptx::ScalarType::B32 ||
-      inst_.operands[4].kind != ptx::Operand::Kind::IntImm)
+  if (ptxType_ != ptx::ScalarType::B32 || inst_.operands[4].kind != ptx::Operand::Kind::IntImm)
     return fl_.unsupported(inst_);
   Value *a = in(1, type_), *b = in(2, type_), *c = in(3, type_);
   if (!a || !b || !c)
@@ -389,8 +393,9 @@ bool IntegerLowering::lop3() {
   for (unsigned i = 0; i < 8; ++i) {
     if (!((table >> i) & 1))
       continue;
-    Value *term = b_.CreateAnd(b_.CreateAnd(i & 4 ? a : b_.CreateNot(a), i & 2 ? b : b_.CreateNot(b)),
-                               i & 1 ? c : b_.CreateNot(c));
+    Value *term =
+        b_.CreateAnd(b_.CreateAnd(i & 4 ? a : b_.CreateNot(a), i & 2 ? b : b_.CreateNot(b)),
+                     i & 1 ? c : b_.CreateNot(c));
     result = b_.CreateOr(result, term);
   }
   return out(result);
@@ -413,8 +418,8 @@ bool IntegerLowering::funnelShift() {
                                   {b, a, amount}));
   }
   Value *full = b_.CreateICmpUGE(amount, b_.getInt32(32));
-  Value *shifted = b_.CreateIntrinsic(left ? llvm::Intrinsic::fshl : llvm::Intrinsic::fshr,
-                                      {type_}, {b, a, amount});
+  Value *shifted = b_.CreateIntrinsic(left ? llvm::Intrinsic::fshl : llvm::Intrinsic::fshr, {type_},
+                                      {b, a, amount});
   return out(b_.CreateSelect(full, left ? a : b, shifted));
 }
 
@@ -433,8 +438,8 @@ bool IntegerLowering::bitFind() {
   // For negative signed values the most significant non-sign bit is the msb of ~a.
   if (signed_)
     a = b_.CreateSelect(b_.CreateICmpSLT(a, constant(type_, 0)), b_.CreateNot(a), a);
-  Value *leading =
-      b_.CreateTrunc(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, b_.getFalse()), b_.getInt32Ty());
+  Value *leading = b_.CreateTrunc(b_.CreateBinaryIntrinsic(llvm::Intrinsic::ctlz, a, b_.getFalse()),
+                                  b_.getInt32Ty());
   Value *none = b_.CreateICmpEQ(a, constant(type_, 0));
   Value *result = shiftAmount ? leading : b_.CreateSub(b_.getInt32(width - 1), leading);
   return fl_.write(inst_.operands[0], b_.CreateSelect(none, b_.getInt32(0xffffffffu), result));
@@ -443,10 +448,10 @@ bool IntegerLowering::bitFind() {
 } // namespace
 
 LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
-  static const std::set<std::string> kOpcodes{
-      "add", "sub",  "mul",  "mad", "div", "rem", "abs",  "neg",  "min", "max",
-      "and", "or",   "xor",  "not", "cnot", "shl", "shr", "popc", "clz", "brev",
-      "bfe", "bfi", "prmt", "lop3", "shf", "bfind"};
+  static const std::set<std::string> kOpcodes{"add",  "sub",  "mul",  "mad",  "div",  "rem",  "abs",
+                                              "neg",  "min",  "max",  "and",  "or",   "xor",  "not",
+                                              "cnot", "shl",  "shr",  "popc", "clz",  "brev", "bfe",
+                                              "bfi",  "prmt", "lop3", "shf",  "bfind"};
   if (!kOpcodes.count(inst.opcode))
     return std::nullopt;
   if (isSharedArithmetic(inst.opcode)) {

@@ -16,8 +16,8 @@ using llvm::Value;
 void takeCacheHints(Modifiers &mods) {
   while (mods.takeOneOf({"ca", "cg", "cs", "lu", "cv", "wb", "wt", "L1::evict_normal",
                          "L1::evict_unchanged", "L1::evict_first", "L1::evict_last",
-                         "L1::no_allocate", "L2::evict_normal", "L2::evict_first",
-                         "L2::evict_last", "L2::64B", "L2::128B", "L2::256B"}))
+                         "L1::no_allocate", "L2::evict_normal", "L2::evict_first", "L2::evict_last",
+                         "L2::64B", "L2::128B", "L2::256B"}))
     ;
 }
 
@@ -54,8 +54,7 @@ struct Access {
   ptx::ScalarType type = ptx::ScalarType::None;
 };
 
-std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &inst,
-                                  bool isLoad) {
+std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &inst, bool isLoad) {
   Modifiers mods(inst.modifiers);
   Access access;
   access.space = mods.takeStateSpace();
@@ -68,8 +67,8 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
   takeCacheHints(mods);
   access.width = mods.takeVectorWidth();
   auto type = mods.takeType();
-  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred ||
-      bitsOf(*type) > 128 || (kind->ordering != llvm::AtomicOrdering::NotAtomic && access.width > 1)) {
+  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) > 128 ||
+      (kind->ordering != llvm::AtomicOrdering::NotAtomic && access.width > 1)) {
     fl.unsupported(inst);
     return std::nullopt;
   }
@@ -131,15 +130,15 @@ bool lowerStore(FunctionLowering &fl, const ptx::Instruction &inst) {
     Value *value = fl.read(source, elementType);
     if (!value)
       return false;
-    auto *store = b.CreateAlignedStore(value, pointer, llvm::Align(elementSize),
-                                       access->kind.isVolatile);
+    auto *store =
+        b.CreateAlignedStore(value, pointer, llvm::Align(elementSize), access->kind.isVolatile);
     if (access->kind.ordering != llvm::AtomicOrdering::NotAtomic)
       store->setAtomic(access->kind.ordering);
     return true;
   }
   if (source.kind != ptx::Operand::Kind::Vector || source.elements.size() != access->width)
-    return fl.error(source.loc, "vector store needs " + std::to_string(access->width) +
-                                    " source registers");
+    return fl.error(source.loc,
+                    "vector store needs " + std::to_string(access->width) + " source registers");
   auto *vectorType = llvm::FixedVectorType::get(elementType, access->width);
   Value *vector = llvm::PoisonValue::get(vectorType);
   for (uint32_t i = 0; i < access->width; ++i) {

@@ -104,7 +104,9 @@ ModuleLowering::ModuleLowering(const ptx::Module &ptx, llvm::Module &module,
                                std::vector<ptx::Diagnostic> &diagnostics)
     : ptx_(ptx), module_(module), diagnostics_(diagnostics) {}
 
-llvm::LLVMContext &ModuleLowering::context() { return module_.getContext(); }
+llvm::LLVMContext &ModuleLowering::context() {
+  return module_.getContext();
+}
 
 bool ModuleLowering::error(ptx::SourceLoc loc, std::string message) {
   diagnostics_.push_back(ptx::Diagnostic{loc, std::move(message)});
@@ -138,8 +140,8 @@ bool ModuleLowering::declareVariable(const ptx::VariableDecl &decl) {
   case ptx::StateSpace::Shared:
     break;
   default:
-    return error(decl.loc, "unsupported module-scope variable '" + decl.name +
-                               "' in this state space");
+    return error(decl.loc,
+                 "unsupported module-scope variable '" + decl.name + "' in this state space");
   }
   if (symbols_.count(decl.name))
     return error(decl.loc, "redefinition of '" + decl.name + "'");
@@ -182,8 +184,8 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
           if (elementType->isFloatingPointTy()) {
             if (element.floatIsHexBits) {
               llvm::APInt bits(elementType->getPrimitiveSizeInBits(), element.intValue);
-              value = llvm::ConstantFP::get(
-                  ctx, llvm::APFloat(elementType->getFltSemantics(), bits));
+              value =
+                  llvm::ConstantFP::get(ctx, llvm::APFloat(elementType->getFltSemantics(), bits));
             } else {
               value = llvm::ConstantFP::get(elementType,
                                             static_cast<double>(int64_t(element.intValue)));
@@ -202,8 +204,8 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
         case ptx::InitElement::Kind::Symbol: {
           llvm::GlobalValue *target = symbol(element.symbol);
           if (!target) {
-            error(decl.loc, "unknown symbol '" + element.symbol + "' in initializer of '" +
-                                decl.name + "'");
+            error(decl.loc,
+                  "unknown symbol '" + element.symbol + "' in initializer of '" + decl.name + "'");
             return nullptr;
           }
           if (!elementType->isIntegerTy() || elementType->getIntegerBitWidth() < 32) {
@@ -213,8 +215,8 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
           }
           llvm::Constant *pointer = target;
           if (element.genericAddress && target->getAddressSpace() != kGeneric)
-            pointer = llvm::ConstantExpr::getAddrSpaceCast(
-                pointer, llvm::PointerType::get(ctx, kGeneric));
+            pointer = llvm::ConstantExpr::getAddrSpaceCast(pointer,
+                                                           llvm::PointerType::get(ctx, kGeneric));
           if (element.offset != 0)
             pointer = llvm::ConstantExpr::getGetElementPtr(
                 llvm::Type::getInt8Ty(ctx), pointer,
@@ -232,8 +234,7 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
       if (isAggregate) {
         while (elements.size() < count)
           elements.push_back(llvm::Constant::getNullValue(elementType));
-        initializer =
-            llvm::ConstantArray::get(llvm::cast<llvm::ArrayType>(type), elements);
+        initializer = llvm::ConstantArray::get(llvm::cast<llvm::ArrayType>(type), elements);
       } else {
         initializer = elements.empty() ? llvm::Constant::getNullValue(type) : elements[0];
       }
@@ -262,8 +263,7 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
   return global;
 }
 
-bool ModuleLowering::buildParamSlot(const ptx::VariableDecl &decl, bool isKernel,
-                                    ParamSlot &slot) {
+bool ModuleLowering::buildParamSlot(const ptx::VariableDecl &decl, bool isKernel, ParamSlot &slot) {
   if (decl.space != ptx::StateSpace::Param && decl.space != ptx::StateSpace::Reg)
     return error(decl.loc, "unsupported parameter '" + decl.name + "' (not in .param space)");
   slot.name = decl.name;
@@ -315,9 +315,10 @@ bool ModuleLowering::declareFunction(const ptx::Function &function) {
     }
     for (const ParamSlot &slot : signature.params)
       params.push_back(slot.type);
-    llvm::Type *returnType = scalarReturns.empty()     ? llvm::Type::getVoidTy(ctx)
-                             : scalarReturns.size() == 1 ? scalarReturns[0]
-                                                         : llvm::StructType::get(ctx, scalarReturns);
+    llvm::Type *returnType = scalarReturns.empty() ? llvm::Type::getVoidTy(ctx)
+                             : scalarReturns.size() == 1
+                                 ? scalarReturns[0]
+                                 : llvm::StructType::get(ctx, scalarReturns);
     type = llvm::FunctionType::get(returnType, params, false);
   }
 
@@ -399,8 +400,7 @@ std::vector<KernelInfo> ModuleLowering::kernelInfos() const {
     uint64_t cursor = 0;
     for (const SharedVariable &shared : sharedVariables_) {
       bool used = false;
-      std::vector<const llvm::User *> users(shared.global->user_begin(),
-                                            shared.global->user_end());
+      std::vector<const llvm::User *> users(shared.global->user_begin(), shared.global->user_end());
       while (!users.empty() && !used) {
         const llvm::User *user = users.back();
         users.pop_back();

@@ -24,11 +24,11 @@ namespace cuport::lower {
 // One `.param` of a function's signature.
 struct ParamSlot {
   std::string name;
-  bool byPointer = false;       // byte arrays and vectors travel as a ptr to a caller-owned copy
-  llvm::Type *type = nullptr;   // the LLVM type when passed by value
-  uint32_t size = 0;            // bytes
+  bool byPointer = false;     // byte arrays and vectors travel as a ptr to a caller-owned copy
+  llvm::Type *type = nullptr; // the LLVM type when passed by value
+  uint32_t size = 0;          // bytes
   uint32_t align = 1;
-  uint32_t kernelOffset = 0;    // kernels: offset in the parameter buffer
+  uint32_t kernelOffset = 0; // kernels: offset in the parameter buffer
 };
 
 struct FunctionSignature {

@@ -30,14 +30,18 @@ std::optional<unsigned> addressSpaceOf(ptx::StateSpace space) {
 
 std::optional<ScalarType> typeFromModifier(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, ScalarType>, 24> kNames{{
-      {"pred", ScalarType::Pred}, {"b8", ScalarType::B8},       {"b16", ScalarType::B16},
-      {"b32", ScalarType::B32},   {"b64", ScalarType::B64},     {"b128", ScalarType::B128},
-      {"u8", ScalarType::U8},     {"u16", ScalarType::U16},     {"u32", ScalarType::U32},
-      {"u64", ScalarType::U64},   {"s8", ScalarType::S8},       {"s16", ScalarType::S16},
-      {"s32", ScalarType::S32},   {"s64", ScalarType::S64},     {"f16", ScalarType::F16},
-      {"f16x2", ScalarType::F16x2}, {"bf16", ScalarType::BF16}, {"bf16x2", ScalarType::BF16x2},
-      {"f32", ScalarType::F32},   {"f64", ScalarType::F64},     {"tf32", ScalarType::TF32},
-      {"e4m3x2", ScalarType::E4M3x2}, {"e5m2x2", ScalarType::E5M2x2}, {"texref", ScalarType::TexRef},
+      {"pred", ScalarType::Pred},     {"b8", ScalarType::B8},
+      {"b16", ScalarType::B16},       {"b32", ScalarType::B32},
+      {"b64", ScalarType::B64},       {"b128", ScalarType::B128},
+      {"u8", ScalarType::U8},         {"u16", ScalarType::U16},
+      {"u32", ScalarType::U32},       {"u64", ScalarType::U64},
+      {"s8", ScalarType::S8},         {"s16", ScalarType::S16},
+      {"s32", ScalarType::S32},       {"s64", ScalarType::S64},
+      {"f16", ScalarType::F16},       {"f16x2", ScalarType::F16x2},
+      {"bf16", ScalarType::BF16},     {"bf16x2", ScalarType::BF16x2},
+      {"f32", ScalarType::F32},       {"f64", ScalarType::F64},
+      {"tf32", ScalarType::TF32},     {"e4m3x2", ScalarType::E4M3x2},
+      {"e5m2x2", ScalarType::E5M2x2}, {"texref", ScalarType::TexRef},
   }};
   for (const auto &[text, type] : kNames)
     if (text == name)

@@ -1,0 +1,133 @@
+// Unsupported or malformed input gives located diagnostics, never a crash or a silent drop;
+// plus the IR shapes of guards, exit, trap and barriers with a thread count.
+#include "lower_test_support.h"
+
+#include <gtest/gtest.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/Module.h>
+
+namespace cuport::lower::test {
+namespace {
+
+std::string kernelWith(const std::string &body, const std::string &header = ".address_size 64") {
+  return ".version 9.0\n.target sm_75\n" + header +
+         "\n.visible .entry k(.param .u64 p)\n{\n.reg .pred %p<4>;\n.reg .b32 %r<8>;\n"
+         ".reg .b64 %rd<4>;\n.reg .f32 %f<4>;\n" +
+         body + "\nret;\n}\n";
+}
+
+std::string joined(const std::vector<std::string> &messages) {
+  std::string text;
+  for (const std::string &message : messages)
+    text += message + "\n";
+  return text;
+}
+
+TEST(LowerDiagnostics, UnsupportedInstructionIsLocated) {
+  // 3 header lines, the entry line, '{', 4 register declarations and two movs: line 12.
+  Lowered lowered = lowerText(kernelWith("mov.u32 %r1, 1;\nmov.u32 %r2, 2;\n"
+                                         "  shfl.sync.bfly.b32 %r3, %r1, 1, 31, -1;"));
+  EXPECT_FALSE(lowered.module.has_value());
+  ASSERT_EQ(lowered.diagnostics.size(), 1u) << joined(lowered.diagnostics);
+  EXPECT_EQ(lowered.diagnostics[0], "ptx:12:3: unsupported instruction 'shfl.sync.bfly.b32'");
+}
+
+TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
+  for (const char *instruction :
+       {"add.cc.u32 %r1, %r2, %r3;", "min.relu.s32 %r1, %r2, %r3;",
+        "prmt.b32.f4e %r1, %r2, %r3, %r4;", "mul.f32.bogus %f1, %f2, %f3;",
+        "ld.global.L2::cache_hint.u32 %r1, [%rd1], %rd2;", "add.sat.u32 %r1, %r2, %r3;",
+        "div.f32 %f1, %f2, %f3;", "cvt.s32.f32 %r1, %f1;"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    ASSERT_FALSE(lowered.diagnostics.empty());
+    EXPECT_NE(lowered.diagnostics[0].find("unsupported instruction"), std::string::npos)
+        << lowered.diagnostics[0];
+  }
+}
+
+TEST(LowerDiagnostics, AllProblemsAreReported) {
+  Lowered lowered = lowerText(kernelWith("vote.sync.ballot.b32 %r1, %p1, -1;\n"
+                                         "bra $L_missing;\n"
+                                         "add.u32 %r1, %q9, 1;"));
+  EXPECT_FALSE(lowered.module.has_value());
+  std::string text = joined(lowered.diagnostics);
+  EXPECT_NE(text.find("unsupported instruction 'vote.sync.ballot.b32'"), std::string::npos) << text;
+  EXPECT_NE(text.find("$L_missing"), std::string::npos) << text;
+}
+
+TEST(LowerDiagnostics, ThirtyTwoBitAddressingIsRejected) {
+  Lowered lowered = lowerText(kernelWith("", ".address_size 32"));
+  EXPECT_FALSE(lowered.module.has_value());
+  ASSERT_FALSE(lowered.diagnostics.empty());
+  EXPECT_NE(lowered.diagnostics.back().find("address_size 32"), std::string::npos);
+}
+
+TEST(LowerShapes, GuardsExitTrapAndCountedBarriers) {
+  const std::string ptx = R"(.version 9.0
+.target sm_75
+.address_size 64
+.func stop(.param .b32 code)
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<2>;
+  ld.param.b32 %r1, [code];
+  setp.eq.s32 %p1, %r1, 0;
+  @%p1 trap;
+  exit;
+}
+.visible .entry k(.param .u64 p)
+{
+  .reg .pred %p<2>;
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<3>;
+  ld.param.u64 %rd1, [p];
+  mov.u32 %r1, %tid.x;
+  setp.ne.s32 %p1, %r1, 0;
+  @!%p1 st.global.u32 [%rd1], %r1;
+  barrier.sync.aligned 1, 64;
+  bar.sync 2;
+  {
+    .param .b32 param0;
+    st.param.b32 [param0], %r1;
+    call.uni stop, (param0);
+  }
+  ret;
+}
+)";
+  Lowered lowered = lowerText(ptx);
+  ASSERT_TRUE(lowered.module.has_value()) << joined(lowered.diagnostics);
+  llvm::Module &module = *lowered.module->module;
+  llvm::Function *stop = module.getFunction("stop");
+  ASSERT_NE(stop, nullptr);
+  std::vector<std::string> stopCalls;
+  for (const llvm::Instruction &inst : llvm::instructions(*stop))
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+      stopCalls.push_back(call->getCalledFunction()->getName().str());
+  EXPECT_EQ(stopCalls, (std::vector<std::string>{"cuport.trap", "cuport.exit"}));
+  EXPECT_TRUE(module.getFunction("cuport.trap")->doesNotReturn());
+  EXPECT_TRUE(module.getFunction("cuport.exit")->doesNotReturn());
+
+  llvm::Function *kernel = module.getFunction("k");
+  std::vector<std::pair<int64_t, int64_t>> barriers;
+  size_t conditionalBranches = 0, stores = 0;
+  for (const llvm::Instruction &inst : llvm::instructions(*kernel)) {
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst);
+        call && call->getCalledFunction()->getName() == "cuport.bar.sync")
+      barriers.emplace_back(llvm::cast<llvm::ConstantInt>(call->getArgOperand(0))->getSExtValue(),
+                            llvm::cast<llvm::ConstantInt>(call->getArgOperand(1))->getSExtValue());
+    if (auto *branch = llvm::dyn_cast<llvm::BranchInst>(&inst))
+      conditionalBranches += branch->isConditional();
+    if (auto *store = llvm::dyn_cast<llvm::StoreInst>(&inst))
+      stores += store->getPointerAddressSpace() == 1;
+  }
+  EXPECT_EQ(barriers, (std::vector<std::pair<int64_t, int64_t>>{{1, 64}, {2, -1}}));
+  EXPECT_EQ(conditionalBranches, 1u); // the guard
+  EXPECT_EQ(stores, 1u);
+}
+
+} // namespace
+} // namespace cuport::lower::test
