@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -88,6 +90,8 @@ Program &kernels() {
 class CudartLaunchTest : public ::testing::Test {
 protected:
   void SetUp() override {
+    // Before the first module loads: the dump directory is read once.
+    setenv("CUPORT_DUMP_DIR", CUPORT_TEST_DUMP_DIR, 1);
     kernels();
     (void)cudaGetLastError();
   }
@@ -214,6 +218,35 @@ TEST_F(CudartLaunchTest, WrongNumberOfThreadsAndUnknownNames) {
   EXPECT_EQ(cudaLaunchKernel(&ghostStub, dim3(1), dim3(32), nullptr, 0, nullptr),
             cudaErrorInvalidDeviceFunction);
   (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, TooMuchSharedMemory) {
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  int n = 0;
+  float *p = nullptr;
+  void *args[] = {&p, &p, &p, &n};
+  EXPECT_EQ(cudaLaunchKernel(&vectorAddStub, dim3(1), dim3(32), args, prop.sharedMemPerBlock + 1,
+                             nullptr),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(
+      cudaLaunchKernel(&vectorAddStub, dim3(1), dim3(32), args, prop.sharedMemPerBlock, nullptr),
+      cudaSuccess);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, LoadedPtxIsDumped) {
+  runVectorAdd(32, &vectorAddStub, false);
+  bool found = false;
+  for (const auto &entry : std::filesystem::directory_iterator(CUPORT_TEST_DUMP_DIR)) {
+    if (entry.path().string().ends_with(".compute_75.ptx")) {
+      std::ifstream file(entry.path());
+      std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+      found |= text.find(".entry vector_add") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(found) << "no dumped PTX with vector_add in " << CUPORT_TEST_DUMP_DIR;
 }
 
 TEST(CudartModules, SassOnlyFatbinHasNoKernelImage) {
