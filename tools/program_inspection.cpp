@@ -50,6 +50,19 @@ void readDynamicNeeded(std::span<const uint8_t> bytes, const Elf64_Ehdr &header,
   }
 }
 
+bool hasSection(std::span<const uint8_t> bytes, const Elf64_Ehdr &header, std::string_view name) {
+  const auto *names =
+      at<Elf64_Shdr>(bytes, header.e_shoff + uint64_t(header.e_shstrndx) * header.e_shentsize);
+  if (!names)
+    return false;
+  for (unsigned i = 0; i < header.e_shnum; ++i) {
+    const auto *section = at<Elf64_Shdr>(bytes, header.e_shoff + uint64_t(i) * header.e_shentsize);
+    if (section && stringAt(bytes, names->sh_offset, names->sh_size, section->sh_name) == name)
+      return true;
+  }
+  return false;
+}
+
 bool containsText(std::span<const uint8_t> bytes, std::string_view text) {
   return std::search(bytes.begin(), bytes.end(), text.begin(), text.end()) != bytes.end();
 }
@@ -75,8 +88,12 @@ bool inspectProgram(const std::string &path, ProgramInspection &out, std::string
     if (library.starts_with("libcudart.so"))
       out.cudartNeeded = library;
 
+  // Programs without device code of their own (an interpreter, a program whose kernels live in a
+  // shared library) are fine; only a fatbin that is present but unreadable is a problem.
   fatbin::ParseError fatbinError;
-  auto fatbins = fatbin::parseElfSection(bytes, fatbinError);
+  auto fatbins = hasSection(bytes, *header, ".nv_fatbin")
+                     ? fatbin::parseElfSection(bytes, fatbinError)
+                     : std::optional<std::vector<fatbin::Fatbin>>(std::vector<fatbin::Fatbin>{});
   if (!fatbins) {
     out.fatbinError = fatbinError.message;
   } else {

@@ -13,4 +13,19 @@ const cuport_backend *cuport_cpu_backend_create(void);
 
 #ifdef __cplusplus
 }
+
+#include <string>
+
+namespace llvm {
+class Module;
+}
+
+namespace cuport::cpu {
+
+// The host assembly the backend makes of every kernel in a kernel-IR module (and of its
+// .global/.const variables), after the backend's own passes: what `cuport compile --emit=asm`
+// shows. Returns false with `error` when a kernel cannot be compiled.
+bool compileToAssembly(const llvm::Module &module, std::string &assembly, std::string &error);
+
+} // namespace cuport::cpu
 #endif

@@ -43,16 +43,12 @@ std::string printModule(const llvm::Module &module) {
 
 void dumpAssembly(const llvm::Module &module, llvm::TargetMachine &target,
                   const std::string &name) {
-  std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
-  llvm::SmallString<0> text;
-  llvm::raw_svector_ostream stream(text);
-  llvm::legacy::PassManager passes;
-  if (target.addPassesToEmitFile(passes, stream, nullptr, llvm::CodeGenFileType::AssemblyFile)) {
-    dump::write(name, "; this target cannot emit assembly\n");
+  llvm::Expected<std::string> text = emitAssembly(module, target);
+  if (!text) {
+    dump::write(name, "; " + llvm::toString(text.takeError()) + "\n");
     return;
   }
-  passes.run(*copy);
-  dump::write(name, std::string_view(text.data(), text.size()));
+  dump::write(name, *text);
 }
 
 // Whether an initializer takes the address of a function or of a shared variable.
@@ -105,6 +101,17 @@ uint64_t staticAllocaBytes(const llvm::Function &function) {
 
 llvm::Error makeError(const llvm::Twine &message) {
   return llvm::make_error<llvm::StringError>(message, llvm::inconvertibleErrorCode());
+}
+
+llvm::Expected<std::string> emitAssembly(const llvm::Module &module, llvm::TargetMachine &target) {
+  std::unique_ptr<llvm::Module> copy = llvm::CloneModule(module);
+  llvm::SmallString<0> text;
+  llvm::raw_svector_ostream stream(text);
+  llvm::legacy::PassManager passes;
+  if (target.addPassesToEmitFile(passes, stream, nullptr, llvm::CodeGenFileType::AssemblyFile))
+    return makeError("this target cannot emit assembly");
+  passes.run(*copy);
+  return std::string(text.data(), text.size());
 }
 
 void nameAnonymousGlobals(llvm::Module &module) {

@@ -24,6 +24,9 @@ struct PreparedKernel {
   uint64_t local_bytes = 0; // static allocas of the kernel body after optimization
 };
 
+// The target's assembly for `module` (which is left untouched).
+llvm::Expected<std::string> emitAssembly(const llvm::Module &module, llvm::TargetMachine &target);
+
 // Gives unnamed globals a stable name, so that the globals object and the kernel modules (each
 // parsed from the same bitcode) agree on it.
 void nameAnonymousGlobals(llvm::Module &module);
