@@ -66,6 +66,14 @@ llvm::AllocaInst *FunctionLowering::createEntryAlloca(llvm::Type *type, uint32_t
   return alloca;
 }
 
+llvm::AllocaInst *FunctionLowering::carryFlag() {
+  if (!carryFlag_) {
+    carryFlag_ = createEntryAlloca(builder_.getInt1Ty(), 1, "cc.cf");
+    llvm::IRBuilder<>(entryBlock_).CreateStore(builder_.getFalse(), carryFlag_);
+  }
+  return carryFlag_;
+}
+
 bool FunctionLowering::run() {
   entryBlock_ = newBlock("entry");
   llvm::BasicBlock *body = newBlock("body");

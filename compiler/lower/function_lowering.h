@@ -65,6 +65,9 @@ public:
   void continueInNewBlock();
   void emitReturn();
   llvm::AllocaInst *createEntryAlloca(llvm::Type *type, uint32_t align, const llvm::Twine &name);
+  // The condition-code carry flag (CC.CF) of add.cc / addc / mad.cc ..., an i1 slot that starts
+  // clear.
+  llvm::AllocaInst *carryFlag();
   // Converts between LLVM value types of PTX registers (bitcast, extend or truncate).
   llvm::Value *convert(llvm::Value *value, llvm::Type *to, Extend extend);
 
@@ -91,6 +94,7 @@ private:
   llvm::Function *function_;
   llvm::IRBuilder<> builder_;
   llvm::BasicBlock *entryBlock_ = nullptr;
+  llvm::AllocaInst *carryFlag_ = nullptr;
   std::vector<Scope> scopes_;
   std::map<std::string, llvm::BasicBlock *> labels_;
   bool ok_ = true;

@@ -6,6 +6,7 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -51,6 +52,7 @@ private:
   Value *constant(llvm::Type *type, uint64_t value) { return llvm::ConstantInt::get(type, value); }
 
   bool addSub();
+  bool carryArithmetic();
   bool mulMad();
   bool divRem();
   bool unary();
@@ -88,6 +90,10 @@ bool IntegerLowering::lower() {
   signed_ = isSigned(ptxType_);
   extend_ = signed_ ? Extend::Sign : Extend::Zero;
 
+  if (op == "addc" || op == "subc" || op == "madc" ||
+      ((op == "add" || op == "sub" || op == "mad") &&
+       std::find(inst_.modifiers.begin(), inst_.modifiers.end(), "cc") != inst_.modifiers.end()))
+    return carryArithmetic();
   if (op == "add" || op == "sub")
     return addSub();
   if (op == "mul" || op == "mad")
@@ -133,6 +139,52 @@ bool IntegerLowering::addSub() {
     return out(b_.CreateBinaryIntrinsic(add ? llvm::Intrinsic::sadd_sat : llvm::Intrinsic::ssub_sat,
                                         a, b));
   return out(add ? b_.CreateAdd(a, b) : b_.CreateSub(a, b));
+}
+
+// Extended-precision arithmetic through the carry flag: add.cc, addc{.cc}, sub.cc, subc{.cc},
+// mad{.lo,.hi}.cc, madc{.lo,.hi}{.cc}. For subtraction the flag holds the borrow.
+bool IntegerLowering::carryArithmetic() {
+  const std::string &op = inst_.opcode;
+  bool carryIn = op.back() == 'c';
+  bool carryOut = mods_.take("cc");
+  bool multiply = op == "mad" || op == "madc";
+  std::optional<std::string> half;
+  if (multiply)
+    half = mods_.takeOneOf({"lo", "hi"});
+  unsigned width = type_->getIntegerBitWidth();
+  if ((multiply && !half) || (width != 32 && width != 64) ||
+      (!isSigned(ptxType_) && !isUnsigned(ptxType_)))
+    return fl_.unsupported(inst_);
+  if (!done())
+    return false;
+  if (!count(multiply ? 4 : 3))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_);
+  Value *c = multiply ? in(3, type_) : nullptr;
+  if (!a || !b || (multiply && !c))
+    return false;
+  llvm::IntegerType *wide = wider(type_);
+  llvm::AllocaInst *flag = fl_.carryFlag();
+  Value *in =
+      carryIn ? b_.CreateZExt(b_.CreateLoad(b_.getInt1Ty(), flag), wide) : constant(wide, 0);
+  Value *result = nullptr;
+  if (op == "sub" || op == "subc") {
+    result = b_.CreateSub(b_.CreateSub(b_.CreateZExt(a, wide), b_.CreateZExt(b, wide)), in);
+  } else {
+    Value *lhs = a, *rhs = b;
+    if (multiply) {
+      Value *product = b_.CreateMul(b_.CreateZExt(a, wide), b_.CreateZExt(b, wide));
+      if (signed_)
+        product = b_.CreateMul(b_.CreateSExt(a, wide), b_.CreateSExt(b, wide));
+      lhs = *half == "lo" ? b_.CreateTrunc(product, type_)
+                          : b_.CreateTrunc(b_.CreateLShr(product, width), type_);
+      rhs = c;
+    }
+    result = b_.CreateAdd(b_.CreateAdd(b_.CreateZExt(lhs, wide), b_.CreateZExt(rhs, wide)), in);
+  }
+  if (carryOut)
+    b_.CreateStore(b_.CreateICmpNE(b_.CreateLShr(result, width), constant(wide, 0)), flag);
+  return out(b_.CreateTrunc(result, type_));
 }
 
 bool IntegerLowering::mulMad() {
@@ -448,10 +500,10 @@ bool IntegerLowering::bitFind() {
 } // namespace
 
 LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
-  static const std::set<std::string> kOpcodes{"add",  "sub",  "mul",  "mad",  "div",  "rem",  "abs",
-                                              "neg",  "min",  "max",  "and",  "or",   "xor",  "not",
-                                              "cnot", "shl",  "shr",  "popc", "clz",  "brev", "bfe",
-                                              "bfi",  "prmt", "lop3", "shf",  "bfind"};
+  static const std::set<std::string> kOpcodes{
+      "add", "sub", "mul",  "mad",  "div",  "rem",   "abs",  "neg",  "min", "max",
+      "and", "or",  "xor",  "not",  "cnot", "shl",   "shr",  "popc", "clz", "brev",
+      "bfe", "bfi", "prmt", "lop3", "shf",  "bfind", "addc", "subc", "madc"};
   if (!kOpcodes.count(inst.opcode))
     return std::nullopt;
   if (isSharedArithmetic(inst.opcode)) {

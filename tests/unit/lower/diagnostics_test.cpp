@@ -14,7 +14,7 @@ namespace {
 std::string kernelWith(const std::string &body, const std::string &header = ".address_size 64") {
   return ".version 9.0\n.target sm_75\n" + header +
          "\n.visible .entry k(.param .u64 p)\n{\n.reg .pred %p<4>;\n.reg .b32 %r<8>;\n"
-         ".reg .b64 %rd<4>;\n.reg .f32 %f<4>;\n" +
+         ".reg .b64 %rd<4>;\n.reg .f32 %f<4>;\n.reg .b16 %rs<4>;\n" +
          body + "\nret;\n}\n";
 }
 
@@ -26,17 +26,17 @@ std::string joined(const std::vector<std::string> &messages) {
 }
 
 TEST(LowerDiagnostics, UnsupportedInstructionIsLocated) {
-  // 3 header lines, the entry line, '{', 4 register declarations and two movs: line 12.
+  // 3 header lines, the entry line, "{", 5 register declarations and two movs: line 13.
   Lowered lowered = lowerText(kernelWith("mov.u32 %r1, 1;\nmov.u32 %r2, 2;\n"
                                          "  shfl.sync.bfly.b32 %r3, %r1, 1, 31, -1;"));
   EXPECT_FALSE(lowered.module.has_value());
   ASSERT_EQ(lowered.diagnostics.size(), 1u) << joined(lowered.diagnostics);
-  EXPECT_EQ(lowered.diagnostics[0], "ptx:12:3: unsupported instruction 'shfl.sync.bfly.b32'");
+  EXPECT_EQ(lowered.diagnostics[0], "ptx:13:3: unsupported instruction 'shfl.sync.bfly.b32'");
 }
 
 TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
   for (const char *instruction :
-       {"add.cc.u32 %r1, %r2, %r3;", "min.relu.s32 %r1, %r2, %r3;",
+       {"add.cc.u16 %rs1, %rs2, %rs3;", "min.relu.s32 %r1, %r2, %r3;",
         "prmt.b32.f4e %r1, %r2, %r3, %r4;", "mul.f32.bogus %f1, %f2, %f3;",
         "ld.global.L2::cache_hint.u32 %r1, [%rd1], %rd2;", "add.sat.u32 %r1, %r2, %r3;",
         "div.f32 %f1, %f2, %f3;", "cvt.s32.f32 %r1, %f1;"}) {

@@ -657,3 +657,26 @@ TEST(DataSemantics, VectorPackUnpackAndTestp) {
 
 } // namespace
 } // namespace cuport::lower::test
+
+namespace cuport::lower::test {
+namespace {
+
+TEST(IntegerSemantics, CarryChainsGiveExtendedPrecision) {
+  // 64-bit add and subtract out of 32-bit halves, and a 32x32 -> 64 multiply-add through madc.
+  InstructionKernel add64("add.cc.u32 %r9, $1, $3;\n addc.u32 $d, $2, $4", 'r', "rrrr");
+  InstructionKernel sub64("sub.cc.u32 %r9, $1, $3;\n subc.u32 $d, $2, $4", 'r', "rrrr");
+  InstructionKernel madHi("mad.lo.cc.u32 %r9, $1, $2, $3;\n madc.hi.u32 $d, $1, $2, $4", 'r',
+                          "rrrr");
+  for (uint64_t x : {0ull, 1ull, 0xffffffffull, 0x1ffffffffull, 0xfedcba9876543210ull})
+    for (uint64_t y : {0ull, 1ull, 0xffffffffull, 0x80000000ffffffffull}) {
+      uint32_t xl = uint32_t(x), xh = uint32_t(x >> 32), yl = uint32_t(y), yh = uint32_t(y >> 32);
+      EXPECT_EQ(add64.run({xl, xh, yl, yh}), uint32_t((x + y) >> 32)) << x << " + " << y;
+      EXPECT_EQ(sub64.run({xl, xh, yl, yh}), uint32_t((x - y) >> 32)) << x << " - " << y;
+      // (xl * yl) + (yh:yl's halves as the addend): the high word of xl*yl + (xh << 32 | yl).
+      uint64_t full = uint64_t(xl) * yl + ((uint64_t(xh) << 32) | yl);
+      EXPECT_EQ(madHi.run({xl, yl, yl, xh}), uint32_t(full >> 32)) << x << " * " << y;
+    }
+}
+
+} // namespace
+} // namespace cuport::lower::test

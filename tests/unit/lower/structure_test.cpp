@@ -240,5 +240,11 @@ TEST_F(KernelsPtx, SharedAccessesUseAddressSpace3) {
   EXPECT_GE(sharedStores, 2u);
 }
 
+TEST(MathLibraryPtx, LowersWithoutDiagnostics) {
+  Lowered lowered = lowerText(readInput("mathlib.ptx"));
+  EXPECT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  EXPECT_TRUE(lowered.diagnostics.empty()) << ::testing::PrintToString(lowered.diagnostics);
+}
+
 } // namespace
 } // namespace cuport::lower::test
