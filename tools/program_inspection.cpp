@@ -108,6 +108,10 @@ bool inspectProgram(const std::string &path, ProgramInspection &out, std::string
         }
       }
   }
+  for (std::vector<uint32_t> *archs : {&out.sassArchs, &out.ptxArchs}) {
+    std::sort(archs->begin(), archs->end());
+    archs->erase(std::unique(archs->begin(), archs->end()), archs->end());
+  }
   // nvcc's static runtime leaves its build identifiers in the binary.
   out.linksCudartStatically = out.cudartNeeded.empty() && containsText(bytes, "libcudart_static");
   return true;

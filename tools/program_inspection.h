@@ -15,8 +15,8 @@ struct ProgramInspection {
   bool hasFatbinSection = false;            // .nv_fatbin
   bool linksCudartStatically = false;       // nvcc's default -cudart static
   uint32_t ptxEntries = 0;
-  std::vector<uint32_t> sassArchs; // sm_XX of ELF (SASS) entries
-  std::vector<uint32_t> ptxArchs;
+  std::vector<uint32_t> sassArchs; // sm_XX of ELF (SASS) entries, sorted, no repeats
+  std::vector<uint32_t> ptxArchs;  // compute_XX of PTX entries, sorted, no repeats
   std::string fatbinError; // set when the .nv_fatbin section could not be read
 };
 
