@@ -26,12 +26,12 @@ typedef enum cuport_status {
   CUPORT_OK = 0,
   CUPORT_ERROR_INVALID_VALUE = 1,
   CUPORT_ERROR_OUT_OF_MEMORY = 2,
-  CUPORT_ERROR_INVALID_IR = 3,        /* the module could not be compiled */
-  CUPORT_ERROR_NOT_FOUND = 4,         /* no kernel or global of that name */
+  CUPORT_ERROR_INVALID_IR = 3, /* the module could not be compiled */
+  CUPORT_ERROR_NOT_FOUND = 4,  /* no kernel or global of that name */
   CUPORT_ERROR_LAUNCH_OUT_OF_RESOURCES = 5,
-  CUPORT_ERROR_ILLEGAL_ADDRESS = 6,   /* a kernel touched memory it must not */
-  CUPORT_ERROR_ASSERT = 7,            /* __assertfail inside a kernel */
-  CUPORT_ERROR_LAUNCH_FAILED = 8,     /* trap, or any other fault inside a kernel */
+  CUPORT_ERROR_ILLEGAL_ADDRESS = 6, /* a kernel touched memory it must not */
+  CUPORT_ERROR_ASSERT = 7,          /* __assertfail inside a kernel */
+  CUPORT_ERROR_LAUNCH_FAILED = 8,   /* trap, or any other fault inside a kernel */
   CUPORT_ERROR_NOT_SUPPORTED = 9,
   CUPORT_ERROR_MISALIGNED_ADDRESS = 10,
 } cuport_status;
@@ -55,7 +55,7 @@ typedef struct cuport_device_info {
   uint32_t clock_rate_khz;
   uint32_t compute_capability_major; /* the PTX target the backend wants the fatbin entry for */
   uint32_t compute_capability_minor;
-  uint32_t unified_addressing;       /* device pointers are host pointers */
+  uint32_t unified_addressing; /* device pointers are host pointers */
 } cuport_device_info;
 
 typedef struct cuport_backend_module cuport_backend_module; /* opaque, owned by the backend */

@@ -33,7 +33,9 @@ Sink &sink() {
 
 } // namespace
 
-Level threshold() { return sink().level; }
+Level threshold() {
+  return sink().level;
+}
 
 void vwrite(Level level, const char *format, va_list args) {
   static constexpr const char *tags[] = {"error", "warn", "info", "debug", "trace"};

@@ -10,7 +10,9 @@ enum class Level { Error = 0, Warn = 1, Info = 2, Debug = 3, Trace = 4 };
 
 // The level in force, read from the environment once.
 Level threshold();
-inline bool enabled(Level level) { return static_cast<int>(level) <= static_cast<int>(threshold()); }
+inline bool enabled(Level level) {
+  return static_cast<int>(level) <= static_cast<int>(threshold());
+}
 
 void write(Level level, const char *format, ...) __attribute__((format(printf, 2, 3)));
 void vwrite(Level level, const char *format, va_list args);

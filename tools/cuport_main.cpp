@@ -13,16 +13,15 @@
 namespace {
 
 void printUsage(FILE *out) {
-  std::fprintf(out,
-               "usage: cuport <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  run [--] PROGRAM [ARGS...]   run a CUDA program with cuport's runtime\n"
-               "  info                         describe the device, like deviceQuery\n"
-               "  compile FILE.ptx [--emit=llvm|asm] [-o OUT]\n"
-               "                               show what cuport compiles a PTX file to\n"
-               "  --version                    print cuport's version\n"
-               "  --help                       print this text\n");
+  std::fprintf(out, "usage: cuport <command> [options]\n"
+                    "\n"
+                    "commands:\n"
+                    "  run [--] PROGRAM [ARGS...]   run a CUDA program with cuport's runtime\n"
+                    "  info                         describe the device, like deviceQuery\n"
+                    "  compile FILE.ptx [--emit=llvm|asm] [-o OUT]\n"
+                    "                               show what cuport compiles a PTX file to\n"
+                    "  --version                    print cuport's version\n"
+                    "  --help                       print this text\n");
 }
 
 } // namespace

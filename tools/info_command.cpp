@@ -18,14 +18,16 @@ struct RuntimeApi {
   decltype(&cudaGetErrorString) getErrorString = nullptr;
 
   bool load(void *library) {
-    getDeviceCount = reinterpret_cast<decltype(getDeviceCount)>(dlsym(library, "cudaGetDeviceCount"));
+    getDeviceCount =
+        reinterpret_cast<decltype(getDeviceCount)>(dlsym(library, "cudaGetDeviceCount"));
     getDeviceProperties =
         reinterpret_cast<decltype(getDeviceProperties)>(dlsym(library, "cudaGetDeviceProperties"));
     runtimeGetVersion =
         reinterpret_cast<decltype(runtimeGetVersion)>(dlsym(library, "cudaRuntimeGetVersion"));
     driverGetVersion =
         reinterpret_cast<decltype(driverGetVersion)>(dlsym(library, "cudaDriverGetVersion"));
-    getErrorString = reinterpret_cast<decltype(getErrorString)>(dlsym(library, "cudaGetErrorString"));
+    getErrorString =
+        reinterpret_cast<decltype(getErrorString)>(dlsym(library, "cudaGetErrorString"));
     return getDeviceCount && getDeviceProperties && runtimeGetVersion && driverGetVersion &&
            getErrorString;
   }

@@ -17,7 +17,7 @@ struct ProgramInspection {
   uint32_t ptxEntries = 0;
   std::vector<uint32_t> sassArchs; // sm_XX of ELF (SASS) entries, sorted, no repeats
   std::vector<uint32_t> ptxArchs;  // compute_XX of PTX entries, sorted, no repeats
-  std::string fatbinError; // set when the .nv_fatbin section could not be read
+  std::string fatbinError;         // set when the .nv_fatbin section could not be read
 };
 
 // Reads the file at `path`. Returns false (with `error`) only when the file cannot be read at all;

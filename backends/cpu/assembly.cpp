@@ -13,9 +13,8 @@ namespace cuport::cpu {
 namespace {
 
 // A fresh copy of `bitcode` for the host target: every pipeline step rewrites the module it gets.
-llvm::Expected<std::unique_ptr<llvm::Module>> hostCopy(llvm::StringRef bitcode,
-                                                       llvm::LLVMContext &context,
-                                                       llvm::TargetMachine &target) {
+llvm::Expected<std::unique_ptr<llvm::Module>>
+hostCopy(llvm::StringRef bitcode, llvm::LLVMContext &context, llvm::TargetMachine &target) {
   llvm::Expected<std::unique_ptr<llvm::Module>> module =
       llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "kernel-ir"), context);
   if (!module)

@@ -20,12 +20,31 @@ enum class StateSpace { None, Reg, Sreg, Const, Global, Local, Param, Shared, Te
 enum class ScalarType {
   None,
   Pred,
-  B8, B16, B32, B64, B128,
-  U8, U16, U32, U64,
-  S8, S16, S32, S64,
-  F16, F16x2, BF16, BF16x2, F32, F64,
-  TF32, E4M3x2, E5M2x2,
-  TexRef, SamplerRef, SurfRef,
+  B8,
+  B16,
+  B32,
+  B64,
+  B128,
+  U8,
+  U16,
+  U32,
+  U64,
+  S8,
+  S16,
+  S32,
+  S64,
+  F16,
+  F16x2,
+  BF16,
+  BF16x2,
+  F32,
+  F64,
+  TF32,
+  E4M3x2,
+  E5M2x2,
+  TexRef,
+  SamplerRef,
+  SurfRef,
 };
 
 // Parses "u32", "f16x2", ... (without the dot); None when the word is not a type.
@@ -40,11 +59,12 @@ enum class Linkage { None, Visible, Extern, Weak, Common };
 // One element of a flattened variable initializer: `{1, 2.0, sym+4, generic(sym)}`.
 struct InitElement {
   enum class Kind { Int, Float, Symbol } kind = Kind::Int;
-  uint64_t intValue = 0;   // Int: the bits (two's complement for negatives)
-  double floatValue = 0;   // Float: decimal literals; hex float literals 0fXXXXXXXX arrive as Int bits
+  uint64_t intValue = 0; // Int: the bits (two's complement for negatives)
+  double floatValue =
+      0; // Float: decimal literals; hex float literals 0fXXXXXXXX arrive as Int bits
   bool floatIsHexBits = false;
-  std::string symbol;      // Symbol: address of a variable or function
-  int64_t offset = 0;      // Symbol: plus this many bytes
+  std::string symbol;          // Symbol: address of a variable or function
+  int64_t offset = 0;          // Symbol: plus this many bytes
   bool genericAddress = false; // Symbol written as generic(sym)
 };
 
@@ -54,13 +74,13 @@ struct VariableDecl {
   StateSpace space = StateSpace::None;
   Linkage linkage = Linkage::None;
   ScalarType type = ScalarType::None;
-  uint32_t vectorWidth = 1;                // .v2 / .v4 / .v8
-  std::optional<uint32_t> align;           // .align N
+  uint32_t vectorWidth = 1;      // .v2 / .v4 / .v8
+  std::optional<uint32_t> align; // .align N
   std::string name;
-  std::vector<uint64_t> arrayDims;         // [] is 0 (size from the initializer or extern)
+  std::vector<uint64_t> arrayDims;            // [] is 0 (size from the initializer or extern)
   std::optional<uint32_t> parameterizedCount; // %r<6> declares %r0 .. %r5
   bool hasInitializer = false;
-  std::vector<InitElement> initializer;    // flattened in row-major order
+  std::vector<InitElement> initializer; // flattened in row-major order
   // Kernel parameter attributes: `.param .u64 .ptr .global .align 8 p`.
   bool isPointer = false;
   StateSpace pointerSpace = StateSpace::None;
@@ -71,27 +91,27 @@ struct VariableDecl {
 
 struct Operand {
   enum class Kind {
-    Register,   // %r1, %tid (with component), p (a named .reg), also special registers
-    IntImm,     // 42, -1, 0xFF, 1U
-    FloatImm,   // 0f3F800000 (f32 bits), 0d3FF0000000000000 (f64 bits), 1.5
-    Symbol,     // a variable, function or label name used as a value or branch target
-    Address,    // [base + offset]; base is a Register, a Symbol or absent (absolute)
-    Vector,     // {%r1, %r2, _, %r4}
-    List,       // (a, b, c) in call syntax
-    Sink,       // _
+    Register, // %r1, %tid (with component), p (a named .reg), also special registers
+    IntImm,   // 42, -1, 0xFF, 1U
+    FloatImm, // 0f3F800000 (f32 bits), 0d3FF0000000000000 (f64 bits), 1.5
+    Symbol,   // a variable, function or label name used as a value or branch target
+    Address,  // [base + offset]; base is a Register, a Symbol or absent (absolute)
+    Vector,   // {%r1, %r2, _, %r4}
+    List,     // (a, b, c) in call syntax
+    Sink,     // _
   } kind = Kind::Register;
 
   SourceLoc loc;
-  std::string name;          // Register / Symbol: the name; Address: the base name or empty
-  int component = -1;        // Register: .x=0 .y=1 .z=2 .w=3 (also .r .g .b .a); -1 none
-  bool negated = false;      // !%p
+  std::string name;     // Register / Symbol: the name; Address: the base name or empty
+  int component = -1;   // Register: .x=0 .y=1 .z=2 .w=3 (also .r .g .b .a); -1 none
+  bool negated = false; // !%p
   bool addressBaseIsRegister = false; // Address: base is a register (else a symbol)
-  uint64_t intValue = 0;     // IntImm: the bits
-  bool intIsUnsigned = false; // IntImm written with a U suffix
-  double floatValue = 0;     // FloatImm written in decimal
-  uint64_t floatBits = 0;    // FloatImm written as 0f / 0d: the bits
-  uint32_t floatBitsWidth = 0; // 32 for 0f, 64 for 0d, 0 for a decimal literal
-  int64_t offset = 0;        // Address: the immediate offset (may be negative); also Symbol `sym+8`
+  uint64_t intValue = 0;              // IntImm: the bits
+  bool intIsUnsigned = false;         // IntImm written with a U suffix
+  double floatValue = 0;              // FloatImm written in decimal
+  uint64_t floatBits = 0;             // FloatImm written as 0f / 0d: the bits
+  uint32_t floatBitsWidth = 0;        // 32 for 0f, 64 for 0d, 0 for a decimal literal
+  int64_t offset = 0; // Address: the immediate offset (may be negative); also Symbol `sym+8`
   std::vector<Operand> elements; // Vector / List; Address: texture coordinates `[tex, {%f1, %f2}]`
 };
 
@@ -118,7 +138,7 @@ struct Label {
 // Directives the lowering does not act on but may want to see (.pragma "nounroll", .loc, ...).
 struct Directive {
   SourceLoc loc;
-  std::string name;                 // "pragma", "loc", "maxntid", ...
+  std::string name;                   // "pragma", "loc", "maxntid", ...
   std::vector<std::string> arguments; // raw tokens
 };
 
@@ -139,7 +159,8 @@ struct Statement {
   Directive directive;
 };
 
-// `.callprototype` declarations used by indirect calls: `proto: .callprototype (.param .b32 _) _ (...);`
+// `.callprototype` declarations used by indirect calls: `proto: .callprototype (.param .b32 _) _
+// (...);`
 struct CallPrototype {
   SourceLoc loc;
   std::string label;
