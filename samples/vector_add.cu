@@ -6,15 +6,7 @@
 
 #include <cuda_runtime.h>
 
-#define CHECK(call)                                                                                \
-  do {                                                                                             \
-    cudaError_t status = (call);                                                                   \
-    if (status != cudaSuccess) {                                                                   \
-      std::printf("%s:%d: %s failed: %s\nFAIL\n", __FILE__, __LINE__, #call,                       \
-                  cudaGetErrorString(status));                                                     \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
+#include "check.h"
 
 __global__ void vectorAdd(const float *a, const float *b, float *c, int n) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
