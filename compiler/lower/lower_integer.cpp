@@ -39,6 +39,11 @@ public:
 
 private:
   Value *in(size_t i, llvm::Type *type) { return fl_.read(inst_.operands[i], type, extend_); }
+  // bfe and bfind take only .s32/.u32/.s64/.u64.
+  bool isSignedOrUnsigned32Or64() const {
+    unsigned width = type_->getIntegerBitWidth();
+    return (isSigned(ptxType_) || isUnsigned(ptxType_)) && (width == 32 || width == 64);
+  }
   Value *inU32(size_t i) { return fl_.read(inst_.operands[i], b_.getInt32Ty()); }
   bool out(Value *value) { return value && fl_.write(inst_.operands[0], value, extend_); }
   bool done() { return mods_.allTaken() || fl_.unsupported(inst_); }
@@ -337,11 +342,9 @@ bool IntegerLowering::bitCount() {
 bool IntegerLowering::bitFieldExtract() {
   if (!done() || !count(4))
     return false;
-  if (!isSigned(ptxType_) && !isUnsigned(ptxType_))
+  if (!isSignedOrUnsigned32Or64())
     return fl_.unsupported(inst_);
   unsigned width = type_->getIntegerBitWidth();
-  if (width != 32 && width != 64)
-    return fl_.unsupported(inst_);
   Value *a = in(1, type_);
   Value *pos = inU32(2), *len = inU32(3);
   if (!a || !pos || !len)
@@ -479,11 +482,9 @@ bool IntegerLowering::bitFind() {
   bool shiftAmount = mods_.take("shiftamt");
   if (!done() || !count(2))
     return false;
-  if (!isSigned(ptxType_) && !isUnsigned(ptxType_))
+  if (!isSignedOrUnsigned32Or64())
     return fl_.unsupported(inst_);
   unsigned width = type_->getIntegerBitWidth();
-  if (width != 32 && width != 64)
-    return fl_.unsupported(inst_);
   Value *a = in(1, type_);
   if (!a)
     return false;
