@@ -29,7 +29,8 @@ uint64_t Device::generation() const {
 }
 
 void Device::reset() {
-  (void)stream.synchronize();
+  (void)streamSet.synchronizeAll();
+  eventTable.clear();
   registry().unloadAllModules(*this);
   for (const Allocation &block : allocationRegistry.takeAll(AllocationKind::Malloc))
     backendTable->mem_free(backendTable->self, reinterpret_cast<void *>(block.base));

@@ -1,11 +1,13 @@
-// The one device cuport exposes: it owns the backend, the allocation registry and the legacy
-// default stream. Created at first use, never destroyed (API calls may come from atexit handlers
-// and other threads until the process ends).
+// The one device cuport exposes: it owns the backend, the allocation registry, the streams, the
+// events and the gate kernel launches pass. Created at first use, never destroyed (API calls may
+// come from atexit handlers and other threads until the process ends).
 #pragma once
 
 #include "backends/backend.h"
 #include "runtime/core/allocation_registry.h"
-#include "runtime/core/stream.h"
+#include "runtime/core/event.h"
+#include "runtime/core/launch_gate.h"
+#include "runtime/core/stream_set.h"
 
 #include <driver_types.h>
 
@@ -20,13 +22,15 @@ public:
   uint32_t smArch() const;
 
   AllocationRegistry &allocations() { return allocationRegistry; }
-  Stream &defaultStream() { return stream; }
+  StreamSet &streams() { return streamSet; }
+  EventTable &events() { return eventTable; }
+  LaunchGate &launchGate() { return gate; }
 
   // Bumped by every cudaDeviceReset: objects resolved against an older generation (modules,
   // kernels, variables) resolve again.
   uint64_t generation() const;
-  // cudaDeviceReset: waits for the device, unloads every module, frees every allocation and
-  // clears the sticky error.
+  // cudaDeviceReset: waits for the device, unloads every module, frees every allocation,
+  // destroys every event and clears the sticky error.
   void reset();
 
 private:
@@ -36,7 +40,9 @@ private:
   const cuport_backend *backendTable;
   cuport_device_info deviceInfo;
   AllocationRegistry allocationRegistry;
-  Stream stream;
+  StreamSet streamSet;
+  EventTable eventTable;
+  LaunchGate gate;
 };
 
 // The device, created on first call; cudaErrorNoDevice (logged once) when no backend loads.

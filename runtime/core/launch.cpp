@@ -41,12 +41,18 @@ cudaError_t checkConfiguration(const cuport_device_info &info, dim3 grid, dim3 b
 
 } // namespace
 
-bool isKnownStream(cudaStream_t handle) {
-  return handle == nullptr || handle == cudaStreamLegacy || handle == cudaStreamPerThread;
+cudaError_t resolveStream(Device &device, cudaStream_t handle, bool perThreadDefault,
+                          std::shared_ptr<Stream> &stream) {
+  stream = device.streams().resolve(handle, perThreadDefault);
+  if (stream)
+    return cudaSuccess;
+  CUPORT_ERROR("stream %p is not a stream of this device (destroyed, or never created)",
+               static_cast<void *>(handle));
+  return cudaErrorInvalidResourceHandle;
 }
 
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
-                         size_t sharedBytes, cudaStream_t stream) {
+                         size_t sharedBytes, Stream &stream) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   if (!kernel)
@@ -54,11 +60,6 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
   const cuport_device_info &info = device.info();
   if (cudaError_t error = checkConfiguration(info, grid, block); error != cudaSuccess)
     return error;
-  if (!isKnownStream(stream)) {
-    CUPORT_ERROR("launch of %s on stream %p: only the default stream exists yet",
-                 kernel->deviceName().c_str(), static_cast<void *>(stream));
-    return cudaErrorInvalidResourceHandle;
-  }
 
   ResolvedKernel resolved;
   if (cudaError_t error = kernel->resolve(device, resolved); error != cudaSuccess)
@@ -102,16 +103,20 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
   config.block[2] = block.z;
   config.dynamic_shared_bytes = static_cast<uint32_t>(sharedBytes);
   std::string name = kernel->deviceName();
-  device.defaultStream().enqueue([&device, handle = resolved.handle, config, params,
-                                  name]() mutable -> cudaError_t {
+  Work work;
+  work.type = cudaGraphNodeTypeKernel;
+  work.run = [&device, handle = resolved.handle, config, params, name,
+              priority = stream.priority()]() mutable -> cudaError_t {
     // Once the device is corrupted, later work does not run, as on a GPU.
     if (stickyError() != cudaSuccess)
       return cudaSuccess;
     config.params = params->data();
     config.params_size = params->size();
     char message[1024] = "";
-    cuport_status status = device.backend().launch(device.self(), handle, &config,
-                                                   cuport_error_buffer{message, sizeof message});
+    cuport_status status = device.launchGate().run(priority, [&] {
+      return device.backend().launch(device.self(), handle, &config,
+                                     cuport_error_buffer{message, sizeof message});
+    });
     if (status == CUPORT_OK)
       return cudaSuccess;
     cudaError_t error = errorFromStatus(status);
@@ -122,7 +127,8 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
       return cudaSuccess; // reported through the sticky error
     }
     return error;
-  });
+  };
+  device.streams().submit(stream, std::move(work));
   return cudaSuccess;
 }
 

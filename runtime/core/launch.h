@@ -4,6 +4,7 @@
 #include "runtime/core/kernel.h"
 
 #include <cstddef>
+#include <memory>
 
 #include <driver_types.h>
 #include <vector_types.h>
@@ -12,9 +13,11 @@ namespace cuport::core {
 
 class Device;
 
-// Whether `handle` names a stream this runtime has: the legacy default stream (0 or
-// cudaStreamLegacy) or the per-thread default stream, which share one queue for now.
-bool isKnownStream(cudaStream_t handle);
+class Stream;
+
+// The stream `handle` names (see StreamSet::resolve), or cudaErrorInvalidResourceHandle.
+cudaError_t resolveStream(Device &device, cudaStream_t handle, bool perThreadDefault,
+                          std::shared_ptr<Stream> &stream);
 
 // `kernel` may be null (an unregistered host function): cudaErrorInvalidDeviceFunction.
 // Configuration errors are cudaErrorInvalidConfiguration; too much shared memory is
@@ -22,6 +25,6 @@ bool isKnownStream(cudaStream_t handle);
 // threads than the compiled kernel allows is cudaErrorLaunchOutOfResources. A fault while the
 // kernel runs becomes the device's sticky error.
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
-                         size_t sharedBytes, cudaStream_t stream);
+                         size_t sharedBytes, Stream &stream);
 
 } // namespace cuport::core

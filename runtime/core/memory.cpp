@@ -43,7 +43,7 @@ bool checkInferredRange(Device &device, const void *pointer, size_t bytes, const
 } // namespace
 
 cudaError_t synchronizeDevice(Device &device) {
-  cudaError_t pending = device.defaultStream().synchronize();
+  cudaError_t pending = device.streams().synchronizeAll();
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   return pending;
@@ -138,11 +138,14 @@ cudaError_t fill(Device &device, void *destination, int value, size_t bytes) {
     CUPORT_ERROR("memset of %zu bytes at %p: not inside device memory", bytes, destination);
     return cudaErrorInvalidValue;
   }
-  device.defaultStream().enqueue([&device, destination, value, bytes]() -> cudaError_t {
+  Work work;
+  work.type = cudaGraphNodeTypeMemset;
+  work.run = [&device, destination, value, bytes]() -> cudaError_t {
     if (stickyError() != cudaSuccess)
       return cudaSuccess;
     return errorFromStatus(device.backend().memset(device.self(), destination, value, bytes));
-  });
+  };
+  device.streams().submit(*device.streams().legacy(), std::move(work));
   return cudaSuccess;
 }
 

@@ -1,7 +1,6 @@
 // Device management: count, selection, properties, attributes, synchronization, reset.
 #include "runtime/cudart/api.h"
 
-#include "runtime/core/launch.h"
 #include "runtime/core/memory.h"
 #include "runtime/cudart/device_properties.h"
 
@@ -17,15 +16,6 @@ template <typename Query> cudaError_t onOrdinal(int ordinal, Query query) {
   if (ordinal != 0)
     return cudaErrorInvalidDevice;
   return query(*device);
-}
-
-cudaError_t streamSynchronize(const char *entry, cudaStream_t stream) {
-  core::Device *device = nullptr;
-  cudaError_t result = cudart::device(device);
-  if (result == cudaSuccess)
-    result = core::isKnownStream(stream) ? core::synchronizeDevice(*device)
-                                         : cudaErrorInvalidResourceHandle;
-  return core::finishCall(entry, result, "stream=%p", static_cast<void *>(stream));
 }
 
 } // namespace
@@ -90,14 +80,6 @@ cudaError_t cudaDeviceReset(void) {
   if (result == cudaSuccess)
     device->reset();
   return core::finishCall("cudaDeviceReset", result);
-}
-
-cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
-  return streamSynchronize("cudaStreamSynchronize", stream);
-}
-
-cudaError_t cudaStreamSynchronize_ptsz(cudaStream_t stream) {
-  return streamSynchronize("cudaStreamSynchronize_ptsz", stream);
 }
 
 } // extern "C"

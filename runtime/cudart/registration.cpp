@@ -36,7 +36,7 @@ void __cudaUnregisterFatBinary(void **fatCubinHandle) {
   }
   core::Device *device = core::existingDevice();
   if (device)
-    (void)device->defaultStream().synchronize(); // its kernels may still be running
+    (void)device->streams().synchronizeAll(); // its kernels may still be running
   core::registry().removeModule(*module, device);
 }
 
@@ -140,11 +140,15 @@ cudaError_t cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFuncAddr) {
 }
 
 static cudaError_t launch(const char *entry, core::Kernel *kernel, const void *what, dim3 grid,
-                          dim3 block, void **args, size_t sharedMem, cudaStream_t stream) {
+                          dim3 block, void **args, size_t sharedMem, cudaStream_t stream,
+                          bool perThreadDefault) {
   core::Device *device = nullptr;
+  std::shared_ptr<core::Stream> queue;
   cudaError_t result = cudart::device(device);
   if (result == cudaSuccess)
-    result = core::launchKernel(*device, kernel, grid, block, args, sharedMem, stream);
+    result = core::resolveStream(*device, stream, perThreadDefault, queue);
+  if (result == cudaSuccess)
+    result = core::launchKernel(*device, kernel, grid, block, args, sharedMem, *queue);
   return core::finishCall(
       entry, result, "func=%p (%s) grid=(%u,%u,%u) block=(%u,%u,%u) sharedMem=%zu stream=%p", what,
       kernel ? kernel->deviceName().c_str() : "unregistered", grid.x, grid.y, grid.z, block.x,
@@ -160,25 +164,25 @@ static core::Kernel *kernelForFunction(const void *func) {
 cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
                                size_t sharedMem, cudaStream_t stream) {
   return launch("__cudaLaunchKernel", core::registry().findKernelHandle(kernel), kernel, gridDim,
-                blockDim, args, sharedMem, stream);
+                blockDim, args, sharedMem, stream, false);
 }
 
 cudaError_t __cudaLaunchKernel_ptsz(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
                                     size_t sharedMem, cudaStream_t stream) {
   return launch("__cudaLaunchKernel_ptsz", core::registry().findKernelHandle(kernel), kernel,
-                gridDim, blockDim, args, sharedMem, stream);
+                gridDim, blockDim, args, sharedMem, stream, true);
 }
 
 cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                              size_t sharedMem, cudaStream_t stream) {
   return launch("cudaLaunchKernel", kernelForFunction(func), func, gridDim, blockDim, args,
-                sharedMem, stream);
+                sharedMem, stream, false);
 }
 
 cudaError_t cudaLaunchKernel_ptsz(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                                   size_t sharedMem, cudaStream_t stream) {
   return launch("cudaLaunchKernel_ptsz", kernelForFunction(func), func, gridDim, blockDim, args,
-                sharedMem, stream);
+                sharedMem, stream, true);
 }
 
 } // extern "C"

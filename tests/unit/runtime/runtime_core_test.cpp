@@ -1,10 +1,9 @@
-// runtime/core pieces on their own: the allocation registry, the stream worker, the call
-// configuration stack, the error state and the parameter buffer layout.
+// runtime/core pieces on their own: the allocation registry, the call configuration stack, the
+// error state and the parameter buffer layout.
 #include "runtime/core/allocation_registry.h"
 #include "runtime/core/call_configuration.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/kernel.h"
-#include "runtime/core/stream.h"
 
 #include <gtest/gtest.h>
 
@@ -40,41 +39,6 @@ TEST(AllocationRegistry, FindsRangesAndTheirEnds) {
   EXPECT_FALSE(registry.find(block).has_value());
   EXPECT_EQ(registry.takeAll(AllocationKind::ModuleGlobal).size(), 1u);
   EXPECT_FALSE(registry.find(other).has_value());
-}
-
-TEST(Stream, RunsInOrderAndSynchronizes) {
-  Stream stream;
-  std::vector<int> order;
-  for (int i = 0; i < 100; ++i)
-    stream.enqueue([&order, i] {
-      if (i % 10 == 0)
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-      order.push_back(i);
-      return cudaSuccess;
-    });
-  EXPECT_EQ(stream.synchronize(), cudaSuccess);
-  ASSERT_EQ(order.size(), 100u);
-  for (int i = 0; i < 100; ++i)
-    EXPECT_EQ(order[i], i);
-}
-
-TEST(Stream, ReportsTheFirstErrorOnceAtSynchronization) {
-  Stream stream;
-  stream.enqueue([] { return cudaErrorLaunchOutOfResources; });
-  stream.enqueue([] { return cudaErrorInvalidValue; });
-  EXPECT_EQ(stream.synchronize(), cudaErrorLaunchOutOfResources);
-  EXPECT_EQ(stream.synchronize(), cudaSuccess);
-}
-
-TEST(Stream, RunsOnAnotherThread) {
-  Stream stream;
-  std::thread::id ranOn;
-  stream.enqueue([&] {
-    ranOn = std::this_thread::get_id();
-    return cudaSuccess;
-  });
-  ASSERT_EQ(stream.synchronize(), cudaSuccess);
-  EXPECT_NE(ranOn, std::this_thread::get_id());
 }
 
 TEST(CallConfiguration, IsAPerThreadStack) {

@@ -1,0 +1,20 @@
+// One unit of device work as a stream queues it and a graph node records it: what kind of node it
+// would be in a graph (kernel, memcpy, memset, host, ...) and the function that performs it.
+#pragma once
+
+#include <functional>
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+struct Work {
+  // The node type stream capture turns this work into.
+  cudaGraphNodeType type = cudaGraphNodeTypeEmpty;
+  // Runs on the stream's worker thread; returns cudaSuccess or the error to report at the next
+  // synchronization. May run more than once (graph launches replay it), so it owns what it needs.
+  // Empty for pure ordering work (an event wait).
+  std::function<cudaError_t()> run;
+};
+
+} // namespace cuport::core
