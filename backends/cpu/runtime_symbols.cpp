@@ -2,6 +2,7 @@
 #include "backends/cpu/runtime_symbols.h"
 
 #include "backends/cpu/context.h"
+#include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
 
 #include <cstdio>
@@ -82,6 +83,52 @@ void cuport_cpu_barrier_count_check(ThreadContext *thread, uint32_t count) {
                  " threads (partial barriers are not supported by the CPU backend yet)");
 }
 
+// The descriptor a texture or surface handle points to; traps on anything else (a destroyed
+// object, a texture used as a surface or the other way round).
+const cuport_texture_descriptor &objectDescriptor(const ThreadContext *thread, uint64_t handle,
+                                                  uint32_t magic) {
+  const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
+  if (!descriptor || descriptor->magic != magic) {
+    // A fixed buffer: failThread does not return, so no temporary string may be left behind.
+    const char *kind = magic == CUPORT_TEXTURE_MAGIC ? "texture" : "surface";
+    char message[128];
+    std::snprintf(message, sizeof message, "handle 0x%llx is not a live %s object",
+                  static_cast<unsigned long long>(handle), kind);
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, message);
+  }
+  return *descriptor;
+}
+
+void cuport_cpu_tex(uint64_t handle, uint32_t op, const uint32_t *coordinates, uint32_t *result,
+                    ThreadContext *thread) {
+  sampleTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op, coordinates, result);
+}
+
+void cuport_cpu_tld4(uint64_t handle, uint32_t op, const uint32_t *coordinates, uint32_t *result,
+                     ThreadContext *thread) {
+  gatherTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op, coordinates, result);
+}
+
+void cuport_cpu_suld(uint64_t handle, uint32_t op, const uint32_t *coordinates, void *data,
+                     ThreadContext *thread) {
+  if (!surfaceLoad(objectDescriptor(thread, handle, CUPORT_SURFACE_MAGIC), op, coordinates, data))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "suld.trap: surface load out of range");
+}
+
+void cuport_cpu_sust(uint64_t handle, uint32_t op, const uint32_t *coordinates, const void *data,
+                     ThreadContext *thread) {
+  if (!surfaceStore(objectDescriptor(thread, handle, CUPORT_SURFACE_MAGIC), op, coordinates,
+                    data))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "sust.trap: surface store out of range");
+}
+
+int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
+  const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
+  uint32_t magic = descriptor && descriptor->magic == CUPORT_SURFACE_MAGIC ? CUPORT_SURFACE_MAGIC
+                                                                            : CUPORT_TEXTURE_MAGIC;
+  return queryTexture(objectDescriptor(thread, handle, magic), query);
+}
+
 } // extern "C"
 
 } // namespace
@@ -95,6 +142,11 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
       {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
       {barrier_count_check, reinterpret_cast<void *>(&cuport_cpu_barrier_count_check)},
+      {texture_sample, reinterpret_cast<void *>(&cuport_cpu_tex)},
+      {texture_gather, reinterpret_cast<void *>(&cuport_cpu_tld4)},
+      {surface_load, reinterpret_cast<void *>(&cuport_cpu_suld)},
+      {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
+      {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
       {device_malloc, reinterpret_cast<void *>(&std::malloc)},
       {device_free, reinterpret_cast<void *>(&std::free)},
   };

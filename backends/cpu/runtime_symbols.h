@@ -21,6 +21,13 @@ inline constexpr std::string_view coroutine_frame = "cuport_cpu_coroutine_frame"
 inline constexpr std::string_view global_timer = "cuport_cpu_global_timer";
 // void (ThreadContext *, i32 count): a bar.sync with an explicit thread count.
 inline constexpr std::string_view barrier_count_check = "cuport_cpu_barrier_count_check";
+// Texture and surface objects (cuport.tex, cuport.tld4, cuport.suld, cuport.sust, cuport.txq of
+// docs/kernel-ir.md) with the thread's context appended, for traps.
+inline constexpr std::string_view texture_sample = "cuport_cpu_tex";
+inline constexpr std::string_view texture_gather = "cuport_cpu_tld4";
+inline constexpr std::string_view surface_load = "cuport_cpu_suld";
+inline constexpr std::string_view surface_store = "cuport_cpu_sust";
+inline constexpr std::string_view texture_query = "cuport_cpu_txq";
 
 // Device-side functions that PTX declares as externs and the CPU backend provides directly.
 inline constexpr std::string_view device_malloc = "malloc";

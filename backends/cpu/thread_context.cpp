@@ -158,6 +158,24 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     recreateCall(call, type, fail.getCallee(), arguments)->setDoesNotReturn();
     return llvm::Error::success();
   }
+  // Texture and surface intrinsics become calls of the executor's functions, context appended.
+  static constexpr std::pair<std::string_view, std::string_view> kTextureCalls[] = {
+      {"cuport.tex", runtime_symbols::texture_sample},
+      {"cuport.tld4", runtime_symbols::texture_gather},
+      {"cuport.suld", runtime_symbols::surface_load},
+      {"cuport.sust", runtime_symbols::surface_store},
+      {"cuport.txq", runtime_symbols::texture_query},
+  };
+  for (auto [intrinsic, symbol] : kTextureCalls) {
+    if (name != llvm::StringRef(intrinsic.data(), intrinsic.size()))
+      continue;
+    llvm::FunctionType *type = withContext(call.getFunctionType());
+    llvm::FunctionCallee target =
+        module.getOrInsertFunction(llvm::StringRef(symbol.data(), symbol.size()), type);
+    arguments.push_back(context);
+    recreateCall(call, type, target.getCallee(), arguments);
+    return llvm::Error::success();
+  }
   if (name.starts_with("cuport.") && name != kBarrierIntrinsic && name != kExitIntrinsic) {
     llvm::IRBuilder<> builder(&call);
     llvm::Value *value = geometryValue(builder, name, context);

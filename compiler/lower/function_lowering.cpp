@@ -542,7 +542,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   static constexpr Family kFamilies[] = {
       lowerMemoryInstruction,  lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction, lowerDataInstruction,    lowerControlInstruction,
-      lowerSyncInstruction,    lowerAtomicInstruction,
+      lowerSyncInstruction,    lowerAtomicInstruction,  lowerTextureInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

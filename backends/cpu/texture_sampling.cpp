@@ -1,0 +1,420 @@
+#include "backends/cpu/texture_sampling.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace cuport::cpu {
+namespace {
+
+struct Texel {
+  float f[4] = {0, 0, 0, 1}; // float view (float channels or normalized integers)
+  int32_t i[4] = {0, 0, 0, 1};
+};
+
+float halfToFloat(uint16_t h) {
+  uint32_t sign = uint32_t(h >> 15) << 31;
+  uint32_t exponent = (h >> 10) & 0x1f;
+  uint32_t mantissa = h & 0x3ff;
+  uint32_t bits;
+  if (exponent == 0) {
+    if (mantissa == 0) {
+      bits = sign;
+    } else { // subnormal half: renormalize
+      int shift = 0;
+      while (!(mantissa & 0x400)) {
+        mantissa <<= 1;
+        ++shift;
+      }
+      bits = sign | uint32_t(127 - 15 - shift + 1) << 23 | (mantissa & 0x3ff) << 13;
+    }
+  } else if (exponent == 31) {
+    bits = sign | 0x7f800000u | mantissa << 13;
+  } else {
+    bits = sign | (exponent - 15 + 127) << 23 | mantissa << 13;
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+float srgbToLinear(float c) {
+  return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
+}
+
+float asFloat(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint32_t bitsOf(float f) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  return bits;
+}
+
+// Reads texel (x, y, z) of slice `layer`; indices are in range.
+Texel readTexel(const cuport_texture_descriptor &t, int64_t x, int64_t y, int64_t z,
+                int64_t layer) {
+  const auto *base = reinterpret_cast<const unsigned char *>(t.data) +
+                     uint64_t(layer * int64_t(t.depth) + z) * t.slice_pitch +
+                     uint64_t(y) * t.row_pitch + uint64_t(x) * t.element_bytes;
+  Texel texel;
+  for (uint32_t c = 0; c < t.channels; ++c) {
+    const unsigned char *p = base + c * (t.channel_bits / 8);
+    float f = 0;
+    int32_t i = 0;
+    switch (t.channel_bits) {
+    case 8:
+      if (t.channel_kind == CUPORT_CHANNEL_SIGNED) {
+        i = int8_t(*p);
+        f = std::max(float(i) / 127.0f, -1.0f);
+      } else {
+        i = *p;
+        f = float(i) / 255.0f;
+      }
+      break;
+    case 16: {
+      uint16_t raw;
+      std::memcpy(&raw, p, 2);
+      if (t.channel_kind == CUPORT_CHANNEL_FLOAT) {
+        f = halfToFloat(raw);
+      } else if (t.channel_kind == CUPORT_CHANNEL_SIGNED) {
+        i = int16_t(raw);
+        f = std::max(float(i) / 32767.0f, -1.0f);
+      } else {
+        i = raw;
+        f = float(i) / 65535.0f;
+      }
+      break;
+    }
+    default: {
+      uint32_t raw;
+      std::memcpy(&raw, p, 4);
+      i = int32_t(raw);
+      f = t.channel_kind == CUPORT_CHANNEL_FLOAT ? asFloat(raw) : float(i);
+      break;
+    }
+    }
+    if (t.channel_kind != CUPORT_CHANNEL_FLOAT && !t.normalized_read)
+      f = float(i); // element-type reads of integers: the value itself
+    if (t.srgb && c < 3)
+      f = srgbToLinear(f);
+    texel.f[c] = f;
+    texel.i[c] = i;
+  }
+  return texel;
+}
+
+Texel borderTexel(const cuport_texture_descriptor &t) {
+  Texel texel;
+  for (int c = 0; c < 4; ++c) {
+    texel.f[c] = t.border_color[c];
+    texel.i[c] = int32_t(t.border_color[c]);
+  }
+  return texel;
+}
+
+// Applies the address mode to a texel index; false when it falls on the border.
+// Wrap and mirror need normalized coordinates; without them CUDA clamps.
+bool addressIndex(const cuport_texture_descriptor &t, uint32_t mode, int64_t size,
+                  int64_t &index) {
+  if (!t.normalized_coords && (mode == CUPORT_ADDRESS_WRAP || mode == CUPORT_ADDRESS_MIRROR))
+    mode = CUPORT_ADDRESS_CLAMP;
+  switch (mode) {
+  case CUPORT_ADDRESS_WRAP:
+    index %= size;
+    if (index < 0)
+      index += size;
+    return true;
+  case CUPORT_ADDRESS_MIRROR: {
+    int64_t period = 2 * size;
+    int64_t m = index % period;
+    if (m < 0)
+      m += period;
+    index = m < size ? m : period - 1 - m;
+    return true;
+  }
+  case CUPORT_ADDRESS_BORDER:
+    return index >= 0 && index < size;
+  default:
+    index = std::clamp<int64_t>(index, 0, size - 1);
+    return true;
+  }
+}
+
+struct Footprint {
+  int dims = 1;
+  int64_t layer = 0;
+};
+
+// The texel at integer position `index` (dims used), after addressing.
+Texel fetch(const cuport_texture_descriptor &t, const Footprint &fp, const int64_t index[3]) {
+  const int64_t sizes[3] = {int64_t(t.width), int64_t(t.height), int64_t(t.depth)};
+  int64_t at[3] = {0, 0, 0};
+  for (int d = 0; d < fp.dims; ++d) {
+    at[d] = index[d];
+    if (!addressIndex(t, t.address_mode[d], sizes[d], at[d]))
+      return borderTexel(t);
+  }
+  return readTexel(t, at[0], at[1], at[2], fp.layer);
+}
+
+// Texel-space coordinate of a float coordinate: scaled by the size when normalized.
+float texelSpace(const cuport_texture_descriptor &t, float coordinate, uint64_t size) {
+  return t.normalized_coords ? coordinate * float(size) : coordinate;
+}
+
+// Linear filtering weight: the fraction in 9-bit fixed point with 8 fractional bits.
+float fixedPointWeight(float fraction) { return std::round(fraction * 256.0f) / 256.0f; }
+
+Texel filtered(const cuport_texture_descriptor &t, const Footprint &fp, const float coordinate[3]) {
+  const uint64_t sizes[3] = {t.width, t.height, t.depth};
+  if (!t.linear_filter) {
+    int64_t index[3];
+    for (int d = 0; d < fp.dims; ++d)
+      index[d] = int64_t(std::floor(texelSpace(t, coordinate[d], sizes[d])));
+    return fetch(t, fp, index);
+  }
+  int64_t base[3] = {0, 0, 0};
+  float weight[3] = {0, 0, 0};
+  for (int d = 0; d < fp.dims; ++d) {
+    float shifted = texelSpace(t, coordinate[d], sizes[d]) - 0.5f;
+    float floored = std::floor(shifted);
+    base[d] = int64_t(floored);
+    weight[d] = fixedPointWeight(shifted - floored);
+  }
+  Texel result;
+  for (int c = 0; c < 4; ++c)
+    result.f[c] = 0;
+  int corners = 1 << fp.dims;
+  for (int corner = 0; corner < corners; ++corner) {
+    int64_t index[3];
+    float w = 1;
+    for (int d = 0; d < fp.dims; ++d) {
+      bool upper = corner >> d & 1;
+      index[d] = base[d] + (upper ? 1 : 0);
+      w *= upper ? weight[d] : 1 - weight[d];
+    }
+    Texel texel = fetch(t, fp, index);
+    for (int c = 0; c < 4; ++c)
+      result.f[c] += w * texel.f[c];
+  }
+  for (int c = 0; c < 4; ++c)
+    result.i[c] = int32_t(result.f[c]);
+  return result;
+}
+
+int64_t clampLayer(const cuport_texture_descriptor &t, int32_t layer) {
+  return std::clamp<int64_t>(layer, 0, int64_t(t.layers) - 1);
+}
+
+// Cubemap direction -> face and normalized face coordinates (CUDA's cubemap face table).
+void cubeFace(float x, float y, float z, int &face, float &u, float &v) {
+  float ax = std::fabs(x), ay = std::fabs(y), az = std::fabs(z);
+  float s, tc, m;
+  if (ax >= ay && ax >= az) {
+    face = x >= 0 ? 0 : 1;
+    m = ax;
+    s = x >= 0 ? -z : z;
+    tc = -y;
+  } else if (ay >= az) {
+    face = y >= 0 ? 2 : 3;
+    m = ay;
+    s = x;
+    tc = y >= 0 ? z : -z;
+  } else {
+    face = z >= 0 ? 4 : 5;
+    m = az;
+    s = z >= 0 ? x : -x;
+    tc = -y;
+  }
+  if (m == 0)
+    m = 1;
+  u = (s / m + 1) / 2;
+  v = (tc / m + 1) / 2;
+}
+
+void writeResult(const cuport_texture_descriptor &t, uint32_t op, const Texel &texel,
+                 uint32_t result[4]) {
+  bool integerResult = op & CUPORT_TEX_RESULT_INT;
+  bool integerTexels = t.channel_kind != CUPORT_CHANNEL_FLOAT && !t.normalized_read;
+  for (int c = 0; c < 4; ++c)
+    result[c] = integerResult && integerTexels ? uint32_t(texel.i[c]) : bitsOf(texel.f[c]);
+}
+
+} // namespace
+
+void sampleTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[4],
+                   uint32_t result[4]) {
+  uint32_t shape = op & CUPORT_SHAPE_MASK;
+  bool integerCoordinates = op & CUPORT_TEX_COORDS_INT;
+  Footprint fp;
+  float coordinate[3] = {0, 0, 0};
+  int first = 0; // where the spatial coordinates start
+  switch (shape) {
+  case CUPORT_SHAPE_1D:
+    fp.dims = 1;
+    break;
+  case CUPORT_SHAPE_2D:
+    fp.dims = 2;
+    break;
+  case CUPORT_SHAPE_3D:
+    fp.dims = 3;
+    break;
+  case CUPORT_SHAPE_A1D:
+    fp.dims = 1;
+    first = 1;
+    fp.layer = clampLayer(t, int32_t(coordinates[0]));
+    break;
+  case CUPORT_SHAPE_A2D:
+    fp.dims = 2;
+    first = 1;
+    fp.layer = clampLayer(t, int32_t(coordinates[0]));
+    break;
+  case CUPORT_SHAPE_CUBE:
+  case CUPORT_SHAPE_ACUBE: {
+    int offset = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
+    int face;
+    float u, v;
+    cubeFace(asFloat(coordinates[offset]), asFloat(coordinates[offset + 1]),
+             asFloat(coordinates[offset + 2]), face, u, v);
+    int64_t cube = shape == CUPORT_SHAPE_ACUBE ? int32_t(coordinates[0]) : 0;
+    fp.dims = 2;
+    fp.layer = clampLayer(t, int32_t(cube * 6 + face));
+    // Faces are sampled with normalized coordinates and clamped at their edges.
+    cuport_texture_descriptor face_texture = t;
+    face_texture.normalized_coords = 1;
+    face_texture.address_mode[0] = face_texture.address_mode[1] = CUPORT_ADDRESS_CLAMP;
+    float uv[3] = {u, v, 0};
+    writeResult(t, op, filtered(face_texture, fp, uv), result);
+    return;
+  }
+  }
+  if (integerCoordinates) {
+    // Integer coordinates address texels directly: no filtering, no normalization.
+    int64_t index[3] = {0, 0, 0};
+    for (int d = 0; d < fp.dims; ++d)
+      index[d] = int32_t(coordinates[first + d]);
+    cuport_texture_descriptor unnormalized = t;
+    unnormalized.normalized_coords = 0;
+    writeResult(t, op, fetch(unnormalized, fp, index), result);
+    return;
+  }
+  for (int d = 0; d < fp.dims; ++d)
+    coordinate[d] = asFloat(coordinates[first + d]);
+  writeResult(t, op, filtered(t, fp, coordinate), result);
+}
+
+void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[4],
+                   uint32_t result[4]) {
+  uint32_t component = (op >> CUPORT_TEX_GATHER_SHIFT) & 3;
+  Footprint fp;
+  fp.dims = 2;
+  int64_t base[2];
+  const uint64_t sizes[2] = {t.width, t.height};
+  for (int d = 0; d < 2; ++d)
+    base[d] = int64_t(std::floor(texelSpace(t, asFloat(coordinates[d]), sizes[d]) - 0.5f));
+  static constexpr int kOffsets[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
+  Texel gathered;
+  for (int k = 0; k < 4; ++k) {
+    int64_t index[3] = {base[0] + kOffsets[k][0], base[1] + kOffsets[k][1], 0};
+    Texel texel = fetch(t, fp, index);
+    gathered.f[k] = texel.f[component];
+    gathered.i[k] = texel.i[component];
+  }
+  writeResult(t, op, gathered, result);
+}
+
+namespace {
+
+// The byte address of a surface access, or null for .zero out of range; `trapped` for .trap.
+unsigned char *surfaceAddress(const cuport_texture_descriptor &s, uint32_t op,
+                              const uint32_t coordinates[4], bool &trapped) {
+  uint32_t shape = op & CUPORT_SHAPE_MASK;
+  uint32_t clamp = (op >> 4) & 0xf;
+  int64_t bytes = (op >> 8) & 0xff;
+  int first = 0;
+  int64_t layer = 0;
+  if (shape == CUPORT_SHAPE_A1D || shape == CUPORT_SHAPE_A2D) {
+    first = 1;
+    layer = int32_t(coordinates[0]);
+  }
+  int dims = shape == CUPORT_SHAPE_1D || shape == CUPORT_SHAPE_A1D   ? 1
+             : shape == CUPORT_SHAPE_2D || shape == CUPORT_SHAPE_A2D ? 2
+                                                                     : 3;
+  int64_t position[3] = {0, 0, 0};
+  for (int d = 0; d < dims; ++d)
+    position[d] = int32_t(coordinates[first + d]);
+  const int64_t limits[3] = {int64_t(s.width * s.element_bytes) - bytes + 1, int64_t(s.height),
+                             int64_t(s.depth)};
+  bool inRange = layer >= 0 && layer < int64_t(s.layers);
+  for (int d = 0; d < 3; ++d)
+    inRange = inRange && position[d] >= 0 && position[d] < limits[d];
+  trapped = false;
+  if (!inRange) {
+    if (clamp == CUPORT_SURFACE_TRAP) {
+      trapped = true;
+      return nullptr;
+    }
+    if (clamp == CUPORT_SURFACE_ZERO)
+      return nullptr;
+    for (int d = 0; d < 3; ++d)
+      position[d] = std::clamp<int64_t>(position[d], 0, std::max<int64_t>(limits[d] - 1, 0));
+    layer = std::clamp<int64_t>(layer, 0, int64_t(s.layers) - 1);
+    if (clamp == CUPORT_SURFACE_CLAMP)
+      position[0] -= position[0] % bytes; // the nearest whole element
+  }
+  return reinterpret_cast<unsigned char *>(s.data) +
+         uint64_t(layer * int64_t(s.depth) + position[2]) * s.slice_pitch +
+         uint64_t(position[1]) * s.row_pitch + uint64_t(position[0]);
+}
+
+} // namespace
+
+bool surfaceLoad(const cuport_texture_descriptor &s, uint32_t op, const uint32_t coordinates[4],
+                 void *data) {
+  bool trapped;
+  unsigned char *address = surfaceAddress(s, op, coordinates, trapped);
+  size_t bytes = (op >> 8) & 0xff;
+  if (address)
+    std::memcpy(data, address, bytes);
+  else
+    std::memset(data, 0, bytes);
+  return !trapped;
+}
+
+bool surfaceStore(const cuport_texture_descriptor &s, uint32_t op, const uint32_t coordinates[4],
+                  const void *data) {
+  bool trapped;
+  unsigned char *address = surfaceAddress(s, op, coordinates, trapped);
+  if (address)
+    std::memcpy(address, data, (op >> 8) & 0xff);
+  return !trapped;
+}
+
+int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
+  switch (query) {
+  case 0:
+    return int32_t(t.width);
+  case 1:
+    return int32_t(t.height);
+  case 2:
+    return int32_t(t.depth);
+  case 3:
+    return int32_t(t.layers);
+  case 4:
+    return int32_t(t.normalized_coords);
+  case 5:
+    return int32_t(t.linear_filter);
+  case 6:
+  case 7:
+  case 8:
+    return int32_t(t.address_mode[query - 6]);
+  default:
+    return 1; // num_mipmap_levels: only one level exists
+  }
+}
+
+} // namespace cuport::cpu

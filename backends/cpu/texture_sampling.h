@@ -1,0 +1,34 @@
+// Texture sampling and surface access on the CPU, following the CUDA programming guide's
+// "Texture Fetching" appendix: address modes on texel indices, point and linear filtering with
+// 8-bit fixed-point weights (9-bit fixed point, 8 fractional bits), normalized coordinates,
+// normalized-float reads of 8/16-bit integers and sRGB.
+#pragma once
+
+#include "backends/texture_descriptor.h"
+
+#include <cstdint>
+
+namespace cuport::cpu {
+
+// tex: `op` is a shape | CUPORT_TEX_* flags (backends/texture_descriptor.h); `coordinates` are
+// four 32-bit patterns (floats, or integers when CUPORT_TEX_COORDS_INT; the layer of an array
+// shape is always an integer and comes first); `result` receives four f32 or 32-bit integers.
+void sampleTexture(const cuport_texture_descriptor &texture, uint32_t op,
+                   const uint32_t coordinates[4], uint32_t result[4]);
+// tld4 (2D gather): the component `op >> CUPORT_TEX_GATHER_SHIFT` of the four texels linear
+// filtering would weigh, in the order (i, j+1), (i+1, j+1), (i+1, j), (i, j).
+void gatherTexture(const cuport_texture_descriptor &texture, uint32_t op,
+                   const uint32_t coordinates[4], uint32_t result[4]);
+
+// suld.b / sust.b: `op` is shape | clamp << 4 | access bytes << 8; the x coordinate is in bytes.
+// False when the access is out of range in .trap mode (the caller traps).
+bool surfaceLoad(const cuport_texture_descriptor &surface, uint32_t op,
+                 const uint32_t coordinates[4], void *data);
+bool surfaceStore(const cuport_texture_descriptor &surface, uint32_t op,
+                  const uint32_t coordinates[4], const void *data);
+
+// txq / suq: query codes are the order of docs/kernel-ir.md (width, height, depth, array_size,
+// normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels).
+int32_t queryTexture(const cuport_texture_descriptor &texture, uint32_t query);
+
+} // namespace cuport::cpu

@@ -1,0 +1,84 @@
+/* What a texture or surface object handle points to, read by kernel code through the
+   cuport.tex / cuport.tld4 / cuport.suld / cuport.sust intrinsics (docs/kernel-ir.md), and the
+   operation codes those intrinsics take. A cudaTextureObject_t / cudaSurfaceObject_t is the
+   address of one of these: the runtime fills it, the backend samples through it (memory is
+   shared between host and device on the CPU backend).
+
+   Image layout (runtime/core/array.h): element (x, y, z) of layer l lives at
+     data + (l * depth + z) * slice_pitch + y * row_pitch + x * element_bytes
+   where a layered image has depth 1 and a cubemap is 6 layers (faces +x, -x, +y, -y, +z, -z). */
+#ifndef CUPORT_BACKENDS_TEXTURE_DESCRIPTOR_H
+#define CUPORT_BACKENDS_TEXTURE_DESCRIPTOR_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CUPORT_TEXTURE_MAGIC 0x43545854u /* "TXTC": a live texture descriptor */
+#define CUPORT_SURFACE_MAGIC 0x43465253u /* "SRFC": a live surface descriptor */
+
+/* Channel kinds: the values of cudaChannelFormatKind. */
+enum cuport_channel_kind {
+  CUPORT_CHANNEL_SIGNED = 0,
+  CUPORT_CHANNEL_UNSIGNED = 1,
+  CUPORT_CHANNEL_FLOAT = 2,
+};
+
+/* Address modes: the values of cudaTextureAddressMode. */
+enum cuport_address_mode {
+  CUPORT_ADDRESS_WRAP = 0,
+  CUPORT_ADDRESS_CLAMP = 1,
+  CUPORT_ADDRESS_MIRROR = 2,
+  CUPORT_ADDRESS_BORDER = 3,
+};
+
+struct cuport_texture_descriptor {
+  uint32_t magic;
+  uint32_t channels;      /* 1, 2 or 4 */
+  uint32_t channel_bits;  /* 8, 16 or 32 (16-bit float channels are half) */
+  uint32_t channel_kind;  /* enum cuport_channel_kind */
+  uint32_t element_bytes; /* channels * channel_bits / 8 */
+  uint32_t dimensions;    /* 1, 2 or 3 */
+  uint32_t layered;       /* nonzero: an array of `layers` images */
+  uint32_t cubemap;       /* nonzero: six square faces (times `layers` / 6 when layered) */
+  uint64_t data;
+  uint64_t width, height, depth, layers; /* in elements; 1 for an absent dimension */
+  uint64_t row_pitch, slice_pitch;       /* bytes */
+  /* Sampling state (textures only). */
+  uint32_t address_mode[3]; /* enum cuport_address_mode per coordinate */
+  uint32_t linear_filter;   /* cudaFilterModeLinear */
+  uint32_t normalized_read; /* cudaReadModeNormalizedFloat (8/16-bit integer channels) */
+  uint32_t normalized_coords;
+  uint32_t srgb;
+  float border_color[4];
+};
+
+/* The `op` argument of cuport.tex and cuport.tld4: shape | coordinate type | result type. */
+enum cuport_texture_shape {
+  CUPORT_SHAPE_1D = 0,
+  CUPORT_SHAPE_2D = 1,
+  CUPORT_SHAPE_3D = 2,
+  CUPORT_SHAPE_A1D = 3,
+  CUPORT_SHAPE_A2D = 4,
+  CUPORT_SHAPE_CUBE = 5,
+  CUPORT_SHAPE_ACUBE = 6,
+  CUPORT_SHAPE_MASK = 0xf,
+};
+#define CUPORT_TEX_COORDS_INT 0x10u  /* coordinates are .s32 (else .f32) */
+#define CUPORT_TEX_RESULT_INT 0x20u  /* result is .s32/.u32 (else .f32) */
+#define CUPORT_TEX_GATHER_SHIFT 8u   /* tld4: component (0 r, 1 g, 2 b, 3 a) << 8 */
+
+/* The `mode` argument of cuport.suld / cuport.sust: what an out-of-range access does. */
+enum cuport_surface_clamp {
+  CUPORT_SURFACE_TRAP = 0,
+  CUPORT_SURFACE_CLAMP = 1,
+  CUPORT_SURFACE_ZERO = 2,
+};
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,288 @@
+// Texture and surface instructions through texture / surface objects (the 64-bit handle in a
+// register): tex (with .level / .grad, which only a mipmapped texture could tell apart), tld4,
+// suld.b, sust.b and txq / suq. Each becomes a call of a cuport.* intrinsic that takes the handle,
+// an operation code (backends/texture_descriptor.h), the coordinates and the data through memory
+// (docs/kernel-ir.md); the backend samples.
+#include "backends/texture_descriptor.h"
+#include "compiler/lower/function_lowering.h"
+#include "compiler/lower/instruction_lowering.h"
+#include "compiler/lower/intrinsics.h"
+#include "compiler/lower/modifiers.h"
+#include "compiler/lower/types.h"
+
+#include <llvm/IR/Instructions.h>
+
+namespace cuport::lower {
+namespace {
+
+using llvm::Value;
+
+struct Shape {
+  uint32_t code;
+  uint32_t coordinates; // how many the vector holds (after padding to 1, 2 or 4)
+  bool layered;         // the first coordinate is an integer layer index
+};
+
+std::optional<Shape> takeShape(Modifiers &mods) {
+  auto name = mods.takeOneOf({"1d", "2d", "3d", "a1d", "a2d", "cube", "acube"});
+  if (!name)
+    return std::nullopt;
+  if (*name == "1d")
+    return Shape{CUPORT_SHAPE_1D, 1, false};
+  if (*name == "2d")
+    return Shape{CUPORT_SHAPE_2D, 2, false};
+  if (*name == "3d")
+    return Shape{CUPORT_SHAPE_3D, 4, false};
+  if (*name == "a1d")
+    return Shape{CUPORT_SHAPE_A1D, 2, true};
+  if (*name == "a2d")
+    return Shape{CUPORT_SHAPE_A2D, 4, true};
+  if (*name == "cube")
+    return Shape{CUPORT_SHAPE_CUBE, 4, false};
+  return Shape{CUPORT_SHAPE_ACUBE, 4, true};
+}
+
+// The handle register of `[handle, {coordinates}]`; texture references (a .texref symbol) are
+// not supported.
+Value *readHandle(FunctionLowering &fl, const ptx::Operand &address) {
+  if (address.kind != ptx::Operand::Kind::Address || !address.addressBaseIsRegister ||
+      address.offset != 0) {
+    fl.error(address.loc, "texture and surface instructions are supported through object handles "
+                          "in registers only (texture references were removed in CUDA 12)");
+    return nullptr;
+  }
+  ptx::Operand handle;
+  handle.kind = ptx::Operand::Kind::Register;
+  handle.loc = address.loc;
+  handle.name = address.name;
+  return fl.read(handle, fl.builder().getInt64Ty());
+}
+
+// Stores the coordinates of `[handle, {c...}]` as four i32 bit patterns in a fresh slot.
+// Integer ones are the layer index of arrays and every coordinate when `integerCoordinates`.
+Value *storeCoordinates(FunctionLowering &fl, const ptx::Operand &address, const Shape &shape,
+                        bool integerCoordinates) {
+  if (address.elements.size() != 1) {
+    fl.error(address.loc, "expected one coordinate vector after the handle");
+    return nullptr;
+  }
+  const ptx::Operand &vector = address.elements[0];
+  std::vector<const ptx::Operand *> coordinates;
+  if (vector.kind == ptx::Operand::Kind::Vector)
+    for (const ptx::Operand &element : vector.elements)
+      coordinates.push_back(&element);
+  else
+    coordinates.push_back(&vector);
+  if (coordinates.size() != shape.coordinates) {
+    fl.error(vector.loc, "this geometry takes " + std::to_string(shape.coordinates) +
+                             " coordinates, not " + std::to_string(coordinates.size()));
+    return nullptr;
+  }
+  auto &b = fl.builder();
+  auto *i32 = b.getInt32Ty();
+  auto *slotType = llvm::ArrayType::get(i32, 4);
+  llvm::AllocaInst *slot = fl.createEntryAlloca(slotType, 16, "tex.coords");
+  for (uint32_t i = 0; i < 4; ++i) {
+    Value *bits = b.getInt32(0);
+    if (i < coordinates.size() && coordinates[i]->kind != ptx::Operand::Kind::Sink) {
+      bool integer = integerCoordinates || (shape.layered && i == 0);
+      Value *value = fl.read(*coordinates[i], integer ? i32 : b.getFloatTy());
+      if (!value)
+        return nullptr;
+      bits = b.CreateBitCast(value, i32);
+    }
+    b.CreateStore(bits, b.CreateConstInBoundsGEP2_32(slotType, slot, 0, i));
+  }
+  return slot;
+}
+
+llvm::FunctionCallee textureIntrinsic(FunctionLowering &fl, llvm::StringRef name) {
+  auto &b = fl.builder();
+  auto *type = llvm::FunctionType::get(
+      b.getVoidTy(), {b.getInt64Ty(), b.getInt32Ty(), b.getPtrTy(), b.getPtrTy()}, false);
+  llvm::FunctionCallee callee = fl.module().getOrInsertFunction(name, type);
+  if (auto *function = llvm::dyn_cast<llvm::Function>(callee.getCallee()))
+    function->setDoesNotThrow();
+  return callee;
+}
+
+// tex{.level, .grad}.geom.v4.dtype.ctype d, [a, c] {, lod | , dPdx, dPdy} and
+// tld4.comp.2d.v4.dtype.f32 d, [a, c].
+bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  bool gather = inst.opcode == "tld4";
+  uint32_t op = 0;
+  size_t extraOperands = 0;
+  if (gather) {
+    auto component = mods.takeOneOf({"r", "g", "b", "a"});
+    if (!component)
+      return fl.unsupported(inst);
+    op |= uint32_t(std::string_view("rgba").find(*component)) << CUPORT_TEX_GATHER_SHIFT;
+  } else if (mods.take("level")) {
+    extraOperands = 1; // only level 0 exists without mipmapped arrays
+  } else if (mods.take("grad")) {
+    extraOperands = 2; // gradients select a mipmap level: none to select from
+  }
+  auto shape = takeShape(mods);
+  uint32_t width = mods.takeVectorWidth();
+  auto resultType = mods.takeType();
+  auto coordinateType = mods.takeType();
+  if (!shape || width != 4 || !resultType || !coordinateType || !mods.allTaken() ||
+      inst.pairedDestination || (gather && shape->code != CUPORT_SHAPE_2D))
+    return fl.unsupported(inst);
+  using ptx::ScalarType;
+  if (*resultType != ScalarType::F32 && *resultType != ScalarType::S32 &&
+      *resultType != ScalarType::U32)
+    return fl.unsupported(inst);
+  if (*coordinateType != ScalarType::F32 && *coordinateType != ScalarType::S32)
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2 + extraOperands))
+    return false;
+  op |= shape->code;
+  bool integerCoordinates = *coordinateType == ScalarType::S32;
+  if (integerCoordinates)
+    op |= CUPORT_TEX_COORDS_INT;
+  if (*resultType != ScalarType::F32)
+    op |= CUPORT_TEX_RESULT_INT;
+
+  Value *handle = readHandle(fl, inst.operands[1]);
+  if (!handle)
+    return false;
+  Value *coordinates = storeCoordinates(fl, inst.operands[1], *shape, integerCoordinates);
+  if (!coordinates)
+    return false;
+  auto &b = fl.builder();
+  auto *resultSlotType = llvm::ArrayType::get(b.getInt32Ty(), 4);
+  llvm::AllocaInst *result = fl.createEntryAlloca(resultSlotType, 16, "tex.result");
+  b.CreateCall(textureIntrinsic(fl, gather ? "cuport.tld4" : "cuport.tex"),
+               {handle, b.getInt32(op), coordinates, result});
+  const ptx::Operand &destination = inst.operands[0];
+  if (destination.kind != ptx::Operand::Kind::Vector || destination.elements.size() != 4)
+    return fl.error(destination.loc, "texture results need four destination registers");
+  llvm::Type *elementType = *resultType == ScalarType::F32 ? b.getFloatTy() : b.getInt32Ty();
+  bool ok = true;
+  for (uint32_t i = 0; i < 4; ++i) {
+    if (destination.elements[i].kind == ptx::Operand::Kind::Sink)
+      continue;
+    Value *value = b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(resultSlotType, result,
+                                                                          0, i));
+    ok &= fl.write(destination.elements[i], value);
+  }
+  return ok;
+}
+
+// suld.b.geom{.cop}.vec.dtype.clamp d, [a, c] and sust.b.geom{.cop}.vec.ctype.clamp [a, c], v.
+// The x coordinate is in bytes, y and z (or the layer) in elements.
+bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
+  bool load = inst.opcode == "suld";
+  Modifiers mods(inst.modifiers);
+  if (!mods.take("b"))
+    return fl.unsupported(inst); // sust.p (formatted stores) is not supported
+  auto shape = takeShape(mods);
+  // Cache operators only steer caches.
+  mods.takeOneOf({"ca", "cg", "cs", "cv", "wb", "wt"});
+  uint32_t width = mods.takeVectorWidth();
+  auto type = mods.takeType();
+  auto clamp = mods.takeOneOf({"trap", "clamp", "zero"});
+  using ptx::ScalarType;
+  if (!shape || !type || !clamp || !mods.allTaken() || shape->code == CUPORT_SHAPE_CUBE ||
+      shape->code == CUPORT_SHAPE_ACUBE ||
+      (*type != ScalarType::B8 && *type != ScalarType::B16 && *type != ScalarType::B32 &&
+       *type != ScalarType::B64) ||
+      (width != 1 && width != 2 && width != 4))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  uint32_t elementBytes = byteSizeOf(*type);
+  uint32_t clampCode = *clamp == "trap"    ? CUPORT_SURFACE_TRAP
+                       : *clamp == "clamp" ? CUPORT_SURFACE_CLAMP
+                                           : CUPORT_SURFACE_ZERO;
+  // op: shape | clamp << 4 | access bytes << 8
+  uint32_t op = shape->code | clampCode << 4 | (elementBytes * width) << 8;
+  const ptx::Operand &address = inst.operands[load ? 1 : 0];
+  const ptx::Operand &data = inst.operands[load ? 0 : 1];
+  Value *handle = readHandle(fl, address);
+  if (!handle)
+    return false;
+  Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
+  if (!coordinates)
+    return false;
+  std::vector<const ptx::Operand *> registers;
+  if (data.kind == ptx::Operand::Kind::Vector)
+    for (const ptx::Operand &element : data.elements)
+      registers.push_back(&element);
+  else
+    registers.push_back(&data);
+  if (registers.size() != width)
+    return fl.error(data.loc, "expected " + std::to_string(width) + " data registers");
+  auto &b = fl.builder();
+  llvm::Type *elementType = b.getIntNTy(elementBytes * 8);
+  auto *bufferType = llvm::ArrayType::get(elementType, 4);
+  llvm::AllocaInst *buffer = fl.createEntryAlloca(bufferType, 16, "surface.data");
+  if (!load)
+    for (uint32_t i = 0; i < width; ++i) {
+      Value *value = fl.read(*registers[i], elementType);
+      if (!value)
+        return false;
+      b.CreateStore(value, b.CreateConstInBoundsGEP2_32(bufferType, buffer, 0, i));
+    }
+  b.CreateCall(textureIntrinsic(fl, load ? "cuport.suld" : "cuport.sust"),
+               {handle, b.getInt32(op), coordinates, buffer});
+  if (!load)
+    return true;
+  bool ok = true;
+  for (uint32_t i = 0; i < width; ++i)
+    if (registers[i]->kind != ptx::Operand::Kind::Sink)
+      ok &= fl.write(*registers[i], b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(
+                                                                  bufferType, buffer, 0, i)));
+  return ok;
+}
+
+// txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query).
+bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
+                               "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
+                               "num_mipmap_levels"});
+  if (!query || !mods.take("b32") || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (inst.opcode == "suq" && *query != "width" && *query != "height" && *query != "depth" &&
+      *query != "array_size")
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  static constexpr std::string_view kQueries[] = {
+      "width",       "height",      "depth",       "array_size",       "normalized_coords",
+      "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels"};
+  uint32_t code = 0;
+  while (kQueries[code] != *query)
+    ++code;
+  const ptx::Operand &address = inst.operands[1];
+  if (!address.elements.empty())
+    return fl.error(address.loc, "txq / suq take no coordinates");
+  Value *handle = readHandle(fl, address);
+  if (!handle)
+    return false;
+  auto &b = fl.builder();
+  auto *type = llvm::FunctionType::get(b.getInt32Ty(), {b.getInt64Ty(), b.getInt32Ty()}, false);
+  llvm::FunctionCallee callee = fl.module().getOrInsertFunction("cuport.txq", type);
+  if (auto *function = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    function->setDoesNotThrow();
+    function->setOnlyReadsMemory();
+  }
+  return fl.write(inst.operands[0], b.CreateCall(callee, {handle, b.getInt32(code)}));
+}
+
+} // namespace
+
+LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
+  if (inst.opcode == "tex" || inst.opcode == "tld4")
+    return lowerTexture(fl, inst);
+  if (inst.opcode == "suld" || inst.opcode == "sust")
+    return lowerSurface(fl, inst);
+  if (inst.opcode == "txq" || inst.opcode == "suq")
+    return lowerQuery(fl, inst);
+  return std::nullopt;
+}
+
+} // namespace cuport::lower
