@@ -6,11 +6,11 @@
 #include "backends/texture_descriptor.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
-#include "compiler/lower/intrinsics.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
 
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/Module.h>
 
 namespace cuport::lower {
 namespace {

@@ -6,6 +6,8 @@
 #include "backends/texture_descriptor.h"
 
 #include <driver_types.h>
+#include <surface_types.h>
+#include <texture_types.h>
 
 namespace cuport::core {
 

@@ -86,18 +86,18 @@ cudaError_t copy2D(bool async, cudaStream_t stream, bool perThread, cudaArray_t 
     return cudaErrorInvalidPitchValue;
   cudaMemcpy3DParms p{};
   p.kind = kind;
-  p.extent = make_cudaExtent(width / elementBytes, height, 1);
+  p.extent = cudaExtent{width / elementBytes, height, 1};
   if (dstArray) {
     p.dstArray = dstArray;
-    p.dstPos = make_cudaPos(dstX / elementBytes, dstY, 0);
+    p.dstPos = cudaPos{dstX / elementBytes, dstY, 0};
   } else {
-    p.dstPtr = make_cudaPitchedPtr(dst, dpitch, width, height);
+    p.dstPtr = cudaPitchedPtr{dst, dpitch, width, height};
   }
   if (srcArray) {
     p.srcArray = srcArray;
-    p.srcPos = make_cudaPos(srcX / elementBytes, srcY, 0);
+    p.srcPos = cudaPos{srcX / elementBytes, srcY, 0};
   } else {
-    p.srcPtr = make_cudaPitchedPtr(const_cast<void *>(src), spitch, width, height);
+    p.srcPtr = cudaPitchedPtr{const_cast<void *>(src), spitch, width, height};
   }
   if (width == 0 || height == 0)
     return cudaSuccess;
@@ -247,7 +247,7 @@ cudaError_t cudaMallocArray(cudaArray_t *array, const struct cudaChannelFormatDe
       (flags & (cudaArrayLayered | cudaArrayCubemap))
           ? cudaErrorInvalidValue
           : onDevice(false, nullptr, kLegacy, [&](core::Device &device, core::Stream *) {
-              return core::createArray(device, array, desc, make_cudaExtent(width, height, 0),
+              return core::createArray(device, array, desc, cudaExtent{width, height, 0},
                                        flags);
             });
   return core::finishCall("cudaMallocArray", result,

@@ -1,0 +1,141 @@
+// tex, tld4, suld, sust and txq through object handles become cuport.tex / cuport.tld4 /
+// cuport.suld / cuport.sust / cuport.txq calls with the operation codes of
+// backends/texture_descriptor.h (docs/kernel-ir.md).
+#include "lower_test_support.h"
+
+#include "backends/texture_descriptor.h"
+
+#include <gtest/gtest.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/Module.h>
+
+namespace cuport::lower::test {
+namespace {
+
+// What nvcc -arch=sm_75 -O2 emits for tex2D, tex1Dfetch, tex2Dgather, surf2Dwrite and surf1Dread
+// (with cudaBoundaryModeZero) on object handles, plus a txq written by hand.
+constexpr const char *kTexturePtx = R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.visible .entry k(
+	.param .u64 k_param_0,
+	.param .u64 k_param_1,
+	.param .u64 k_param_2
+)
+{
+	.reg .f32 	%f<16>;
+	.reg .b32 	%r<8>;
+	.reg .b64 	%rd<5>;
+	ld.param.u64 	%rd1, [k_param_0];
+	ld.param.u64 	%rd2, [k_param_1];
+	ld.param.u64 	%rd3, [k_param_2];
+	cvta.to.global.u64 	%rd4, %rd3;
+	ld.global.f32 	%f1, [%rd4+4];
+	ld.global.f32 	%f2, [%rd4+8];
+	tex.2d.v4.f32.f32 	{%f3, %f4, %f5, %f6}, [%rd1, {%f1, %f2}];
+	st.global.f32 	[%rd4], %f3;
+	mov.u32 	%r1, 5;
+	tex.1d.v4.f32.s32 	{%f7, %f8, %f9, %f10}, [%rd1, {%r1}];
+	st.global.f32 	[%rd4+12], %f7;
+	mov.f32 	%f11, 0f3F000000;
+	tld4.g.2d.v4.f32.f32 	{%f12, %f13, %f14, %f15}, [%rd1, {%f11, %f11}];
+	st.global.f32 	[%rd4+16], %f13;
+	ld.global.u32 	%r2, [%rd4+20];
+	mov.u32 	%r3, 3;
+	mov.u32 	%r4, 8;
+	sust.b.2d.b32.trap 	[%rd2, {%r4, %r3}], {%r2};
+	mov.u32 	%r5, 4;
+	suld.b.1d.b32.zero {%r6}, [%rd2, {%r5}];
+	st.global.u32 	[%rd4+24], %r6;
+	txq.width.b32 	%r7, [%rd1];
+	st.global.u32 	[%rd4+28], %r7;
+	ret;
+}
+)";
+
+std::vector<const llvm::CallInst *> callsTo(const llvm::Function &function, llvm::StringRef name) {
+  std::vector<const llvm::CallInst *> calls;
+  for (const llvm::Instruction &inst : llvm::instructions(function))
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+      if (call->getCalledFunction() && call->getCalledFunction()->getName() == name)
+        calls.push_back(call);
+  return calls;
+}
+
+uint64_t opOf(const llvm::CallInst *call) {
+  return llvm::cast<llvm::ConstantInt>(call->getArgOperand(1))->getZExtValue();
+}
+
+TEST(TextureLowering, ObjectInstructionsBecomeIntrinsicCalls) {
+  Lowered lowered = lowerText(kTexturePtx);
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  const llvm::Function *kernel = lowered.module->module->getFunction("k");
+  ASSERT_NE(kernel, nullptr);
+
+  auto tex = callsTo(*kernel, "cuport.tex");
+  ASSERT_EQ(tex.size(), 2u);
+  EXPECT_EQ(opOf(tex[0]), uint64_t{CUPORT_SHAPE_2D});
+  EXPECT_EQ(opOf(tex[1]), uint64_t{CUPORT_SHAPE_1D | CUPORT_TEX_COORDS_INT});
+
+  auto gather = callsTo(*kernel, "cuport.tld4");
+  ASSERT_EQ(gather.size(), 1u);
+  EXPECT_EQ(opOf(gather[0]), uint64_t{CUPORT_SHAPE_2D | 1u << CUPORT_TEX_GATHER_SHIFT});
+
+  auto store = callsTo(*kernel, "cuport.sust");
+  ASSERT_EQ(store.size(), 1u);
+  EXPECT_EQ(opOf(store[0]), uint64_t{CUPORT_SHAPE_2D | CUPORT_SURFACE_TRAP << 4 | 4u << 8});
+  auto load = callsTo(*kernel, "cuport.suld");
+  ASSERT_EQ(load.size(), 1u);
+  EXPECT_EQ(opOf(load[0]), uint64_t{CUPORT_SHAPE_1D | CUPORT_SURFACE_ZERO << 4 | 4u << 8});
+
+  auto query = callsTo(*kernel, "cuport.txq");
+  ASSERT_EQ(query.size(), 1u);
+  EXPECT_EQ(llvm::cast<llvm::ConstantInt>(query[0]->getArgOperand(1))->getZExtValue(), 0u);
+}
+
+TEST(TextureLowering, TextureReferencesAreDiagnosed) {
+  Lowered lowered = lowerText(R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.global .texref tr;
+.visible .entry k(.param .u64 out)
+{
+	.reg .f32 	%f<6>;
+	mov.f32 	%f1, 0f3F000000;
+	tex.1d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [tr, {%f1}];
+	ret;
+}
+)");
+  EXPECT_FALSE(lowered.module.has_value());
+  ASSERT_FALSE(lowered.diagnostics.empty());
+  EXPECT_NE(lowered.diagnostics[0].find("texture references"), std::string::npos)
+      << lowered.diagnostics[0];
+}
+
+TEST(TextureLowering, WrongCoordinateCountIsDiagnosed) {
+  Lowered lowered = lowerText(R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 t)
+{
+	.reg .f32 	%f<6>;
+	.reg .b64 	%rd<2>;
+	ld.param.u64 	%rd1, [t];
+	mov.f32 	%f1, 0f3F000000;
+	tex.2d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [%rd1, {%f1}];
+	ret;
+}
+)");
+  EXPECT_FALSE(lowered.module.has_value());
+  ASSERT_FALSE(lowered.diagnostics.empty());
+  EXPECT_NE(lowered.diagnostics[0].find("coordinates"), std::string::npos)
+      << lowered.diagnostics[0];
+}
+
+} // namespace
+} // namespace cuport::lower::test
