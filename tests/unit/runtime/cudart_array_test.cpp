@@ -1,0 +1,251 @@
+// CUDA arrays, texture objects and surface objects through NVIDIA's headers against our
+// libcudart.so.13: creation rules, copies in every direction with their error codes, and the
+// object queries. Sampling itself is covered by the samples and test_cpu_backend.
+#include <cuda_runtime_api.h>
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <vector>
+
+// The deprecated linear array copies are still exported and tested.
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+namespace {
+
+// NVIDIA's make_cuda* helpers live in a header only nvcc may include.
+cudaExtent makeExtent(size_t w, size_t h, size_t d) { return cudaExtent{w, h, d}; }
+cudaPos makePos(size_t x, size_t y, size_t z) { return cudaPos{x, y, z}; }
+cudaPitchedPtr makePitched(void *p, size_t pitch, size_t xsize, size_t ysize) {
+  return cudaPitchedPtr{p, pitch, xsize, ysize};
+}
+
+cudaChannelFormatDesc format(int bits, cudaChannelFormatKind kind, int channels = 1) {
+  return cudaChannelFormatDesc{bits, channels > 1 ? bits : 0, channels > 2 ? bits : 0,
+                               channels > 3 ? bits : 0, kind};
+}
+
+TEST(CudartArray, CreationRules) {
+  cudaArray_t array = nullptr;
+  cudaChannelFormatDesc f32 = format(32, cudaChannelFormatKindFloat);
+  EXPECT_EQ(cudaMallocArray(nullptr, &f32, 4, 4), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMallocArray(&array, nullptr, 4, 4), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMallocArray(&array, &f32, 0, 4), cudaErrorInvalidValue);
+  cudaChannelFormatDesc three = format(8, cudaChannelFormatKindUnsigned, 3);
+  EXPECT_EQ(cudaMallocArray(&array, &three, 4, 4), cudaErrorInvalidChannelDescriptor);
+  cudaChannelFormatDesc halfInt = format(16, cudaChannelFormatKindFloat, 2);
+  cudaChannelFormatDesc f8 = format(8, cudaChannelFormatKindFloat);
+  EXPECT_EQ(cudaMallocArray(&array, &f8, 4, 4), cudaErrorInvalidChannelDescriptor);
+  EXPECT_EQ(cudaMallocArray(&array, &f32, 4, 4, 0x80000000u), cudaErrorInvalidValue);
+  // A cubemap needs square faces, six of them.
+  EXPECT_EQ(cudaMalloc3DArray(&array, &f32, makeExtent(4, 5, 6), cudaArrayCubemap),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMalloc3DArray(&array, &f32, makeExtent(4, 4, 5), cudaArrayCubemap),
+            cudaErrorInvalidValue);
+  cudaGetLastError();
+
+  ASSERT_EQ(cudaMalloc3DArray(&array, &halfInt, makeExtent(7, 0, 3), cudaArrayLayered),
+            cudaSuccess);
+  cudaChannelFormatDesc got{};
+  cudaExtent extent{};
+  unsigned flags = 0;
+  ASSERT_EQ(cudaArrayGetInfo(&got, &extent, &flags, array), cudaSuccess);
+  EXPECT_EQ(got.x, 16);
+  EXPECT_EQ(got.y, 16);
+  EXPECT_EQ(got.z, 0);
+  EXPECT_EQ(got.f, cudaChannelFormatKindFloat);
+  EXPECT_EQ(extent.width, 7u);
+  EXPECT_EQ(extent.height, 0u);
+  EXPECT_EQ(extent.depth, 3u);
+  EXPECT_EQ(flags, unsigned(cudaArrayLayered));
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaErrorInvalidValue); // freed already
+  EXPECT_EQ(cudaFreeArray(nullptr), cudaSuccess);
+  cudaGetLastError();
+}
+
+TEST(CudartArray, TwoDimensionalCopiesWithOffsetsAndErrors) {
+  constexpr int kWidth = 9, kHeight = 5;
+  cudaChannelFormatDesc u16 = format(16, cudaChannelFormatKindUnsigned);
+  cudaArray_t array;
+  ASSERT_EQ(cudaMallocArray(&array, &u16, kWidth, kHeight), cudaSuccess);
+  std::vector<uint16_t> source(kWidth * kHeight);
+  std::iota(source.begin(), source.end(), uint16_t(100));
+  const size_t rowBytes = kWidth * sizeof(uint16_t);
+  ASSERT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), rowBytes, rowBytes, kHeight,
+                                cudaMemcpyHostToDevice),
+            cudaSuccess);
+  // A 3 x 2 window at element (2, 1) into host memory with a pitch of 4 elements.
+  std::vector<uint16_t> window(4 * 2, 0);
+  ASSERT_EQ(cudaMemcpy2DFromArray(window.data(), 4 * sizeof(uint16_t), array,
+                                  2 * sizeof(uint16_t), 1, 3 * sizeof(uint16_t), 2,
+                                  cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(window, (std::vector<uint16_t>{111, 112, 113, 0, 120, 121, 122, 0}));
+
+  // Errors: wider than the pitch, past the array, a host-only kind, half an element.
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), 2, rowBytes, kHeight,
+                                cudaMemcpyHostToDevice),
+            cudaErrorInvalidPitchValue);
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 2, 1, source.data(), rowBytes, rowBytes, kHeight,
+                                cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), rowBytes, rowBytes, kHeight,
+                                cudaMemcpyHostToHost),
+            cudaErrorInvalidMemcpyDirection);
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 1, 0, source.data(), rowBytes, 2, 1,
+                                cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), rowBytes, rowBytes, kHeight,
+                                static_cast<cudaMemcpyKind>(42)),
+            cudaErrorInvalidMemcpyDirection);
+  cudaGetLastError();
+
+  // The linear forms run across rows: 4 elements from the end of row 1 into row 2.
+  std::vector<uint16_t> linear(4);
+  ASSERT_EQ(cudaMemcpyFromArray(linear.data(), array, 7 * sizeof(uint16_t), 1,
+                                4 * sizeof(uint16_t), cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  EXPECT_EQ(linear, (std::vector<uint16_t>{116, 117, 118, 119}));
+  EXPECT_EQ(cudaMemcpyFromArray(linear.data(), array, 0, kHeight - 1, rowBytes + 2,
+                                cudaMemcpyDeviceToHost),
+            cudaErrorInvalidValue);
+  cudaGetLastError();
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+}
+
+TEST(CudartArray, Memcpy3DBetweenArraysAndDeviceMemoryOnAStream) {
+  constexpr size_t kW = 6, kH = 4, kD = 3;
+  cudaChannelFormatDesc f32 = format(32, cudaChannelFormatKindFloat);
+  cudaArray_t a, b;
+  ASSERT_EQ(cudaMalloc3DArray(&a, &f32, makeExtent(kW, kH, kD), 0), cudaSuccess);
+  ASSERT_EQ(cudaMalloc3DArray(&b, &f32, makeExtent(kW, kH, kD), 0), cudaSuccess);
+  std::vector<float> host(kW * kH * kD);
+  std::iota(host.begin(), host.end(), 1.0f);
+  float *device;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), host.size() * sizeof(float)), cudaSuccess);
+  ASSERT_EQ(cudaMemcpy(device, host.data(), host.size() * sizeof(float), cudaMemcpyHostToDevice),
+            cudaSuccess);
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+
+  // device memory -> a -> b (a sub-box shifted by one in every axis) -> host
+  cudaMemcpy3DParms toA{};
+  toA.srcPtr = makePitched(device, kW * sizeof(float), kW, kH);
+  toA.dstArray = a;
+  toA.extent = makeExtent(kW, kH, kD);
+  toA.kind = cudaMemcpyDeviceToDevice;
+  ASSERT_EQ(cudaMemcpy3DAsync(&toA, stream), cudaSuccess);
+  cudaMemcpy3DParms aToB{};
+  aToB.srcArray = a;
+  aToB.srcPos = makePos(1, 1, 1);
+  aToB.dstArray = b;
+  aToB.extent = makeExtent(kW - 1, kH - 1, kD - 1);
+  aToB.kind = cudaMemcpyDefault;
+  ASSERT_EQ(cudaMemcpy3DAsync(&aToB, stream), cudaSuccess);
+  std::vector<float> back(host.size(), -1.0f);
+  cudaMemcpy3DParms toHost{};
+  toHost.srcArray = b;
+  toHost.dstPtr = makePitched(back.data(), kW * sizeof(float), kW, kH);
+  toHost.extent = makeExtent(kW - 1, kH - 1, kD - 1);
+  toHost.kind = cudaMemcpyDeviceToHost;
+  ASSERT_EQ(cudaMemcpy3DAsync(&toHost, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  for (size_t z = 0; z + 1 < kD; ++z)
+    for (size_t y = 0; y + 1 < kH; ++y)
+      for (size_t x = 0; x + 1 < kW; ++x)
+        EXPECT_EQ(back[(z * kH + y) * kW + x], host[((z + 1) * kH + y + 1) * kW + x + 1])
+            << x << "," << y << "," << z;
+
+  // Both an array and a pointer on one side; a box past the array; a pitched pointer too short.
+  cudaMemcpy3DParms bad = toA;
+  bad.srcArray = b;
+  EXPECT_EQ(cudaMemcpy3D(&bad), cudaErrorInvalidValue);
+  bad = aToB;
+  bad.extent = makeExtent(kW, kH, kD);
+  EXPECT_EQ(cudaMemcpy3D(&bad), cudaErrorInvalidValue);
+  bad = toA;
+  bad.srcPtr.pitch = 4;
+  EXPECT_EQ(cudaMemcpy3D(&bad), cudaErrorInvalidPitchValue);
+  EXPECT_EQ(cudaMemcpy3D(nullptr), cudaErrorInvalidValue);
+  cudaMemcpy3DPeerParms peer{};
+  peer.srcArray = a;
+  peer.dstArray = b;
+  peer.extent = makeExtent(1, 1, 1);
+  peer.dstDevice = 1;
+  EXPECT_EQ(cudaMemcpy3DPeer(&peer), cudaErrorInvalidDevice);
+  peer.dstDevice = 0;
+  EXPECT_EQ(cudaMemcpy3DPeer(&peer), cudaSuccess);
+  cudaGetLastError();
+
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaFree(device), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(a), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(b), cudaSuccess);
+}
+
+TEST(CudartTextureObject, CreationQueriesAndErrors) {
+  cudaChannelFormatDesc f32 = format(32, cudaChannelFormatKindFloat);
+  cudaArray_t array;
+  ASSERT_EQ(cudaMallocArray(&array, &f32, 8, 8), cudaSuccess);
+  cudaResourceDesc resource{};
+  resource.resType = cudaResourceTypeArray;
+  resource.res.array.array = array;
+  cudaTextureDesc description{};
+  description.addressMode[0] = cudaAddressModeMirror;
+  description.filterMode = cudaFilterModeLinear;
+  description.normalizedCoords = 1;
+  description.borderColor[2] = 0.5f;
+  cudaTextureObject_t texture = 0;
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, nullptr, nullptr),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaCreateTextureObject(&texture, &resource, &description, nullptr), cudaSuccess);
+  EXPECT_NE(texture, 0u);
+  cudaTextureDesc gotDescription{};
+  ASSERT_EQ(cudaGetTextureObjectTextureDesc(&gotDescription, texture), cudaSuccess);
+  EXPECT_EQ(gotDescription.addressMode[0], cudaAddressModeMirror);
+  EXPECT_EQ(gotDescription.borderColor[2], 0.5f);
+  cudaResourceDesc gotResource{};
+  ASSERT_EQ(cudaGetTextureObjectResourceDesc(&gotResource, texture), cudaSuccess);
+  EXPECT_EQ(gotResource.res.array.array, array);
+  cudaResourceViewDesc view{};
+  EXPECT_EQ(cudaGetTextureObjectResourceViewDesc(&view, texture), cudaErrorInvalidValue);
+  // A texture is not a surface, and the array has no cudaArraySurfaceLoadStore.
+  EXPECT_EQ(cudaDestroySurfaceObject(texture), cudaErrorInvalidValue);
+  cudaSurfaceObject_t surface;
+  EXPECT_EQ(cudaCreateSurfaceObject(&surface, &resource), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDestroyTextureObject(texture), cudaSuccess);
+  EXPECT_EQ(cudaDestroyTextureObject(texture), cudaErrorInvalidValue);
+
+  // Normalized-float reads need 8/16-bit integers; linear filtering needs float results.
+  cudaChannelFormatDesc s32 = format(32, cudaChannelFormatKindSigned);
+  cudaArray_t integers;
+  ASSERT_EQ(cudaMallocArray(&integers, &s32, 8, 8), cudaSuccess);
+  resource.res.array.array = integers;
+  description.readMode = cudaReadModeNormalizedFloat;
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, &description, nullptr),
+            cudaErrorInvalidValue);
+  description.readMode = cudaReadModeElementType;
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, &description, nullptr),
+            cudaErrorInvalidValue);
+  // Mipmapped arrays are not supported.
+  cudaResourceDesc mipmapped{};
+  mipmapped.resType = cudaResourceTypeMipmappedArray;
+  description.filterMode = cudaFilterModePoint;
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &mipmapped, &description, nullptr),
+            cudaErrorNotSupported);
+  // Linear memory must be device memory.
+  std::vector<float> host(16);
+  cudaResourceDesc linear{};
+  linear.resType = cudaResourceTypeLinear;
+  linear.res.linear.devPtr = host.data();
+  linear.res.linear.desc = f32;
+  linear.res.linear.sizeInBytes = host.size() * sizeof(float);
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &linear, &description, nullptr),
+            cudaErrorInvalidValue);
+  cudaGetLastError();
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(integers), cudaSuccess);
+}
+
+} // namespace
