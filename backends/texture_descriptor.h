@@ -66,9 +66,9 @@ enum cuport_texture_shape {
   CUPORT_SHAPE_ACUBE = 6,
   CUPORT_SHAPE_MASK = 0xf,
 };
-#define CUPORT_TEX_COORDS_INT 0x10u  /* coordinates are .s32 (else .f32) */
-#define CUPORT_TEX_RESULT_INT 0x20u  /* result is .s32/.u32 (else .f32) */
-#define CUPORT_TEX_GATHER_SHIFT 8u   /* tld4: component (0 r, 1 g, 2 b, 3 a) << 8 */
+#define CUPORT_TEX_COORDS_INT 0x10u /* coordinates are .s32 (else .f32) */
+#define CUPORT_TEX_RESULT_INT 0x20u /* result is .s32/.u32 (else .f32) */
+#define CUPORT_TEX_GATHER_SHIFT 8u  /* tld4: component (0 r, 1 g, 2 b, 3 a) << 8 */
 
 /* The `mode` argument of cuport.suld / cuport.sust: what an out-of-range access does. */
 enum cuport_surface_clamp {

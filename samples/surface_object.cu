@@ -12,7 +12,9 @@
 
 constexpr int kWidth = 37, kHeight = 11, kDepth = 5;
 
-__host__ __device__ float pattern(int x, int y) { return x * 100.0f + y; }
+__host__ __device__ float pattern(int x, int y) {
+  return x * 100.0f + y;
+}
 
 __global__ void writeSurface(cudaSurfaceObject_t surface) {
   int x = blockIdx.x * blockDim.x + threadIdx.x, y = blockIdx.y;
@@ -26,8 +28,7 @@ __global__ void readSurface(cudaSurfaceObject_t surface, float *out) {
   if (x >= kWidth)
     return;
   float left = surf2Dread<float>(surface, (x - 1) * int(sizeof(float)), y, cudaBoundaryModeZero);
-  float right =
-      surf2Dread<float>(surface, (x + 1) * int(sizeof(float)), y, cudaBoundaryModeClamp);
+  float right = surf2Dread<float>(surface, (x + 1) * int(sizeof(float)), y, cudaBoundaryModeClamp);
   out[y * kWidth + x] = left + right;
 }
 

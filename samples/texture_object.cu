@@ -70,7 +70,9 @@ float reference2D(const float *image, float x, float y, bool linear, bool normal
          a * b * at(i + 1, j + 1);
 }
 
-bool close(float got, float want) { return std::fabs(got - want) <= 1e-5f * (1 + std::fabs(want)); }
+bool close(float got, float want) {
+  return std::fabs(got - want) <= 1e-5f * (1 + std::fabs(want));
+}
 
 int main() {
   // A 2D float image and sample points that reach past every edge.
@@ -101,8 +103,8 @@ int main() {
   cudaExtent gotExtent;
   unsigned gotFlags;
   CHECK(cudaArrayGetInfo(&gotFormat, &gotExtent, &gotFlags, array));
-  if (gotFormat.x != 32 || gotFormat.f != cudaChannelFormatKindFloat ||
-      gotExtent.width != kWidth || gotExtent.height != kHeight || gotExtent.depth != 0) {
+  if (gotFormat.x != 32 || gotFormat.f != cudaChannelFormatKindFloat || gotExtent.width != kWidth ||
+      gotExtent.height != kHeight || gotExtent.depth != 0) {
     std::printf("cudaArrayGetInfo: wrong description\nFAIL\n");
     return EXIT_FAILURE;
   }
@@ -181,11 +183,10 @@ int main() {
     CHECK(cudaDestroyTextureObject(texture));
     for (int i = 0; i < kPoints; ++i) {
       int l = i % kLayers;
-      float want = reference2D(layers.data() + l * kWidth * kHeight, points[i].x, points[i].y,
-                               true, false, cudaAddressModeClamp);
+      float want = reference2D(layers.data() + l * kWidth * kHeight, points[i].x, points[i].y, true,
+                               false, cudaAddressModeClamp);
       if (!close(out[i], want)) {
-        std::printf("layered: point %d layer %d: got %.7g, want %.7g\nFAIL\n", i, l, out[i],
-                    want);
+        std::printf("layered: point %d layer %d: got %.7g, want %.7g\nFAIL\n", i, l, out[i], want);
         return EXIT_FAILURE;
       }
     }

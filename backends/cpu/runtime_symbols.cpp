@@ -117,15 +117,14 @@ void cuport_cpu_suld(uint64_t handle, uint32_t op, const uint32_t *coordinates, 
 
 void cuport_cpu_sust(uint64_t handle, uint32_t op, const uint32_t *coordinates, const void *data,
                      ThreadContext *thread) {
-  if (!surfaceStore(objectDescriptor(thread, handle, CUPORT_SURFACE_MAGIC), op, coordinates,
-                    data))
+  if (!surfaceStore(objectDescriptor(thread, handle, CUPORT_SURFACE_MAGIC), op, coordinates, data))
     failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "sust.trap: surface store out of range");
 }
 
 int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
   uint32_t magic = descriptor && descriptor->magic == CUPORT_SURFACE_MAGIC ? CUPORT_SURFACE_MAGIC
-                                                                            : CUPORT_TEXTURE_MAGIC;
+                                                                           : CUPORT_TEXTURE_MAGIC;
   return queryTexture(objectDescriptor(thread, handle, magic), query);
 }
 

@@ -118,8 +118,7 @@ Texel borderTexel(const cuport_texture_descriptor &t) {
 
 // Applies the address mode to a texel index; false when it falls on the border.
 // Wrap and mirror need normalized coordinates; without them CUDA clamps.
-bool addressIndex(const cuport_texture_descriptor &t, uint32_t mode, int64_t size,
-                  int64_t &index) {
+bool addressIndex(const cuport_texture_descriptor &t, uint32_t mode, int64_t size, int64_t &index) {
   if (!t.normalized_coords && (mode == CUPORT_ADDRESS_WRAP || mode == CUPORT_ADDRESS_MIRROR))
     mode = CUPORT_ADDRESS_CLAMP;
   switch (mode) {
@@ -167,7 +166,9 @@ float texelSpace(const cuport_texture_descriptor &t, float coordinate, uint64_t 
 }
 
 // Linear filtering weight: the fraction in 9-bit fixed point with 8 fractional bits.
-float fixedPointWeight(float fraction) { return std::round(fraction * 256.0f) / 256.0f; }
+float fixedPointWeight(float fraction) {
+  return std::round(fraction * 256.0f) / 256.0f;
+}
 
 Texel filtered(const cuport_texture_descriptor &t, const Footprint &fp, const float coordinate[3]) {
   const uint64_t sizes[3] = {t.width, t.height, t.depth};

@@ -164,8 +164,8 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   for (uint32_t i = 0; i < 4; ++i) {
     if (destination.elements[i].kind == ptx::Operand::Kind::Sink)
       continue;
-    Value *value = b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(resultSlotType, result,
-                                                                          0, i));
+    Value *value =
+        b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(resultSlotType, result, 0, i));
     ok &= fl.write(destination.elements[i], value);
   }
   return ok;
@@ -241,9 +241,9 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
 // txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query).
 bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
-                               "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
-                               "num_mipmap_levels"});
+  auto query =
+      mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords", "filter_mode",
+                      "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels"});
   if (!query || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
   if (inst.opcode == "suq" && *query != "width" && *query != "height" && *query != "depth" &&
@@ -252,7 +252,7 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!fl.expectOperands(inst, 2))
     return false;
   static constexpr std::string_view kQueries[] = {
-      "width",       "height",      "depth",       "array_size",       "normalized_coords",
+      "width",       "height",      "depth",       "array_size",  "normalized_coords",
       "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels"};
   uint32_t code = 0;
   while (kQueries[code] != *query)

@@ -8,8 +8,8 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 namespace cuport::core {
@@ -18,8 +18,8 @@ namespace {
 std::mutex liveArraysMutex;
 std::unordered_set<cudaArray_t> liveArrays;
 
-constexpr unsigned kKnownArrayFlags = cudaArrayLayered | cudaArraySurfaceLoadStore |
-                                      cudaArrayCubemap | cudaArrayTextureGather;
+constexpr unsigned kKnownArrayFlags =
+    cudaArrayLayered | cudaArraySurfaceLoadStore | cudaArrayCubemap | cudaArrayTextureGather;
 
 bool isValidKind(cudaMemcpyKind kind) {
   return kind == cudaMemcpyHostToHost || kind == cudaMemcpyHostToDevice ||
@@ -143,8 +143,8 @@ cudaError_t pointerEndpoint(Device &device, cudaPitchedPtr pointer, cudaPos posi
     return cudaErrorInvalidPitchValue;
   }
   if (slices > 1 && position.y + rows > pointer.ysize) {
-    CUPORT_ERROR("array copy: %zu rows at row %zu do not fit a slice of %zu rows", rows,
-                 position.y, pointer.ysize);
+    CUPORT_ERROR("array copy: %zu rows at row %zu do not fit a slice of %zu rows", rows, position.y,
+                 pointer.ysize);
     return cudaErrorInvalidValue;
   }
   endpoint.rowPitch = pointer.pitch;
@@ -210,12 +210,12 @@ cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFor
   // height 0. Otherwise height 0 means 1D and depth 0 means 2D, and depth needs height.
   if (extent.width == 0 || (!layered && extent.height == 0 && extent.depth != 0) ||
       (layered && extent.depth == 0)) {
-    CUPORT_ERROR("array extent %zux%zux%zu is invalid for flags 0x%x", extent.width,
-                 extent.height, extent.depth, flags);
+    CUPORT_ERROR("array extent %zux%zux%zu is invalid for flags 0x%x", extent.width, extent.height,
+                 extent.depth, flags);
     return cudaErrorInvalidValue;
   }
-  if (cubemap && (extent.width != extent.height ||
-                  (layered ? extent.depth % 6 != 0 : extent.depth != 6))) {
+  if (cubemap &&
+      (extent.width != extent.height || (layered ? extent.depth % 6 != 0 : extent.depth != 6))) {
     CUPORT_ERROR("a cubemap needs square faces and 6 (or, layered, a multiple of 6) of them");
     return cudaErrorInvalidValue;
   }

@@ -45,10 +45,9 @@ void describeArray(const cudaArray &array, cuport_texture_descriptor &d) {
     d.layers = array.depth;
     d.depth = 1;
   }
-  d.dimensions = array.extent.height == 0 ? 1 : (array.extent.depth == 0 || d.layered ||
-                                                  d.cubemap)
-                                                     ? 2
-                                                     : 3;
+  d.dimensions = array.extent.height == 0                              ? 1
+                 : (array.extent.depth == 0 || d.layered || d.cubemap) ? 2
+                                                                       : 3;
 }
 
 cudaError_t describeResource(Device &device, const cudaResourceDesc &resource,
@@ -133,8 +132,8 @@ cudaError_t describeSampling(const cudaTextureDesc &texture, cuport_texture_desc
   }
   d.normalized_coords = texture.normalizedCoords != 0;
   d.srgb = texture.sRGB != 0;
-  if (d.srgb && !(d.normalized_read && d.channel_bits == 8 &&
-                  d.channel_kind == CUPORT_CHANNEL_UNSIGNED)) {
+  if (d.srgb &&
+      !(d.normalized_read && d.channel_bits == 8 && d.channel_kind == CUPORT_CHANNEL_UNSIGNED)) {
     CUPORT_ERROR("sRGB conversion is supported for 8-bit unsigned normalized reads only");
     return cudaErrorNotSupported;
   }

@@ -16,8 +16,8 @@ class Device;
 struct TextureObject {
   cuport_texture_descriptor descriptor{}; // first: the handle points here
   cudaResourceDesc resource{};
-  cudaTextureDesc texture{};     // textures only
-  cudaResourceViewDesc view{};   // textures only, when hasView
+  cudaTextureDesc texture{};   // textures only
+  cudaResourceViewDesc view{}; // textures only, when hasView
   bool hasView = false;
 };
 

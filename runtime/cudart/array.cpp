@@ -21,8 +21,8 @@ cudaError_t cudaMemcpy2DFromArray_ptds(void *, size_t, cudaArray_const_t, size_t
                                        size_t, enum cudaMemcpyKind);
 cudaError_t cudaMemcpy2DArrayToArray_ptds(cudaArray_t, size_t, size_t, cudaArray_const_t, size_t,
                                           size_t, size_t, size_t, enum cudaMemcpyKind);
-cudaError_t cudaMemcpy2DToArrayAsync_ptsz(cudaArray_t, size_t, size_t, const void *, size_t,
-                                          size_t, size_t, enum cudaMemcpyKind, cudaStream_t);
+cudaError_t cudaMemcpy2DToArrayAsync_ptsz(cudaArray_t, size_t, size_t, const void *, size_t, size_t,
+                                          size_t, enum cudaMemcpyKind, cudaStream_t);
 cudaError_t cudaMemcpy2DFromArrayAsync_ptsz(void *, size_t, cudaArray_const_t, size_t, size_t,
                                             size_t, size_t, enum cudaMemcpyKind, cudaStream_t);
 cudaError_t cudaMemcpyToArray_ptds(cudaArray_t, size_t, size_t, const void *, size_t,
@@ -62,7 +62,9 @@ cudaError_t onDevice(bool async, cudaStream_t handle, bool perThreadDefault, Bod
   return body(*device, stream.get());
 }
 
-cudaArray_t mutableArray(cudaArray_const_t array) { return const_cast<cudaArray_t>(array); }
+cudaArray_t mutableArray(cudaArray_const_t array) {
+  return const_cast<cudaArray_t>(array);
+}
 
 // A 2D copy in the units of cudaMemcpy2D*Array: offsets and widths in bytes. Widths and offsets
 // must be whole elements of the array involved.
@@ -109,8 +111,8 @@ cudaError_t copy2D(bool async, cudaStream_t stream, bool perThread, cudaArray_t 
 cudaError_t toArray2D(const char *entry, bool async, cudaStream_t stream, bool perThread,
                       cudaArray_t dst, size_t wOffset, size_t hOffset, const void *src,
                       size_t spitch, size_t width, size_t height, cudaMemcpyKind kind) {
-  cudaError_t result = copy2D(async, stream, perThread, dst, wOffset, hOffset, nullptr, 0,
-                              nullptr, 0, 0, src, spitch, width, height, kind);
+  cudaError_t result = copy2D(async, stream, perThread, dst, wOffset, hOffset, nullptr, 0, nullptr,
+                              0, 0, src, spitch, width, height, kind);
   return core::finishCall(entry, result,
                           "dst=%p wOffset=%zu hOffset=%zu src=%p spitch=%zu width=%zu "
                           "height=%zu kind=%d stream=%p",
@@ -130,19 +132,18 @@ cudaError_t fromArray2D(const char *entry, bool async, cudaStream_t stream, bool
                           height, int(kind), static_cast<void *>(stream));
 }
 
-cudaError_t arrayToArray2D(const char *entry, cudaArray_t dst, size_t wOffsetDst,
-                           size_t hOffsetDst, cudaArray_const_t src, size_t wOffsetSrc,
-                           size_t hOffsetSrc, size_t width, size_t height, cudaMemcpyKind kind) {
+cudaError_t arrayToArray2D(const char *entry, cudaArray_t dst, size_t wOffsetDst, size_t hOffsetDst,
+                           cudaArray_const_t src, size_t wOffsetSrc, size_t hOffsetSrc,
+                           size_t width, size_t height, cudaMemcpyKind kind) {
   cudaError_t result =
       kind != cudaMemcpyDeviceToDevice && kind != cudaMemcpyDefault
           ? cudaErrorInvalidMemcpyDirection
           : copy2D(false, nullptr, kLegacy, dst, wOffsetDst, hOffsetDst, nullptr, 0,
                    mutableArray(src), wOffsetSrc, hOffsetSrc, nullptr, 0, width, height, kind);
-  return core::finishCall(entry, result,
-                          "dst=%p (%zu,%zu) src=%p (%zu,%zu) width=%zu height=%zu kind=%d",
-                          static_cast<void *>(dst), wOffsetDst, hOffsetDst,
-                          static_cast<const void *>(src), wOffsetSrc, hOffsetSrc, width, height,
-                          int(kind));
+  return core::finishCall(
+      entry, result, "dst=%p (%zu,%zu) src=%p (%zu,%zu) width=%zu height=%zu kind=%d",
+      static_cast<void *>(dst), wOffsetDst, hOffsetDst, static_cast<const void *>(src), wOffsetSrc,
+      hOffsetSrc, width, height, int(kind));
 }
 
 cudaError_t linearCopy(const char *entry, bool async, cudaStream_t stream, bool perThread,
@@ -151,12 +152,11 @@ cudaError_t linearCopy(const char *entry, bool async, cudaStream_t stream, bool 
       onDevice(async, stream, perThread, [&](core::Device &device, core::Stream *queue) {
         return core::copyLinear(device, copy, queue);
       });
-  return core::finishCall(entry, result,
-                          "dst=%p/%p (%zu,%zu) src=%p/%p (%zu,%zu) count=%zu kind=%d stream=%p",
-                          static_cast<void *>(copy.dstArray), copy.dstPointer, copy.dstWOffset,
-                          copy.dstHOffset, static_cast<void *>(copy.srcArray), copy.srcPointer,
-                          copy.srcWOffset, copy.srcHOffset, copy.count, int(copy.kind),
-                          static_cast<void *>(stream));
+  return core::finishCall(
+      entry, result, "dst=%p/%p (%zu,%zu) src=%p/%p (%zu,%zu) count=%zu kind=%d stream=%p",
+      static_cast<void *>(copy.dstArray), copy.dstPointer, copy.dstWOffset, copy.dstHOffset,
+      static_cast<void *>(copy.srcArray), copy.srcPointer, copy.srcWOffset, copy.srcHOffset,
+      copy.count, int(copy.kind), static_cast<void *>(stream));
 }
 
 core::LinearArrayCopy toArray(cudaArray_t dst, size_t wOffset, size_t hOffset, const void *src,
@@ -184,8 +184,8 @@ core::LinearArrayCopy fromArray(void *dst, cudaArray_const_t src, size_t wOffset
 }
 
 cudaError_t arrayToArray(const char *entry, cudaArray_t dst, size_t wOffsetDst, size_t hOffsetDst,
-                         cudaArray_const_t src, size_t wOffsetSrc, size_t hOffsetSrc,
-                         size_t count, cudaMemcpyKind kind) {
+                         cudaArray_const_t src, size_t wOffsetSrc, size_t hOffsetSrc, size_t count,
+                         cudaMemcpyKind kind) {
   core::LinearArrayCopy copy;
   copy.dstArray = dst;
   copy.dstWOffset = wOffsetDst;
@@ -247,14 +247,12 @@ cudaError_t cudaMallocArray(cudaArray_t *array, const struct cudaChannelFormatDe
       (flags & (cudaArrayLayered | cudaArrayCubemap))
           ? cudaErrorInvalidValue
           : onDevice(false, nullptr, kLegacy, [&](core::Device &device, core::Stream *) {
-              return core::createArray(device, array, desc, cudaExtent{width, height, 0},
-                                       flags);
+              return core::createArray(device, array, desc, cudaExtent{width, height, 0}, flags);
             });
-  return core::finishCall("cudaMallocArray", result,
-                          "array=%p desc=%p width=%zu height=%zu flags=0x%x -> %p",
-                          static_cast<void *>(array), static_cast<const void *>(desc), width,
-                          height, flags,
-                          array && result == cudaSuccess ? static_cast<void *>(*array) : nullptr);
+  return core::finishCall(
+      "cudaMallocArray", result, "array=%p desc=%p width=%zu height=%zu flags=0x%x -> %p",
+      static_cast<void *>(array), static_cast<const void *>(desc), width, height, flags,
+      array && result == cudaSuccess ? static_cast<void *>(*array) : nullptr);
 }
 
 cudaError_t cudaMalloc3DArray(cudaArray_t *array, const struct cudaChannelFormatDesc *desc,
@@ -262,11 +260,10 @@ cudaError_t cudaMalloc3DArray(cudaArray_t *array, const struct cudaChannelFormat
   cudaError_t result = onDevice(false, nullptr, kLegacy, [&](core::Device &device, core::Stream *) {
     return core::createArray(device, array, desc, extent, flags);
   });
-  return core::finishCall("cudaMalloc3DArray", result,
-                          "array=%p desc=%p extent=%zux%zux%zu flags=0x%x -> %p",
-                          static_cast<void *>(array), static_cast<const void *>(desc),
-                          extent.width, extent.height, extent.depth, flags,
-                          array && result == cudaSuccess ? static_cast<void *>(*array) : nullptr);
+  return core::finishCall(
+      "cudaMalloc3DArray", result, "array=%p desc=%p extent=%zux%zux%zu flags=0x%x -> %p",
+      static_cast<void *>(array), static_cast<const void *>(desc), extent.width, extent.height,
+      extent.depth, flags, array && result == cudaSuccess ? static_cast<void *>(*array) : nullptr);
 }
 
 cudaError_t cudaFreeArray(cudaArray_t array) {
@@ -316,8 +313,8 @@ cudaError_t cudaMemcpy2DToArrayAsync_ptsz(cudaArray_t dst, size_t wOffset, size_
                                           const void *src, size_t spitch, size_t width,
                                           size_t height, enum cudaMemcpyKind kind,
                                           cudaStream_t stream) {
-  return toArray2D("cudaMemcpy2DToArrayAsync_ptsz", true, stream, kPerThread, dst, wOffset,
-                   hOffset, src, spitch, width, height, kind);
+  return toArray2D("cudaMemcpy2DToArrayAsync_ptsz", true, stream, kPerThread, dst, wOffset, hOffset,
+                   src, spitch, width, height, kind);
 }
 
 cudaError_t cudaMemcpy2DFromArray(void *dst, size_t dpitch, cudaArray_const_t src, size_t wOffset,
@@ -335,15 +332,15 @@ cudaError_t cudaMemcpy2DFromArray_ptds(void *dst, size_t dpitch, cudaArray_const
 cudaError_t cudaMemcpy2DFromArrayAsync(void *dst, size_t dpitch, cudaArray_const_t src,
                                        size_t wOffset, size_t hOffset, size_t width, size_t height,
                                        enum cudaMemcpyKind kind, cudaStream_t stream) {
-  return fromArray2D("cudaMemcpy2DFromArrayAsync", true, stream, kLegacy, dst, dpitch, src,
-                     wOffset, hOffset, width, height, kind);
+  return fromArray2D("cudaMemcpy2DFromArrayAsync", true, stream, kLegacy, dst, dpitch, src, wOffset,
+                     hOffset, width, height, kind);
 }
 cudaError_t cudaMemcpy2DFromArrayAsync_ptsz(void *dst, size_t dpitch, cudaArray_const_t src,
                                             size_t wOffset, size_t hOffset, size_t width,
                                             size_t height, enum cudaMemcpyKind kind,
                                             cudaStream_t stream) {
-  return fromArray2D("cudaMemcpy2DFromArrayAsync_ptsz", true, stream, kPerThread, dst, dpitch,
-                     src, wOffset, hOffset, width, height, kind);
+  return fromArray2D("cudaMemcpy2DFromArrayAsync_ptsz", true, stream, kPerThread, dst, dpitch, src,
+                     wOffset, hOffset, width, height, kind);
 }
 
 cudaError_t cudaMemcpy2DArrayToArray(cudaArray_t dst, size_t wOffsetDst, size_t hOffsetDst,
@@ -365,14 +362,13 @@ cudaError_t cudaMemcpyToArray(cudaArray_t dst, size_t wOffset, size_t hOffset, c
   return linearCopy("cudaMemcpyToArray", false, nullptr, kLegacy,
                     toArray(dst, wOffset, hOffset, src, count, kind));
 }
-cudaError_t cudaMemcpyToArray_ptds(cudaArray_t dst, size_t wOffset, size_t hOffset,
-                                   const void *src, size_t count, enum cudaMemcpyKind kind) {
+cudaError_t cudaMemcpyToArray_ptds(cudaArray_t dst, size_t wOffset, size_t hOffset, const void *src,
+                                   size_t count, enum cudaMemcpyKind kind) {
   return linearCopy("cudaMemcpyToArray_ptds", false, nullptr, kPerThread,
                     toArray(dst, wOffset, hOffset, src, count, kind));
 }
-cudaError_t cudaMemcpyToArrayAsync(cudaArray_t dst, size_t wOffset, size_t hOffset,
-                                   const void *src, size_t count, enum cudaMemcpyKind kind,
-                                   cudaStream_t stream) {
+cudaError_t cudaMemcpyToArrayAsync(cudaArray_t dst, size_t wOffset, size_t hOffset, const void *src,
+                                   size_t count, enum cudaMemcpyKind kind, cudaStream_t stream) {
   return linearCopy("cudaMemcpyToArrayAsync", true, stream, kLegacy,
                     toArray(dst, wOffset, hOffset, src, count, kind));
 }
@@ -413,9 +409,8 @@ cudaError_t cudaMemcpyArrayToArray(cudaArray_t dst, size_t wOffsetDst, size_t hO
                       hOffsetSrc, count, kind);
 }
 cudaError_t cudaMemcpyArrayToArray_ptds(cudaArray_t dst, size_t wOffsetDst, size_t hOffsetDst,
-                                        cudaArray_const_t src, size_t wOffsetSrc,
-                                        size_t hOffsetSrc, size_t count,
-                                        enum cudaMemcpyKind kind) {
+                                        cudaArray_const_t src, size_t wOffsetSrc, size_t hOffsetSrc,
+                                        size_t count, enum cudaMemcpyKind kind) {
   return arrayToArray("cudaMemcpyArrayToArray_ptds", dst, wOffsetDst, hOffsetDst, src, wOffsetSrc,
                       hOffsetSrc, count, kind);
 }
@@ -442,8 +437,7 @@ cudaError_t cudaMemcpy3DPeer_ptds(const struct cudaMemcpy3DPeerParms *p) {
 cudaError_t cudaMemcpy3DPeerAsync(const struct cudaMemcpy3DPeerParms *p, cudaStream_t stream) {
   return memcpy3DPeer("cudaMemcpy3DPeerAsync", true, stream, kLegacy, p);
 }
-cudaError_t cudaMemcpy3DPeerAsync_ptsz(const struct cudaMemcpy3DPeerParms *p,
-                                       cudaStream_t stream) {
+cudaError_t cudaMemcpy3DPeerAsync_ptsz(const struct cudaMemcpy3DPeerParms *p, cudaStream_t stream) {
   return memcpy3DPeer("cudaMemcpy3DPeerAsync_ptsz", true, stream, kPerThread, p);
 }
 

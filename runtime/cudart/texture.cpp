@@ -34,8 +34,8 @@ cudaError_t cudaCreateTextureObject(cudaTextureObject_t *pTexObject,
 }
 
 cudaError_t cudaDestroyTextureObject(cudaTextureObject_t texObject) {
-  cudaError_t result = onDevice(
-      [&](core::Device &device) { return core::destroyTextureObject(device, texObject); });
+  cudaError_t result =
+      onDevice([&](core::Device &device) { return core::destroyTextureObject(device, texObject); });
   return core::finishCall("cudaDestroyTextureObject", result, "texObject=0x%llx", texObject);
 }
 
@@ -46,8 +46,7 @@ cudaError_t cudaGetTextureObjectResourceDesc(struct cudaResourceDesc *pResDesc,
   if (result == cudaSuccess)
     *pResDesc = object->resource;
   return core::finishCall("cudaGetTextureObjectResourceDesc", result,
-                          "pResDesc=%p texObject=0x%llx", static_cast<void *>(pResDesc),
-                          texObject);
+                          "pResDesc=%p texObject=0x%llx", static_cast<void *>(pResDesc), texObject);
 }
 
 cudaError_t cudaGetTextureObjectTextureDesc(struct cudaTextureDesc *pTexDesc,
@@ -56,9 +55,8 @@ cudaError_t cudaGetTextureObjectTextureDesc(struct cudaTextureDesc *pTexDesc,
   cudaError_t result = !pTexDesc || !object ? cudaErrorInvalidValue : cudaSuccess;
   if (result == cudaSuccess)
     *pTexDesc = object->texture;
-  return core::finishCall("cudaGetTextureObjectTextureDesc", result,
-                          "pTexDesc=%p texObject=0x%llx", static_cast<void *>(pTexDesc),
-                          texObject);
+  return core::finishCall("cudaGetTextureObjectTextureDesc", result, "pTexDesc=%p texObject=0x%llx",
+                          static_cast<void *>(pTexDesc), texObject);
 }
 
 // Resource views cannot be created (cudaCreateTextureObject refuses them), so no texture has one:

@@ -80,9 +80,9 @@ TEST(TextureSampling, NormalizedWrapAndMirror) {
   EXPECT_EQ(sample1D(t, 1.125f), 0);   // index 4 wraps to 0
   EXPECT_EQ(sample1D(t, -0.125f), 30); // index -1 wraps to 3
   t.address_mode[0] = CUPORT_ADDRESS_MIRROR;
-  EXPECT_EQ(sample1D(t, 1.125f), 30);  // index 4 mirrors to 3
-  EXPECT_EQ(sample1D(t, 1.375f), 20);  // index 5 mirrors to 2
-  EXPECT_EQ(sample1D(t, -0.125f), 0);  // index -1 mirrors to 0
+  EXPECT_EQ(sample1D(t, 1.125f), 30); // index 4 mirrors to 3
+  EXPECT_EQ(sample1D(t, 1.375f), 20); // index 5 mirrors to 2
+  EXPECT_EQ(sample1D(t, -0.125f), 0); // index -1 mirrors to 0
   // Linear filtering across the wrap: x = 0 blends T[3] and T[0] equally.
   t.address_mode[0] = CUPORT_ADDRESS_WRAP;
   t.linear_filter = 1;
@@ -116,8 +116,8 @@ TEST(TextureSampling, BilinearFilteringIn2D) {
   EXPECT_FLOAT_EQ(value(result[0]), 1.5f);
   coordinates[0] = bits(1.25f); // a = 0.75, b = 0.5
   sampleTexture(t, CUPORT_SHAPE_2D, coordinates, result);
-  EXPECT_FLOAT_EQ(value(result[0]), 0.25f * 0.5f * 0 + 0.75f * 0.5f * 1 + 0.25f * 0.5f * 2 +
-                                        0.75f * 0.5f * 3);
+  EXPECT_FLOAT_EQ(value(result[0]),
+                  0.25f * 0.5f * 0 + 0.75f * 0.5f * 1 + 0.25f * 0.5f * 2 + 0.75f * 0.5f * 3);
   // Missing channels read 0, except alpha which reads 1.
   EXPECT_EQ(value(result[1]), 0.0f);
   EXPECT_EQ(value(result[3]), 1.0f);
@@ -221,7 +221,8 @@ TEST(SurfaceAccess, ModesOutOfRange) {
   EXPECT_TRUE(surfaceLoad(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_TRAP << 4 | 4 << 8, inside, &data));
   EXPECT_EQ(data, 6);
   float stored = 42;
-  EXPECT_TRUE(surfaceStore(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_TRAP << 4 | 4 << 8, inside, &stored));
+  EXPECT_TRUE(
+      surfaceStore(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_TRAP << 4 | 4 << 8, inside, &stored));
   EXPECT_EQ(texels[5], 42);
 
   uint32_t outside[4] = {12, 1, 0, 0};
@@ -231,7 +232,8 @@ TEST(SurfaceAccess, ModesOutOfRange) {
   EXPECT_TRUE(surfaceLoad(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_CLAMP << 4 | 4 << 8, outside, &data));
   EXPECT_EQ(data, 42); // clamped to element 2 of row 1
   stored = 9;
-  EXPECT_TRUE(surfaceStore(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_ZERO << 4 | 4 << 8, outside, &stored));
+  EXPECT_TRUE(
+      surfaceStore(s, CUPORT_SHAPE_2D | CUPORT_SURFACE_ZERO << 4 | 4 << 8, outside, &stored));
   EXPECT_EQ(texels, (std::vector<float>{1, 2, 3, 4, 5, 42})); // ignored
 }
 

@@ -14,8 +14,12 @@
 namespace {
 
 // NVIDIA's make_cuda* helpers live in a header only nvcc may include.
-cudaExtent makeExtent(size_t w, size_t h, size_t d) { return cudaExtent{w, h, d}; }
-cudaPos makePos(size_t x, size_t y, size_t z) { return cudaPos{x, y, z}; }
+cudaExtent makeExtent(size_t w, size_t h, size_t d) {
+  return cudaExtent{w, h, d};
+}
+cudaPos makePos(size_t x, size_t y, size_t z) {
+  return cudaPos{x, y, z};
+}
 cudaPitchedPtr makePitched(void *p, size_t pitch, size_t xsize, size_t ysize) {
   return cudaPitchedPtr{p, pitch, xsize, ysize};
 }
@@ -77,24 +81,22 @@ TEST(CudartArray, TwoDimensionalCopiesWithOffsetsAndErrors) {
             cudaSuccess);
   // A 3 x 2 window at element (2, 1) into host memory with a pitch of 4 elements.
   std::vector<uint16_t> window(4 * 2, 0);
-  ASSERT_EQ(cudaMemcpy2DFromArray(window.data(), 4 * sizeof(uint16_t), array,
-                                  2 * sizeof(uint16_t), 1, 3 * sizeof(uint16_t), 2,
-                                  cudaMemcpyDeviceToHost),
+  ASSERT_EQ(cudaMemcpy2DFromArray(window.data(), 4 * sizeof(uint16_t), array, 2 * sizeof(uint16_t),
+                                  1, 3 * sizeof(uint16_t), 2, cudaMemcpyDeviceToHost),
             cudaSuccess);
   EXPECT_EQ(window, (std::vector<uint16_t>{111, 112, 113, 0, 120, 121, 122, 0}));
 
   // Errors: wider than the pitch, past the array, a host-only kind, half an element.
-  EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), 2, rowBytes, kHeight,
-                                cudaMemcpyHostToDevice),
-            cudaErrorInvalidPitchValue);
+  EXPECT_EQ(
+      cudaMemcpy2DToArray(array, 0, 0, source.data(), 2, rowBytes, kHeight, cudaMemcpyHostToDevice),
+      cudaErrorInvalidPitchValue);
   EXPECT_EQ(cudaMemcpy2DToArray(array, 2, 1, source.data(), rowBytes, rowBytes, kHeight,
                                 cudaMemcpyHostToDevice),
             cudaErrorInvalidValue);
   EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), rowBytes, rowBytes, kHeight,
                                 cudaMemcpyHostToHost),
             cudaErrorInvalidMemcpyDirection);
-  EXPECT_EQ(cudaMemcpy2DToArray(array, 1, 0, source.data(), rowBytes, 2, 1,
-                                cudaMemcpyHostToDevice),
+  EXPECT_EQ(cudaMemcpy2DToArray(array, 1, 0, source.data(), rowBytes, 2, 1, cudaMemcpyHostToDevice),
             cudaErrorInvalidValue);
   EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, source.data(), rowBytes, rowBytes, kHeight,
                                 static_cast<cudaMemcpyKind>(42)),
@@ -103,8 +105,8 @@ TEST(CudartArray, TwoDimensionalCopiesWithOffsetsAndErrors) {
 
   // The linear forms run across rows: 4 elements from the end of row 1 into row 2.
   std::vector<uint16_t> linear(4);
-  ASSERT_EQ(cudaMemcpyFromArray(linear.data(), array, 7 * sizeof(uint16_t), 1,
-                                4 * sizeof(uint16_t), cudaMemcpyDeviceToHost),
+  ASSERT_EQ(cudaMemcpyFromArray(linear.data(), array, 7 * sizeof(uint16_t), 1, 4 * sizeof(uint16_t),
+                                cudaMemcpyDeviceToHost),
             cudaSuccess);
   EXPECT_EQ(linear, (std::vector<uint16_t>{116, 117, 118, 119}));
   EXPECT_EQ(cudaMemcpyFromArray(linear.data(), array, 0, kHeight - 1, rowBytes + 2,
@@ -123,7 +125,8 @@ TEST(CudartArray, Memcpy3DBetweenArraysAndDeviceMemoryOnAStream) {
   std::vector<float> host(kW * kH * kD);
   std::iota(host.begin(), host.end(), 1.0f);
   float *device;
-  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), host.size() * sizeof(float)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), host.size() * sizeof(float)),
+            cudaSuccess);
   ASSERT_EQ(cudaMemcpy(device, host.data(), host.size() * sizeof(float), cudaMemcpyHostToDevice),
             cudaSuccess);
   cudaStream_t stream;
@@ -197,8 +200,7 @@ TEST(CudartTextureObject, CreationQueriesAndErrors) {
   description.normalizedCoords = 1;
   description.borderColor[2] = 0.5f;
   cudaTextureObject_t texture = 0;
-  EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, nullptr, nullptr),
-            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, nullptr, nullptr), cudaErrorInvalidValue);
   ASSERT_EQ(cudaCreateTextureObject(&texture, &resource, &description, nullptr), cudaSuccess);
   EXPECT_NE(texture, 0u);
   cudaTextureDesc gotDescription{};
