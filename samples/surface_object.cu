@@ -145,6 +145,8 @@ int main() {
   CHECK(cudaFreeArray(copyArray));
   CHECK(cudaFreeArray(volume));
   CHECK(cudaFree(dOut));
+  std::printf("surface_object: %dx%d surface, %dx%dx%d volume checked\n", kWidth, kHeight, kWidth,
+              kHeight, kDepth);
   std::printf("PASS\n");
   return EXIT_SUCCESS;
 }

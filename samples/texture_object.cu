@@ -292,6 +292,7 @@ int main() {
   CHECK(cudaFree(dOut));
   CHECK(cudaFree(dLinear));
   CHECK(cudaFree(dRgbaOut));
+  std::printf("texture_object: 4 filter/address cases, layered, tex1Dfetch and rgba8 checked\n");
   std::printf("PASS\n");
   return EXIT_SUCCESS;
 }
