@@ -193,9 +193,12 @@ cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFor
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   *array = nullptr;
+  if (flags & (cudaArraySparse | cudaArrayDeferredMapping)) {
+    CUPORT_ERROR("sparse and deferred-mapping arrays (flags 0x%x) are not supported", flags);
+    return cudaErrorNotSupported;
+  }
   if (flags & ~kKnownArrayFlags) {
-    CUPORT_ERROR("array flags 0x%x: unknown or unsupported bits 0x%x", flags,
-                 flags & ~kKnownArrayFlags);
+    CUPORT_ERROR("array flags 0x%x: unknown bits 0x%x", flags, flags & ~kKnownArrayFlags);
     return cudaErrorInvalidValue;
   }
   size_t elementBytes = channelElementBytes(*format);

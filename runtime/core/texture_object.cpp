@@ -179,7 +179,7 @@ cudaError_t destroy(Device &device, unsigned long long handle, uint32_t magic) {
   if (liveObjects.erase(object) == 0)
     return cudaErrorInvalidValue; // destroyed by another thread meanwhile
   delete object;
-  return pending == cudaSuccess ? cudaSuccess : pending;
+  return pending;
 }
 
 } // namespace

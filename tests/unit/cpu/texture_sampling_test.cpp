@@ -158,6 +158,26 @@ TEST(TextureSampling, NormalizedFloatReadsOfIntegers) {
   EXPECT_EQ(int32_t(result[1]), 16384);
 }
 
+TEST(TextureSampling, SrgbConvertsColorButNotAlpha) {
+  uint8_t texel[4] = {128, 255, 10, 128};
+  cuport_texture_descriptor t{};
+  t.channels = 4;
+  t.channel_bits = 8;
+  t.channel_kind = CUPORT_CHANNEL_UNSIGNED;
+  t.element_bytes = 4;
+  t.data = reinterpret_cast<uint64_t>(texel);
+  t.width = t.height = t.depth = t.layers = 1;
+  t.row_pitch = t.slice_pitch = 4;
+  t.normalized_read = 1;
+  t.srgb = 1;
+  uint32_t coordinates[4] = {bits(0.5f), 0, 0, 0}, result[4];
+  sampleTexture(t, CUPORT_SHAPE_1D, coordinates, result);
+  EXPECT_NEAR(value(result[0]), 0.2158605f, 1e-6f); // sRGB 128 in linear light
+  EXPECT_FLOAT_EQ(value(result[1]), 1.0f);
+  EXPECT_NEAR(value(result[2]), 0.0030352698f, 1e-7f); // the linear segment: 10 / 255 / 12.92
+  EXPECT_FLOAT_EQ(value(result[3]), 128.0f / 255.0f);
+}
+
 TEST(TextureSampling, HalfChannels) {
   uint16_t half[2] = {0x3c00, 0xc100}; // 1.0, -2.5
   cuport_texture_descriptor t{};

@@ -41,6 +41,7 @@ TEST(CudartArray, CreationRules) {
   cudaChannelFormatDesc f8 = format(8, cudaChannelFormatKindFloat);
   EXPECT_EQ(cudaMallocArray(&array, &f8, 4, 4), cudaErrorInvalidChannelDescriptor);
   EXPECT_EQ(cudaMallocArray(&array, &f32, 4, 4, 0x80000000u), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMallocArray(&array, &f32, 4, 4, cudaArraySparse), cudaErrorNotSupported);
   // A cubemap needs square faces, six of them.
   EXPECT_EQ(cudaMalloc3DArray(&array, &f32, makeExtent(4, 5, 6), cudaArrayCubemap),
             cudaErrorInvalidValue);
