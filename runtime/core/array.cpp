@@ -4,9 +4,11 @@
 #include "runtime/core/error_state.h"
 #include "runtime/core/memory.h"
 #include "runtime/core/stream_set.h"
+#include "runtime/core/texture_limits.h"
 #include "support/log.h"
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -155,6 +157,58 @@ cudaError_t pointerEndpoint(Device &device, cudaPitchedPtr pointer, cudaPos posi
   return checkPointerSide(device, endpoint.origin, span, kind, source);
 }
 
+// Whether `extent` fits the device's texture limits for the array's shape (and, with
+// cudaArraySurfaceLoadStore, its surface limits).
+bool withinLimits(cudaExtent e, unsigned flags) {
+  namespace limits = texture_limits;
+  auto fits = [](std::initializer_list<size_t> sizes, std::initializer_list<int> maxima) {
+    auto maximum = maxima.begin();
+    for (size_t size : sizes)
+      if (size > size_t(*maximum++))
+        return false;
+    return true;
+  };
+  bool surface = flags & cudaArraySurfaceLoadStore;
+  if (flags & cudaArrayCubemap) {
+    if (flags & cudaArrayLayered)
+      return fits({e.width, e.depth},
+                  {limits::kTextureCubemapLayered[0], limits::kTextureCubemapLayered[1]}) &&
+             (!surface || fits({e.width, e.depth}, {limits::kSurfaceCubemapLayered[0],
+                                                    limits::kSurfaceCubemapLayered[1]}));
+    return fits({e.width}, {limits::kTextureCubemap}) &&
+           (!surface || fits({e.width}, {limits::kSurfaceCubemap}));
+  }
+  if (flags & cudaArrayLayered) {
+    if (e.height == 0)
+      return fits({e.width, e.depth},
+                  {limits::kTexture1DLayered[0], limits::kTexture1DLayered[1]}) &&
+             (!surface || fits({e.width, e.depth},
+                               {limits::kSurface1DLayered[0], limits::kSurface1DLayered[1]}));
+    return fits({e.width, e.height, e.depth},
+                {limits::kTexture2DLayered[0], limits::kTexture2DLayered[1],
+                 limits::kTexture2DLayered[2]}) &&
+           (!surface || fits({e.width, e.height, e.depth},
+                             {limits::kSurface2DLayered[0], limits::kSurface2DLayered[1],
+                              limits::kSurface2DLayered[2]}));
+  }
+  if (e.depth != 0)
+    return (fits({e.width, e.height, e.depth},
+                 {limits::kTexture3D[0], limits::kTexture3D[1], limits::kTexture3D[2]}) ||
+            fits({e.width, e.height, e.depth},
+                 {limits::kTexture3DAlt[0], limits::kTexture3DAlt[1], limits::kTexture3DAlt[2]})) &&
+           (!surface ||
+            fits({e.width, e.height, e.depth},
+                 {limits::kSurface3D[0], limits::kSurface3D[1], limits::kSurface3D[2]}));
+  if (e.height != 0) {
+    const int *texture =
+        flags & cudaArrayTextureGather ? limits::kTexture2DGather : limits::kTexture2D;
+    return fits({e.width, e.height}, {texture[0], texture[1]}) &&
+           (!surface || fits({e.width, e.height}, {limits::kSurface2D[0], limits::kSurface2D[1]}));
+  }
+  return fits({e.width}, {limits::kTexture1D}) &&
+         (!surface || fits({e.width}, {limits::kSurface1D}));
+}
+
 } // namespace
 
 size_t channelElementBytes(const cudaChannelFormatDesc &format) {
@@ -224,6 +278,11 @@ cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFor
   }
   if ((flags & cudaArrayTextureGather) && (extent.height == 0 || extent.depth != 0)) {
     CUPORT_ERROR("cudaArrayTextureGather needs a 2D array");
+    return cudaErrorInvalidValue;
+  }
+  if (!withinLimits(extent, flags)) {
+    CUPORT_ERROR("array extent %zux%zux%zu (flags 0x%x) exceeds the device's texture limits",
+                 extent.width, extent.height, extent.depth, flags);
     return cudaErrorInvalidValue;
   }
   auto created = std::make_unique<cudaArray>();

@@ -4,6 +4,7 @@
 #include "runtime/core/device.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/memory.h"
+#include "runtime/core/texture_limits.h"
 #include "support/log.h"
 
 #include <cstring>
@@ -74,6 +75,13 @@ cudaError_t describeResource(Device &device, const cudaResourceDesc &resource,
                    linear.sizeInBytes);
       return cudaErrorInvalidValue;
     }
+    if (reinterpret_cast<uintptr_t>(linear.devPtr) % texture_limits::kTextureAlignment ||
+        linear.sizeInBytes / d.element_bytes > size_t(texture_limits::kTexture1DLinear)) {
+      CUPORT_ERROR("linear texture resource %p: not %zu-byte aligned or wider than %d elements",
+                   linear.devPtr, texture_limits::kTextureAlignment,
+                   texture_limits::kTexture1DLinear);
+      return cudaErrorInvalidValue;
+    }
     d.data = reinterpret_cast<uint64_t>(linear.devPtr);
     d.dimensions = 1;
     d.width = linear.sizeInBytes / d.element_bytes;
@@ -91,6 +99,17 @@ cudaError_t describeResource(Device &device, const cudaResourceDesc &resource,
         !device.allocations().containsRange(pitched.devPtr, bytes)) {
       CUPORT_ERROR("pitch2D texture resource %p (%zux%zu, pitch %zu) is not valid device memory",
                    pitched.devPtr, pitched.width, pitched.height, pitched.pitchInBytes);
+      return cudaErrorInvalidValue;
+    }
+    if (reinterpret_cast<uintptr_t>(pitched.devPtr) % texture_limits::kTextureAlignment ||
+        pitched.pitchInBytes % texture_limits::kTexturePitchAlignment ||
+        pitched.width > size_t(texture_limits::kTexture2DLinear[0]) ||
+        pitched.height > size_t(texture_limits::kTexture2DLinear[1]) ||
+        pitched.pitchInBytes > size_t(texture_limits::kTexture2DLinear[2])) {
+      CUPORT_ERROR("pitch2D texture resource %p (pitch %zu): needs %zu-byte alignment, a pitch "
+                   "multiple of %zu and the 2D linear texture limits",
+                   pitched.devPtr, pitched.pitchInBytes, texture_limits::kTextureAlignment,
+                   texture_limits::kTexturePitchAlignment);
       return cudaErrorInvalidValue;
     }
     d.data = reinterpret_cast<uint64_t>(pitched.devPtr);

@@ -1,5 +1,7 @@
 #include "runtime/cudart/device_properties.h"
 
+#include "runtime/cudart/texture_limits.h"
+
 #include <algorithm>
 #include <climits>
 #include <cstring>
@@ -50,7 +52,8 @@ void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop) 
   prop.localL1CacheSupported = 1;
   prop.deviceNumaId = -1;
   prop.hostNumaId = -1;
-  // Everything else (textures, surfaces, managed memory, peer access, IPC, PCI identity, ...) is
+  fillTextureLimits(prop);
+  // Everything else (mipmapped textures, managed memory, peer access, IPC, PCI identity, ...) is
   // something this device does not have: zero.
 }
 
@@ -278,7 +281,9 @@ cudaError_t deviceAttribute(const cuport_device_info &info, cudaDeviceAttr attri
     value = prop.hostNumaMultinodeIpcSupported;
     break;
   default:
-    // Texture and surface limits, graphics interop, reserved values: nothing this device has.
+    if (textureAttribute(prop, attribute, value))
+      break;
+    // Mipmapped texture limits, graphics interop, reserved values: nothing this device has.
     if (attribute > 0 && attribute < cudaDevAttrMax) {
       value = 0;
       break;

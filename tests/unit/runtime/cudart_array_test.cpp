@@ -42,6 +42,22 @@ TEST(CudartArray, CreationRules) {
   EXPECT_EQ(cudaMallocArray(&array, &f8, 4, 4), cudaErrorInvalidChannelDescriptor);
   EXPECT_EQ(cudaMallocArray(&array, &f32, 4, 4, 0x80000000u), cudaErrorInvalidValue);
   EXPECT_EQ(cudaMallocArray(&array, &f32, 4, 4, cudaArraySparse), cudaErrorNotSupported);
+  // The device's texture limits: 1D 131072 wide, surfaces 1D 32768 wide.
+  int maxTexture1D = 0, maxSurface1D = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&maxTexture1D, cudaDevAttrMaxTexture1DWidth, 0), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetAttribute(&maxSurface1D, cudaDevAttrMaxSurface1DWidth, 0), cudaSuccess);
+  EXPECT_EQ(maxTexture1D, 131072);
+  EXPECT_EQ(maxSurface1D, 32768);
+  EXPECT_EQ(cudaMallocArray(&array, &f32, size_t(maxTexture1D) + 1, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaMallocArray(&array, &f32, size_t(maxSurface1D) + 1, 0, cudaArraySurfaceLoadStore),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaMallocArray(&array, &f32, size_t(maxSurface1D) + 1, 0), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  cudaDeviceProp prop{};
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  EXPECT_EQ(prop.maxTexture1D, maxTexture1D);
+  EXPECT_EQ(prop.maxTexture3D[2], 16384);
+  EXPECT_EQ(prop.maxSurface2DLayered[2], 2048);
   // A cubemap needs square faces, six of them.
   EXPECT_EQ(cudaMalloc3DArray(&array, &f32, makeExtent(4, 5, 6), cudaArrayCubemap),
             cudaErrorInvalidValue);
