@@ -204,6 +204,29 @@ TEST(CudartArray, Memcpy3DBetweenArraysAndDeviceMemoryOnAStream) {
   EXPECT_EQ(cudaFreeArray(b), cudaSuccess);
 }
 
+TEST(CudartArray, Memcpy3DBetweenPitchedPointersCountsBytes) {
+  // Two host boxes with different pitches: the extent's width is in bytes when no array is
+  // involved, positions too.
+  std::vector<unsigned char> source(8 * 3 * 2), destination(10 * 4 * 2, 0);
+  std::iota(source.begin(), source.end(), 0);
+  cudaMemcpy3DParms copy{};
+  copy.srcPtr = makePitched(source.data(), 8, 8, 3);
+  copy.srcPos = makePos(2, 1, 0);
+  copy.dstPtr = makePitched(destination.data(), 10, 10, 4);
+  copy.dstPos = makePos(1, 2, 1);
+  copy.extent = makeExtent(5, 2, 1);
+  copy.kind = cudaMemcpyHostToHost;
+  ASSERT_EQ(cudaMemcpy3D(&copy), cudaSuccess);
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 5; ++x)
+      EXPECT_EQ(destination[(1 * 4 + 2 + y) * 10 + 1 + x], source[(1 + y) * 8 + 2 + x]);
+  EXPECT_EQ(destination[0], 0);
+  // A device-to-device copy between host pointers is refused.
+  copy.kind = cudaMemcpyDeviceToDevice;
+  EXPECT_EQ(cudaMemcpy3D(&copy), cudaErrorInvalidValue);
+  cudaGetLastError();
+}
+
 TEST(CudartTextureObject, CreationQueriesAndErrors) {
   cudaChannelFormatDesc f32 = format(32, cudaChannelFormatKindFloat);
   cudaArray_t array;
