@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define CUPORT_BACKEND_ABI_VERSION 1u
+#define CUPORT_BACKEND_ABI_VERSION 2u
 
 /* Outcomes a backend reports; the runtime maps them onto cudaError_t / CUresult. */
 typedef enum cuport_status {
@@ -34,6 +34,7 @@ typedef enum cuport_status {
   CUPORT_ERROR_LAUNCH_FAILED = 8,   /* trap, or any other fault inside a kernel */
   CUPORT_ERROR_NOT_SUPPORTED = 9,
   CUPORT_ERROR_MISALIGNED_ADDRESS = 10,
+  CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE = 11, /* more blocks than can be resident at once */
 } cuport_status;
 
 typedef struct cuport_error_buffer {
@@ -55,7 +56,8 @@ typedef struct cuport_device_info {
   uint32_t clock_rate_khz;
   uint32_t compute_capability_major; /* the PTX target the backend wants the fatbin entry for */
   uint32_t compute_capability_minor;
-  uint32_t unified_addressing; /* device pointers are host pointers */
+  uint32_t unified_addressing;                     /* device pointers are host pointers */
+  uint32_t max_resident_blocks_per_multiprocessor; /* blocks one multiprocessor runs at once */
 } cuport_device_info;
 
 typedef struct cuport_backend_module cuport_backend_module; /* opaque, owned by the backend */
@@ -69,7 +71,13 @@ typedef struct cuport_launch_config {
    * offset, exactly as the CUDA driver lays out kernel parameters. */
   const void *params;
   size_t params_size;
+  uint32_t flags; /* CUPORT_LAUNCH_* */
 } cuport_launch_config;
+
+/* A cooperative grid: all its blocks are resident at once (else the launch fails with
+ * CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE), and the kernel finds a zeroed grid-barrier workspace
+ * through %envreg1 (high 32 bits) and %envreg2 (low 32 bits), as cooperative_groups expects. */
+#define CUPORT_LAUNCH_COOPERATIVE 1u
 
 typedef struct cuport_kernel_attributes {
   uint32_t static_shared_bytes;
@@ -109,6 +117,10 @@ typedef struct cuport_backend {
                           const cuport_launch_config *config, cuport_error_buffer error);
 
   void (*destroy)(void *self);
+
+  /* Limits the memory that malloc() inside kernels may hold at once (cudaLimitMallocHeapSize);
+   * beyond it, in-kernel malloc returns null. Fails when `bytes` is below what is in use. */
+  cuport_status (*set_device_heap_limit)(void *self, size_t bytes);
 } cuport_backend;
 
 /* The entry point a backend shared library exports. */

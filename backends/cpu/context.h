@@ -20,6 +20,9 @@ struct BlockContext {
   uint32_t num_sms;
   char *shared_base; // the block's shared window; never null, even with no shared memory
   uint64_t grid_id;
+  // A cooperative grid's barrier workspace (cooperative_groups reads it through %envreg1:2),
+  // zeroed for each launch; 0 in other grids, where grid.sync() traps as on a GPU.
+  uint64_t grid_workspace;
 };
 
 // Per thread. Kernel code gets a pointer to one of these as its last argument.
@@ -57,6 +60,7 @@ inline constexpr uint64_t sm_id = offsetof(BlockContext, sm_id);
 inline constexpr uint64_t num_sms = offsetof(BlockContext, num_sms);
 inline constexpr uint64_t shared_base = offsetof(BlockContext, shared_base);
 inline constexpr uint64_t grid_id = offsetof(BlockContext, grid_id);
+inline constexpr uint64_t grid_workspace = offsetof(BlockContext, grid_workspace);
 } // namespace context_offsets
 
 } // namespace cuport::cpu

@@ -1,6 +1,7 @@
 // The C ABI face of the CPU backend: argument checks, status mapping, error messages.
 #include "backends/cpu/cpu_backend.h"
 
+#include "backends/cpu/device_heap.h"
 #include "backends/cpu/device_info.h"
 #include "backends/cpu/device_limits.h"
 #include "backends/cpu/executor.h"
@@ -165,6 +166,9 @@ cuport_status validate(const cuport_launch_config &config, cuport_error_buffer e
                     " threads; the limit is " + std::to_string(limits::kMaxThreadsPerBlock));
   if (config.params_size > 0 && !config.params)
     return fail(error, CUPORT_ERROR_INVALID_VALUE, "parameter buffer is null");
+  if ((config.flags & ~CUPORT_LAUNCH_COOPERATIVE) != 0)
+    return fail(error, CUPORT_ERROR_INVALID_VALUE,
+                "unknown launch flags " + std::to_string(config.flags));
   return CUPORT_OK;
 }
 
@@ -191,12 +195,17 @@ cuport_status launch(void *self, cuport_backend_kernel *handle, const cuport_lau
   std::memcpy(geometry.block, config->block, sizeof geometry.block);
   geometry.dynamic_shared_bytes = config->dynamic_shared_bytes;
   geometry.params = config->params ? config->params : &no_params;
+  geometry.cooperative = (config->flags & CUPORT_LAUNCH_COOPERATIVE) != 0;
   cuport_status status = backendOf(self).executor.run(kernel.entry, geometry, message);
   if (status != CUPORT_OK) {
     CUPORT_ERROR("cpu: launch failed: %s", message.c_str());
     return fail(error, status, message);
   }
   return CUPORT_OK;
+}
+
+cuport_status setDeviceHeapLimit(void *, size_t bytes) {
+  return deviceHeap().setLimit(bytes) ? CUPORT_OK : CUPORT_ERROR_INVALID_VALUE;
 }
 
 void destroy(void *self) {
@@ -225,5 +234,6 @@ extern "C" const cuport_backend *cuport_cpu_backend_create(void) {
   table.kernel_get_attributes = kernelGetAttributes;
   table.launch = launch;
   table.destroy = destroy;
+  table.set_device_heap_limit = setDeviceHeapLimit;
   return &backend->table;
 }

@@ -57,6 +57,8 @@ void describeDevice(cuport_device_info &info) {
   info.compute_capability_major = limits::kComputeCapabilityMajor;
   info.compute_capability_minor = limits::kComputeCapabilityMinor;
   info.unified_addressing = 1;
+  // A multiprocessor is a worker thread of the executor, which runs one block at a time.
+  info.max_resident_blocks_per_multiprocessor = 1;
 }
 
 } // namespace cuport::cpu

@@ -3,9 +3,17 @@
 #include "backends/cpu/fault_guard.h"
 #include "backends/cpu/worker.h"
 
+#include <string>
 #include <thread>
 
 namespace cuport::cpu {
+namespace {
+
+// 64-bit words of the cooperative grid workspace: cooperative_groups uses the first (a counter
+// at offset 4); the rest is room for its future layouts.
+constexpr size_t kGridWorkspaceWords = 8;
+
+} // namespace
 
 Executor::Executor() = default;
 
@@ -60,14 +68,26 @@ void Executor::workerLoop(Worker &worker) {
 
 cuport_status Executor::run(const KernelEntry &kernel, const LaunchGeometry &geometry,
                             std::string &error) {
+  uint64_t total_blocks = uint64_t{geometry.grid[0]} * geometry.grid[1] * geometry.grid[2];
+  if (geometry.cooperative && total_blocks > hardwareThreads()) {
+    error = "cooperative grid of " + std::to_string(total_blocks) + " blocks; at most " +
+            std::to_string(hardwareThreads()) + " (one per multiprocessor) can be resident";
+    return CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE;
+  }
+  // cooperative_groups' grid barrier: an arrival counter at offset 4 of a zeroed workspace.
+  std::unique_ptr<uint64_t[]> workspace;
+  if (geometry.cooperative)
+    workspace = std::make_unique<uint64_t[]>(kGridWorkspaceWords);
+
   std::lock_guard launch(launch_mutex_);
   if (workers_.empty())
     startWorkers();
 
   Grid grid;
+  grid.workspace = reinterpret_cast<uint64_t>(workspace.get());
   grid.kernel = &kernel;
   grid.geometry = geometry;
-  grid.total_blocks = uint64_t{geometry.grid[0]} * geometry.grid[1] * geometry.grid[2];
+  grid.total_blocks = total_blocks;
   grid.grid_id = next_grid_id_++;
   grid.num_workers = static_cast<uint32_t>(workers_.size());
   {

@@ -31,6 +31,7 @@ struct LaunchGeometry {
   uint32_t block[3];
   uint32_t dynamic_shared_bytes;
   const void *params;
+  bool cooperative; // every block gets its own worker, and the grid a barrier workspace
 };
 
 class Worker;
@@ -44,6 +45,8 @@ public:
   Executor &operator=(const Executor &) = delete;
 
   // Runs the grid to completion on the pool; the calling thread waits. Launches are serialized.
+  // A cooperative grid may have at most hardwareThreads() blocks: one resident block per worker,
+  // so that blocks spinning in a grid-wide barrier never wait for a block that has no worker.
   cuport_status run(const KernelEntry &kernel, const LaunchGeometry &geometry, std::string &error);
 
   static unsigned hardwareThreads();

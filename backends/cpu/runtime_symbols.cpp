@@ -2,6 +2,7 @@
 #include "backends/cpu/runtime_symbols.h"
 
 #include "backends/cpu/context.h"
+#include "backends/cpu/device_heap.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
 
@@ -128,6 +129,15 @@ int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   return queryTexture(objectDescriptor(thread, handle, magic), query);
 }
 
+// PTX's malloc/free: the device heap, limited by cudaLimitMallocHeapSize.
+void *cuport_cpu_device_malloc(uint64_t bytes) {
+  return deviceHeap().allocate(bytes);
+}
+
+void cuport_cpu_device_free(void *pointer) {
+  deviceHeap().release(pointer);
+}
+
 } // extern "C"
 
 } // namespace
@@ -146,8 +156,8 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_load, reinterpret_cast<void *>(&cuport_cpu_suld)},
       {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
-      {device_malloc, reinterpret_cast<void *>(&std::malloc)},
-      {device_free, reinterpret_cast<void *>(&std::free)},
+      {device_malloc, reinterpret_cast<void *>(&cuport_cpu_device_malloc)},
+      {device_free, reinterpret_cast<void *>(&cuport_cpu_device_free)},
   };
 }
 

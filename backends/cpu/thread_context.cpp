@@ -65,6 +65,18 @@ llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llv
     return loadBlockField(builder, i32, context, off::num_sms);
   if (name == "cuport.gridid")
     return loadBlockField(builder, builder.getInt64Ty(), context, off::grid_id);
+  if (name.starts_with("cuport.envreg.")) {
+    // The driver's environment registers: envreg1 and envreg2 carry the high and low halves of
+    // the grid workspace pointer (cooperative launches); the others are zero.
+    llvm::StringRef index = name.drop_front(strlen("cuport.envreg."));
+    if (index != "1" && index != "2")
+      return builder.getInt32(0);
+    llvm::Value *workspace =
+        loadBlockField(builder, builder.getInt64Ty(), context, off::grid_workspace);
+    if (index == "1")
+      workspace = builder.CreateLShr(workspace, 32);
+    return builder.CreateTrunc(workspace, i32);
+  }
   if (name == "cuport.dynamic_smem_size")
     return loadBlockField(builder, i32, context, off::dynamic_smem_size);
   if (name == "cuport.total_smem_size")

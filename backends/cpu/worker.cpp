@@ -142,6 +142,7 @@ void Worker::prepare(const Grid &grid) {
   block_.num_sms = grid.num_workers;
   block_.shared_base = shared_arena_;
   block_.grid_id = grid.grid_id;
+  block_.grid_workspace = grid.workspace;
 }
 
 void Worker::runGrid(Grid &grid) {

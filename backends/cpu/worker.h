@@ -20,6 +20,7 @@ struct Grid {
   uint64_t total_blocks = 0;
   uint64_t grid_id = 0;
   uint32_t num_workers = 0;
+  uint64_t workspace = 0; // the cooperative barrier workspace, or 0
   std::atomic<uint64_t> next_block{0};
   std::atomic<bool> failed{false};
 

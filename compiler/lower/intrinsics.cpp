@@ -7,6 +7,8 @@
 #include <llvm/Support/ModRef.h>
 
 #include <array>
+#include <charconv>
+#include <string>
 
 namespace cuport::lower {
 namespace {
@@ -59,6 +61,16 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
   for (const Scalar &scalar : kScalars)
     if (scalar.ptxName == name)
       return SpecialRegister{scalar.intrinsic, scalar.bits, scalar.pure};
+  // %envreg0..%envreg31: values the driver sets per launch (the cooperative grid workspace).
+  constexpr std::string_view kEnvironment = "%envreg";
+  if (name.starts_with(kEnvironment)) {
+    std::string_view digits = name.substr(kEnvironment.size());
+    unsigned index = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), index);
+    if (error == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
+        index < 32)
+      return SpecialRegister{"cuport.envreg." + std::to_string(index), 32, true};
+  }
   return std::nullopt;
 }
 

@@ -80,6 +80,8 @@ cudaError_t errorFromStatus(cuport_status status) {
     return cudaErrorNotSupported;
   case CUPORT_ERROR_MISALIGNED_ADDRESS:
     return cudaErrorMisalignedAddress;
+  case CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE:
+    return cudaErrorCooperativeLaunchTooLarge;
   }
   return cudaErrorUnknown;
 }

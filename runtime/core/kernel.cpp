@@ -37,6 +37,21 @@ cudaError_t Kernel::resolve(Device &device, ResolvedKernel &out) {
   return cudaSuccess;
 }
 
+uint64_t dynamicSharedLimit(const Kernel &kernel, uint64_t staticSharedBytes) {
+  int optIn = kernel.maxDynamicSharedBytes.load(std::memory_order_relaxed);
+  if (optIn >= 0)
+    return static_cast<uint64_t>(optIn);
+  return staticSharedBytes >= kDefaultDynamicSharedLimit
+             ? 0
+             : kDefaultDynamicSharedLimit - staticSharedBytes;
+}
+
+uint64_t staticSharedBytes(const ResolvedKernel &resolved) {
+  uint64_t fromBackend = resolved.attributes.static_shared_bytes;
+  uint64_t fromPtx = resolved.info ? resolved.info->staticSharedBytes : 0;
+  return fromBackend > fromPtx ? fromBackend : fromPtx;
+}
+
 cudaError_t buildParameterBuffer(const lower::KernelInfo &info, void **args,
                                  std::vector<uint8_t> &buffer) {
   buffer.assign(info.paramBufferSize, 0);

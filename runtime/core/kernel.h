@@ -6,6 +6,7 @@
 #include "backends/backend.h"
 #include "compiler/lower/lower.h"
 
+#include <atomic>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -37,6 +38,17 @@ public:
   // the module has no kernel of this name.
   cudaError_t resolve(Device &device, ResolvedKernel &out);
 
+  // What cudaFuncSetAttribute / cudaFuncSetCacheConfig / cudaFuncSetSharedMemConfig set.
+  // maxDynamicSharedBytes is -1 until set: then the default (48 KiB less static shared memory)
+  // applies, as CUDA requires an opt-in for more.
+  std::atomic<int> maxDynamicSharedBytes{-1};
+  std::atomic<int> preferredSharedCarveout{-1};
+  std::atomic<int> requiredClusterDim[3] = {0, 0, 0};
+  std::atomic<int> nonPortableClusterSizeAllowed{0};
+  std::atomic<int> clusterSchedulingPolicy{0};
+  std::atomic<int> cacheConfig{0};     // cudaFuncCache
+  std::atomic<int> sharedMemConfig{0}; // cudaSharedMemConfig
+
 private:
   Module &owner;
   const void *host;
@@ -46,6 +58,16 @@ private:
   uint64_t resolvedGeneration = UINT64_MAX;
   ResolvedKernel resolved;
 };
+
+// Dynamic shared memory a kernel may be launched with without cudaFuncSetAttribute's opt-in.
+inline constexpr uint64_t kDefaultDynamicSharedLimit = 48 * 1024;
+
+// The most dynamic shared memory `kernel` may be launched with now: its opt-in
+// (cudaFuncAttributeMaxDynamicSharedMemorySize) or 48 KiB less its static shared memory.
+uint64_t dynamicSharedLimit(const Kernel &kernel, uint64_t staticSharedBytes);
+
+// Static shared memory of a resolved kernel: the backend's count, or the PTX's when larger.
+uint64_t staticSharedBytes(const ResolvedKernel &resolved);
 
 // Lays out the kernel's parameters as PTX .param space: args[i] points at parameter i, copied to
 // its offset. cudaErrorInvalidValue when `args` is null but the kernel takes parameters.

@@ -3,6 +3,7 @@
 #include "runtime/core/device.h"
 #include "runtime/core/error_names.h"
 #include "runtime/core/error_state.h"
+#include "runtime/core/occupancy.h"
 #include "support/log.h"
 
 #include <algorithm>
@@ -52,7 +53,7 @@ cudaError_t resolveStream(Device &device, cudaStream_t handle, bool perThreadDef
 }
 
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
-                         size_t sharedBytes, Stream &stream) {
+                         size_t sharedBytes, Stream &stream, const LaunchOptions &options) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   if (!kernel)
@@ -79,14 +80,37 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
                  static_cast<unsigned long long>(info.max_shared_memory_per_block));
     return cudaErrorInvalidValue;
   }
-  uint64_t staticShared =
-      std::max<uint64_t>(resolved.attributes.static_shared_bytes, resolved.info->staticSharedBytes);
+  uint64_t staticShared = staticSharedBytes(resolved);
+  if (uint64_t limit = dynamicSharedLimit(*kernel, staticShared); sharedBytes > limit) {
+    CUPORT_ERROR("kernel %s launched with %zu bytes of dynamic shared memory; at most %llu "
+                 "(more needs cudaFuncSetAttribute(cudaFuncAttributeMaxDynamicSharedMemorySize))",
+                 kernel->deviceName().c_str(), sharedBytes, static_cast<unsigned long long>(limit));
+    return cudaErrorInvalidValue;
+  }
   if (staticShared + sharedBytes > info.max_shared_memory_per_block) {
     CUPORT_ERROR("kernel %s needs %llu bytes of static and %zu of dynamic shared memory; the "
                  "device has %llu per block",
                  kernel->deviceName().c_str(), static_cast<unsigned long long>(staticShared),
                  sharedBytes, static_cast<unsigned long long>(info.max_shared_memory_per_block));
     return cudaErrorLaunchOutOfResources;
+  }
+
+  if (options.cooperative) {
+    int perMultiprocessor = 0;
+    if (cudaError_t error = maxActiveBlocksPerMultiprocessor(
+            device, *kernel, static_cast<int>(threads), sharedBytes, perMultiprocessor);
+        error != cudaSuccess)
+      return error;
+    uint64_t resident = uint64_t(perMultiprocessor) * info.multiprocessor_count;
+    uint64_t blocks = uint64_t{grid.x} * grid.y * grid.z;
+    if (blocks > resident) {
+      CUPORT_ERROR("cooperative launch of kernel %s with %llu blocks; at most %llu can be resident "
+                   "(%d per multiprocessor, %u multiprocessors)",
+                   kernel->deviceName().c_str(), static_cast<unsigned long long>(blocks),
+                   static_cast<unsigned long long>(resident), perMultiprocessor,
+                   info.multiprocessor_count);
+      return cudaErrorCooperativeLaunchTooLarge;
+    }
   }
 
   // The arguments live in the caller's frame: copy them now, the launch runs later.
@@ -102,11 +126,13 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
   config.block[1] = block.y;
   config.block[2] = block.z;
   config.dynamic_shared_bytes = static_cast<uint32_t>(sharedBytes);
+  config.flags = options.cooperative ? CUPORT_LAUNCH_COOPERATIVE : 0;
   std::string name = kernel->deviceName();
   Work work;
   work.type = cudaGraphNodeTypeKernel;
   work.run = [&device, handle = resolved.handle, config, params, name,
-              priority = stream.priority()]() mutable -> cudaError_t {
+              priority = options.hasPriority ? options.priority
+                                             : stream.priority()]() mutable -> cudaError_t {
     // Once the device is corrupted, later work does not run, as on a GPU.
     if (stickyError() != cudaSuccess)
       return cudaSuccess;

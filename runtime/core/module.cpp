@@ -57,6 +57,9 @@ cudaError_t Module::loadLocked(Device &device) {
     return errorFromStatus(status);
   }
   kernelInfos = std::move(compiled.kernels);
+  ptxVersionNumber = compiled.ptxVersion;
+  ptxArchNumber = compiled.ptxArch;
+  constantByteCount = compiled.constantBytes;
 
   // Every module global is device memory that cudaMemcpy may be given a pointer into.
   for (const lower::GlobalInfo &global : compiled.globals) {

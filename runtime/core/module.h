@@ -45,6 +45,10 @@ public:
   // After a successful load: the kernel's layout, or nullptr when the module has no such kernel.
   const lower::KernelInfo *findKernel(const std::string &name) const;
   cuport_backend_module *backendModule() const { return loaded; }
+  // After a successful load: what cudaFuncAttributes reports of the module's PTX.
+  uint32_t ptxVersion() const { return ptxVersionNumber; }
+  uint32_t ptxArch() const { return ptxArchNumber; }
+  uint64_t constantBytes() const { return constantByteCount; }
 
 private:
   cudaError_t loadLocked(Device &device);
@@ -60,6 +64,9 @@ private:
   cudaError_t loadResult = cudaSuccess;
   cuport_backend_module *loaded = nullptr;
   std::vector<lower::KernelInfo> kernelInfos;
+  uint32_t ptxVersionNumber = 0;
+  uint32_t ptxArchNumber = 0;
+  uint64_t constantByteCount = 0;
   std::vector<void *> globalRanges; // registered in the allocation registry
 };
 

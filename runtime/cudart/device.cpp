@@ -3,6 +3,7 @@
 
 #include "runtime/core/memory.h"
 #include "runtime/cudart/device_properties.h"
+#include "runtime/cudart/device_settings.h"
 
 using namespace cuport;
 
@@ -77,8 +78,10 @@ cudaError_t cudaDeviceSynchronize(void) {
 cudaError_t cudaDeviceReset(void) {
   core::Device *device = nullptr;
   cudaError_t result = cudart::device(device);
-  if (result == cudaSuccess)
+  if (result == cudaSuccess) {
     device->reset();
+    cudart::resetDeviceSettings(*device);
+  }
   return core::finishCall("cudaDeviceReset", result);
 }
 

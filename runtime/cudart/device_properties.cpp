@@ -14,7 +14,8 @@ int clampToInt(uint64_t value) {
 }
 
 // The execution model the device presents (and the PTX it runs assumes): a multiprocessor is a
-// backend worker running one block at a time, with the register file PTX code may assume.
+// backend worker running max_resident_blocks_per_multiprocessor blocks at a time (one on the CPU
+// backend), with the register file PTX code may assume.
 constexpr int registersPerBlock = 65536;
 
 } // namespace
@@ -24,7 +25,9 @@ void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop) 
   // The backend's name may lack its NUL: copy at most what fits, always terminated.
   std::memcpy(prop.name, info.name, strnlen(info.name, sizeof prop.name - 1));
   prop.totalGlobalMem = info.total_global_memory;
-  prop.sharedMemPerBlock = info.max_shared_memory_per_block;
+  // Without cudaFuncAttributeMaxDynamicSharedMemorySize a block gets 48 KiB, as on every GPU;
+  // sharedMemPerBlockOptin is the most a kernel may opt in to.
+  prop.sharedMemPerBlock = std::min<uint64_t>(info.max_shared_memory_per_block, 48 * 1024);
   prop.regsPerBlock = registersPerBlock;
   prop.warpSize = static_cast<int>(info.warp_size);
   prop.memPitch = INT_MAX;
@@ -43,9 +46,16 @@ void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop) 
   prop.pageableMemoryAccess = info.unified_addressing ? 1 : 0;
   prop.pageableMemoryAccessUsesHostPageTables = info.unified_addressing ? 1 : 0;
   prop.hostNativeAtomicSupported = info.unified_addressing ? 1 : 0;
-  prop.maxThreadsPerMultiProcessor = static_cast<int>(info.max_threads_per_block);
-  prop.maxBlocksPerMultiProcessor = 1;
-  prop.sharedMemPerMultiprocessor = info.max_shared_memory_per_block;
+  prop.maxThreadsPerMultiProcessor =
+      static_cast<int>(info.max_threads_per_block *
+                       std::max<uint32_t>(info.max_resident_blocks_per_multiprocessor, 1));
+  prop.maxBlocksPerMultiProcessor =
+      static_cast<int>(std::max<uint32_t>(info.max_resident_blocks_per_multiprocessor, 1));
+  // Every block of a cooperative grid is resident on its own worker (see core/occupancy.h).
+  prop.cooperativeLaunch = 1;
+  prop.sharedMemPerMultiprocessor =
+      info.max_shared_memory_per_block *
+      std::max<uint32_t>(info.max_resident_blocks_per_multiprocessor, 1);
   prop.sharedMemPerBlockOptin = info.max_shared_memory_per_block;
   prop.regsPerMultiprocessor = registersPerBlock;
   prop.globalL1CacheSupported = 1;

@@ -6,6 +6,7 @@
 #include "runtime/core/error_state.h"
 #include "runtime/core/launch.h"
 #include "runtime/core/registry.h"
+#include "runtime/cudart/kernel_lookup.h"
 #include "support/log.h"
 
 using namespace cuport;
@@ -155,12 +156,6 @@ static cudaError_t launch(const char *entry, core::Kernel *kernel, const void *w
       block.y, block.z, sharedMem, static_cast<void *>(stream));
 }
 
-static core::Kernel *kernelForFunction(const void *func) {
-  // cudaLaunchKernel takes a host stub address or, since CUDA 12, a cudaKernel_t.
-  core::Kernel *kernel = core::registry().findKernel(func);
-  return kernel ? kernel : core::registry().findKernelHandle(func);
-}
-
 cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
                                size_t sharedMem, cudaStream_t stream) {
   return launch("__cudaLaunchKernel", core::registry().findKernelHandle(kernel), kernel, gridDim,
@@ -175,14 +170,14 @@ cudaError_t __cudaLaunchKernel_ptsz(cudaKernel_t kernel, dim3 gridDim, dim3 bloc
 
 cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                              size_t sharedMem, cudaStream_t stream) {
-  return launch("cudaLaunchKernel", kernelForFunction(func), func, gridDim, blockDim, args,
+  return launch("cudaLaunchKernel", cudart::kernelForFunction(func), func, gridDim, blockDim, args,
                 sharedMem, stream, false);
 }
 
 cudaError_t cudaLaunchKernel_ptsz(const void *func, dim3 gridDim, dim3 blockDim, void **args,
                                   size_t sharedMem, cudaStream_t stream) {
-  return launch("cudaLaunchKernel_ptsz", kernelForFunction(func), func, gridDim, blockDim, args,
-                sharedMem, stream, true);
+  return launch("cudaLaunchKernel_ptsz", cudart::kernelForFunction(func), func, gridDim, blockDim,
+                args, sharedMem, stream, true);
 }
 
 } // extern "C"

@@ -78,6 +78,10 @@ static cuport_status launch(void *self, cuport_backend_kernel *kernel,
 static void destroy(void *self) {
   (void)self;
 }
+static cuport_status set_device_heap_limit(void *self, size_t bytes) {
+  (void)self, (void)bytes;
+  return CUPORT_ERROR_NOT_SUPPORTED;
+}
 
 __attribute__((visibility("default"))) const cuport_backend *cuport_backend_create(void) {
   static const cuport_backend backend = {
@@ -96,6 +100,7 @@ __attribute__((visibility("default"))) const cuport_backend *cuport_backend_crea
       kernel_get_attributes,
       launch,
       destroy,
+      set_device_heap_limit,
   };
   return &backend;
 }
