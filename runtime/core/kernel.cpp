@@ -5,6 +5,8 @@
 #include "runtime/core/module.h"
 #include "support/log.h"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace cuport::core {
@@ -44,6 +46,20 @@ uint64_t dynamicSharedLimit(const Kernel &kernel, uint64_t staticSharedBytes) {
   return staticSharedBytes >= kDefaultDynamicSharedLimit
              ? 0
              : kDefaultDynamicSharedLimit - staticSharedBytes;
+}
+
+uint32_t maxThreadsPerBlock(const cuport_device_info &info, const ResolvedKernel &resolved) {
+  uint32_t limit = info.max_threads_per_block;
+  if (resolved.attributes.max_threads_per_block != 0)
+    limit = std::min(limit, resolved.attributes.max_threads_per_block);
+  if (resolved.info)
+    for (const std::array<uint32_t, 3> &bound : {resolved.info->reqntid, resolved.info->maxntid})
+      if (bound[0] != 0) {
+        uint64_t threads =
+            uint64_t{bound[0]} * std::max<uint32_t>(bound[1], 1) * std::max<uint32_t>(bound[2], 1);
+        limit = static_cast<uint32_t>(std::min<uint64_t>(limit, threads));
+      }
+  return limit;
 }
 
 uint64_t staticSharedBytes(const ResolvedKernel &resolved) {

@@ -66,6 +66,10 @@ inline constexpr uint64_t kDefaultDynamicSharedLimit = 48 * 1024;
 // (cudaFuncAttributeMaxDynamicSharedMemorySize) or 48 KiB less its static shared memory.
 uint64_t dynamicSharedLimit(const Kernel &kernel, uint64_t staticSharedBytes);
 
+// The most threads per block `resolved` may launch with: the device's and the backend's limit,
+// lowered by the kernel's .reqntid / .maxntid (__launch_bounds__), as ptxas lowers it.
+uint32_t maxThreadsPerBlock(const cuport_device_info &info, const ResolvedKernel &resolved);
+
 // Static shared memory of a resolved kernel: the backend's count, or the PTX's when larger.
 uint64_t staticSharedBytes(const ResolvedKernel &resolved);
 

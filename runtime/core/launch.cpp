@@ -67,11 +67,9 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
     return error;
 
   uint64_t threads = uint64_t{block.x} * block.y * block.z;
-  if (resolved.attributes.max_threads_per_block != 0 &&
-      threads > resolved.attributes.max_threads_per_block) {
+  if (uint32_t most = maxThreadsPerBlock(info, resolved); threads > most) {
     CUPORT_ERROR("kernel %s can run at most %u threads per block, launched with %llu",
-                 kernel->deviceName().c_str(), resolved.attributes.max_threads_per_block,
-                 static_cast<unsigned long long>(threads));
+                 kernel->deviceName().c_str(), most, static_cast<unsigned long long>(threads));
     return cudaErrorLaunchOutOfResources;
   }
   if (sharedBytes > info.max_shared_memory_per_block) {

@@ -13,10 +13,7 @@ uint32_t residentBlocks(const cuport_device_info &info) {
 }
 
 uint64_t threadLimit(const cuport_device_info &info, const ResolvedKernel &resolved) {
-  uint64_t limit = info.max_threads_per_block;
-  if (resolved.attributes.max_threads_per_block != 0)
-    limit = std::min<uint64_t>(limit, resolved.attributes.max_threads_per_block);
-  return limit;
+  return maxThreadsPerBlock(info, resolved);
 }
 
 } // namespace

@@ -28,26 +28,6 @@ cudaError_t resolveFunction(const void *func, core::Device *&device, core::Kerne
   return kernel->resolve(*device, resolved);
 }
 
-int product(const std::array<uint32_t, 3> &dims) {
-  if (dims[0] == 0)
-    return 0;
-  return static_cast<int>(uint64_t{dims[0]} * std::max<uint32_t>(dims[1], 1) *
-                          std::max<uint32_t>(dims[2], 1));
-}
-
-// The most threads per block the kernel launches with: the device's and backend's limit, lowered
-// by the kernel's .maxntid / .reqntid (__launch_bounds__) as ptxas lowers it.
-int maxThreadsPerBlock(const core::Device &device, const core::ResolvedKernel &resolved) {
-  int limit = static_cast<int>(device.info().max_threads_per_block);
-  if (resolved.attributes.max_threads_per_block != 0)
-    limit = std::min(limit, static_cast<int>(resolved.attributes.max_threads_per_block));
-  if (int required = product(resolved.info->reqntid); required > 0)
-    limit = std::min(limit, required);
-  if (int bound = product(resolved.info->maxntid); bound > 0)
-    limit = std::min(limit, bound);
-  return limit;
-}
-
 cudaError_t setAttribute(core::Device &device, core::Kernel &kernel,
                          const core::ResolvedKernel &resolved, cudaFuncAttribute attribute,
                          int value) {
@@ -121,7 +101,7 @@ cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *attr, const void *f
     attr->sharedSizeBytes = staticShared;
     attr->constSizeBytes = kernel->module().constantBytes();
     attr->localSizeBytes = resolved.attributes.local_bytes_per_thread;
-    attr->maxThreadsPerBlock = maxThreadsPerBlock(*device, resolved);
+    attr->maxThreadsPerBlock = static_cast<int>(core::maxThreadsPerBlock(device->info(), resolved));
     attr->numRegs = static_cast<int>(resolved.attributes.num_regs);
     attr->ptxVersion = static_cast<int>(kernel->module().ptxVersion());
     // The kernel runs as code compiled from that PTX for this device.

@@ -140,6 +140,130 @@ TEST(CudartDevice, InvalidArguments) {
   (void)cudaGetLastError();
 }
 
+TEST(CudartDevice, SharedMemoryAndCooperativeProperties) {
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  EXPECT_EQ(prop.sharedMemPerBlock, 48u * 1024); // more is an opt-in, as on GPUs
+  EXPECT_GE(prop.sharedMemPerBlockOptin, prop.sharedMemPerBlock);
+  EXPECT_EQ(prop.cooperativeLaunch, 1);
+  EXPECT_GE(prop.maxBlocksPerMultiProcessor, 1);
+  EXPECT_EQ(prop.maxThreadsPerMultiProcessor,
+            prop.maxBlocksPerMultiProcessor * prop.maxThreadsPerBlock);
+  EXPECT_EQ(prop.clusterLaunch, 0);
+  int value = -1;
+  ASSERT_EQ(cudaDeviceGetAttribute(&value, cudaDevAttrCooperativeLaunch, 0), cudaSuccess);
+  EXPECT_EQ(value, 1);
+  ASSERT_EQ(cudaDeviceGetAttribute(&value, cudaDevAttrMaxBlocksPerMultiprocessor, 0), cudaSuccess);
+  EXPECT_EQ(value, prop.maxBlocksPerMultiProcessor);
+}
+
+TEST(CudartDevice, FlagsAndInitialization) {
+  unsigned flags = 99;
+  ASSERT_EQ(cudaSetDeviceFlags(cudaDeviceScheduleYield | cudaDeviceLmemResizeToMax), cudaSuccess);
+  ASSERT_EQ(cudaGetDeviceFlags(&flags), cudaSuccess);
+  EXPECT_EQ(flags, unsigned(cudaDeviceScheduleYield | cudaDeviceLmemResizeToMax));
+  EXPECT_EQ(cudaSetDeviceFlags(cudaDeviceScheduleSpin | cudaDeviceScheduleBlockingSync),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaSetDeviceFlags(0x100), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetDeviceFlags(nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaInitDevice(1, 0, 0), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaInitDevice(0, 0, 2), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaInitDevice(0, cudaDeviceScheduleSpin, cudaInitDeviceFlagsAreValid), cudaSuccess);
+  ASSERT_EQ(cudaGetDeviceFlags(&flags), cudaSuccess);
+  EXPECT_EQ(flags, unsigned(cudaDeviceScheduleSpin));
+  EXPECT_EQ(cudaSetDeviceFlags(cudaDeviceScheduleAuto), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartDevice, Limits) {
+  size_t value = 0;
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitStackSize), cudaSuccess);
+  EXPECT_EQ(value, 1024u);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitPrintfFifoSize), cudaSuccess);
+  EXPECT_EQ(value, 1u << 20);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitMallocHeapSize), cudaSuccess);
+  EXPECT_EQ(value, 8u << 20);
+  ASSERT_EQ(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 3u << 20), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitMallocHeapSize), cudaSuccess);
+  EXPECT_EQ(value, 3u << 20);
+  ASSERT_EQ(cudaDeviceSetLimit(cudaLimitStackSize, 8192), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitStackSize), cudaSuccess);
+  EXPECT_EQ(value, 8192u);
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitMaxL2FetchGranularity, 64), cudaSuccess);
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitMaxL2FetchGranularity, 129), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitDevRuntimeSyncDepth, 2), cudaErrorUnsupportedLimit);
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitDevRuntimePendingLaunchCount, 2048),
+            cudaErrorUnsupportedLimit);
+  EXPECT_EQ(cudaDeviceGetLimit(&value, cudaLimitDevRuntimeSyncDepth), cudaErrorUnsupportedLimit);
+  EXPECT_EQ(cudaDeviceSetLimit(cudaLimitPersistingL2CacheSize, 1024), cudaErrorUnsupportedLimit);
+  EXPECT_EQ(cudaDeviceSetLimit(static_cast<cudaLimit>(42), 1), cudaErrorUnsupportedLimit);
+  EXPECT_EQ(cudaDeviceGetLimit(nullptr, cudaLimitStackSize), cudaErrorInvalidValue);
+  // cudaDeviceReset restores the defaults.
+  ASSERT_EQ(cudaDeviceReset(), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitMallocHeapSize), cudaSuccess);
+  EXPECT_EQ(value, 8u << 20);
+  ASSERT_EQ(cudaDeviceGetLimit(&value, cudaLimitStackSize), cudaSuccess);
+  EXPECT_EQ(value, 1024u);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartDevice, CacheAndSharedMemoryConfiguration) {
+  cudaFuncCache cache = cudaFuncCachePreferNone;
+  ASSERT_EQ(cudaDeviceSetCacheConfig(cudaFuncCachePreferEqual), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetCacheConfig(&cache), cudaSuccess);
+  EXPECT_EQ(cache, cudaFuncCachePreferEqual);
+  EXPECT_EQ(cudaDeviceSetCacheConfig(static_cast<cudaFuncCache>(4)), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceGetCacheConfig(nullptr), cudaErrorInvalidValue);
+  cudaSharedMemConfig config = cudaSharedMemBankSizeDefault;
+  ASSERT_EQ(cudaDeviceGetSharedMemConfig(&config), cudaSuccess);
+  EXPECT_EQ(config, cudaSharedMemBankSizeFourByte);
+  ASSERT_EQ(cudaDeviceSetSharedMemConfig(cudaSharedMemBankSizeEightByte), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetSharedMemConfig(&config), cudaSuccess);
+  EXPECT_EQ(config, cudaSharedMemBankSizeEightByte);
+  EXPECT_EQ(cudaDeviceSetSharedMemConfig(static_cast<cudaSharedMemConfig>(3)),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceSetCacheConfig(cudaFuncCachePreferNone), cudaSuccess);
+  EXPECT_EQ(cudaDeviceSetSharedMemConfig(cudaSharedMemBankSizeDefault), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST(CudartDevice, ChoicePciIdentityAndPeers) {
+  cudaDeviceProp prop{};
+  int device = -1;
+  ASSERT_EQ(cudaChooseDevice(&device, &prop), cudaSuccess);
+  EXPECT_EQ(device, 0);
+  EXPECT_EQ(cudaChooseDevice(nullptr, &prop), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaChooseDevice(&device, nullptr), cudaErrorInvalidValue);
+
+  char bus[32] = "";
+  ASSERT_EQ(cudaDeviceGetPCIBusId(bus, sizeof bus, 0), cudaSuccess);
+  EXPECT_STREQ(bus, "00000000:00:00.0");
+  EXPECT_EQ(cudaDeviceGetPCIBusId(bus, sizeof bus, 1), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetPCIBusId(nullptr, 16, 0), cudaErrorInvalidValue);
+  device = -1;
+  ASSERT_EQ(cudaDeviceGetByPCIBusId(&device, bus), cudaSuccess);
+  EXPECT_EQ(device, 0);
+  device = -1;
+  ASSERT_EQ(cudaDeviceGetByPCIBusId(&device, "00:00.0"), cudaSuccess);
+  EXPECT_EQ(device, 0);
+  EXPECT_EQ(cudaDeviceGetByPCIBusId(&device, "0000:65:00.0"), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetByPCIBusId(&device, "not a bus id"), cudaErrorInvalidValue);
+
+  int canAccess = -1;
+  ASSERT_EQ(cudaDeviceCanAccessPeer(&canAccess, 0, 0), cudaSuccess);
+  EXPECT_EQ(canAccess, 0);
+  EXPECT_EQ(cudaDeviceCanAccessPeer(&canAccess, 0, 1), cudaErrorInvalidDevice);
+  int value = 0;
+  EXPECT_EQ(cudaDeviceGetP2PAttribute(&value, cudaDevP2PAttrAccessSupported, 0, 0),
+            cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetP2PAttribute(nullptr, cudaDevP2PAttrAccessSupported, 0, 1),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceFlushGPUDirectRDMAWrites(cudaFlushGPUDirectRDMAWritesTargetCurrentDevice,
+                                               cudaFlushGPUDirectRDMAWritesToOwner),
+            cudaErrorNotSupported);
+  (void)cudaGetLastError();
+}
+
 TEST(CudartDevice, Versions) {
   int runtime = 0, driver = 0;
   ASSERT_EQ(cudaRuntimeGetVersion(&runtime), cudaSuccess);

@@ -52,7 +52,7 @@ std::vector<uint64_t> readFatbin(const char *path) {
 }
 
 // Stand-ins for the host stubs nvcc would generate: only their addresses matter.
-char vectorAddStub, storeThroughStub, scaleStub, counterStub;
+char vectorAddStub, storeThroughStub, scaleStub, counterStub, gridBarrierStub, boundedStub;
 char counterShadow[4], scaleShadow[4];
 
 struct Program {
@@ -77,6 +77,8 @@ Program &kernels() {
     made->registerKernel(&storeThroughStub, "store_through");
     made->registerKernel(&scaleStub, "scale_by_constant");
     made->registerKernel(&counterStub, "add_to_counter");
+    made->registerKernel(&gridBarrierStub, "grid_barrier");
+    made->registerKernel(&boundedStub, "bounded_shared");
     __cudaRegisterVar(made->handle, counterShadow, const_cast<char *>("deviceCounter"),
                       "deviceCounter", 0, sizeof(int), 0, 0);
     __cudaRegisterVar(made->handle, scaleShadow, const_cast<char *>("scale"), "scale", 0,
@@ -247,6 +249,222 @@ TEST_F(CudartLaunchTest, LoadedPtxIsDumped) {
     }
   }
   EXPECT_TRUE(found) << "no dumped PTX with vector_add in " << CUPORT_TEST_DUMP_DIR;
+}
+
+// grid.sync() in a cooperative launch of as many blocks as can be resident, through both entry
+// points; one block more is cudaErrorCooperativeLaunchTooLarge.
+TEST_F(CudartLaunchTest, CooperativeGridSynchronizes) {
+  int supported = 0, multiprocessors = 0, perMultiprocessor = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&supported, cudaDevAttrCooperativeLaunch, 0), cudaSuccess);
+  EXPECT_EQ(supported, 1);
+  ASSERT_EQ(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, 0),
+            cudaSuccess);
+  ASSERT_EQ(
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perMultiprocessor, &gridBarrierStub, 64, 0),
+      cudaSuccess);
+  int blocks = perMultiprocessor * multiprocessors;
+  ASSERT_GE(blocks, 1);
+  int *counter = nullptr, *seen = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&counter), sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&seen), (blocks + 1) * sizeof(int)), cudaSuccess);
+  void *args[] = {&counter, &seen};
+  for (bool throughLaunchEx : {false, true}) {
+    ASSERT_EQ(cudaMemset(counter, 0, sizeof(int)), cudaSuccess);
+    if (throughLaunchEx) {
+      cudaLaunchAttribute attribute{};
+      attribute.id = cudaLaunchAttributeCooperative;
+      attribute.val.cooperative = 1;
+      cudaLaunchConfig_t config{};
+      config.gridDim = dim3(blocks);
+      config.blockDim = dim3(64);
+      config.attrs = &attribute;
+      config.numAttrs = 1;
+      ASSERT_EQ(cudaLaunchKernelExC(&config, &gridBarrierStub, args), cudaSuccess);
+    } else {
+      ASSERT_EQ(
+          cudaLaunchCooperativeKernel(&gridBarrierStub, dim3(blocks), dim3(64), args, 0, nullptr),
+          cudaSuccess);
+    }
+    std::vector<int> got(blocks);
+    ASSERT_EQ(cudaMemcpy(got.data(), seen, blocks * sizeof(int), cudaMemcpyDeviceToHost),
+              cudaSuccess);
+    for (int b = 0; b < blocks; ++b)
+      EXPECT_EQ(got[b], blocks) << "block " << b;
+  }
+  EXPECT_EQ(
+      cudaLaunchCooperativeKernel(&gridBarrierStub, dim3(blocks + 1), dim3(64), args, 0, nullptr),
+      cudaErrorCooperativeLaunchTooLarge);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorCooperativeLaunchTooLarge);
+  EXPECT_EQ(cudaLaunchCooperativeKernel(nullptr, dim3(1), dim3(64), args, 0, nullptr),
+            cudaErrorInvalidDeviceFunction);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_EQ(cudaFree(counter), cudaSuccess);
+  EXPECT_EQ(cudaFree(seen), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, LaunchKernelExCAttributes) {
+  int n = 0;
+  float *p = nullptr;
+  void *args[] = {&p, &p, &p, &n};
+  cudaLaunchAttribute attributes[2] = {};
+  cudaLaunchConfig_t config{};
+  config.gridDim = dim3(1);
+  config.blockDim = dim3(32);
+  config.attrs = attributes;
+  config.numAttrs = 1;
+  EXPECT_EQ(cudaLaunchKernelExC(nullptr, &vectorAddStub, args), cudaErrorInvalidValue);
+
+  attributes[0].id = cudaLaunchAttributePriority;
+  attributes[0].val.priority = -100; // clamped to the greatest priority
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaSuccess);
+
+  attributes[0].id = cudaLaunchAttributeClusterDimension;
+  attributes[0].val.clusterDim.x = 2;
+  attributes[0].val.clusterDim.y = 1;
+  attributes[0].val.clusterDim.z = 1;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaErrorNotSupported);
+  attributes[0].val.clusterDim.x = 0;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaErrorInvalidValue);
+  attributes[0].val.clusterDim.x = 1;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaSuccess);
+
+  attributes[1].id = static_cast<cudaLaunchAttributeID>(999);
+  config.numAttrs = 2;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaErrorNotSupported);
+  config.attrs = nullptr;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, FunctionAttributes) {
+  cudaFuncAttributes attributes;
+  ASSERT_EQ(cudaFuncGetAttributes(&attributes, &boundedStub), cudaSuccess);
+  EXPECT_EQ(attributes.sharedSizeBytes, 256u);
+  EXPECT_EQ(attributes.maxThreadsPerBlock, 64);
+  EXPECT_EQ(attributes.maxDynamicSharedSizeBytes, 48 * 1024 - 256);
+  EXPECT_GE(attributes.ptxVersion, 60);
+  EXPECT_GT(attributes.binaryVersion, 0);
+  EXPECT_EQ(attributes.preferredShmemCarveout, -1);
+  ASSERT_EQ(cudaFuncGetAttributes(&attributes, &scaleStub), cudaSuccess);
+  EXPECT_EQ(attributes.constSizeBytes, sizeof(float)); // the module's __constant__ float
+  EXPECT_EQ(cudaFuncGetAttributes(nullptr, &boundedStub), cudaErrorInvalidValue);
+  static char unknown;
+  EXPECT_EQ(cudaFuncGetAttributes(&attributes, &unknown), cudaErrorInvalidDeviceFunction);
+
+  // More threads than __launch_bounds__ allow.
+  int *out = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&out), 128 * sizeof(int)), cudaSuccess);
+  void *args[] = {&out};
+  EXPECT_EQ(cudaLaunchKernel(&boundedStub, dim3(1), dim3(128), args, 0, nullptr),
+            cudaErrorLaunchOutOfResources);
+
+  // Dynamic shared memory beyond 48 KiB less static needs the opt-in, and the opt-in is bounded.
+  size_t defaultLimit = 48 * 1024 - 256;
+  EXPECT_EQ(cudaLaunchKernel(&boundedStub, dim3(1), dim3(64), args, defaultLimit + 1, nullptr),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaLaunchKernel(&boundedStub, dim3(1), dim3(64), args, defaultLimit, nullptr),
+            cudaSuccess);
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  int most = static_cast<int>(prop.sharedMemPerBlockOptin) - 256;
+  EXPECT_EQ(
+      cudaFuncSetAttribute(&boundedStub, cudaFuncAttributeMaxDynamicSharedMemorySize, most + 1),
+      cudaErrorInvalidValue);
+  EXPECT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributeMaxDynamicSharedMemorySize, -1),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributeMaxDynamicSharedMemorySize, most),
+            cudaSuccess);
+  EXPECT_EQ(cudaLaunchKernel(&boundedStub, dim3(1), dim3(64), args, most, nullptr), cudaSuccess);
+  EXPECT_EQ(cudaLaunchKernel(&boundedStub, dim3(1), dim3(64), args, most + 1, nullptr),
+            cudaErrorInvalidValue);
+  std::vector<int> got(64);
+  ASSERT_EQ(cudaMemcpy(got.data(), out, 64 * sizeof(int), cudaMemcpyDeviceToHost), cudaSuccess);
+  for (int i = 0; i < 64; ++i)
+    EXPECT_EQ(got[i], 63 - i);
+  ASSERT_EQ(cudaFuncGetAttributes(&attributes, &boundedStub), cudaSuccess);
+  EXPECT_EQ(attributes.maxDynamicSharedSizeBytes, most);
+
+  EXPECT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributePreferredSharedMemoryCarveout, 25),
+            cudaSuccess);
+  EXPECT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributePreferredSharedMemoryCarveout, 101),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributeRequiredClusterWidth, 2),
+            cudaErrorNotSupported);
+  EXPECT_EQ(cudaFuncSetAttribute(&boundedStub, cudaFuncAttributeClusterDimMustBeSet, 1),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaFuncGetAttributes(&attributes, &boundedStub), cudaSuccess);
+  EXPECT_EQ(attributes.preferredShmemCarveout, 25);
+  EXPECT_EQ(cudaFuncSetCacheConfig(&boundedStub, cudaFuncCachePreferL1), cudaSuccess);
+  EXPECT_EQ(cudaFuncSetCacheConfig(&boundedStub, static_cast<cudaFuncCache>(7)),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaFuncSetSharedMemConfig(&boundedStub, cudaSharedMemBankSizeEightByte), cudaSuccess);
+  EXPECT_EQ(cudaFuncSetSharedMemConfig(&boundedStub, static_cast<cudaSharedMemConfig>(3)),
+            cudaErrorInvalidValue);
+
+  const char *name = nullptr;
+  ASSERT_EQ(cudaFuncGetName(&name, &boundedStub), cudaSuccess);
+  EXPECT_STREQ(name, "bounded_shared");
+  EXPECT_EQ(cudaFuncGetName(nullptr, &boundedStub), cudaErrorInvalidValue);
+  size_t offset = 0, size = 0;
+  ASSERT_EQ(cudaFuncGetParamInfo(&vectorAddStub, 3, &offset, &size), cudaSuccess);
+  EXPECT_EQ(offset, 24u);
+  EXPECT_EQ(size, 4u);
+  EXPECT_EQ(cudaFuncGetParamInfo(&vectorAddStub, 4, &offset, &size), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_EQ(cudaFree(out), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+TEST_F(CudartLaunchTest, Occupancy) {
+  int blocks = -1;
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, &vectorAddStub, 256, 0),
+            cudaSuccess);
+  EXPECT_EQ(blocks, 1); // a multiprocessor (a worker thread) runs one block at a time
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, &boundedStub, 128, 0),
+            cudaSuccess);
+  EXPECT_EQ(blocks, 0); // beyond __launch_bounds__
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, &vectorAddStub, 0, 0),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
+                &blocks, &vectorAddStub, 32, 0, cudaOccupancyDisableCachingOverride),
+            cudaSuccess);
+  EXPECT_EQ(
+      cudaOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(&blocks, &vectorAddStub, 32, 0, 4),
+      cudaErrorInvalidValue);
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(nullptr, &vectorAddStub, 32, 0),
+            cudaErrorInvalidValue);
+  static char unknown;
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, &unknown, 32, 0),
+            cudaErrorInvalidDeviceFunction);
+  // Too much dynamic shared memory for the kernel as configured: nothing is resident.
+  EXPECT_EQ(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, &vectorAddStub, 32, 1 << 30),
+            cudaSuccess);
+  EXPECT_EQ(blocks, 0);
+
+  size_t available = 0;
+  EXPECT_EQ(cudaOccupancyAvailableDynamicSMemPerBlock(&available, &vectorAddStub, 1, 32),
+            cudaSuccess);
+  cudaDeviceProp prop;
+  ASSERT_EQ(cudaGetDeviceProperties(&prop, 0), cudaSuccess);
+  EXPECT_EQ(available, prop.sharedMemPerBlockOptin);
+  EXPECT_EQ(cudaOccupancyAvailableDynamicSMemPerBlock(&available, &vectorAddStub, 2, 32),
+            cudaSuccess);
+  EXPECT_EQ(available, 0u); // two blocks are never resident on one multiprocessor
+
+  cudaLaunchConfig_t config{};
+  config.gridDim = dim3(4);
+  config.blockDim = dim3(64);
+  int clusterSize = 0, clusters = 0;
+  EXPECT_EQ(cudaOccupancyMaxPotentialClusterSize(&clusterSize, &vectorAddStub, &config),
+            cudaSuccess);
+  EXPECT_EQ(clusterSize, 1);
+  EXPECT_EQ(cudaOccupancyMaxActiveClusters(&clusters, &vectorAddStub, &config), cudaSuccess);
+  EXPECT_EQ(clusters, prop.multiProcessorCount);
+  EXPECT_EQ(cudaOccupancyMaxActiveClusters(&clusters, &vectorAddStub, nullptr),
+            cudaErrorInvalidValue);
+  (void)cudaGetLastError();
 }
 
 TEST(CudartModules, SassOnlyFatbinHasNoKernelImage) {
