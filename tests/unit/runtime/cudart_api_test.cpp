@@ -207,6 +207,9 @@ TEST(CudartDevice, Limits) {
   (void)cudaGetLastError();
 }
 
+// The shared-memory bank configuration is deprecated in CUDA 13 but still exported and callable.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 TEST(CudartDevice, CacheAndSharedMemoryConfiguration) {
   cudaFuncCache cache = cudaFuncCachePreferNone;
   ASSERT_EQ(cudaDeviceSetCacheConfig(cudaFuncCachePreferEqual), cudaSuccess);
@@ -226,6 +229,7 @@ TEST(CudartDevice, CacheAndSharedMemoryConfiguration) {
   EXPECT_EQ(cudaDeviceSetSharedMemConfig(cudaSharedMemBankSizeDefault), cudaSuccess);
   (void)cudaGetLastError();
 }
+#pragma GCC diagnostic pop
 
 TEST(CudartDevice, ChoicePciIdentityAndPeers) {
   cudaDeviceProp prop{};

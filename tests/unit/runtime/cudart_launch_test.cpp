@@ -338,6 +338,9 @@ TEST_F(CudartLaunchTest, LaunchKernelExCAttributes) {
   (void)cudaGetLastError();
 }
 
+// cudaFuncSetSharedMemConfig is deprecated in CUDA 13 but still exported and callable.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
 TEST_F(CudartLaunchTest, FunctionAttributes) {
   cudaFuncAttributes attributes;
   ASSERT_EQ(cudaFuncGetAttributes(&attributes, &boundedStub), cudaSuccess);
@@ -416,6 +419,8 @@ TEST_F(CudartLaunchTest, FunctionAttributes) {
   EXPECT_EQ(cudaFree(out), cudaSuccess);
   (void)cudaGetLastError();
 }
+
+#pragma GCC diagnostic pop
 
 TEST_F(CudartLaunchTest, Occupancy) {
   int blocks = -1;
