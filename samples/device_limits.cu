@@ -1,6 +1,7 @@
 // Device limits and flags: the in-kernel malloc heap follows cudaLimitMallocHeapSize (allocations
-// beyond it return NULL), kernels malloc, use and free memory per thread, and the scheduling
-// flags set with cudaSetDeviceFlags read back with cudaGetDeviceFlags.
+// beyond it return NULL; the size is fixed once a kernel using malloc launched, until
+// cudaDeviceReset), kernels malloc, use and free memory per thread, and the scheduling flags set
+// with cudaSetDeviceFlags read back with cudaGetDeviceFlags.
 #include <cstdio>
 #include <cstdlib>
 
@@ -79,9 +80,18 @@ int main() {
   EXPECT(host[0] >= 1 && size_t(host[0]) * kChunk <= limit);
   EXPECT(host[1] == 1);
 
+  // Once a kernel using malloc has launched, the heap size is fixed until cudaDeviceReset.
+  cudaError_t late = cudaDeviceSetLimit(cudaLimitMallocHeapSize, 4 * limit);
+  EXPECT(late == cudaErrorInvalidValue);
+  cudaGetLastError();
+  CHECK(cudaDeviceReset());
+  CHECK(cudaDeviceGetLimit(&heap, cudaLimitMallocHeapSize));
+  EXPECT(heap == 8u << 20);
+
   // A larger heap holds more; a 2 MiB block fits in a 4 MiB heap.
   int smallCount = host[0];
   CHECK(cudaDeviceSetLimit(cudaLimitMallocHeapSize, 4 * limit));
+  CHECK(cudaMalloc(&results, 2 * sizeof(int)));
   exhaustHeap<<<1, 1>>>(results, results + 1, 2 * limit);
   CHECK(cudaMemcpy(host, results, sizeof host, cudaMemcpyDeviceToHost));
   std::printf("a %zu-byte heap held %d chunks\n", 4 * limit, host[0]);

@@ -3,8 +3,11 @@
 #include "backends/cpu/fault_guard.h"
 #include "backends/cpu/worker.h"
 
+#include <chrono>
 #include <string>
 #include <thread>
+
+#include <pthread.h>
 
 namespace cuport::cpu {
 namespace {
@@ -13,7 +16,19 @@ namespace {
 // at offset 4); the rest is room for its future layouts.
 constexpr size_t kGridWorkspaceWords = 8;
 
+// How often the executor checks a running cooperative grid for a failed block.
+constexpr std::chrono::milliseconds kCancelPollInterval{10};
+
 } // namespace
+
+void Executor::cancelRunningBlocks() {
+  for (std::unique_ptr<Worker> &worker : workers_) {
+    if (!worker->in_kernel)
+      continue;
+    worker->cancel_requested = 1;
+    pthread_kill(worker->thread.native_handle(), kCancelSignal);
+  }
+}
 
 Executor::Executor() = default;
 
@@ -96,7 +111,15 @@ cuport_status Executor::run(const KernelEntry &kernel, const LaunchGeometry &geo
     remaining_ = static_cast<unsigned>(workers_.size());
     ++generation_;
     work_ready_.notify_all();
-    work_done_.wait(lock, [&] { return remaining_ == 0; });
+    if (!geometry.cooperative) {
+      work_done_.wait(lock, [&] { return remaining_ == 0; });
+    } else {
+      // Once a block of a cooperative grid fails, the others may wait in a grid barrier for it
+      // forever: stop them, as a GPU ends the whole grid.
+      while (!work_done_.wait_for(lock, kCancelPollInterval, [&] { return remaining_ == 0; }))
+        if (grid.failed.load(std::memory_order_relaxed))
+          cancelRunningBlocks();
+    }
     grid_ = nullptr;
   }
   if (grid.status != CUPORT_OK)

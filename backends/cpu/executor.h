@@ -54,6 +54,8 @@ public:
 private:
   void startWorkers();
   void workerLoop(Worker &worker);
+  // Sends kCancelSignal to every worker still running kernel code.
+  void cancelRunningBlocks();
 
   std::mutex launch_mutex_; // one grid at a time
   std::mutex mutex_;

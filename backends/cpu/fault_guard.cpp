@@ -46,6 +46,19 @@ void onFault(int signal, siginfo_t *info, void *ucontext) {
   chainToPrevious(signal, info, ucontext);
 }
 
+void onCancel(int signal, siginfo_t *info, void *ucontext) {
+  Worker *worker = Worker::current();
+  if (!worker) {
+    chainToPrevious(signal, info, ucontext); // not ours: a thread of the program
+    return;
+  }
+  if (worker->in_kernel && worker->cancel_requested) {
+    worker->in_kernel = 0;
+    worker->leaveKernel(); // the block loop sees cancel_requested
+  }
+  // A cancellation that arrives after the block ended has nothing left to stop.
+}
+
 } // namespace
 
 void installFaultHandlers() {
@@ -58,6 +71,11 @@ void installFaultHandlers() {
       sigemptyset(&action.sa_mask);
       sigaction(signal, &action, &previous_actions[signal]);
     }
+    struct sigaction cancel {};
+    cancel.sa_sigaction = onCancel;
+    cancel.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+    sigemptyset(&cancel.sa_mask);
+    sigaction(kCancelSignal, &cancel, &previous_actions[kCancelSignal]);
   });
 }
 

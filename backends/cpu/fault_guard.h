@@ -3,11 +3,17 @@
 // before ours (or the default action).
 #pragma once
 
+#include <csignal>
 #include <cstddef>
 
 namespace cuport::cpu {
 
-// Installs the handlers once per process.
+// Sent by the executor to a worker whose block must stop: in a cooperative grid that has failed,
+// the other blocks may spin in a grid barrier forever. The worker leaves kernel code as on a fault
+// (when it has Worker::cancel_requested set); elsewhere in a worker thread the signal is ignored.
+inline constexpr int kCancelSignal = SIGURG;
+
+// Installs the handlers (faults and kCancelSignal) once per process.
 void installFaultHandlers();
 
 // Per worker thread: the handlers run on this alternate stack, so a kernel's stack overflow can be

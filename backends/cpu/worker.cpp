@@ -88,7 +88,12 @@ std::string Worker::describeLocation(const ThreadContext *thread) const {
 
 void Worker::recordFault(Grid &grid) {
   std::string kernel = grid.kernel->name;
-  if (fault_signal != 0) {
+  if (cancel_requested) {
+    cancel_requested = 0;
+    grid.fail(CUPORT_ERROR_LAUNCH_FAILED, "kernel '" + kernel + "', " + describeLocation(nullptr) +
+                                              ": stopped because another block of the "
+                                              "cooperative grid failed");
+  } else if (fault_signal != 0) {
     char text[256];
     bool memory = fault_signal == SIGSEGV || fault_signal == SIGBUS;
     if (memory)
@@ -147,6 +152,7 @@ void Worker::prepare(const Grid &grid) {
 
 void Worker::runGrid(Grid &grid) {
   grid_ = &grid;
+  cancel_requested = 0;
   prepare(grid);
   if (!shared_arena_) {
     grid.fail(CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate the shared-memory arena");

@@ -58,6 +58,8 @@ public:
   volatile std::sig_atomic_t in_kernel = 0;
   volatile int fault_signal = 0;
   void *volatile fault_address = nullptr;
+  // Set by the executor (before it sends kCancelSignal) to stop the block this worker runs.
+  volatile std::sig_atomic_t cancel_requested = 0;
 
   std::thread thread;
 

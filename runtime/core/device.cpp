@@ -35,6 +35,8 @@ void Device::reset() {
   for (const Allocation &block : allocationRegistry.takeAll(AllocationKind::Malloc))
     backendTable->mem_free(backendTable->self, reinterpret_cast<void *>(block.base));
   resetGeneration.fetch_add(1);
+  heapUserLaunched.store(false);
+  printfUserLaunched.store(false);
   clearStickyError();
 }
 

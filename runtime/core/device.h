@@ -9,6 +9,8 @@
 #include "runtime/core/launch_gate.h"
 #include "runtime/core/stream_set.h"
 
+#include <atomic>
+
 #include <driver_types.h>
 
 namespace cuport::core {
@@ -25,6 +27,13 @@ public:
   StreamSet &streams() { return streamSet; }
   EventTable &events() { return eventTable; }
   LaunchGate &launchGate() { return gate; }
+
+  // Set once a kernel that calls malloc/free (or printf) has launched: from then until
+  // cudaDeviceReset, CUDA refuses to resize the device heap (or the printf FIFO).
+  void noteHeapUserLaunched() { heapUserLaunched.store(true); }
+  void notePrintfUserLaunched() { printfUserLaunched.store(true); }
+  bool heapUserHasLaunched() const { return heapUserLaunched.load(); }
+  bool printfUserHasLaunched() const { return printfUserLaunched.load(); }
 
   // Bumped by every cudaDeviceReset: objects resolved against an older generation (modules,
   // kernels, variables) resolve again.
@@ -43,6 +52,8 @@ private:
   StreamSet streamSet;
   EventTable eventTable;
   LaunchGate gate;
+  std::atomic<bool> heapUserLaunched{false};
+  std::atomic<bool> printfUserLaunched{false};
 };
 
 // The device, created on first call; cudaErrorNoDevice (logged once) when no backend loads.

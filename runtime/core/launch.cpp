@@ -3,6 +3,7 @@
 #include "runtime/core/device.h"
 #include "runtime/core/error_names.h"
 #include "runtime/core/error_state.h"
+#include "runtime/core/module.h"
 #include "runtime/core/occupancy.h"
 #include "support/log.h"
 
@@ -110,6 +111,11 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
       return cudaErrorCooperativeLaunchTooLarge;
     }
   }
+
+  if (kernel->module().usesDeviceHeap())
+    device.noteHeapUserLaunched();
+  if (kernel->module().usesPrintf())
+    device.notePrintfUserLaunched();
 
   // The arguments live in the caller's frame: copy them now, the launch runs later.
   auto params = std::make_shared<std::vector<uint8_t>>();

@@ -60,6 +60,8 @@ cudaError_t Module::loadLocked(Device &device) {
   ptxVersionNumber = compiled.ptxVersion;
   ptxArchNumber = compiled.ptxArch;
   constantByteCount = compiled.constantBytes;
+  deviceHeapUser = compiled.usesDeviceHeap;
+  printfUser = compiled.usesPrintf;
 
   // Every module global is device memory that cudaMemcpy may be given a pointer into.
   for (const lower::GlobalInfo &global : compiled.globals) {

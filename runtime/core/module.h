@@ -49,6 +49,10 @@ public:
   uint32_t ptxVersion() const { return ptxVersionNumber; }
   uint32_t ptxArch() const { return ptxArchNumber; }
   uint64_t constantBytes() const { return constantByteCount; }
+  // Whether the module's kernels call malloc/free or printf (which fix the device's heap and
+  // printf FIFO sizes once such a kernel launches).
+  bool usesDeviceHeap() const { return deviceHeapUser; }
+  bool usesPrintf() const { return printfUser; }
 
 private:
   cudaError_t loadLocked(Device &device);
@@ -67,6 +71,8 @@ private:
   uint32_t ptxVersionNumber = 0;
   uint32_t ptxArchNumber = 0;
   uint64_t constantByteCount = 0;
+  bool deviceHeapUser = false;
+  bool printfUser = false;
   std::vector<void *> globalRanges; // registered in the allocation registry
 };
 

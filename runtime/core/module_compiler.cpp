@@ -108,6 +108,12 @@ cudaError_t compileFatbin(const void *wrapper, uint32_t smArch, const std::strin
   for (const lower::GlobalInfo &global : out.globals)
     if (global.space == ptx::StateSpace::Const)
       out.constantBytes += global.size;
+  for (const ptx::Function &function : parsed.module->functions) {
+    if (function.hasBody)
+      continue;
+    out.usesDeviceHeap |= function.name == "malloc" || function.name == "free";
+    out.usesPrintf |= function.name == "vprintf";
+  }
   return cudaSuccess;
 }
 

@@ -17,9 +17,11 @@ struct CompiledModule {
   std::vector<char> bitcode;
   std::vector<lower::KernelInfo> kernels;
   std::vector<lower::GlobalInfo> globals;
-  uint32_t ptxVersion = 0;    // the PTX ISA version, major * 10 + minor (cudaFuncAttributes)
-  uint32_t ptxArch = 0;       // the compute capability the PTX was compiled for (75 for sm_75)
-  uint64_t constantBytes = 0; // the module's .const variables
+  uint32_t ptxVersion = 0;     // the PTX ISA version, major * 10 + minor (cudaFuncAttributes)
+  uint32_t ptxArch = 0;        // the compute capability the PTX was compiled for (75 for sm_75)
+  uint64_t constantBytes = 0;  // the module's .const variables
+  bool usesDeviceHeap = false; // declares malloc or free
+  bool usesPrintf = false;     // declares vprintf
 };
 
 // `moduleName` names the module in diagnostics and dumps ("module-1"). On success returns

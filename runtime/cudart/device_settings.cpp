@@ -60,9 +60,14 @@ void resetDeviceSettings(core::Device &device) {
   state.l2FetchGranularity = kDefaultL2FetchGranularity;
   state.cacheConfig = cudaFuncCachePreferNone;
   state.sharedMemConfig = cudaSharedMemBankSizeFourByte;
-  if (device.backend().set_device_heap_limit &&
-      device.backend().set_device_heap_limit(device.self(), kDefaultMallocHeapSize) == CUPORT_OK)
+  if (!device.backend().set_device_heap_limit)
+    return;
+  cuport_status status =
+      device.backend().set_device_heap_limit(device.self(), kDefaultMallocHeapSize);
+  if (status == CUPORT_OK)
     state.mallocHeapSize = kDefaultMallocHeapSize;
+  else if (status != CUPORT_ERROR_NOT_SUPPORTED)
+    CUPORT_WARN("the device heap keeps its size: kernels still hold more than the default");
 }
 
 } // namespace cuport::cudart
@@ -92,10 +97,19 @@ cudaError_t setLimit(core::Device &device, cudaLimit limit, size_t value) {
     state.stackSize = value;
     return cudaSuccess;
   case cudaLimitPrintfFifoSize:
+    if (device.printfUserHasLaunched()) {
+      CUPORT_ERROR("cudaLimitPrintfFifoSize cannot change after a kernel using printf launched");
+      return cudaErrorInvalidValue;
+    }
     // printf output goes straight to the host's stdout: no FIFO to overflow.
     state.printfFifoSize = value;
     return cudaSuccess;
   case cudaLimitMallocHeapSize: {
+    if (device.heapUserHasLaunched()) {
+      CUPORT_ERROR("cudaLimitMallocHeapSize cannot change after a kernel using malloc/free "
+                   "launched (until cudaDeviceReset)");
+      return cudaErrorInvalidValue;
+    }
     const cuport_backend &backend = device.backend();
     if (!backend.set_device_heap_limit) {
       CUPORT_ERROR("backend %s has no device heap", backend.name);

@@ -52,7 +52,8 @@ std::vector<uint64_t> readFatbin(const char *path) {
 }
 
 // Stand-ins for the host stubs nvcc would generate: only their addresses matter.
-char vectorAddStub, storeThroughStub, scaleStub, counterStub, gridBarrierStub, boundedStub;
+char vectorAddStub, storeThroughStub, scaleStub, counterStub, gridBarrierStub, boundedStub,
+    gridBarrierTrapStub;
 char counterShadow[4], scaleShadow[4];
 
 struct Program {
@@ -79,6 +80,7 @@ Program &kernels() {
     made->registerKernel(&counterStub, "add_to_counter");
     made->registerKernel(&gridBarrierStub, "grid_barrier");
     made->registerKernel(&boundedStub, "bounded_shared");
+    made->registerKernel(&gridBarrierTrapStub, "grid_barrier_trap");
     __cudaRegisterVar(made->handle, counterShadow, const_cast<char *>("deviceCounter"),
                       "deviceCounter", 0, sizeof(int), 0, 0);
     __cudaRegisterVar(made->handle, scaleShadow, const_cast<char *>("scale"), "scale", 0,
@@ -300,6 +302,36 @@ TEST_F(CudartLaunchTest, CooperativeGridSynchronizes) {
   EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   EXPECT_EQ(cudaFree(counter), cudaSuccess);
   EXPECT_EQ(cudaFree(seen), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+// A block that fails ends the whole cooperative grid, even while the other blocks wait for it in
+// the grid barrier; the failure is sticky, as any fault.
+TEST_F(CudartLaunchTest, FailingBlockEndsCooperativeGrid) {
+  int multiprocessors = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&multiprocessors, cudaDevAttrMultiProcessorCount, 0),
+            cudaSuccess);
+  int failing = multiprocessors - 1;
+  void *args[] = {&failing};
+  ASSERT_EQ(cudaLaunchCooperativeKernel(&gridBarrierTrapStub, dim3(multiprocessors), dim3(32), args,
+                                        0, nullptr),
+            cudaSuccess);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorLaunchFailure);
+  EXPECT_EQ(cudaDeviceReset(), cudaSuccess);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
+// A kernel using grid.sync() launched without the cooperative attribute finds no grid workspace
+// and traps, as on a GPU.
+TEST_F(CudartLaunchTest, GridSyncOutsideCooperativeLaunchTraps) {
+  int *counter = nullptr, *seen = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&counter), sizeof(int)), cudaSuccess);
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&seen), sizeof(int)), cudaSuccess);
+  void *args[] = {&counter, &seen};
+  ASSERT_EQ(cudaLaunchKernel(&gridBarrierStub, dim3(1), dim3(32), args, 0, nullptr), cudaSuccess);
+  EXPECT_EQ(cudaDeviceSynchronize(), cudaErrorLaunchFailure);
+  EXPECT_EQ(cudaDeviceReset(), cudaSuccess);
   (void)cudaGetLastError();
 }
 

@@ -46,3 +46,11 @@ extern "C" __global__ void __launch_bounds__(64) bounded_shared(int *out) {
   __syncthreads();
   out[threadIdx.x] = values[63 - threadIdx.x];
 }
+
+// Block `failing` traps before the grid barrier that the other blocks wait in.
+extern "C" __global__ void grid_barrier_trap(int failing) {
+  cooperative_groups::grid_group grid = cooperative_groups::this_grid();
+  if (blockIdx.x == failing && threadIdx.x == 0)
+    __trap();
+  grid.sync();
+}
