@@ -52,7 +52,7 @@ void onCancel(int signal, siginfo_t *info, void *ucontext) {
     chainToPrevious(signal, info, ucontext); // not ours: a thread of the program
     return;
   }
-  if (worker->in_kernel && worker->cancel_requested) {
+  if (worker->in_kernel && worker->cancel_requested && !worker->in_library_call) {
     worker->in_kernel = 0;
     worker->leaveKernel(); // the block loop sees cancel_requested
   }

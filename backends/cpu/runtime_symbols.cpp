@@ -14,6 +14,25 @@
 namespace cuport::cpu {
 namespace {
 
+// Marks the calling worker as inside a host library call for the scope (see
+// Worker::in_library_call).
+class LibraryCall {
+public:
+  LibraryCall() : worker(Worker::current()) {
+    if (worker)
+      worker->in_library_call = 1;
+  }
+  ~LibraryCall() {
+    if (worker)
+      worker->in_library_call = 0;
+  }
+  LibraryCall(const LibraryCall &) = delete;
+  LibraryCall &operator=(const LibraryCall &) = delete;
+
+private:
+  Worker *worker;
+};
+
 // siglongjmp skips destructors: every string is moved into the worker (or already destroyed)
 // when the jump happens, so nothing leaks.
 [[noreturn]] void failThread(const ThreadContext *thread, cuport_status status, std::string what) {
@@ -22,6 +41,7 @@ namespace {
     std::fprintf(stderr, "cuport: %s outside a kernel launch\n", what.c_str());
     std::abort();
   }
+  worker->in_library_call = 1; // the block ends here anyway: no cancellation mid-allocation
   what.insert(0, ": ");
   what.insert(0, worker->describeLocation(thread));
   worker->abortKernel(status, std::move(what));
@@ -44,6 +64,8 @@ extern "C" {
                                          uint64_t function, uint64_t /*char_size*/,
                                          ThreadContext *thread) {
   Worker *worker = Worker::current();
+  if (worker)
+    worker->in_library_call = 1; // the block ends here anyway: no cancellation mid-allocation
   std::string text = deviceString(file) + ":" + std::to_string(line) + ": " +
                      deviceString(function) + ": " +
                      (worker ? worker->describeLocation(thread) : std::string("?")) +
@@ -56,6 +78,7 @@ extern "C" {
 
 void *cuport_cpu_coroutine_frame(ThreadContext *thread, uint64_t size) {
   if (thread->frame_capacity < size) {
+    LibraryCall call;
     std::free(thread->frame);
     uint64_t rounded = (size + 63) & ~uint64_t{63};
     thread->frame = std::aligned_alloc(64, rounded);
@@ -131,10 +154,12 @@ int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
 
 // PTX's malloc/free: the device heap, limited by cudaLimitMallocHeapSize.
 void *cuport_cpu_device_malloc(uint64_t bytes) {
+  LibraryCall call;
   return deviceHeap().allocate(bytes);
 }
 
 void cuport_cpu_device_free(void *pointer) {
+  LibraryCall call;
   deviceHeap().release(pointer);
 }
 

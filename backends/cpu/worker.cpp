@@ -162,6 +162,7 @@ void Worker::runGrid(Grid &grid) {
   // state in locals across the jump.
   if (sigsetjmp(recovery_, 1) != 0) {
     in_kernel = 0;
+    in_library_call = 0;
     recordFault(grid);
     return;
   }

@@ -60,6 +60,9 @@ public:
   void *volatile fault_address = nullptr;
   // Set by the executor (before it sends kCancelSignal) to stop the block this worker runs.
   volatile std::sig_atomic_t cancel_requested = 0;
+  // Set while kernel code is inside a host library call (malloc, free) that may hold locks: a
+  // cancellation then waits for the executor's next request instead of jumping out of it.
+  volatile std::sig_atomic_t in_library_call = 0;
 
   std::thread thread;
 
