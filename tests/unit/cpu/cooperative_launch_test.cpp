@@ -1,0 +1,74 @@
+// Cooperative launches through the backend ABI: the grid workspace reaches kernels through
+// %envreg1:%envreg2, every block runs concurrently, and oversized grids or unknown flags fail.
+#include "backends/cpu/executor.h"
+#include "cpu_test_support.h"
+
+#include <set>
+
+namespace cuport::cpu::test {
+namespace {
+
+class CooperativeLaunch : public CpuBackendTest {
+protected:
+  cuport_status launchWithFlags(cuport_backend_module *module, const char *name, uint32_t blocks,
+                                uint32_t flags, const ParamBuffer &params) {
+    cuport_launch_config config{};
+    config.grid[0] = blocks;
+    config.grid[1] = config.grid[2] = 1;
+    config.block[0] = 32;
+    config.block[1] = config.block[2] = 1;
+    config.params = params.data();
+    config.params_size = params.size();
+    config.flags = flags;
+    char message[1024] = {};
+    return backend_->launch(backend_->self, kernel(module, name), &config,
+                            cuport_error_buffer{message, sizeof message});
+  }
+};
+
+// Block b writes the workspace pointer it sees (envreg1 high, envreg2 low) to out[b].
+const char *kWorkspaceKernel = R"(
+declare i32 @cuport.envreg.1() nounwind willreturn memory(none)
+declare i32 @cuport.envreg.2() nounwind willreturn memory(none)
+
+define void @workspace(ptr %params) "cuport-kernel" {
+  %out = load ptr, ptr %params
+  %hi = call i32 @cuport.envreg.1()
+  %lo = call i32 @cuport.envreg.2()
+  %hi64 = zext i32 %hi to i64
+  %lo64 = zext i32 %lo to i64
+  %shifted = shl i64 %hi64, 32
+  %pointer = or i64 %shifted, %lo64
+  %block = call i32 @cuport.ctaid.x()
+  %slot = getelementptr i64, ptr %out, i32 %block
+  store i64 %pointer, ptr %slot
+  ret void
+}
+)";
+
+TEST_F(CooperativeLaunch, WorkspaceOnlyInCooperativeGrids) {
+  cuport_backend_module *module = load(kWorkspaceKernel);
+  ASSERT_NE(module, nullptr);
+  uint32_t blocks = Executor::hardwareThreads();
+  uint64_t *out = allocate<uint64_t>(blocks);
+  ParamBuffer params;
+  params.add(out);
+
+  ASSERT_EQ(launchWithFlags(module, "workspace", blocks, CUPORT_LAUNCH_COOPERATIVE, params),
+            CUPORT_OK);
+  std::set<uint64_t> seen(out, out + blocks);
+  ASSERT_EQ(seen.size(), 1u) << "every block sees the same workspace";
+  EXPECT_NE(*seen.begin(), 0u);
+  EXPECT_EQ(*seen.begin() % 8, 0u);
+
+  ASSERT_EQ(launchWithFlags(module, "workspace", blocks, 0, params), CUPORT_OK);
+  for (uint32_t b = 0; b < blocks; ++b)
+    EXPECT_EQ(out[b], 0u) << "block " << b;
+
+  EXPECT_EQ(launchWithFlags(module, "workspace", blocks + 1, CUPORT_LAUNCH_COOPERATIVE, params),
+            CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE);
+  EXPECT_EQ(launchWithFlags(module, "workspace", 1, 2, params), CUPORT_ERROR_INVALID_VALUE);
+}
+
+} // namespace
+} // namespace cuport::cpu::test
