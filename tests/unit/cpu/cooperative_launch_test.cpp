@@ -1,5 +1,6 @@
 // Cooperative launches through the backend ABI: the grid workspace reaches kernels through
-// %envreg1:%envreg2, every block runs concurrently, and oversized grids or unknown flags fail.
+// %envreg1:%envreg2 (null outside cooperative grids), and oversized grids or unknown flags fail.
+// That the blocks run concurrently is tested end to end with grid.sync() (cudart_launch_test).
 #include "backends/cpu/executor.h"
 #include "cpu_test_support.h"
 
