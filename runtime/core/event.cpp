@@ -10,12 +10,15 @@ Work Event::recordWork() {
     std::lock_guard<std::mutex> lock(mutex);
     stamp = fresh;
   }
-  return Work{cudaGraphNodeTypeEventRecord, [fresh]() -> cudaError_t {
-                std::lock_guard<std::mutex> lock(fresh->mutex);
-                fresh->time = std::chrono::steady_clock::now();
-                fresh->done = true;
-                return cudaSuccess;
-              }};
+  Work work;
+  work.type = cudaGraphNodeTypeEventRecord;
+  work.run = [fresh]() -> cudaError_t {
+    std::lock_guard<std::mutex> lock(fresh->mutex);
+    fresh->time = std::chrono::steady_clock::now();
+    fresh->done = true;
+    return cudaSuccess;
+  };
+  return work;
 }
 
 void Event::record(StreamSet &streams, Stream &stream) {
@@ -23,6 +26,11 @@ void Event::record(StreamSet &streams, Stream &stream) {
   std::lock_guard<std::mutex> order(recordMutex);
   Work work = recordWork();
   StreamPosition at = streams.submit(stream, std::move(work));
+  std::lock_guard<std::mutex> lock(mutex);
+  position = std::move(at);
+}
+
+void Event::setRecordedPosition(StreamPosition at) {
   std::lock_guard<std::mutex> lock(mutex);
   position = std::move(at);
 }

@@ -28,6 +28,9 @@ public:
   void record(StreamSet &streams, Stream &stream);
   // The work a record performs, for streams and graphs alike: stamps a fresh completion.
   Work recordWork();
+  // A record made as part of other work (a graph launch's event record node): `at` is where
+  // that work completes. The stamp comes from recordWork.
+  void setRecordedPosition(StreamPosition at);
   // The position that the latest record completes at; none if never recorded.
   std::optional<StreamPosition> recordedPosition();
 

@@ -53,8 +53,55 @@ cudaError_t resolveStream(Device &device, cudaStream_t handle, bool perThreadDef
   return cudaErrorInvalidResourceHandle;
 }
 
+namespace {
+
+// CU_LAUNCH_PARAM_BUFFER_POINTER, CU_LAUNCH_PARAM_BUFFER_SIZE and CU_LAUNCH_PARAM_END of cuda.h:
+// `extra` hands over the whole parameter buffer at once.
+cudaError_t parameterBufferFromExtra(const lower::KernelInfo &info, void **extra,
+                                     std::vector<uint8_t> &buffer) {
+  constexpr uintptr_t kEnd = 0x00, kBufferPointer = 0x01, kBufferSize = 0x02;
+  const void *pointer = nullptr;
+  const size_t *size = nullptr;
+  for (size_t i = 0; reinterpret_cast<uintptr_t>(extra[i]) != kEnd; i += 2) {
+    uintptr_t key = reinterpret_cast<uintptr_t>(extra[i]);
+    if (key == kBufferPointer) {
+      pointer = extra[i + 1];
+    } else if (key == kBufferSize) {
+      size = static_cast<const size_t *>(extra[i + 1]);
+    } else {
+      CUPORT_ERROR("kernel %s: unknown launch parameter key %#lx in `extra`", info.name.c_str(),
+                   static_cast<unsigned long>(key));
+      return cudaErrorInvalidValue;
+    }
+  }
+  if (!pointer || !size || *size != info.paramBufferSize) {
+    CUPORT_ERROR("kernel %s: `extra` must give a %u-byte parameter buffer and its size",
+                 info.name.c_str(), info.paramBufferSize);
+    return cudaErrorInvalidValue;
+  }
+  const uint8_t *bytes = static_cast<const uint8_t *>(pointer);
+  buffer.assign(bytes, bytes + *size);
+  return cudaSuccess;
+}
+
+} // namespace
+
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
                          size_t sharedBytes, Stream &stream, const LaunchOptions &options) {
+  if (cudaError_t refused = device.streams().admit(stream); refused != cudaSuccess)
+    return refused;
+  Work work;
+  if (cudaError_t error = prepareKernel(device, kernel, grid, block, args, nullptr, sharedBytes,
+                                        stream.priority(), options, work);
+      error != cudaSuccess)
+    return error;
+  device.streams().submit(stream, std::move(work));
+  return cudaSuccess;
+}
+
+cudaError_t prepareKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
+                          void **extra, size_t sharedBytes, int priority,
+                          const LaunchOptions &options, Work &work) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   if (!kernel)
@@ -118,9 +165,18 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
     device.notePrintfUserLaunched();
 
   // The arguments live in the caller's frame: copy them now, the launch runs later.
-  auto params = std::make_shared<std::vector<uint8_t>>();
-  if (cudaError_t error = buildParameterBuffer(*resolved.info, args, *params); error != cudaSuccess)
-    return error;
+  auto launch = std::make_shared<KernelLaunch>();
+  cudaError_t packed =
+      args || !extra ? buildParameterBuffer(*resolved.info, args, launch->parameterBuffer)
+                     : parameterBufferFromExtra(*resolved.info, extra, launch->parameterBuffer);
+  if (packed != cudaSuccess)
+    return packed;
+  launch->kernel = kernel;
+  launch->grid = grid;
+  launch->block = block;
+  launch->sharedBytes = sharedBytes;
+  for (const lower::KernelParam &param : resolved.info->params)
+    launch->arguments.push_back(launch->parameterBuffer.data() + param.offset);
 
   cuport_launch_config config{};
   config.grid[0] = grid.x;
@@ -132,16 +188,17 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
   config.dynamic_shared_bytes = static_cast<uint32_t>(sharedBytes);
   config.flags = options.cooperative ? CUPORT_LAUNCH_COOPERATIVE : 0;
   std::string name = kernel->deviceName();
-  Work work;
+  work = Work{};
   work.type = cudaGraphNodeTypeKernel;
-  work.run = [&device, handle = resolved.handle, config, params, name,
-              priority = options.hasPriority ? options.priority
-                                             : stream.priority()]() mutable -> cudaError_t {
+  work.kernel = launch;
+  work.run = [&device, handle = resolved.handle, config, launch, name,
+              priority =
+                  options.hasPriority ? options.priority : priority]() mutable -> cudaError_t {
     // Once the device is corrupted, later work does not run, as on a GPU.
     if (stickyError() != cudaSuccess)
       return cudaSuccess;
-    config.params = params->data();
-    config.params_size = params->size();
+    config.params = launch->parameterBuffer.data();
+    config.params_size = launch->parameterBuffer.size();
     char message[1024] = "";
     cuport_status status = device.launchGate().run(priority, [&] {
       return device.backend().launch(device.self(), handle, &config,
@@ -158,7 +215,6 @@ cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, 
     }
     return error;
   };
-  device.streams().submit(stream, std::move(work));
   return cudaSuccess;
 }
 

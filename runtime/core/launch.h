@@ -1,10 +1,13 @@
-// Validates a kernel launch as CUDA does and enqueues it on its stream.
+// Validates a kernel launch as CUDA does and enqueues it on its stream, or prepares it as the
+// work of a graph node.
 #pragma once
 
 #include "runtime/core/kernel.h"
+#include "runtime/core/work.h"
 
 #include <cstddef>
 #include <memory>
+#include <vector>
 
 #include <driver_types.h>
 #include <vector_types.h>
@@ -39,5 +42,24 @@ struct LaunchOptions {
 // kernel runs becomes the device's sticky error.
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
                          size_t sharedBytes, Stream &stream, const LaunchOptions &options = {});
+
+// A validated kernel launch with its arguments copied: what a kernel graph node reports
+// (cudaGraphKernelNodeGetParams) and replays.
+struct KernelLaunch {
+  Kernel *kernel = nullptr;
+  dim3 grid;
+  dim3 block;
+  size_t sharedBytes = 0;
+  std::vector<uint8_t> parameterBuffer; // PTX .param layout
+  std::vector<void *> arguments;        // argument i's address inside parameterBuffer
+};
+
+// The validation and argument packing of launchKernel without the submission: `work` runs the
+// kernel (and may run again). Arguments come from `args` or, when it is null, from `extra`
+// (CU_LAUNCH_PARAM_BUFFER_POINTER / _SIZE / _END, as cudaKernelNodeParams::extra). The launch
+// runs at `priority` unless `options` gives one.
+cudaError_t prepareKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
+                          void **extra, size_t sharedBytes, int priority,
+                          const LaunchOptions &options, Work &work);
 
 } // namespace cuport::core

@@ -65,6 +65,16 @@ bool Stream::idle() {
   return completedSequence == enqueuedSequence;
 }
 
+std::shared_ptr<Capture> Stream::capture() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return activeCapture;
+}
+
+void Stream::setCapture(std::shared_ptr<Capture> joined) {
+  std::lock_guard<std::mutex> lock(mutex);
+  activeCapture = std::move(joined);
+}
+
 bool Stream::completed(uint64_t sequence) {
   std::lock_guard<std::mutex> lock(mutex);
   return completedSequence >= sequence;

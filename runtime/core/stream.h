@@ -19,6 +19,7 @@
 
 namespace cuport::core {
 
+class Capture;
 class Stream;
 class StreamSet;
 
@@ -64,6 +65,11 @@ public:
   // Whether all queued work has completed (cudaStreamQuery).
   bool idle();
 
+  // The stream capture this stream takes part in, or null. While there is one, StreamSet::submit
+  // records work into it as graph nodes instead of queueing it.
+  std::shared_ptr<Capture> capture();
+  void setCapture(std::shared_ptr<Capture> joined);
+
 private:
   friend struct StreamPosition;
   struct Item {
@@ -89,6 +95,7 @@ private:
   uint64_t completedSequence = 0;
   bool stopping = false;
   cudaError_t pendingError = cudaSuccess;
+  std::shared_ptr<Capture> activeCapture;
   std::thread worker; // started at the first enqueue
 };
 

@@ -1,5 +1,8 @@
 #include "runtime/core/stream_set.h"
 
+#include "runtime/core/capture.h"
+#include "support/log.h"
+
 #include <algorithm>
 
 namespace cuport::core {
@@ -84,7 +87,39 @@ bool StreamSet::destroy(cudaStream_t handle) {
   return true; // an idle stream is freed here, with the last reference
 }
 
+cudaError_t StreamSet::admit(Stream &stream) {
+  if (std::shared_ptr<Capture> capture = stream.capture())
+    return capture->invalidated() ? cudaErrorStreamCaptureInvalidated : cudaSuccess;
+  if (stream.role() != Stream::Role::LegacyDefault)
+    return cudaSuccess;
+  bool implicit = false;
+  for (const std::shared_ptr<Stream> &other : liveStreams())
+    if (other->synchronizesWithLegacy())
+      if (std::shared_ptr<Capture> capture = other->capture()) {
+        capture->invalidate();
+        implicit = true;
+      }
+  if (implicit)
+    CUPORT_ERROR("the legacy default stream was used while a blocking stream captures");
+  return implicit ? cudaErrorStreamCaptureImplicit : cudaSuccess;
+}
+
+bool StreamSet::blockingStreamCaptures() {
+  for (const std::shared_ptr<Stream> &other : liveStreams())
+    if (other->synchronizesWithLegacy() && other->capture())
+      return true;
+  return false;
+}
+
 StreamPosition StreamSet::submit(Stream &stream, Work work, std::vector<StreamPosition> waits) {
+  if (std::shared_ptr<Capture> capture = stream.capture()) {
+    // Waiting for work outside the capture cannot be expressed in its graph.
+    if (!waits.empty())
+      capture->invalidate();
+    else
+      capture->record(stream, std::move(work));
+    return StreamPosition{};
+  }
   if (stream.role() != Stream::Role::LegacyDefault && !stream.synchronizesWithLegacy()) {
     return stream.enqueue(std::move(work), std::move(waits));
   }

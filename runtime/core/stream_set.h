@@ -44,8 +44,17 @@ public:
   // stream (the default streams cannot be destroyed).
   bool destroy(cudaStream_t handle);
 
+  // Whether work may be submitted to `stream` now, as far as stream capture goes: an
+  // invalidated capture fails its streams' work (cudaErrorStreamCaptureInvalidated), and work
+  // on the legacy default stream, which would wait implicitly for a capturing blocking stream,
+  // fails and invalidates that capture (cudaErrorStreamCaptureImplicit).
+  cudaError_t admit(Stream &stream);
+  // Whether a stream that synchronizes with the legacy default stream is capturing.
+  bool blockingStreamCaptures();
   // Queues work on `stream` after its own earlier work, after `waits`, and after the implicit
-  // dependencies of the legacy default stream. Returns the position right after it.
+  // dependencies of the legacy default stream. Returns the position right after it. While the
+  // stream captures, the work becomes a node of the capture's graph instead (the position
+  // returned is then an empty one).
   StreamPosition submit(Stream &stream, Work work, std::vector<StreamPosition> waits = {});
   // The position a host-side wait on `stream` must reach: its tail, and for the legacy default
   // stream also the tails of every blocking stream (work on it waits for theirs).

@@ -3,10 +3,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include <driver_types.h>
 
 namespace cuport::core {
+
+struct KernelLaunch; // launch.h
 
 struct Work {
   // The node type stream capture turns this work into.
@@ -15,6 +18,11 @@ struct Work {
   // synchronization. May run more than once (graph launches replay it), so it owns what it needs.
   // Empty for pure ordering work (an event wait).
   std::function<cudaError_t()> run;
+  // Kernel work: the launch itself, so that the node stream capture makes of it reports its
+  // parameters (cudaGraphKernelNodeGetParams).
+  std::shared_ptr<const KernelLaunch> kernel;
+  // Host work from cudaLaunchHostFunc: the function and its argument, for the same reason.
+  cudaHostNodeParams host{};
 };
 
 } // namespace cuport::core

@@ -1,6 +1,7 @@
 // Device management: count, selection, properties, attributes, synchronization, reset.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/capture.h"
 #include "runtime/core/memory.h"
 #include "runtime/cudart/device_properties.h"
 #include "runtime/cudart/device_settings.h"
@@ -70,6 +71,9 @@ cudaError_t cudaDeviceGetAttribute(int *value, enum cudaDeviceAttr attr, int dev
 cudaError_t cudaDeviceSynchronize(void) {
   core::Device *device = nullptr;
   cudaError_t result = cudart::device(device);
+  // Waiting for the whole device is a potentially unsafe call during stream capture.
+  if (result == cudaSuccess)
+    result = core::checkUnsafeCall();
   if (result == cudaSuccess)
     result = core::synchronizeDevice(*device);
   return core::finishCall("cudaDeviceSynchronize", result);

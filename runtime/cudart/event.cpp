@@ -1,6 +1,7 @@
 // Events: creation with flags, recording into streams, queries, host waits and elapsed time.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/capture.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/launch.h"
 #include "support/log.h"
@@ -50,6 +51,21 @@ cudaError_t record(const char *entry, cudaEvent_t handle, cudaStream_t streamHan
     if (cudaError_t error = core::resolveStream(device, streamHandle, perThreadDefault, stream);
         error != cudaSuccess)
       return error;
+    if (std::shared_ptr<core::Capture> capture = stream->capture()) {
+      if (capture->invalidated())
+        return cudaErrorStreamCaptureInvalidated;
+      if (flags & cudaEventRecordExternal) {
+        CUPORT_ERROR("cudaEventRecordWithFlags(cudaEventRecordExternal) during capture is not "
+                     "supported");
+        return cudaErrorNotSupported;
+      }
+      // In capture a record marks the stream's dependencies for later waits; it adds no node.
+      core::noteCapturedRecord(event, capture, capture->dependencyNodes(*stream));
+      return cudaSuccess;
+    }
+    if (cudaError_t refused = device.streams().admit(*stream); refused != cudaSuccess)
+      return refused;
+    core::forgetCapturedRecord(event);
     event.record(device.streams(), *stream);
     return cudaSuccess;
   });

@@ -1,6 +1,7 @@
 // Device memory: cudaMalloc, cudaFree, cudaMemcpy, cudaMemset and the symbol copies.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/capture.h"
 #include "runtime/core/memory.h"
 #include "runtime/core/symbols.h"
 
@@ -18,15 +19,21 @@ template <typename Operation> cudaError_t onDevice(Operation operation) {
 
 cudaError_t memcpyTraced(const char *entry, void *dst, const void *src, size_t count,
                          cudaMemcpyKind kind) {
-  cudaError_t result =
-      onDevice([&](core::Device &device) { return core::copy(device, dst, src, count, kind); });
+  // A synchronous copy is a potentially unsafe call during stream capture.
+  cudaError_t result = core::checkUnsafeCall();
+  if (result == cudaSuccess)
+    result =
+        onDevice([&](core::Device &device) { return core::copy(device, dst, src, count, kind); });
   return core::finishCall(entry, result, "dst=%p src=%p count=%zu kind=%d", dst, src, count,
                           static_cast<int>(kind));
 }
 
 cudaError_t memsetTraced(const char *entry, void *devPtr, int value, size_t count) {
-  cudaError_t result =
-      onDevice([&](core::Device &device) { return core::fill(device, devPtr, value, count); });
+  // cudaMemset is ordered on the legacy default stream: unsafe during stream capture.
+  cudaError_t result = core::checkUnsafeCall();
+  if (result == cudaSuccess)
+    result =
+        onDevice([&](core::Device &device) { return core::fill(device, devPtr, value, count); });
   return core::finishCall(entry, result, "devPtr=%p value=%d count=%zu", devPtr, value, count);
 }
 

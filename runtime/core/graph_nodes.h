@@ -1,0 +1,24 @@
+// The work of explicitly built graph nodes: memcpy (3D, pitched), memset (2D, 1/2/4-byte
+// elements) and host function nodes, validated as CUDA validates their parameters. Kernel nodes
+// use prepareKernel (launch.h).
+#pragma once
+
+#include "runtime/core/work.h"
+
+#include <driver_types.h>
+
+namespace cuport::core {
+
+class Device;
+
+// cudaMemcpy3DParms between linear memory (cudaPitchedPtr); CUDA arrays are not supported here
+// (cudaErrorNotSupported). The extent's width is in bytes.
+cudaError_t memcpyNodeWork(Device &device, const cudaMemcpy3DParms &params, Work &work);
+// The 3D parameters CUDA reports for a 1D copy (cudaGraphAddMemcpyNode1D).
+cudaMemcpy3DParms memcpy1DParams(void *destination, const void *source, size_t bytes,
+                                 cudaMemcpyKind kind);
+cudaError_t memsetNodeWork(Device &device, const cudaMemsetParams &params, Work &work);
+// cudaErrorInvalidValue when the function is null.
+cudaError_t hostNodeWork(const cudaHostNodeParams &params, Work &work);
+
+} // namespace cuport::core
