@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include <driver_types.h>
 
@@ -12,6 +13,11 @@ namespace cuport::core {
 struct KernelLaunch; // launch.h
 
 struct Work {
+  Work() = default;
+  // Work{type, run}: the typed parameters below are for kernel and host work only.
+  Work(cudaGraphNodeType nodeType, std::function<cudaError_t()> body)
+      : type(nodeType), run(std::move(body)) {}
+
   // The node type stream capture turns this work into.
   cudaGraphNodeType type = cudaGraphNodeTypeEmpty;
   // Runs on the stream's worker thread; returns cudaSuccess or the error to report at the next

@@ -191,7 +191,7 @@ cudaError_t eventNode(cudaGraphNode_t *added, cudaGraph_t graph,
     std::shared_ptr<core::Event> found = device.events().find(event);
     if (!found)
       return cudaErrorInvalidResourceHandle;
-    auto node = nodeWith(core::Work{type, {}, nullptr, {}});
+    auto node = nodeWith(core::Work{type, {}});
     node->event = std::move(found);
     node->eventHandle = event;
     return addNode(added, graph, dependencies, count, std::move(node));
@@ -443,7 +443,7 @@ cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode, cudaGraph_t 
                                        cudaGraph_t childGraph) {
   cudaError_t result = cudaErrorInvalidValue;
   if (childGraph && childGraph != graph) {
-    auto node = nodeWith(core::Work{cudaGraphNodeTypeGraph, {}, nullptr, {}});
+    auto node = nodeWith(core::Work{cudaGraphNodeTypeGraph, {}});
     node->child = core::graphOf(childGraph)->clone(); // the node owns a copy, as in CUDA
     result = addNode(pGraphNode, graph, pDependencies, numDependencies, std::move(node));
   }
@@ -465,7 +465,7 @@ cudaError_t cudaGraphChildGraphNodeGetGraph(cudaGraphNode_t node, cudaGraph_t *p
 cudaError_t cudaGraphAddEmptyNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
                                   const cudaGraphNode_t *pDependencies, size_t numDependencies) {
   cudaError_t result = addNode(pGraphNode, graph, pDependencies, numDependencies,
-                               nodeWith(core::Work{cudaGraphNodeTypeEmpty, {}, nullptr, {}}));
+                               nodeWith(core::Work{cudaGraphNodeTypeEmpty, {}}));
   return core::finishCall("cudaGraphAddEmptyNode", result, "graph=%p", static_cast<void *>(graph));
 }
 

@@ -130,7 +130,7 @@ cudaError_t waitEvent(const char *entry, cudaStream_t handle, cudaEvent_t event,
         // CUDA waits for the record made before this call; an event never recorded is complete.
         if (std::optional<core::StreamPosition> at = found->recordedPosition())
           waits.push_back(std::move(*at));
-        device.streams().submit(stream, core::Work{cudaGraphNodeTypeWaitEvent, {}, nullptr, {}},
+        device.streams().submit(stream, core::Work{cudaGraphNodeTypeWaitEvent, {}},
                                 std::move(waits));
         return cudaSuccess;
       });
