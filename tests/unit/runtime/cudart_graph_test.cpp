@@ -1,0 +1,230 @@
+// The graph and stream capture entry points of libcudart.so.13: host-function graphs (no kernels
+// needed) and the documented error paths.
+#include <cuda_runtime_api.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <vector>
+
+namespace {
+
+struct Recorder {
+  std::mutex mutex;
+  std::vector<int> order;
+};
+
+struct Entry {
+  Recorder *recorder;
+  int label;
+};
+
+void record(void *data) {
+  Entry *entry = static_cast<Entry *>(data);
+  std::lock_guard<std::mutex> lock(entry->recorder->mutex);
+  entry->recorder->order.push_back(entry->label);
+}
+
+TEST(CudartGraph, HostNodesRunInDependencyOrderAtEachLaunch) {
+  Recorder recorder;
+  Entry first{&recorder, 1}, second{&recorder, 2}, third{&recorder, 3};
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaGraphNode_t a, b, c;
+  cudaHostNodeParams params{record, &third};
+  ASSERT_EQ(cudaGraphAddHostNode(&c, graph, nullptr, 0, &params), cudaSuccess);
+  params.userData = &first;
+  ASSERT_EQ(cudaGraphAddHostNode(&a, graph, nullptr, 0, &params), cudaSuccess);
+  params.userData = &second;
+  ASSERT_EQ(cudaGraphAddHostNode(&b, graph, &a, 1, &params), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddDependencies(graph, &b, &c, nullptr, 1), cudaSuccess);
+  EXPECT_EQ(cudaGraphAddDependencies(graph, &b, &c, nullptr, 1), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+
+  cudaGraphNode_t from[2], to[2];
+  size_t edges = 2;
+  ASSERT_EQ(cudaGraphGetEdges(graph, from, to, nullptr, &edges), cudaSuccess);
+  EXPECT_EQ(edges, 2u);
+  size_t dependencies = 0;
+  ASSERT_EQ(cudaGraphNodeGetDependencies(c, nullptr, nullptr, &dependencies), cudaSuccess);
+  EXPECT_EQ(dependencies, 1u);
+
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(recorder.order, (std::vector<int>{1, 2, 3, 1, 2, 3}));
+
+  // The executable graph's host node changes; the graph's does not reach it.
+  Entry replaced{&recorder, 7};
+  params.userData = &replaced;
+  ASSERT_EQ(cudaGraphExecHostNodeSetParams(exec, b, &params), cudaSuccess);
+  recorder.order.clear();
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(recorder.order, (std::vector<int>{1, 7, 3}));
+  cudaHostNodeParams read;
+  ASSERT_EQ(cudaGraphHostNodeGetParams(b, &read), cudaSuccess);
+  EXPECT_EQ(read.userData, &second);
+
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST(CudartGraph, InvalidArguments) {
+  cudaGraph_t graph;
+  EXPECT_EQ(cudaGraphCreate(nullptr, 0), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphCreate(&graph, 1), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  EXPECT_EQ(cudaGraphGetNodes(graph, nullptr, nullptr), cudaErrorInvalidValue);
+  cudaGraphNode_t node;
+  cudaHostNodeParams noFunction{nullptr, nullptr};
+  EXPECT_EQ(cudaGraphAddHostNode(&node, graph, nullptr, 0, &noFunction), cudaErrorInvalidValue);
+  cudaMemsetParams memset{};
+  int host = 0;
+  memset.dst = &host; // not device memory
+  memset.elementSize = 4;
+  memset.width = 1;
+  memset.height = 1;
+  EXPECT_EQ(cudaGraphAddMemsetNode(&node, graph, nullptr, 0, &memset), cudaErrorInvalidValue);
+  memset.elementSize = 3;
+  EXPECT_EQ(cudaGraphAddMemsetNode(&node, graph, nullptr, 0, &memset), cudaErrorInvalidValue);
+  int other = 0;
+  EXPECT_EQ(cudaGraphAddMemcpyNode1D(&node, graph, nullptr, 0, &host, &other, sizeof host,
+                                     cudaMemcpyHostToDevice),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaGraphAddEmptyNode(&node, graph, nullptr, 0), cudaSuccess);
+  cudaHostNodeParams hostParams;
+  EXPECT_EQ(cudaGraphHostNodeGetParams(node, &hostParams),
+            cudaErrorInvalidValue); // not a host node
+  cudaGraphExec_t exec;
+  EXPECT_EQ(cudaGraphInstantiate(&exec, graph, cudaGraphInstantiateFlagDeviceLaunch),
+            cudaErrorNotSupported);
+  EXPECT_EQ(cudaGraphInstantiate(&exec, graph, 1ull << 40), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphLaunch(nullptr, nullptr), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGraphExecUpdate(nullptr, graph, nullptr), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
+TEST(CudartCapture, BeginAndEndErrors) {
+  cudaGraph_t graph;
+  EXPECT_EQ(cudaStreamBeginCapture(nullptr, cudaStreamCaptureModeGlobal),
+            cudaErrorStreamCaptureUnsupported); // the legacy stream
+  cudaStream_t stream, other;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  ASSERT_EQ(cudaStreamCreateWithFlags(&other, cudaStreamNonBlocking), cudaSuccess);
+  EXPECT_EQ(cudaStreamEndCapture(stream, &graph), cudaErrorIllegalState);
+  EXPECT_EQ(cudaStreamBeginCapture(stream, static_cast<cudaStreamCaptureMode>(7)),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaErrorIllegalState);
+
+  // `other` joins through an event; ending there is unmatched.
+  cudaEvent_t event;
+  ASSERT_EQ(cudaEventCreate(&event), cudaSuccess);
+  ASSERT_EQ(cudaEventRecord(event, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamWaitEvent(other, event, 0), cudaSuccess);
+  cudaStreamCaptureStatus status;
+  ASSERT_EQ(cudaStreamIsCapturing(other, &status), cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusActive);
+  EXPECT_EQ(cudaStreamEndCapture(other, &graph), cudaErrorStreamCaptureUnmatched);
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess); // nothing captured on `other`
+  size_t count = 1;
+  ASSERT_EQ(cudaGraphGetNodes(graph, nullptr, &count), cudaSuccess);
+  EXPECT_EQ(count, 0u);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaEventDestroy(event), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(other), cudaSuccess);
+}
+
+void increment(void *counter) {
+  ++*static_cast<std::atomic<int> *>(counter);
+}
+
+TEST(CudartCapture, CapturedHostFunctionsRunAtLaunchOnly) {
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  std::atomic<int> counter{0};
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal), cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(stream, increment, &counter), cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(stream, increment, &counter), cudaSuccess);
+  unsigned long long id = 0;
+  cudaGraph_t capturing = nullptr;
+  const cudaGraphNode_t *dependencies = nullptr;
+  const cudaGraphEdgeData *edges = nullptr;
+  size_t numDependencies = 0;
+  cudaStreamCaptureStatus status;
+  ASSERT_EQ(cudaStreamGetCaptureInfo(stream, &status, &id, &capturing, &dependencies, &edges,
+                                     &numDependencies),
+            cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusActive);
+  EXPECT_NE(id, 0u);
+  EXPECT_NE(capturing, nullptr);
+  ASSERT_EQ(numDependencies, 1u);
+  cudaHostNodeParams params;
+  ASSERT_EQ(cudaGraphHostNodeGetParams(dependencies[0], &params), cudaSuccess);
+  EXPECT_EQ(params.fn, increment);
+  EXPECT_EQ(cudaStreamGetCaptureInfo(stream, nullptr), cudaErrorInvalidValue);
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_EQ(graph, capturing);
+  EXPECT_EQ(counter.load(), 0);
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(counter.load(), 6);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST(CudartCapture, IllegalCallsInvalidateTheCapture) {
+  cudaStream_t blocking;
+  ASSERT_EQ(cudaStreamCreate(&blocking), cudaSuccess);
+  std::atomic<int> counter{0};
+  cudaGraph_t graph;
+
+  // Waiting on the capturing stream.
+  ASSERT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaStreamQuery(blocking), cudaErrorStreamCaptureUnsupported);
+  cudaStreamCaptureStatus status;
+  ASSERT_EQ(cudaStreamIsCapturing(blocking, &status), cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusInvalidated);
+  EXPECT_EQ(cudaLaunchHostFunc(blocking, increment, &counter), cudaErrorStreamCaptureInvalidated);
+  EXPECT_EQ(cudaStreamEndCapture(blocking, &graph), cudaErrorStreamCaptureInvalidated);
+
+  // The legacy stream while a blocking stream captures.
+  ASSERT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaStreamIsCapturing(nullptr, &status), cudaErrorStreamCaptureImplicit);
+  EXPECT_EQ(cudaLaunchHostFunc(nullptr, increment, &counter), cudaErrorStreamCaptureImplicit);
+  EXPECT_EQ(cudaStreamEndCapture(blocking, &graph), cudaErrorStreamCaptureInvalidated);
+
+  // A synchronous copy in global mode; allowed once this thread is relaxed.
+  int a = 1, b = 2;
+  ASSERT_EQ(cudaStreamBeginCapture(blocking, cudaStreamCaptureModeGlobal), cudaSuccess);
+  cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+  ASSERT_EQ(cudaThreadExchangeStreamCaptureMode(&mode), cudaSuccess);
+  EXPECT_EQ(mode, cudaStreamCaptureModeGlobal);
+  EXPECT_EQ(cudaMemcpy(&a, &b, sizeof a, cudaMemcpyHostToHost), cudaSuccess);
+  ASSERT_EQ(cudaThreadExchangeStreamCaptureMode(&mode), cudaSuccess);
+  EXPECT_EQ(cudaMemcpy(&a, &b, sizeof a, cudaMemcpyHostToHost), cudaErrorStreamCaptureUnsupported);
+  EXPECT_EQ(cudaStreamEndCapture(blocking, &graph), cudaErrorStreamCaptureInvalidated);
+  EXPECT_EQ(cudaThreadExchangeStreamCaptureMode(nullptr), cudaErrorInvalidValue);
+
+  EXPECT_EQ(counter.load(), 0);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaStreamDestroy(blocking), cudaSuccess);
+}
+
+} // namespace
