@@ -94,6 +94,25 @@ void Capture::join(Stream &stream, const std::vector<GraphNode *> &nodes) {
     stream.setCapture(shared_from_this());
 }
 
+cudaError_t Capture::updateDependencies(Stream &stream, const std::vector<GraphNode *> &nodes,
+                                        bool replace) {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const GraphNode *node : nodes)
+    if (!capturedGraph->contains(node))
+      return cudaErrorInvalidValue;
+  std::vector<GraphNode *> &dependencies = participants[&stream].dependencies;
+  if (replace) {
+    for (const GraphNode *node : dependencies)
+      if (std::find(nodes.begin(), nodes.end(), node) == nodes.end())
+        released.push_back(node);
+    dependencies.clear();
+  }
+  for (GraphNode *node : nodes)
+    if (std::find(dependencies.begin(), dependencies.end(), node) == dependencies.end())
+      dependencies.push_back(node);
+  return cudaSuccess;
+}
+
 void Capture::invalidate() {
   std::lock_guard<std::mutex> lock(mutex);
   failed = true;
@@ -124,7 +143,8 @@ cudaError_t Capture::end(std::unique_ptr<Graph> &graph) {
       const std::vector<GraphNode *> &joined = participants[origin].dependencies;
       for (const std::unique_ptr<GraphNode> &node : capturedGraph->nodes())
         if (node->dependents.empty() &&
-            std::find(joined.begin(), joined.end(), node.get()) == joined.end()) {
+            std::find(joined.begin(), joined.end(), node.get()) == joined.end() &&
+            std::find(released.begin(), released.end(), node.get()) == released.end()) {
           CUPORT_ERROR("cudaStreamEndCapture: work captured on another stream was not joined "
                        "back into the origin stream");
           result = cudaErrorStreamCaptureUnjoined;

@@ -45,6 +45,12 @@ public:
   // `stream` (joining the capture if it is not in it yet) also follows `nodes`.
   void join(Stream &stream, const std::vector<GraphNode *> &nodes);
 
+  // cudaStreamUpdateCaptureDependencies: `nodes` (of the capture's graph, else
+  // cudaErrorInvalidValue) are added to `stream`'s dependencies or replace them. Nodes dropped
+  // this way need not be joined back.
+  cudaError_t updateDependencies(Stream &stream, const std::vector<GraphNode *> &nodes,
+                                 bool replace);
+
   // An operation illegal during capture happened: later work on its streams fails, and the
   // capture ends with cudaErrorStreamCaptureInvalidated.
   void invalidate();
@@ -72,6 +78,7 @@ private:
   std::mutex mutex;
   std::unique_ptr<Graph> capturedGraph;
   std::unordered_map<const Stream *, Participant> participants;
+  std::vector<const GraphNode *> released; // dropped by updateDependencies
   bool failed = false;
   bool over = false;
 };

@@ -133,6 +133,33 @@ cudaError_t getCaptureInfo(const char *entry, cudaStream_t handle, cudaStreamCap
   return core::finishCall(entry, result, "stream=%p", static_cast<void *>(handle));
 }
 
+cudaError_t updateDependencies(const char *entry, cudaStream_t handle,
+                               cudaGraphNode_t *dependencies,
+                               const cudaGraphEdgeData *dependencyData, size_t count,
+                               unsigned flags, bool perThreadDefault) {
+  cudaError_t result =
+      onStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
+        if ((count && !dependencies) || (flags != cudaStreamAddCaptureDependencies &&
+                                         flags != cudaStreamSetCaptureDependencies))
+          return cudaErrorInvalidValue;
+        for (size_t i = 0; dependencyData && i < count; ++i)
+          if (dependencyData[i].from_port || dependencyData[i].to_port || dependencyData[i].type) {
+            CUPORT_ERROR("capture dependencies with edge annotations are not supported");
+            return cudaErrorNotSupported;
+          }
+        std::shared_ptr<core::Capture> capture = stream.capture();
+        if (!capture)
+          return cudaErrorIllegalState;
+        std::vector<core::GraphNode *> nodes;
+        for (size_t i = 0; i < count; ++i)
+          nodes.push_back(core::nodeOf(dependencies[i]));
+        return capture->updateDependencies(stream, nodes,
+                                           flags == cudaStreamSetCaptureDependencies);
+      });
+  return core::finishCall(entry, result, "stream=%p count=%zu flags=0x%x",
+                          static_cast<void *>(handle), count, flags);
+}
+
 } // namespace
 
 extern "C" {
@@ -175,6 +202,20 @@ cudaError_t cudaStreamGetCaptureInfo_ptsz(cudaStream_t stream,
                                           size_t *numDependencies_out) {
   return getCaptureInfo("cudaStreamGetCaptureInfo_ptsz", stream, captureStatus_out, id_out,
                         graph_out, dependencies_out, edgeData_out, numDependencies_out, kPerThread);
+}
+
+cudaError_t cudaStreamUpdateCaptureDependencies(cudaStream_t stream, cudaGraphNode_t *dependencies,
+                                                const cudaGraphEdgeData *dependencyData,
+                                                size_t numDependencies, unsigned int flags) {
+  return updateDependencies("cudaStreamUpdateCaptureDependencies", stream, dependencies,
+                            dependencyData, numDependencies, flags, kLegacy);
+}
+cudaError_t cudaStreamUpdateCaptureDependencies_ptsz(cudaStream_t stream,
+                                                     cudaGraphNode_t *dependencies,
+                                                     const cudaGraphEdgeData *dependencyData,
+                                                     size_t numDependencies, unsigned int flags) {
+  return updateDependencies("cudaStreamUpdateCaptureDependencies_ptsz", stream, dependencies,
+                            dependencyData, numDependencies, flags, kPerThread);
 }
 
 cudaError_t cudaThreadExchangeStreamCaptureMode(enum cudaStreamCaptureMode *mode) {

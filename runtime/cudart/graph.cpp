@@ -149,10 +149,18 @@ cudaError_t execSetTyped(cudaGraphExec_t exec, cudaGraphNode_t handle, cudaGraph
   });
 }
 
-// The node's typed parameters, when it has them (captured nodes of some types do not).
-core::GraphNode *nodeWithParams(cudaGraphNode_t handle, cudaGraphNodeType type) {
-  core::GraphNode *node = typedNode(handle, type);
-  return node && node->hasParameters ? node : nullptr;
+// The node of `type` with its typed parameters: cudaErrorInvalidValue for another node, and
+// cudaErrorNotSupported for a captured node whose work carries none (a captured copy or memset
+// made by an operation that records no graph parameters).
+cudaError_t nodeWithParams(cudaGraphNode_t handle, cudaGraphNodeType type, core::GraphNode *&node) {
+  node = typedNode(handle, type);
+  if (!node)
+    return cudaErrorInvalidValue;
+  if (!node->hasParameters) {
+    CUPORT_ERROR("the parameters of this captured graph node are not recorded");
+    return cudaErrorNotSupported;
+  }
+  return cudaSuccess;
 }
 
 // The GetNodes/GetRootNodes/GetEdges convention: with no array, the count; else up to *count
@@ -233,7 +241,9 @@ cudaError_t execSetEvent(cudaGraphExec_t exec, cudaGraphNode_t handle, cudaGraph
   });
 }
 
-cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long long flags) {
+// `uploadFlag`: cudaGraphInstantiateFlagUpload is accepted (cudaGraphInstantiateWithParams only).
+cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long long flags,
+                        bool uploadFlag = false) {
   if (!exec || !graph)
     return cudaErrorInvalidValue;
   if (flags & cudaGraphInstantiateFlagDeviceLaunch) {
@@ -241,9 +251,12 @@ cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long 
     return cudaErrorNotSupported;
   }
   // Auto-free only concerns memory allocation nodes (cuport has none); node priorities are the
-  // default priority for every node.
-  if (flags & ~static_cast<unsigned long long>(cudaGraphInstantiateFlagAutoFreeOnLaunch |
-                                               cudaGraphInstantiateFlagUseNodePriority))
+  // default priority for every node; an upload has nothing to make resident.
+  unsigned long long known =
+      cudaGraphInstantiateFlagAutoFreeOnLaunch | cudaGraphInstantiateFlagUseNodePriority;
+  if (uploadFlag)
+    known |= cudaGraphInstantiateFlagUpload;
+  if (flags & ~known)
     return cudaErrorInvalidValue;
   return onDevice([&](core::Device &) {
     std::unique_ptr<core::GraphExec> made;
@@ -253,6 +266,29 @@ cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long 
     *exec = reinterpret_cast<cudaGraphExec_t>(made.release());
     return cudaSuccess;
   });
+}
+
+cudaError_t instantiateWithParams(const char *entry, cudaGraphExec_t *exec, cudaGraph_t graph,
+                                  cudaGraphInstantiateParams *params, bool perThreadDefault) {
+  cudaError_t result = cudaErrorInvalidValue;
+  if (params) {
+    params->errNode_out = nullptr;
+    result = cudaSuccess;
+    if (params->flags & cudaGraphInstantiateFlagUpload)
+      result = onDevice([&](core::Device &device) {
+        std::shared_ptr<core::Stream> stream;
+        return core::resolveStream(device, params->uploadStream, perThreadDefault, stream);
+      });
+    if (result == cudaSuccess)
+      result = instantiate(exec, graph, params->flags, true);
+    std::vector<core::GraphNode *> order;
+    params->result_out = result == cudaSuccess ? cudaGraphInstantiateSuccess
+                         : graph && !core::graphOf(graph)->topologicalOrder(order)
+                             ? cudaGraphInstantiateInvalidStructure
+                             : cudaGraphInstantiateError;
+  }
+  return core::finishCall(entry, result, "graph=%p -> %p", static_cast<void *>(graph),
+                          exec && result == cudaSuccess ? static_cast<void *>(*exec) : nullptr);
 }
 
 cudaError_t launch(const char *entry, cudaGraphExec_t exec, cudaStream_t handle,
@@ -318,9 +354,10 @@ cudaError_t cudaGraphAddKernelNode(cudaGraphNode_t *pGraphNode, cudaGraph_t grap
 
 cudaError_t cudaGraphKernelNodeGetParams(cudaGraphNode_t node,
                                          struct cudaKernelNodeParams *pNodeParams) {
-  cudaError_t result = cudaErrorInvalidValue;
-  core::GraphNode *found = nodeWithParams(node, cudaGraphNodeTypeKernel);
-  if (found && pNodeParams && found->work.kernel) {
+  core::GraphNode *found = nullptr;
+  cudaError_t result =
+      pNodeParams ? nodeWithParams(node, cudaGraphNodeTypeKernel, found) : cudaErrorInvalidValue;
+  if (result == cudaSuccess) {
     const core::KernelLaunch &launch = *found->work.kernel;
     pNodeParams->func = const_cast<void *>(launch.kernel->hostFunction());
     pNodeParams->gridDim = launch.grid;
@@ -361,12 +398,11 @@ cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode, cudaGraph_t gr
 
 cudaError_t cudaGraphMemcpyNodeGetParams(cudaGraphNode_t node,
                                          struct cudaMemcpy3DParms *pNodeParams) {
-  cudaError_t result = cudaErrorInvalidValue;
-  if (core::GraphNode *found = nodeWithParams(node, cudaGraphNodeTypeMemcpy);
-      found && pNodeParams) {
+  core::GraphNode *found = nullptr;
+  cudaError_t result =
+      pNodeParams ? nodeWithParams(node, cudaGraphNodeTypeMemcpy, found) : cudaErrorInvalidValue;
+  if (result == cudaSuccess)
     *pNodeParams = found->memcpy;
-    result = cudaSuccess;
-  }
   return core::finishCall("cudaGraphMemcpyNodeGetParams", result, "node=%p",
                           static_cast<void *>(node));
 }
@@ -396,12 +432,11 @@ cudaError_t cudaGraphAddMemsetNode(cudaGraphNode_t *pGraphNode, cudaGraph_t grap
 
 cudaError_t cudaGraphMemsetNodeGetParams(cudaGraphNode_t node,
                                          struct cudaMemsetParams *pNodeParams) {
-  cudaError_t result = cudaErrorInvalidValue;
-  if (core::GraphNode *found = nodeWithParams(node, cudaGraphNodeTypeMemset);
-      found && pNodeParams) {
+  core::GraphNode *found = nullptr;
+  cudaError_t result =
+      pNodeParams ? nodeWithParams(node, cudaGraphNodeTypeMemset, found) : cudaErrorInvalidValue;
+  if (result == cudaSuccess)
     *pNodeParams = found->memset;
-    result = cudaSuccess;
-  }
   return core::finishCall("cudaGraphMemsetNodeGetParams", result, "node=%p",
                           static_cast<void *>(node));
 }
@@ -422,11 +457,11 @@ cudaError_t cudaGraphAddHostNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
 
 cudaError_t cudaGraphHostNodeGetParams(cudaGraphNode_t node,
                                        struct cudaHostNodeParams *pNodeParams) {
-  cudaError_t result = cudaErrorInvalidValue;
-  if (core::GraphNode *found = nodeWithParams(node, cudaGraphNodeTypeHost); found && pNodeParams) {
+  core::GraphNode *found = nullptr;
+  cudaError_t result =
+      pNodeParams ? nodeWithParams(node, cudaGraphNodeTypeHost, found) : cudaErrorInvalidValue;
+  if (result == cudaSuccess)
     *pNodeParams = found->work.host;
-    result = cudaSuccess;
-  }
   return core::finishCall("cudaGraphHostNodeGetParams", result, "node=%p",
                           static_cast<void *>(node));
 }
@@ -649,6 +684,17 @@ cudaError_t cudaGraphInstantiateWithFlags(cudaGraphExec_t *pGraphExec, cudaGraph
                           static_cast<void *>(graph), flags,
                           pGraphExec && result == cudaSuccess ? static_cast<void *>(*pGraphExec)
                                                               : nullptr);
+}
+
+cudaError_t cudaGraphInstantiateWithParams(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+                                           cudaGraphInstantiateParams *instantiateParams) {
+  return instantiateWithParams("cudaGraphInstantiateWithParams", pGraphExec, graph,
+                               instantiateParams, false);
+}
+cudaError_t cudaGraphInstantiateWithParams_ptsz(cudaGraphExec_t *pGraphExec, cudaGraph_t graph,
+                                                cudaGraphInstantiateParams *instantiateParams) {
+  return instantiateWithParams("cudaGraphInstantiateWithParams_ptsz", pGraphExec, graph,
+                               instantiateParams, true);
 }
 
 cudaError_t cudaGraphExecGetFlags(cudaGraphExec_t graphExec, unsigned long long *flags) {

@@ -227,4 +227,53 @@ TEST(CudartCapture, IllegalCallsInvalidateTheCapture) {
   EXPECT_EQ(cudaStreamDestroy(blocking), cudaSuccess);
 }
 
+TEST(CudartCapture, UpdatedDependenciesAndInstantiateWithParams) {
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  std::atomic<int> counter{0};
+  EXPECT_EQ(cudaStreamUpdateCaptureDependencies(stream, nullptr, nullptr, 0, 0),
+            cudaErrorIllegalState);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(stream, increment, &counter), cudaSuccess);
+  cudaStreamCaptureStatus status;
+  const cudaGraphNode_t *dependencies = nullptr;
+  size_t count = 0;
+  ASSERT_EQ(
+      cudaStreamGetCaptureInfo(stream, &status, nullptr, nullptr, &dependencies, nullptr, &count),
+      cudaSuccess);
+  ASSERT_EQ(count, 1u);
+  cudaGraphNode_t first = dependencies[0];
+  // The next node no longer follows the first one: two roots, and no unjoined error for it.
+  ASSERT_EQ(cudaStreamUpdateCaptureDependencies(stream, nullptr, nullptr, 0,
+                                                cudaStreamSetCaptureDependencies),
+            cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(stream, increment, &counter), cudaSuccess);
+  EXPECT_EQ(cudaStreamUpdateCaptureDependencies(stream, &first, nullptr, 1, 5),
+            cudaErrorInvalidValue);
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  size_t roots = 0;
+  ASSERT_EQ(cudaGraphGetRootNodes(graph, nullptr, &roots), cudaSuccess);
+  EXPECT_EQ(roots, 2u);
+
+  cudaGraphInstantiateParams params{};
+  params.flags = cudaGraphInstantiateFlagUpload;
+  params.uploadStream = stream;
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiateWithParams(&exec, graph, &params), cudaSuccess);
+  EXPECT_EQ(params.result_out, cudaGraphInstantiateSuccess);
+  ASSERT_EQ(cudaGraphUpload(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(counter.load(), 2);
+  unsigned long long flags = 0;
+  ASSERT_EQ(cudaGraphExecGetFlags(exec, &flags), cudaSuccess);
+  EXPECT_EQ(flags, static_cast<unsigned long long>(cudaGraphInstantiateFlagUpload));
+  EXPECT_EQ(cudaGraphInstantiateWithParams(&exec, graph, nullptr), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
 } // namespace
