@@ -8,6 +8,17 @@
 #include <mutex>
 #include <vector>
 
+// The per-thread default stream twins (declared by NVIDIA's headers only under
+// --default-stream per-thread).
+extern "C" {
+cudaError_t cudaStreamBeginCapture_ptsz(cudaStream_t stream, cudaStreamCaptureMode mode);
+cudaError_t cudaStreamEndCapture_ptsz(cudaStream_t stream, cudaGraph_t *graph);
+cudaError_t cudaStreamIsCapturing_ptsz(cudaStream_t stream, cudaStreamCaptureStatus *status);
+cudaError_t cudaLaunchHostFunc_ptsz(cudaStream_t stream, cudaHostFn_t fn, void *userData);
+cudaError_t cudaGraphLaunch_ptsz(cudaGraphExec_t exec, cudaStream_t stream);
+cudaError_t cudaStreamSynchronize_ptsz(cudaStream_t stream);
+}
+
 namespace {
 
 struct Recorder {
@@ -187,6 +198,27 @@ TEST(CudartCapture, CapturedHostFunctionsRunAtLaunchOnly) {
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
   (void)cudaGetLastError();
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+}
+
+TEST(CudartCapture, PerThreadDefaultStreamTwins) {
+  // Handle 0 is the per-thread default stream here, which may capture.
+  std::atomic<int> counter{0};
+  ASSERT_EQ(cudaStreamBeginCapture_ptsz(nullptr, cudaStreamCaptureModeGlobal), cudaSuccess);
+  cudaStreamCaptureStatus status;
+  ASSERT_EQ(cudaStreamIsCapturing_ptsz(nullptr, &status), cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusActive);
+  ASSERT_EQ(cudaStreamIsCapturing(cudaStreamPerThread, &status), cudaSuccess);
+  EXPECT_EQ(status, cudaStreamCaptureStatusActive);
+  ASSERT_EQ(cudaLaunchHostFunc_ptsz(nullptr, increment, &counter), cudaSuccess);
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaStreamEndCapture_ptsz(nullptr, &graph), cudaSuccess);
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch_ptsz(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize_ptsz(nullptr), cudaSuccess);
+  EXPECT_EQ(counter.load(), 1);
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
 }
 
 TEST(CudartCapture, IllegalCallsInvalidateTheCapture) {
