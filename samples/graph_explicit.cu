@@ -136,7 +136,10 @@ int main() {
   CHECK(cudaGraphGetNodes(clone, cloned, &numCloned));
   EXPECT(numCloned == 7);
   memset.value = static_cast<unsigned>(-3);
-  CHECK(cudaGraphMemsetNodeSetParams(cloned[0], &memset));
+  cudaGraphNode_t clonedMemset;
+  CHECK(cudaGraphNodeFindInClone(&clonedMemset, memsetNode, clone));
+  EXPECT(clonedMemset == cloned[0]);
+  CHECK(cudaGraphMemsetNodeSetParams(clonedMemset, &memset));
   cudaGraphExecUpdateResultInfo info;
   CHECK(cudaGraphExecUpdate(exec, clone, &info));
   EXPECT(info.result == cudaGraphExecUpdateSuccess);

@@ -59,6 +59,7 @@ cudaError_t Graph::removeEdge(GraphNode *from, GraphNode *to) {
 }
 
 void Graph::destroy(GraphNode *node) {
+  std::erase_if(cloneOf, [node](const auto &entry) { return entry.second == node; });
   for (GraphNode *dependency : node->dependencies)
     std::erase(dependency->dependents, node);
   for (GraphNode *dependent : node->dependents)
@@ -119,9 +120,16 @@ Graph::clone(std::unordered_map<const GraphNode *, GraphNode *> *mapping) const 
     for (GraphNode *dependent : node->dependents)
       duplicate->dependents.push_back(copies[dependent]);
   }
+  copy->cloneOf = copies;
   if (mapping)
     *mapping = std::move(copies);
   return copy;
+}
+
+GraphNode *Graph::copyOf(const GraphNode *original) const {
+  auto found = cloneOf.find(original);
+  // A copy destroyed since (cudaGraphDestroyNode) is no longer found.
+  return found != cloneOf.end() && contains(found->second) ? found->second : nullptr;
 }
 
 } // namespace cuport::core

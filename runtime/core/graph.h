@@ -65,9 +65,12 @@ public:
   // A deep copy (child graphs included). `mapping`, when given, receives original -> copy.
   std::unique_ptr<Graph>
   clone(std::unordered_map<const GraphNode *, GraphNode *> *mapping = nullptr) const;
+  // In a clone: the copy of `original` (cudaGraphNodeFindInClone), or null.
+  GraphNode *copyOf(const GraphNode *original) const;
 
 private:
   std::vector<std::unique_ptr<GraphNode>> nodeList;
+  std::unordered_map<const GraphNode *, GraphNode *> cloneOf; // original -> copy, in clones
 };
 
 // The API's handles are our objects.

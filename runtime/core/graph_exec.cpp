@@ -104,6 +104,8 @@ void GraphExec::launch(StreamSet &streams, Stream &stream) {
   std::vector<StreamPosition> waits;
   std::vector<std::shared_ptr<Event>> recorded;
   for (const Step &step : *current) {
+    if (!step.enabled)
+      continue;
     if (step.work.type == cudaGraphNodeTypeEventRecord && step.event) {
       runs.push_back(step.event->recordWork().run); // a fresh completion for each launch
       recorded.push_back(step.event);
@@ -160,6 +162,33 @@ cudaError_t GraphExec::setStepEvent(const GraphNode *node, std::shared_ptr<Event
   return cudaErrorInvalidValue;
 }
 
+cudaError_t GraphExec::setEnabled(const GraphNode *node, bool enabled) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto changed = std::make_shared<std::vector<Step>>(*steps);
+  for (Step &step : *changed) {
+    if (step.origin != node)
+      continue;
+    cudaGraphNodeType type = step.work.type;
+    if (type != cudaGraphNodeTypeKernel && type != cudaGraphNodeTypeMemset &&
+        type != cudaGraphNodeTypeMemcpy)
+      return cudaErrorInvalidValue;
+    step.enabled = enabled;
+    steps = std::move(changed);
+    return cudaSuccess;
+  }
+  return cudaErrorInvalidValue;
+}
+
+cudaError_t GraphExec::enabled(const GraphNode *node, bool &enabled) {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const Step &step : *steps)
+    if (step.origin == node) {
+      enabled = step.enabled;
+      return cudaSuccess;
+    }
+  return cudaErrorInvalidValue;
+}
+
 cudaError_t GraphExec::update(const Graph &graph, cudaGraphExecUpdateResultInfo &info) {
   info = cudaGraphExecUpdateResultInfo{cudaGraphExecUpdateSuccess, nullptr, nullptr};
   if (!compare(shape, graph, info))
@@ -176,8 +205,10 @@ cudaError_t GraphExec::update(const Graph &graph, cudaGraphExecUpdateResultInfo 
     info.result = cudaGraphExecUpdateErrorTopologyChanged;
     return cudaErrorGraphExecUpdateFailure;
   }
-  for (size_t i = 0; i < fresh.size(); ++i)
+  for (size_t i = 0; i < fresh.size(); ++i) {
     fresh[i].origin = (*steps)[i].origin;
+    fresh[i].enabled = (*steps)[i].enabled;
+  }
   steps = std::make_shared<const std::vector<Step>>(std::move(fresh));
   return cudaSuccess;
 }

@@ -34,6 +34,12 @@ public:
   // The event a record or wait step uses from now on (cudaGraphExecEvent*NodeSetEvent).
   cudaError_t setStepEvent(const GraphNode *node, std::shared_ptr<Event> event);
 
+  // cudaGraphNodeSetEnabled / GetEnabled: a disabled step does nothing at launch. Only kernel,
+  // memset and memcpy steps can be disabled (cudaErrorInvalidValue otherwise, as for a node
+  // that is not part of this executable graph).
+  cudaError_t setEnabled(const GraphNode *node, bool enabled);
+  cudaError_t enabled(const GraphNode *node, bool &enabled);
+
   // cudaGraphExecUpdate: takes the parameters of `graph`, whose topology must match the
   // instantiated one node for node; else cudaErrorGraphExecUpdateFailure with `info` saying why.
   cudaError_t update(const Graph &graph, cudaGraphExecUpdateResultInfo &info);
@@ -43,6 +49,7 @@ private:
     const GraphNode *origin = nullptr; // the node it was made from
     Work work;
     std::shared_ptr<Event> event; // record and wait steps
+    bool enabled = true;
   };
   // The graph's shape, to compare with an update's: per node (in node order) its type, its
   // dependencies' indices and, for child graphs, the child's shape.

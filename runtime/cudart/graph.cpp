@@ -660,6 +660,41 @@ cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone, cudaGraph_t originalGraph) 
   return core::finishCall("cudaGraphClone", result, "graph=%p", static_cast<void *>(originalGraph));
 }
 
+cudaError_t cudaGraphNodeFindInClone(cudaGraphNode_t *pNode, cudaGraphNode_t originalNode,
+                                     cudaGraph_t clonedGraph) {
+  cudaError_t result = cudaErrorInvalidValue;
+  if (pNode && originalNode && clonedGraph) {
+    if (core::GraphNode *copy = core::graphOf(clonedGraph)->copyOf(core::nodeOf(originalNode))) {
+      *pNode = core::handleOf(copy);
+      result = cudaSuccess;
+    }
+  }
+  return core::finishCall("cudaGraphNodeFindInClone", result, "node=%p clone=%p",
+                          static_cast<void *>(originalNode), static_cast<void *>(clonedGraph));
+}
+
+cudaError_t cudaGraphNodeSetEnabled(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode,
+                                    unsigned int isEnabled) {
+  cudaError_t result = hGraphExec && hNode
+                           ? execOf(hGraphExec)->setEnabled(core::nodeOf(hNode), isEnabled != 0)
+                           : cudaErrorInvalidValue;
+  return core::finishCall("cudaGraphNodeSetEnabled", result, "graphExec=%p node=%p enabled=%u",
+                          static_cast<void *>(hGraphExec), static_cast<void *>(hNode), isEnabled);
+}
+
+cudaError_t cudaGraphNodeGetEnabled(cudaGraphExec_t hGraphExec, cudaGraphNode_t hNode,
+                                    unsigned int *isEnabled) {
+  cudaError_t result = cudaErrorInvalidValue;
+  bool enabled = false;
+  if (hGraphExec && hNode && isEnabled) {
+    result = execOf(hGraphExec)->enabled(core::nodeOf(hNode), enabled);
+    if (result == cudaSuccess)
+      *isEnabled = enabled ? 1 : 0;
+  }
+  return core::finishCall("cudaGraphNodeGetEnabled", result, "graphExec=%p node=%p",
+                          static_cast<void *>(hGraphExec), static_cast<void *>(hNode));
+}
+
 cudaError_t cudaGraphDestroyNode(cudaGraphNode_t node) {
   cudaError_t result = cudaErrorInvalidValue;
   if (core::GraphNode *found = core::nodeOf(node)) {

@@ -87,6 +87,62 @@ TEST(CudartGraph, HostNodesRunInDependencyOrderAtEachLaunch) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
+TEST(CudartGraph, MemsetAndMemcpyNodesCloneAndDisable) {
+  const size_t rows = 3, width = 10, pitch = 16; // 2D: 10 of every 16 bytes
+  unsigned char *device = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), rows * pitch), cudaSuccess);
+  ASSERT_EQ(cudaMemset(device, 0, rows * pitch), cudaSuccess);
+  std::vector<unsigned char> host(rows * pitch, 0xee);
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaMemsetParams memset{};
+  memset.dst = device;
+  memset.pitch = pitch;
+  memset.value = 0x5a;
+  memset.elementSize = 1;
+  memset.width = width;
+  memset.height = rows;
+  cudaGraphNode_t fill, copy;
+  ASSERT_EQ(cudaGraphAddMemsetNode(&fill, graph, nullptr, 0, &memset), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemcpyNode1D(&copy, graph, &fill, 1, host.data(), device, rows * pitch,
+                                     cudaMemcpyDeviceToHost),
+            cudaSuccess);
+  cudaGraph_t clone;
+  ASSERT_EQ(cudaGraphClone(&clone, graph), cudaSuccess);
+  cudaGraphNode_t clonedFill;
+  ASSERT_EQ(cudaGraphNodeFindInClone(&clonedFill, fill, clone), cudaSuccess);
+  EXPECT_NE(clonedFill, fill);
+  cudaGraphNodeType type;
+  ASSERT_EQ(cudaGraphNodeGetType(clonedFill, &type), cudaSuccess);
+  EXPECT_EQ(type, cudaGraphNodeTypeMemset);
+  cudaGraphNode_t missing;
+  EXPECT_EQ(cudaGraphNodeFindInClone(&missing, fill, graph), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, clone, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  for (size_t i = 0; i < host.size(); ++i)
+    EXPECT_EQ(host[i], i % pitch < width ? 0x5a : 0) << i;
+
+  // Disabled, the memset does nothing: the device keeps what the first launch wrote.
+  ASSERT_EQ(cudaMemset(device, 1, rows * pitch), cudaSuccess);
+  ASSERT_EQ(cudaGraphNodeSetEnabled(exec, clonedFill, 0), cudaSuccess);
+  unsigned enabled = 1;
+  ASSERT_EQ(cudaGraphNodeGetEnabled(exec, clonedFill, &enabled), cudaSuccess);
+  EXPECT_EQ(enabled, 0u);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  for (size_t i = 0; i < host.size(); ++i)
+    EXPECT_EQ(host[i], 1) << i;
+
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(clone), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaFree(device), cudaSuccess);
+}
+
 TEST(CudartGraph, InvalidArguments) {
   cudaGraph_t graph;
   EXPECT_EQ(cudaGraphCreate(nullptr, 0), cudaErrorInvalidValue);
