@@ -28,6 +28,13 @@ cudaError_t createEvent(cudaEvent_t *event, unsigned flags) {
   return cudaSuccess;
 }
 
+// An event last recorded in a capture that is still going on marks nodes of a graph, not work
+// that could complete: waiting for it or querying it is cudaErrorCapturedEvent.
+cudaError_t refuseCaptured(core::Event &event) {
+  std::vector<core::GraphNode *> nodes;
+  return core::capturedRecord(event, nodes) ? cudaErrorCapturedEvent : cudaSuccess;
+}
+
 // Runs `body` with the event `handle` names.
 template <typename Body> cudaError_t onEvent(cudaEvent_t handle, Body body) {
   core::Device *device = nullptr;
@@ -115,6 +122,8 @@ cudaError_t cudaEventQuery(cudaEvent_t event) {
   cudaError_t result = onEvent(event, [](core::Device &, core::Event &found) {
     if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
       return stuck;
+    if (cudaError_t refused = refuseCaptured(found); refused != cudaSuccess)
+      return refused;
     return found.query();
   });
   // cudaErrorNotReady is an answer, not a failure: it does not become the last error.
@@ -127,6 +136,8 @@ cudaError_t cudaEventQuery(cudaEvent_t event) {
 
 cudaError_t cudaEventSynchronize(cudaEvent_t event) {
   cudaError_t result = onEvent(event, [](core::Device &, core::Event &found) {
+    if (cudaError_t refused = refuseCaptured(found); refused != cudaSuccess)
+      return refused;
     found.synchronize();
     return core::stickyError();
   });

@@ -197,6 +197,8 @@ TEST(CudartCapture, BeginAndEndErrors) {
   ASSERT_EQ(cudaEventCreate(&event), cudaSuccess);
   ASSERT_EQ(cudaEventRecord(event, stream), cudaSuccess);
   ASSERT_EQ(cudaStreamWaitEvent(other, event, 0), cudaSuccess);
+  EXPECT_EQ(cudaEventQuery(event), cudaErrorCapturedEvent);
+  EXPECT_EQ(cudaEventSynchronize(event), cudaErrorCapturedEvent);
   cudaStreamCaptureStatus status;
   ASSERT_EQ(cudaStreamIsCapturing(other, &status), cudaSuccess);
   EXPECT_EQ(status, cudaStreamCaptureStatusActive);
@@ -205,6 +207,7 @@ TEST(CudartCapture, BeginAndEndErrors) {
   size_t count = 1;
   ASSERT_EQ(cudaGraphGetNodes(graph, nullptr, &count), cudaSuccess);
   EXPECT_EQ(count, 0u);
+  EXPECT_EQ(cudaEventQuery(event), cudaSuccess); // the capture is over
   EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
   (void)cudaGetLastError();
   EXPECT_EQ(cudaEventDestroy(event), cudaSuccess);
