@@ -30,15 +30,17 @@ CaptureRegistry &registry() {
 
 } // namespace
 
-Capture::Capture(cudaStreamCaptureMode mode, unsigned long long id)
+Capture::Capture(cudaStreamCaptureMode mode, unsigned long long id, Graph *into)
     : captureMode(mode), captureId(id), beganOn(std::this_thread::get_id()),
-      capturedGraph(std::make_unique<Graph>()) {}
+      ownedGraph(into ? nullptr : std::make_unique<Graph>()),
+      target(into ? into : ownedGraph.get()) {}
 
-void Capture::begin(Stream &stream) {
+void Capture::begin(Stream &stream, std::vector<GraphNode *> dependencies) {
   {
     std::lock_guard<std::mutex> lock(mutex);
     origin = &stream;
     participants[&stream].stream = stream.weak_from_this();
+    participants[&stream].dependencies = std::move(dependencies);
   }
   stream.setCapture(shared_from_this());
 }
@@ -55,7 +57,8 @@ void Capture::record(Stream &stream, Work work) {
                         work.type == cudaGraphNodeTypeEmpty;
   node->work = std::move(work);
   GraphNode *added = nullptr;
-  (void)capturedGraph->add(std::move(node), participant.dependencies, added);
+  (void)target->add(std::move(node), participant.dependencies, added);
+  capturedNodes.insert(added);
   participant.dependencies = {added};
 }
 
@@ -98,7 +101,7 @@ cudaError_t Capture::updateDependencies(Stream &stream, const std::vector<GraphN
                                         bool replace) {
   std::lock_guard<std::mutex> lock(mutex);
   for (const GraphNode *node : nodes)
-    if (!capturedGraph->contains(node))
+    if (!target->contains(node))
       return cudaErrorInvalidValue;
   std::vector<GraphNode *> &dependencies = participants[&stream].dependencies;
   if (replace) {
@@ -141,8 +144,8 @@ cudaError_t Capture::end(std::unique_ptr<Graph> &graph) {
     } else {
       // Joined means every node without dependents is one the origin stream follows.
       const std::vector<GraphNode *> &joined = participants[origin].dependencies;
-      for (const std::unique_ptr<GraphNode> &node : capturedGraph->nodes())
-        if (node->dependents.empty() &&
+      for (const std::unique_ptr<GraphNode> &node : target->nodes())
+        if (capturedNodes.count(node.get()) && node->dependents.empty() &&
             std::find(joined.begin(), joined.end(), node.get()) == joined.end() &&
             std::find(released.begin(), released.end(), node.get()) == released.end()) {
           CUPORT_ERROR("cudaStreamEndCapture: work captured on another stream was not joined "
@@ -154,7 +157,8 @@ cudaError_t Capture::end(std::unique_ptr<Graph> &graph) {
     participants.clear();
     over = true;
     if (result == cudaSuccess)
-      graph = std::move(capturedGraph);
+      graph = std::move(ownedGraph);
+    target = nullptr; // handed over, or the caller's own
   }
   for (const std::shared_ptr<Stream> &stream : leaving)
     stream->setCapture(nullptr);
@@ -162,16 +166,17 @@ cudaError_t Capture::end(std::unique_ptr<Graph> &graph) {
   return result;
 }
 
-std::shared_ptr<Capture> beginCapture(Stream &stream, cudaStreamCaptureMode mode) {
+std::shared_ptr<Capture> beginCapture(Stream &stream, cudaStreamCaptureMode mode, Graph *into,
+                                      std::vector<GraphNode *> dependencies) {
   CaptureRegistry &state = registry();
   std::shared_ptr<Capture> capture;
   {
     std::lock_guard<std::mutex> lock(state.mutex);
-    capture = std::make_shared<Capture>(mode, state.nextId++);
+    capture = std::make_shared<Capture>(mode, state.nextId++, into);
     std::erase_if(state.active, [](const std::weak_ptr<Capture> &c) { return c.expired(); });
     state.active.push_back(capture);
   }
-  capture->begin(stream);
+  capture->begin(stream, std::move(dependencies));
   return capture;
 }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <driver_types.h>
@@ -23,15 +24,19 @@ class StreamSet;
 
 class Capture : public std::enable_shared_from_this<Capture> {
 public:
-  Capture(cudaStreamCaptureMode mode, unsigned long long id);
+  // Captures into a new graph, or into `into` (cudaStreamBeginCaptureToGraph), which the
+  // caller keeps owning.
+  Capture(cudaStreamCaptureMode mode, unsigned long long id, Graph *into = nullptr);
 
   cudaStreamCaptureMode mode() const { return captureMode; }
   unsigned long long id() const { return captureId; }
   std::thread::id thread() const { return beganOn; }
-  Graph *graph() { return capturedGraph.get(); }
+  Graph *graph() { return target; }
+  // Whether the graph is the caller's own (cudaStreamBeginCaptureToGraph).
+  bool intoExistingGraph() const { return !ownedGraph && target; }
 
-  // Makes `origin` capture into this capture.
-  void begin(Stream &origin);
+  // Makes `origin` capture into this capture; its first node follows `dependencies`.
+  void begin(Stream &origin, std::vector<GraphNode *> dependencies = {});
   bool isOrigin(const Stream &stream) const { return origin == &stream; }
 
   // Adds `work` as a node after `stream`'s dependencies; the node becomes its only dependency.
@@ -58,7 +63,8 @@ public:
   // Whether end() has been called.
   bool ended();
 
-  // cudaStreamEndCapture on the origin stream: every stream leaves the capture; the graph, or
+  // cudaStreamEndCapture on the origin stream: every stream leaves the capture; the graph (null
+  // when capturing into an existing graph, which stays the caller's), or
   // cudaErrorStreamCaptureInvalidated / cudaErrorStreamCaptureUnjoined (work on another stream
   // that the origin stream does not follow).
   cudaError_t end(std::unique_ptr<Graph> &graph);
@@ -76,7 +82,9 @@ private:
   const std::thread::id beganOn;
   const Stream *origin = nullptr;
   std::mutex mutex;
-  std::unique_ptr<Graph> capturedGraph;
+  std::unique_ptr<Graph> ownedGraph;
+  Graph *target = nullptr;
+  std::unordered_set<const GraphNode *> capturedNodes; // what this capture added
   std::unordered_map<const Stream *, Participant> participants;
   std::vector<const GraphNode *> released; // dropped by updateDependencies
   bool failed = false;
@@ -85,7 +93,9 @@ private:
 
 // The captures in progress, process-wide: for cudaStreamBeginCapture ids and the rules on
 // "potentially unsafe" calls (synchronous copies, device-wide waits) during capture.
-std::shared_ptr<Capture> beginCapture(Stream &stream, cudaStreamCaptureMode mode);
+std::shared_ptr<Capture> beginCapture(Stream &stream, cudaStreamCaptureMode mode,
+                                      Graph *into = nullptr,
+                                      std::vector<GraphNode *> dependencies = {});
 void captureEnded(const Capture &capture);
 
 // cudaThreadExchangeStreamCaptureMode: the calling thread's mode, swapped with `mode`.

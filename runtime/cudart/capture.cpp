@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 using namespace cuport;
 
@@ -28,20 +29,37 @@ cudaError_t onStream(cudaStream_t handle, bool perThreadDefault, Body body) {
   return body(*device, *stream);
 }
 
+// Begins capturing `handle`, into a new graph or (cudaStreamBeginCaptureToGraph) into `into`
+// after `count` `dependencies` of it.
 cudaError_t beginCapture(const char *entry, cudaStream_t handle, cudaStreamCaptureMode mode,
-                         bool perThreadDefault) {
+                         bool perThreadDefault, cudaGraph_t into = nullptr,
+                         const cudaGraphNode_t *dependencies = nullptr,
+                         const cudaGraphEdgeData *edges = nullptr, size_t count = 0) {
   cudaError_t result =
       onStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
         if (mode != cudaStreamCaptureModeGlobal && mode != cudaStreamCaptureModeThreadLocal &&
             mode != cudaStreamCaptureModeRelaxed)
           return cudaErrorInvalidValue;
+        if (count && !dependencies)
+          return cudaErrorInvalidValue;
+        std::vector<core::GraphNode *> after;
+        for (size_t i = 0; i < count; ++i) {
+          if (edges && (edges[i].from_port || edges[i].to_port || edges[i].type)) {
+            CUPORT_ERROR("capture dependencies with edge annotations are not supported");
+            return cudaErrorNotSupported;
+          }
+          core::GraphNode *node = core::nodeOf(dependencies[i]);
+          if (!into || !core::graphOf(into)->contains(node))
+            return cudaErrorInvalidValue;
+          after.push_back(node);
+        }
         if (stream.role() == core::Stream::Role::LegacyDefault) {
           CUPORT_ERROR("the legacy default stream cannot be captured");
           return cudaErrorStreamCaptureUnsupported;
         }
         if (stream.capture())
           return cudaErrorIllegalState;
-        core::beginCapture(stream, mode);
+        core::beginCapture(stream, mode, core::graphOf(into), std::move(after));
         return cudaSuccess;
       });
   return core::finishCall(entry, result, "stream=%p mode=%d", static_cast<void *>(handle),
@@ -66,10 +84,11 @@ cudaError_t endCapture(const char *entry, cudaStream_t handle, cudaGraph_t *grap
         if (capture->mode() != cudaStreamCaptureModeRelaxed &&
             capture->thread() != std::this_thread::get_id())
           return cudaErrorStreamCaptureWrongThread;
+        core::Graph *existing = capture->intoExistingGraph() ? capture->graph() : nullptr;
         std::unique_ptr<core::Graph> captured;
         cudaError_t ended = capture->end(captured);
-        if (ended == cudaSuccess)
-          *graph = core::handleOf(captured.release()); // the caller owns it: cudaGraphDestroy
+        if (ended == cudaSuccess) // a new graph is the caller's to destroy
+          *graph = core::handleOf(existing ? existing : captured.release());
         return ended;
       });
   return core::finishCall(entry, result, "stream=%p -> graph=%p", static_cast<void *>(handle),
@@ -169,6 +188,26 @@ cudaError_t cudaStreamBeginCapture(cudaStream_t stream, enum cudaStreamCaptureMo
 }
 cudaError_t cudaStreamBeginCapture_ptsz(cudaStream_t stream, enum cudaStreamCaptureMode mode) {
   return beginCapture("cudaStreamBeginCapture_ptsz", stream, mode, kPerThread);
+}
+
+cudaError_t cudaStreamBeginCaptureToGraph(cudaStream_t stream, cudaGraph_t graph,
+                                          const cudaGraphNode_t *dependencies,
+                                          const cudaGraphEdgeData *dependencyData,
+                                          size_t numDependencies, enum cudaStreamCaptureMode mode) {
+  if (!graph)
+    return core::finishCall("cudaStreamBeginCaptureToGraph", cudaErrorInvalidValue);
+  return beginCapture("cudaStreamBeginCaptureToGraph", stream, mode, kLegacy, graph, dependencies,
+                      dependencyData, numDependencies);
+}
+cudaError_t cudaStreamBeginCaptureToGraph_ptsz(cudaStream_t stream, cudaGraph_t graph,
+                                               const cudaGraphNode_t *dependencies,
+                                               const cudaGraphEdgeData *dependencyData,
+                                               size_t numDependencies,
+                                               enum cudaStreamCaptureMode mode) {
+  if (!graph)
+    return core::finishCall("cudaStreamBeginCaptureToGraph_ptsz", cudaErrorInvalidValue);
+  return beginCapture("cudaStreamBeginCaptureToGraph_ptsz", stream, mode, kPerThread, graph,
+                      dependencies, dependencyData, numDependencies);
 }
 
 cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t *pGraph) {

@@ -259,6 +259,40 @@ TEST(CudartCapture, CapturedHostFunctionsRunAtLaunchOnly) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
+TEST(CudartCapture, IntoAnExistingGraph) {
+  Recorder recorder;
+  Entry first{&recorder, 1}, second{&recorder, 2};
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaGraphNode_t existing;
+  cudaHostNodeParams params{record, &first};
+  ASSERT_EQ(cudaGraphAddHostNode(&existing, graph, nullptr, 0, &params), cudaSuccess);
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), cudaSuccess);
+  EXPECT_EQ(cudaStreamBeginCaptureToGraph(stream, nullptr, nullptr, nullptr, 0,
+                                          cudaStreamCaptureModeGlobal),
+            cudaErrorInvalidValue);
+  ASSERT_EQ(cudaStreamBeginCaptureToGraph(stream, graph, &existing, nullptr, 1,
+                                          cudaStreamCaptureModeGlobal),
+            cudaSuccess);
+  ASSERT_EQ(cudaLaunchHostFunc(stream, record, &second), cudaSuccess);
+  cudaGraph_t ended;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &ended), cudaSuccess);
+  EXPECT_EQ(ended, graph);
+  size_t count = 0;
+  ASSERT_EQ(cudaGraphGetEdges(graph, nullptr, nullptr, nullptr, &count), cudaSuccess);
+  EXPECT_EQ(count, 1u); // the captured node follows the existing one
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(recorder.order, (std::vector<int>{1, 2}));
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  (void)cudaGetLastError();
+}
+
 TEST(CudartCapture, PerThreadDefaultStreamTwins) {
   // Handle 0 is the per-thread default stream here, which may capture.
   std::atomic<int> counter{0};
