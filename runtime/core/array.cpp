@@ -342,7 +342,10 @@ cudaError_t destroyArray(Device &device, cudaArray_t array) {
   return pending;
 }
 
-cudaError_t copy3D(Device &device, const cudaMemcpy3DParms &p, Stream *stream) {
+namespace {
+
+// cudaMemcpy3D's validation: the rows to copy, or the error.
+cudaError_t region3D(Device &device, const cudaMemcpy3DParms &p, Region &region) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   if (!isValidKind(p.kind))
@@ -369,7 +372,6 @@ cudaError_t copy3D(Device &device, const cudaMemcpy3DParms &p, Stream *stream) {
     elementBytes = p.srcArray->elementBytes;
   else if (p.dstArray)
     elementBytes = p.dstArray->elementBytes;
-  Region region;
   region.rowBytes = p.extent.width * elementBytes;
   region.rows = p.extent.height;
   region.slices = p.extent.depth;
@@ -384,9 +386,24 @@ cudaError_t copy3D(Device &device, const cudaMemcpy3DParms &p, Stream *stream) {
   error = p.dstArray ? arrayEndpoint(p.dstArray, p.dstPos, p.extent, region.destination)
                      : pointerEndpoint(device, p.dstPtr, p.dstPos, region.rowBytes, region.rows,
                                        region.slices, p.kind, false, region.destination);
-  if (error != cudaSuccess)
+  return error;
+}
+
+} // namespace
+
+cudaError_t copy3D(Device &device, const cudaMemcpy3DParms &p, Stream *stream) {
+  Region region;
+  if (cudaError_t error = region3D(device, p, region); error != cudaSuccess)
     return error;
   return perform(device, region, stream);
+}
+
+cudaError_t prepareCopy3D(Device &device, const cudaMemcpy3DParms &p, Work &work) {
+  Region region;
+  if (cudaError_t error = region3D(device, p, region); error != cudaSuccess)
+    return error;
+  work = Work{cudaGraphNodeTypeMemcpy, copyRunner(device, region)};
+  return cudaSuccess;
 }
 
 cudaError_t copyLinear(Device &device, const LinearArrayCopy &c, Stream *stream) {

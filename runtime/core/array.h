@@ -45,6 +45,8 @@ bool isLiveArray(cudaArray_t array);
 // cudaMemcpy3D's parameters, all validated; `stream` null means a synchronous copy (which waits
 // for the device first, as copies from pageable memory do), else the copy is queued on it.
 cudaError_t copy3D(Device &device, const cudaMemcpy3DParms &parameters, Stream *stream);
+// The same copy validated now and run by `work` (a graph's memcpy node), as often as it runs.
+cudaError_t prepareCopy3D(Device &device, const cudaMemcpy3DParms &parameters, Work &work);
 
 // A byte range of an array as if it were linear memory starting at (wOffset, hOffset): the
 // deprecated cudaMemcpyToArray / FromArray / ArrayToArray. Destination or source may be null

@@ -6,6 +6,7 @@
 #include "runtime/cudart/api.h"
 
 #include "runtime/core/array.h"
+#include "runtime/core/capture.h"
 #include "runtime/core/launch.h"
 #include "support/log.h"
 
@@ -53,12 +54,19 @@ cudaError_t onDevice(bool async, cudaStream_t handle, bool perThreadDefault, Bod
   core::Device *device = nullptr;
   if (cudaError_t error = cudart::device(device); error != cudaSuccess)
     return error;
-  if (!async)
+  if (!async) {
+    // A synchronous copy is a potentially unsafe call during stream capture.
+    if (cudaError_t refused = core::checkUnsafeCall(); refused != cudaSuccess)
+      return refused;
     return body(*device, nullptr);
+  }
   std::shared_ptr<core::Stream> stream;
   if (cudaError_t error = core::resolveStream(*device, handle, perThreadDefault, stream);
       error != cudaSuccess)
     return error;
+  // On a capturing stream the copy becomes a graph node (StreamSet::submit).
+  if (cudaError_t refused = device->streams().admit(*stream); refused != cudaSuccess)
+    return refused;
   return body(*device, stream.get());
 }
 

@@ -143,6 +143,47 @@ TEST(CudartGraph, MemsetAndMemcpyNodesCloneAndDisable) {
   EXPECT_EQ(cudaFree(device), cudaSuccess);
 }
 
+TEST(CudartGraph, MemcpyNodesThroughAnArray) {
+  const size_t width = 8, height = 3;
+  cudaChannelFormatDesc format = cudaCreateChannelDesc(32, 0, 0, 0, cudaChannelFormatKindSigned);
+  cudaArray_t array = nullptr;
+  ASSERT_EQ(cudaMallocArray(&array, &format, width, height), cudaSuccess);
+  std::vector<int> in(width * height), out(width * height, -1);
+  for (size_t i = 0; i < in.size(); ++i)
+    in[i] = static_cast<int>(i * 3);
+  cudaMemcpy3DParms upload{};
+  upload.srcPtr = cudaPitchedPtr{in.data(), width * sizeof(int), width, height};
+  upload.dstArray = array;
+  upload.extent = cudaExtent{width, height, 1}; // elements, with an array
+  upload.kind = cudaMemcpyHostToDevice;
+  cudaMemcpy3DParms download{};
+  download.srcArray = array;
+  download.dstPtr = cudaPitchedPtr{out.data(), width * sizeof(int), width, height};
+  download.extent = upload.extent;
+  download.kind = cudaMemcpyDeviceToHost;
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaGraphNode_t first, second;
+  ASSERT_EQ(cudaGraphAddMemcpyNode(&first, graph, nullptr, 0, &upload), cudaSuccess);
+  ASSERT_EQ(cudaGraphAddMemcpyNode(&second, graph, &first, 1, &download), cudaSuccess);
+  cudaMemcpy3DParms read{};
+  ASSERT_EQ(cudaGraphMemcpyNodeGetParams(second, &read), cudaSuccess);
+  EXPECT_EQ(read.srcArray, array);
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  EXPECT_EQ(out, in);
+  // Both an array and a pointer on one side is invalid, as for cudaMemcpy3D.
+  upload.dstPtr = download.dstPtr;
+  cudaGraphNode_t invalid;
+  EXPECT_EQ(cudaGraphAddMemcpyNode(&invalid, graph, nullptr, 0, &upload), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+}
+
 TEST(CudartGraph, InvalidArguments) {
   cudaGraph_t graph;
   EXPECT_EQ(cudaGraphCreate(nullptr, 0), cudaErrorInvalidValue);
