@@ -1,6 +1,6 @@
-// Stream capture: a fork/join across two streams (kernels and a host function) captured into a
-// graph, a device-to-host copy node added to it, the graph launched repeatedly, then a kernel
-// node's arguments changed in the executable graph. Also the capture errors: waiting on a
+// Stream capture: a fork/join across two streams (kernels, a host function and a copy) captured
+// into a graph, a device-to-host copy node added to it, the graph launched repeatedly, then a
+// kernel node's arguments changed in the executable graph. Also the capture errors: waiting on a
 // capturing stream invalidates the capture, and work left on a forked stream is unjoined.
 #include <cstdio>
 #include <cstdlib>
@@ -46,11 +46,12 @@ int main() {
   std::vector<int> initial(n), out(n);
   for (int i = 0; i < n; ++i)
     initial[i] = i;
-  int *a, *b, *c, *dout;
+  int *a, *b, *c, *dout, *staged;
   CHECK(cudaMalloc(&a, n * sizeof(int)));
   CHECK(cudaMalloc(&b, n * sizeof(int)));
   CHECK(cudaMalloc(&c, n * sizeof(int)));
   CHECK(cudaMalloc(&dout, n * sizeof(int)));
+  CHECK(cudaMalloc(&staged, n * sizeof(int)));
   CHECK(cudaMemcpy(a, initial.data(), n * sizeof(int), cudaMemcpyHostToDevice));
 
   cudaStream_t origin, side;
@@ -77,6 +78,13 @@ int main() {
   CHECK(cudaEventRecord(join, side));
   CHECK(cudaStreamWaitEvent(origin, join, 0));
   sum<<<blocks, threads, 0, origin>>>(b, c, dout, n);
+  // A copy captured too: out is staged through a second buffer.
+  cudaMemcpy3DParms stage{};
+  stage.srcPtr = make_cudaPitchedPtr(dout, n * sizeof(int), n, 1);
+  stage.dstPtr = make_cudaPitchedPtr(staged, n * sizeof(int), n, 1);
+  stage.extent = make_cudaExtent(n * sizeof(int), 1, 1);
+  stage.kind = cudaMemcpyDeviceToDevice;
+  CHECK(cudaMemcpy3DAsync(&stage, origin));
   unsigned long long id = 0;
   const cudaGraphNode_t *dependencies = nullptr;
   size_t numDependencies = 0;
@@ -92,9 +100,9 @@ int main() {
 
   size_t count = 0;
   CHECK(cudaGraphGetNodes(graph, nullptr, &count));
-  EXPECT(count == 6); // 5 kernels and the host function
+  EXPECT(count == 7); // 5 kernels, the host function and the copy
   cudaGraphNode_t copy;
-  CHECK(cudaGraphAddMemcpyNode1D(&copy, graph, &last, 1, out.data(), dout, n * sizeof(int),
+  CHECK(cudaGraphAddMemcpyNode1D(&copy, graph, &last, 1, out.data(), staged, n * sizeof(int),
                                  cudaMemcpyDeviceToHost));
 
   cudaGraphExec_t exec;
@@ -155,6 +163,7 @@ int main() {
   CHECK(cudaFree(b));
   CHECK(cudaFree(c));
   CHECK(cudaFree(dout));
+  CHECK(cudaFree(staged));
   std::printf("captured %zu nodes on 2 streams, %d launches\n", count, launches + 1);
   std::printf("PASS\n");
   return EXIT_SUCCESS;
