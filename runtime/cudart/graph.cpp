@@ -241,6 +241,113 @@ cudaError_t execSetEvent(cudaGraphExec_t exec, cudaGraphNode_t handle, cudaGraph
   });
 }
 
+cudaError_t addChild(cudaGraphNode_t *added, cudaGraph_t graph, const cudaGraphNode_t *dependencies,
+                     size_t count, cudaGraph_t child) {
+  if (!child || child == graph)
+    return cudaErrorInvalidValue;
+  auto node = nodeWith(core::Work{cudaGraphNodeTypeGraph, {}});
+  node->child = core::graphOf(child)->clone(); // the node owns a copy, as in CUDA
+  return addNode(added, graph, dependencies, count, std::move(node));
+}
+
+// The generic cudaGraphNodeParams in the per-type structures of the older entry points.
+cudaKernelNodeParams kernelParams(const cudaKernelNodeParamsV2 &p) {
+  return cudaKernelNodeParams{p.func,           p.gridDim,      p.blockDim,
+                              p.sharedMemBytes, p.kernelParams, p.extra};
+}
+cudaMemsetParams memsetParams(const cudaMemsetParamsV2 &p) {
+  return cudaMemsetParams{p.dst, p.pitch, p.value, p.elementSize, p.width, p.height};
+}
+cudaHostNodeParams hostParams(const cudaHostNodeParamsV2 &p) {
+  return cudaHostNodeParams{p.fn, p.userData};
+}
+
+cudaError_t unsupportedNodeType(cudaGraphNodeType type) {
+  CUPORT_ERROR("graph nodes of type %d are not supported", static_cast<int>(type));
+  return cudaErrorNotSupported;
+}
+
+// cudaGraphAddNode: the node the generic parameters describe.
+cudaError_t addGeneric(cudaGraphNode_t *added, cudaGraph_t graph,
+                       const cudaGraphNode_t *dependencies, const cudaGraphEdgeData *edges,
+                       size_t count, const cudaGraphNodeParams *params) {
+  if (!params)
+    return cudaErrorInvalidValue;
+  if (!defaultEdges(edges, count))
+    return cudaErrorNotSupported;
+  switch (params->type) {
+  case cudaGraphNodeTypeKernel: {
+    cudaKernelNodeParams kernel = kernelParams(params->kernel);
+    return addTyped(added, graph, dependencies, count, &kernel);
+  }
+  case cudaGraphNodeTypeMemcpy:
+    if (params->memcpy.flags)
+      return cudaErrorInvalidValue;
+    return addTyped(added, graph, dependencies, count, &params->memcpy.copyParams);
+  case cudaGraphNodeTypeMemset: {
+    cudaMemsetParams memset = memsetParams(params->memset);
+    return addTyped(added, graph, dependencies, count, &memset);
+  }
+  case cudaGraphNodeTypeHost: {
+    cudaHostNodeParams host = hostParams(params->host);
+    return addTyped(added, graph, dependencies, count, &host);
+  }
+  case cudaGraphNodeTypeGraph:
+    if (params->graph.ownership != cudaGraphChildGraphOwnershipClone) {
+      CUPORT_ERROR("child graph nodes that take over their graph are not supported");
+      return cudaErrorNotSupported;
+    }
+    return addChild(added, graph, dependencies, count, params->graph.graph);
+  case cudaGraphNodeTypeEventRecord:
+    return eventNode(added, graph, dependencies, count, params->eventRecord.event, params->type);
+  case cudaGraphNodeTypeWaitEvent:
+    return eventNode(added, graph, dependencies, count, params->eventWait.event, params->type);
+  case cudaGraphNodeTypeEmpty:
+    return addNode(added, graph, dependencies, count,
+                   nodeWith(core::Work{cudaGraphNodeTypeEmpty, {}}));
+  default:
+    return unsupportedNodeType(params->type);
+  }
+}
+
+// cudaGraphNodeSetParams (exec null) and cudaGraphExecNodeSetParams: new parameters for a node
+// of the same type.
+cudaError_t setGeneric(cudaGraphExec_t exec, cudaGraphNode_t node,
+                       const cudaGraphNodeParams *params) {
+  if (!params || !node)
+    return cudaErrorInvalidValue;
+  switch (params->type) {
+  case cudaGraphNodeTypeKernel: {
+    cudaKernelNodeParams kernel = kernelParams(params->kernel);
+    return exec ? execSetTyped(exec, node, params->type, &kernel)
+                : setTyped(node, params->type, &kernel);
+  }
+  case cudaGraphNodeTypeMemcpy:
+    if (params->memcpy.flags)
+      return cudaErrorInvalidValue;
+    return exec ? execSetTyped(exec, node, params->type, &params->memcpy.copyParams)
+                : setTyped(node, params->type, &params->memcpy.copyParams);
+  case cudaGraphNodeTypeMemset: {
+    cudaMemsetParams memset = memsetParams(params->memset);
+    return exec ? execSetTyped(exec, node, params->type, &memset)
+                : setTyped(node, params->type, &memset);
+  }
+  case cudaGraphNodeTypeHost: {
+    cudaHostNodeParams host = hostParams(params->host);
+    return exec ? execSetTyped(exec, node, params->type, &host)
+                : setTyped(node, params->type, &host);
+  }
+  case cudaGraphNodeTypeEventRecord:
+    return exec ? execSetEvent(exec, node, params->type, params->eventRecord.event)
+                : setEvent(node, params->type, params->eventRecord.event);
+  case cudaGraphNodeTypeWaitEvent:
+    return exec ? execSetEvent(exec, node, params->type, params->eventWait.event)
+                : setEvent(node, params->type, params->eventWait.event);
+  default:
+    return unsupportedNodeType(params->type);
+  }
+}
+
 // `uploadFlag`: cudaGraphInstantiateFlagUpload is accepted (cudaGraphInstantiateWithParams only).
 cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long long flags,
                         bool uploadFlag = false) {
@@ -476,12 +583,7 @@ cudaError_t cudaGraphHostNodeSetParams(cudaGraphNode_t node,
 cudaError_t cudaGraphAddChildGraphNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
                                        const cudaGraphNode_t *pDependencies, size_t numDependencies,
                                        cudaGraph_t childGraph) {
-  cudaError_t result = cudaErrorInvalidValue;
-  if (childGraph && childGraph != graph) {
-    auto node = nodeWith(core::Work{cudaGraphNodeTypeGraph, {}});
-    node->child = core::graphOf(childGraph)->clone(); // the node owns a copy, as in CUDA
-    result = addNode(pGraphNode, graph, pDependencies, numDependencies, std::move(node));
-  }
+  cudaError_t result = addChild(pGraphNode, graph, pDependencies, numDependencies, childGraph);
   return core::finishCall("cudaGraphAddChildGraphNode", result, "graph=%p child=%p",
                           static_cast<void *>(graph), static_cast<void *>(childGraph));
 }
@@ -649,6 +751,29 @@ cudaError_t cudaGraphNodeGetType(cudaGraphNode_t node, enum cudaGraphNodeType *p
     result = cudaSuccess;
   }
   return core::finishCall("cudaGraphNodeGetType", result, "node=%p", static_cast<void *>(node));
+}
+
+cudaError_t cudaGraphAddNode(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                             const cudaGraphNode_t *pDependencies,
+                             const cudaGraphEdgeData *dependencyData, size_t numDependencies,
+                             struct cudaGraphNodeParams *nodeParams) {
+  cudaError_t result =
+      addGeneric(pGraphNode, graph, pDependencies, dependencyData, numDependencies, nodeParams);
+  return core::finishCall("cudaGraphAddNode", result, "graph=%p type=%d",
+                          static_cast<void *>(graph),
+                          nodeParams ? static_cast<int>(nodeParams->type) : -1);
+}
+
+cudaError_t cudaGraphNodeSetParams(cudaGraphNode_t node, struct cudaGraphNodeParams *nodeParams) {
+  cudaError_t result = setGeneric(nullptr, node, nodeParams);
+  return core::finishCall("cudaGraphNodeSetParams", result, "node=%p", static_cast<void *>(node));
+}
+
+cudaError_t cudaGraphExecNodeSetParams(cudaGraphExec_t graphExec, cudaGraphNode_t node,
+                                       struct cudaGraphNodeParams *nodeParams) {
+  cudaError_t result = graphExec ? setGeneric(graphExec, node, nodeParams) : cudaErrorInvalidValue;
+  return core::finishCall("cudaGraphExecNodeSetParams", result, "graphExec=%p node=%p",
+                          static_cast<void *>(graphExec), static_cast<void *>(node));
 }
 
 cudaError_t cudaGraphClone(cudaGraph_t *pGraphClone, cudaGraph_t originalGraph) {

@@ -184,6 +184,44 @@ TEST(CudartGraph, MemcpyNodesThroughAnArray) {
   EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
 }
 
+TEST(CudartGraph, GenericNodeParameters) {
+  Recorder recorder;
+  Entry first{&recorder, 1}, second{&recorder, 2}, third{&recorder, 3};
+  cudaGraph_t graph;
+  ASSERT_EQ(cudaGraphCreate(&graph, 0), cudaSuccess);
+  cudaGraphNodeParams params{};
+  params.type = cudaGraphNodeTypeHost;
+  params.host = cudaHostNodeParamsV2{record, &first};
+  cudaGraphNode_t host, empty;
+  ASSERT_EQ(cudaGraphAddNode(&host, graph, nullptr, nullptr, 0, &params), cudaSuccess);
+  cudaGraphNodeParams emptyParams{};
+  emptyParams.type = cudaGraphNodeTypeEmpty;
+  cudaGraphEdgeData edge{};
+  ASSERT_EQ(cudaGraphAddNode(&empty, graph, &host, &edge, 1, &emptyParams), cudaSuccess);
+  params.host.userData = &second;
+  ASSERT_EQ(cudaGraphNodeSetParams(host, &params), cudaSuccess);
+  cudaGraphExec_t exec;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  params.host.userData = &third;
+  ASSERT_EQ(cudaGraphExecNodeSetParams(exec, host, &params), cudaSuccess);
+  EXPECT_EQ(cudaGraphExecNodeSetParams(exec, empty, &params), cudaErrorInvalidValue); // type
+  ASSERT_EQ(cudaGraphLaunch(exec, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(nullptr), cudaSuccess);
+  EXPECT_EQ(recorder.order, std::vector<int>{3});
+  cudaHostNodeParams read;
+  ASSERT_EQ(cudaGraphHostNodeGetParams(host, &read), cudaSuccess);
+  EXPECT_EQ(read.userData, &second);
+
+  cudaGraphNodeParams allocation{};
+  allocation.type = cudaGraphNodeTypeMemAlloc;
+  cudaGraphNode_t unsupported;
+  EXPECT_EQ(cudaGraphAddNode(&unsupported, graph, nullptr, nullptr, 0, &allocation),
+            cudaErrorNotSupported);
+  (void)cudaGetLastError();
+  EXPECT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  EXPECT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+}
+
 TEST(CudartGraph, InvalidArguments) {
   cudaGraph_t graph;
   EXPECT_EQ(cudaGraphCreate(nullptr, 0), cudaErrorInvalidValue);
