@@ -1,7 +1,7 @@
 // Graphs built node by node: memset, 1D and pitched 3D memcpy, kernel, host, event record, empty
 // and child graph nodes with explicit dependencies; queries (nodes, roots, edges, types,
 // parameters); cloning; cudaGraphExecUpdate with the same topology (new parameters) and with a
-// different one (refused).
+// different one (refused); copies to and from a __device__ variable.
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -35,6 +35,8 @@ __global__ void increment(int *x, int n) {
   if (i < n)
     x[i] += 1;
 }
+
+__device__ int symbolData[4];
 
 static void markDone(void *flag) {
   *static_cast<int *>(flag) += 1;
@@ -187,6 +189,27 @@ int main() {
   CHECK(cudaMemcpy(x.data(), dx, n * sizeof(int), cudaMemcpyDeviceToHost));
   for (int i = 0; i < n; ++i)
     EXPECT(x[i] == 42);
+
+  // Copies to and from a __device__ variable.
+  cudaGraph_t symbolGraph;
+  CHECK(cudaGraphCreate(&symbolGraph, 0));
+  int toDevice[3] = {11, 22, 33}, fromDevice[4] = {0, 0, 0, 0};
+  cudaGraphNode_t toSymbol, fromSymbol, outOfRange;
+  CHECK(cudaGraphAddMemcpyNodeToSymbol(&toSymbol, symbolGraph, nullptr, 0, symbolData, toDevice,
+                                       sizeof toDevice, sizeof(int), cudaMemcpyHostToDevice));
+  CHECK(cudaGraphAddMemcpyNodeFromSymbol(&fromSymbol, symbolGraph, &toSymbol, 1, fromDevice,
+                                         symbolData, sizeof fromDevice, 0, cudaMemcpyDeviceToHost));
+  EXPECT(cudaGraphAddMemcpyNodeToSymbol(&outOfRange, symbolGraph, nullptr, 0, symbolData, toDevice,
+                                        sizeof toDevice, 2 * sizeof(int),
+                                        cudaMemcpyHostToDevice) == cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+  cudaGraphExec_t symbolExec;
+  CHECK(cudaGraphInstantiate(&symbolExec, symbolGraph, 0));
+  CHECK(cudaGraphLaunch(symbolExec, stream));
+  CHECK(cudaStreamSynchronize(stream));
+  EXPECT(fromDevice[1] == 11 && fromDevice[2] == 22 && fromDevice[3] == 33);
+  CHECK(cudaGraphExecDestroy(symbolExec));
+  CHECK(cudaGraphDestroy(symbolGraph));
 
   CHECK(cudaGraphExecDestroy(parentExec));
   CHECK(cudaGraphDestroy(parent));

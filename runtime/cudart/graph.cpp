@@ -10,6 +10,7 @@
 #include "runtime/core/graph_nodes.h"
 #include "runtime/core/launch.h"
 #include "runtime/core/registry.h"
+#include "runtime/core/symbols.h"
 #include "support/log.h"
 
 #include <algorithm>
@@ -348,6 +349,30 @@ cudaError_t setGeneric(cudaGraphExec_t exec, cudaGraphNode_t node,
   }
 }
 
+// The 1D copy a memcpy node to (`toSymbol`) or from a __device__ variable performs, checked as
+// cudaMemcpyToSymbol / FromSymbol check it.
+cudaError_t symbolCopy(const void *symbol, const void *other, size_t count, size_t offset,
+                       cudaMemcpyKind kind, bool toSymbol, cudaMemcpy3DParms &params) {
+  if (kind != cudaMemcpyDeviceToDevice && kind != cudaMemcpyDefault &&
+      kind != (toSymbol ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost))
+    return cudaErrorInvalidMemcpyDirection;
+  return onDevice([&](core::Device &device) {
+    void *address = nullptr;
+    size_t size = 0;
+    if (cudaError_t error = core::symbolAddress(device, symbol, &address, &size);
+        error != cudaSuccess)
+      return error;
+    if (offset > size || count > size - offset) {
+      CUPORT_ERROR("a copy of %zu bytes at offset %zu of a %zu-byte variable", count, offset, size);
+      return cudaErrorInvalidValue;
+    }
+    void *inSymbol = static_cast<char *>(address) + offset;
+    params = toSymbol ? core::memcpy1DParams(inSymbol, other, count, kind)
+                      : core::memcpy1DParams(const_cast<void *>(other), inSymbol, count, kind);
+    return cudaSuccess;
+  });
+}
+
 // `uploadFlag`: cudaGraphInstantiateFlagUpload is accepted (cudaGraphInstantiateWithParams only).
 cudaError_t instantiate(cudaGraphExec_t *exec, cudaGraph_t graph, unsigned long long flags,
                         bool uploadFlag = false) {
@@ -501,6 +526,82 @@ cudaError_t cudaGraphAddMemcpyNode1D(cudaGraphNode_t *pGraphNode, cudaGraph_t gr
   return core::finishCall("cudaGraphAddMemcpyNode1D", result,
                           "graph=%p dst=%p src=%p count=%zu kind=%d", static_cast<void *>(graph),
                           dst, src, count, static_cast<int>(kind));
+}
+
+cudaError_t cudaGraphAddMemcpyNodeToSymbol(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                           const cudaGraphNode_t *pDependencies,
+                                           size_t numDependencies, const void *symbol,
+                                           const void *src, size_t count, size_t offset,
+                                           enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, src, count, offset, kind, true, params);
+  if (result == cudaSuccess)
+    result = addTyped(pGraphNode, graph, pDependencies, numDependencies, &params);
+  return core::finishCall(
+      "cudaGraphAddMemcpyNodeToSymbol", result, "graph=%p symbol=%p count=%zu offset=%zu kind=%d",
+      static_cast<void *>(graph), symbol, count, offset, static_cast<int>(kind));
+}
+
+cudaError_t cudaGraphAddMemcpyNodeFromSymbol(cudaGraphNode_t *pGraphNode, cudaGraph_t graph,
+                                             const cudaGraphNode_t *pDependencies,
+                                             size_t numDependencies, void *dst, const void *symbol,
+                                             size_t count, size_t offset,
+                                             enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, dst, count, offset, kind, false, params);
+  if (result == cudaSuccess)
+    result = addTyped(pGraphNode, graph, pDependencies, numDependencies, &params);
+  return core::finishCall(
+      "cudaGraphAddMemcpyNodeFromSymbol", result, "graph=%p symbol=%p count=%zu offset=%zu kind=%d",
+      static_cast<void *>(graph), symbol, count, offset, static_cast<int>(kind));
+}
+
+cudaError_t cudaGraphMemcpyNodeSetParamsToSymbol(cudaGraphNode_t node, const void *symbol,
+                                                 const void *src, size_t count, size_t offset,
+                                                 enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, src, count, offset, kind, true, params);
+  if (result == cudaSuccess)
+    result = setTyped(node, cudaGraphNodeTypeMemcpy, &params);
+  return core::finishCall("cudaGraphMemcpyNodeSetParamsToSymbol", result, "node=%p symbol=%p",
+                          static_cast<void *>(node), symbol);
+}
+
+cudaError_t cudaGraphMemcpyNodeSetParamsFromSymbol(cudaGraphNode_t node, void *dst,
+                                                   const void *symbol, size_t count, size_t offset,
+                                                   enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, dst, count, offset, kind, false, params);
+  if (result == cudaSuccess)
+    result = setTyped(node, cudaGraphNodeTypeMemcpy, &params);
+  return core::finishCall("cudaGraphMemcpyNodeSetParamsFromSymbol", result, "node=%p symbol=%p",
+                          static_cast<void *>(node), symbol);
+}
+
+cudaError_t cudaGraphExecMemcpyNodeSetParamsToSymbol(cudaGraphExec_t hGraphExec,
+                                                     cudaGraphNode_t node, const void *symbol,
+                                                     const void *src, size_t count, size_t offset,
+                                                     enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, src, count, offset, kind, true, params);
+  if (result == cudaSuccess)
+    result = execSetTyped(hGraphExec, node, cudaGraphNodeTypeMemcpy, &params);
+  return core::finishCall("cudaGraphExecMemcpyNodeSetParamsToSymbol", result,
+                          "graphExec=%p node=%p symbol=%p", static_cast<void *>(hGraphExec),
+                          static_cast<void *>(node), symbol);
+}
+
+cudaError_t cudaGraphExecMemcpyNodeSetParamsFromSymbol(cudaGraphExec_t hGraphExec,
+                                                       cudaGraphNode_t node, void *dst,
+                                                       const void *symbol, size_t count,
+                                                       size_t offset, enum cudaMemcpyKind kind) {
+  cudaMemcpy3DParms params{};
+  cudaError_t result = symbolCopy(symbol, dst, count, offset, kind, false, params);
+  if (result == cudaSuccess)
+    result = execSetTyped(hGraphExec, node, cudaGraphNodeTypeMemcpy, &params);
+  return core::finishCall("cudaGraphExecMemcpyNodeSetParamsFromSymbol", result,
+                          "graphExec=%p node=%p symbol=%p", static_cast<void *>(hGraphExec),
+                          static_cast<void *>(node), symbol);
 }
 
 cudaError_t cudaGraphMemcpyNodeGetParams(cudaGraphNode_t node,
