@@ -1,6 +1,7 @@
-// The device memory ranges the runtime knows: cudaMalloc'd blocks (which cudaFree may release) and
-// module globals (__device__ / __constant__ variables, which it may not). Used to validate the
-// pointers given to cudaFree, cudaMemcpy and cudaMemset.
+// The device memory ranges the runtime knows: cudaMalloc'd and cudaMallocManaged blocks (which
+// cudaFree may release), blocks of stream-ordered memory pools (which cudaFreeAsync releases) and
+// module globals (__device__ / __constant__ variables, which nothing may). Used to validate the
+// pointers given to cudaFree, cudaMemcpy and cudaMemset and to classify pointers.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,7 @@
 
 namespace cuport::core {
 
-enum class AllocationKind { Malloc, ModuleGlobal };
+enum class AllocationKind { Malloc, Managed, Pool, ModuleGlobal };
 
 struct Allocation {
   uintptr_t base = 0;

@@ -2,6 +2,7 @@
 
 #include "runtime/core/device.h"
 #include "runtime/core/error_state.h"
+#include "runtime/core/host_memory.h"
 #include "support/log.h"
 
 namespace cuport::core {
@@ -19,7 +20,19 @@ bool isValidKind(cudaMemcpyKind kind) {
   return false;
 }
 
-// A pointer the caller says is device memory must lie, with all `bytes` after it, in one range
+// The bytes from a view's base to the end of its last row; false when that overflows.
+bool regionSpan(const PitchedView &view, const Region &region, size_t &span) {
+  size_t lastSlice = region.depth - 1, lastRow = region.height - 1;
+  if (lastSlice && view.slicePitch > (SIZE_MAX - region.width) / lastSlice)
+    return false;
+  size_t sliceBytes = lastSlice * view.slicePitch;
+  if (lastRow && view.pitch > (SIZE_MAX - region.width - sliceBytes) / lastRow)
+    return false;
+  span = sliceBytes + lastRow * view.pitch + region.width;
+  return true;
+}
+
+// A pointer the caller says is device memory must lie, with the whole span after it, in one range
 // the runtime handed out.
 bool checkDeviceRange(Device &device, const void *pointer, size_t bytes, const char *role) {
   if (device.allocations().containsRange(pointer, bytes))
@@ -40,13 +53,66 @@ bool checkInferredRange(Device &device, const void *pointer, size_t bytes, const
   return checkDeviceRange(device, pointer, bytes, role);
 }
 
+bool checkCopyRanges(Device &device, const void *destination, size_t destinationSpan,
+                     const void *source, size_t sourceSpan, cudaMemcpyKind kind) {
+  switch (kind) {
+  case cudaMemcpyHostToHost:
+    return true;
+  case cudaMemcpyHostToDevice:
+    return checkDeviceRange(device, destination, destinationSpan, "destination");
+  case cudaMemcpyDeviceToHost:
+    return checkDeviceRange(device, source, sourceSpan, "source");
+  case cudaMemcpyDeviceToDevice:
+    return checkDeviceRange(device, destination, destinationSpan, "destination") &&
+           checkDeviceRange(device, source, sourceSpan, "source");
+  case cudaMemcpyDefault:
+    return checkInferredRange(device, destination, destinationSpan, "destination") &&
+           checkInferredRange(device, source, sourceSpan, "source");
+  }
+  return false;
+}
+
+// Calls `row` for every row of the region, with its offsets in the two views.
+template <typename Row>
+cudaError_t forEachRow(const PitchedView &first, const PitchedView &second, const Region &region,
+                       Row row) {
+  for (size_t z = 0; z < region.depth; ++z)
+    for (size_t y = 0; y < region.height; ++y) {
+      size_t firstOffset = z * first.slicePitch + y * first.pitch;
+      size_t secondOffset = z * second.slicePitch + y * second.pitch;
+      if (cudaError_t error = row(firstOffset, secondOffset); error != cudaSuccess)
+        return error;
+    }
+  return cudaSuccess;
+}
+
 } // namespace
+
+MemoryKind classify(Device &device, const void *pointer) {
+  if (std::optional<Allocation> found = device.allocations().find(pointer))
+    return found->kind == AllocationKind::Managed ? MemoryKind::Managed : MemoryKind::Device;
+  if (hostMemory().find(pointer))
+    return MemoryKind::PinnedHost;
+  return MemoryKind::Pageable;
+}
 
 cudaError_t synchronizeDevice(Device &device) {
   cudaError_t pending = device.streams().synchronizeAll();
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   return pending;
+}
+
+static cudaError_t allocateKind(Device &device, void **pointer, size_t bytes, AllocationKind kind) {
+  void *block = nullptr;
+  cuport_status status = device.backend().mem_alloc(device.self(), bytes, &block);
+  if (status != CUPORT_OK || !block) {
+    CUPORT_ERROR("cannot allocate %zu bytes of device memory", bytes);
+    return cudaErrorMemoryAllocation;
+  }
+  device.allocations().add(block, bytes, kind);
+  *pointer = block;
+  return cudaSuccess;
 }
 
 cudaError_t allocate(Device &device, void **pointer, size_t bytes) {
@@ -57,15 +123,18 @@ cudaError_t allocate(Device &device, void **pointer, size_t bytes) {
   *pointer = nullptr;
   if (bytes == 0)
     return cudaSuccess;
-  void *block = nullptr;
-  cuport_status status = device.backend().mem_alloc(device.self(), bytes, &block);
-  if (status != CUPORT_OK || !block) {
-    CUPORT_ERROR("cannot allocate %zu bytes of device memory", bytes);
-    return cudaErrorMemoryAllocation;
-  }
-  device.allocations().add(block, bytes, AllocationKind::Malloc);
-  *pointer = block;
-  return cudaSuccess;
+  return allocateKind(device, pointer, bytes, AllocationKind::Malloc);
+}
+
+cudaError_t allocateManaged(Device &device, void **pointer, size_t bytes, unsigned flags) {
+  if (!pointer || bytes == 0 || (flags != cudaMemAttachGlobal && flags != cudaMemAttachHost))
+    return cudaErrorInvalidValue;
+  if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
+    return stuck;
+  *pointer = nullptr;
+  // Device memory is host memory here: the block is already reachable by host and kernels
+  // alike, so attaching it to the host changes nothing about who may touch it.
+  return allocateKind(device, pointer, bytes, AllocationKind::Managed);
 }
 
 cudaError_t release(Device &device, void *pointer) {
@@ -77,7 +146,8 @@ cudaError_t release(Device &device, void *pointer) {
   cudaError_t pending = synchronizeDevice(device);
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
-  if (!device.allocations().remove(pointer, AllocationKind::Malloc)) {
+  if (!device.allocations().remove(pointer, AllocationKind::Malloc) &&
+      !device.allocations().remove(pointer, AllocationKind::Managed)) {
     CUPORT_ERROR("cudaFree(%p): not a pointer cudaMalloc returned, or freed already", pointer);
     return cudaErrorInvalidValue;
   }
@@ -87,65 +157,93 @@ cudaError_t release(Device &device, void *pointer) {
   return pending;
 }
 
-cudaError_t copy(Device &device, void *destination, const void *source, size_t bytes,
-                 cudaMemcpyKind kind) {
+cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView source, Region region,
+                       cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call) {
   if (!isValidKind(kind))
     return cudaErrorInvalidMemcpyDirection;
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
-  if (bytes == 0)
+  if (region.height > 1 && (region.width > destination.pitch || region.width > source.pitch))
+    return cudaErrorInvalidPitchValue;
+  if (region.width == 0 || region.height == 0 || region.depth == 0)
     return cudaSuccess;
-  if (!destination || !source)
+  if (!destination.base || !source.base)
     return cudaErrorInvalidValue;
-  bool valid = true;
-  switch (kind) {
-  case cudaMemcpyHostToHost:
-    break;
-  case cudaMemcpyHostToDevice:
-    valid = checkDeviceRange(device, destination, bytes, "destination");
-    break;
-  case cudaMemcpyDeviceToHost:
-    valid = checkDeviceRange(device, source, bytes, "source");
-    break;
-  case cudaMemcpyDeviceToDevice:
-    valid = checkDeviceRange(device, destination, bytes, "destination") &&
-            checkDeviceRange(device, source, bytes, "source");
-    break;
-  case cudaMemcpyDefault:
-    valid = checkInferredRange(device, destination, bytes, "destination") &&
-            checkInferredRange(device, source, bytes, "source");
-    break;
-  }
-  if (!valid)
+  size_t destinationSpan = 0, sourceSpan = 0;
+  if (!regionSpan(destination, region, destinationSpan) || !regionSpan(source, region, sourceSpan))
+    return cudaErrorInvalidValue;
+  if (!checkCopyRanges(device, destination.base, destinationSpan, source.base, sourceSpan, kind))
     return cudaErrorInvalidValue;
 
-  // A copy to or from pageable host memory waits for the work queued before it.
-  cudaError_t pending = synchronizeDevice(device);
-  if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
-    return stuck;
-  cuport_status status = device.backend().memcpy(device.self(), destination, source, bytes);
-  if (status != CUPORT_OK)
-    return errorFromStatus(status);
-  return pending;
+  MemoryKind destinationKind = classify(device, destination.base);
+  MemoryKind sourceKind = classify(device, source.base);
+  Work work;
+  work.type = cudaGraphNodeTypeMemcpy;
+  work.run = [&device, destination, source, region]() -> cudaError_t {
+    if (stickyError() != cudaSuccess)
+      return cudaSuccess;
+    return forEachRow(destination, source, region, [&](size_t to, size_t from) {
+      return errorFromStatus(
+          device.backend().memcpy(device.self(), static_cast<char *>(destination.base) + to,
+                                  static_cast<const char *>(source.base) + from, region.width));
+    });
+  };
+  StreamPosition done = device.streams().submit(*stream, std::move(work));
+
+  bool touchesHost = destinationKind == MemoryKind::Pageable ||
+                     destinationKind == MemoryKind::PinnedHost ||
+                     sourceKind == MemoryKind::Pageable || sourceKind == MemoryKind::PinnedHost;
+  if (call == CopyCall::Synchronous) {
+    // cudaMemcpy between device buffers returns at once; with host memory it returns when the
+    // copy, and what the stream's order puts before it, has finished.
+    if (!touchesHost)
+      return cudaSuccess;
+    cudaError_t pending = device.streams().synchronize(*stream);
+    if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
+      return stuck;
+    return pending;
+  }
+  // An asynchronous copy may return at once only when the host side is page-locked: CUDA stages
+  // pageable memory, so the caller may reuse the buffer on return. Waiting for the copy itself
+  // gives the same guarantee.
+  bool pageable = destinationKind == MemoryKind::Pageable || sourceKind == MemoryKind::Pageable;
+  if (pageable)
+    done.wait();
+  return cudaSuccess;
 }
 
-cudaError_t fill(Device &device, void *destination, int value, size_t bytes) {
+cudaError_t copy(Device &device, void *destination, const void *source, size_t bytes,
+                 cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call) {
+  return copyRegion(device, PitchedView{destination, bytes, bytes},
+                    PitchedView{const_cast<void *>(source), bytes, bytes}, Region{bytes, 1, 1},
+                    kind, stream, call);
+}
+
+cudaError_t fillRegion(Device &device, PitchedView destination, int value, Region region,
+                       const std::shared_ptr<Stream> &stream) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
-  if (bytes == 0)
+  if (region.height > 1 && region.width > destination.pitch)
+    return cudaErrorInvalidPitchValue;
+  if (region.width == 0 || region.height == 0 || region.depth == 0)
     return cudaSuccess;
-  if (!destination || !device.allocations().containsRange(destination, bytes)) {
-    CUPORT_ERROR("memset of %zu bytes at %p: not inside device memory", bytes, destination);
+  size_t span = 0;
+  if (!destination.base || !regionSpan(destination, region, span) ||
+      !device.allocations().containsRange(destination.base, span)) {
+    CUPORT_ERROR("memset of %zu bytes at %p: not inside device memory", span, destination.base);
     return cudaErrorInvalidValue;
   }
   Work work;
   work.type = cudaGraphNodeTypeMemset;
-  work.run = [&device, destination, value, bytes]() -> cudaError_t {
+  work.run = [&device, destination, value, region]() -> cudaError_t {
     if (stickyError() != cudaSuccess)
       return cudaSuccess;
-    return errorFromStatus(device.backend().memset(device.self(), destination, value, bytes));
+    return forEachRow(destination, destination, region, [&](size_t offset, size_t) {
+      return errorFromStatus(device.backend().memset(
+          device.self(), static_cast<char *>(destination.base) + offset, value, region.width));
+    });
   };
-  device.streams().submit(*device.streams().legacy(), std::move(work));
+  device.streams().submit(*stream, std::move(work));
   return cudaSuccess;
 }
 

@@ -17,7 +17,7 @@ Kernel &Module::addKernel(const void *hostFunction, std::string deviceName) {
 }
 
 Variable &Module::addVariable(const void *hostVariable, std::string deviceName, size_t size,
-                              bool constant) {
+                              bool constant, void **managedHostPointer) {
   std::lock_guard<std::mutex> lock(mutex);
   auto variable = std::make_unique<Variable>();
   variable->module = this;
@@ -25,6 +25,7 @@ Variable &Module::addVariable(const void *hostVariable, std::string deviceName, 
   variable->deviceName = std::move(deviceName);
   variable->size = size;
   variable->constant = constant;
+  variable->managedHostPointer = managedHostPointer;
   variableList.push_back(std::move(variable));
   return *variableList.back();
 }
@@ -89,6 +90,8 @@ cudaError_t Module::loadLocked(Device &device) {
       CUPORT_WARN("%s: variable %s is %zu bytes in the module but registered as %zu",
                   moduleName.c_str(), variable->deviceName.c_str(), size, variable->size);
     variable->deviceAddress = address;
+    if (variable->managedHostPointer)
+      *variable->managedHostPointer = address;
     variable->generation = device.generation();
   }
   CUPORT_DEBUG("%s: loaded, %zu kernels, %zu globals", moduleName.c_str(), kernelInfos.size(),

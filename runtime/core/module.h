@@ -32,7 +32,7 @@ public:
 
   Kernel &addKernel(const void *hostFunction, std::string deviceName);
   Variable &addVariable(const void *hostVariable, std::string deviceName, size_t size,
-                        bool constant);
+                        bool constant, void **managedHostPointer = nullptr);
   const std::vector<std::unique_ptr<Kernel>> &kernels() const { return kernelList; }
   const std::vector<std::unique_ptr<Variable>> &variables() const { return variableList; }
 

@@ -57,14 +57,15 @@ bool Registry::addKernel(void **handle, const void *hostFunction, const char *de
 }
 
 bool Registry::addVariable(void **handle, const void *hostVariable, const char *deviceName,
-                           size_t size, bool constant) {
+                           size_t size, bool constant, void **managedHostPointer) {
   Module *module = findModule(handle);
   if (!module) {
     CUPORT_ERROR("variable %s registered against unknown fatbinary handle %p", deviceName,
                  static_cast<void *>(handle));
     return false;
   }
-  Variable &variable = module->addVariable(hostVariable, deviceName, size, constant);
+  Variable &variable =
+      module->addVariable(hostVariable, deviceName, size, constant, managedHostPointer);
   std::lock_guard<std::mutex> lock(mutex);
   variablesByHost[hostVariable] = &variable;
   return true;

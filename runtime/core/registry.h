@@ -24,8 +24,9 @@ public:
 
   // False (and logged) when the module handle is unknown.
   bool addKernel(void **handle, const void *hostFunction, const char *deviceName);
+  // `managedHostPointer`: for a __managed__ variable, the host pointer to aim at its storage.
   bool addVariable(void **handle, const void *hostVariable, const char *deviceName, size_t size,
-                   bool constant);
+                   bool constant, void **managedHostPointer = nullptr);
 
   Kernel *findKernel(const void *hostFunction);
   // Also accepts a handle returned for a kernel (cudaKernel_t is our Kernel *).

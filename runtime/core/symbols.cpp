@@ -28,7 +28,8 @@ cudaError_t symbolAddress(Device &device, const void *symbol, void **address, si
 }
 
 cudaError_t copySymbol(Device &device, const void *symbol, void *other, size_t bytes, size_t offset,
-                       cudaMemcpyKind kind, bool toSymbol) {
+                       cudaMemcpyKind kind, bool toSymbol, const std::shared_ptr<Stream> &stream,
+                       CopyCall call) {
   bool kindAllowed = kind == cudaMemcpyDeviceToDevice || kind == cudaMemcpyDefault ||
                      kind == (toSymbol ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost);
   if (!kindAllowed)
@@ -42,8 +43,8 @@ cudaError_t copySymbol(Device &device, const void *symbol, void *other, size_t b
     return cudaErrorInvalidValue;
   }
   void *inside = static_cast<char *>(base) + offset;
-  return toSymbol ? copy(device, inside, other, bytes, kind)
-                  : copy(device, other, inside, bytes, kind);
+  return toSymbol ? copy(device, inside, other, bytes, kind, stream, call)
+                  : copy(device, other, inside, bytes, kind, stream, call);
 }
 
 } // namespace cuport::core

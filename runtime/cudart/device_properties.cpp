@@ -61,9 +61,16 @@ void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop) 
   prop.globalL1CacheSupported = 1;
   prop.localL1CacheSupported = 1;
   prop.deviceNumaId = -1;
+  // Pinned host memory is mapped, and managed memory coherent, because kernels run in the host's
+  // address space; stream-ordered pools are supported (runtime/core/memory_pool.h).
+  prop.canMapHostMemory = info.unified_addressing ? 1 : 0;
+  prop.managedMemory = 1;
+  prop.concurrentManagedAccess = info.unified_addressing ? 1 : 0;
+  prop.directManagedMemAccessFromHost = info.unified_addressing ? 1 : 0;
+  prop.memoryPoolsSupported = 1;
   prop.hostNumaId = -1;
   fillTextureLimits(prop);
-  // Everything else (mipmapped textures, managed memory, peer access, IPC, PCI identity, ...) is
+  // Everything else (mipmapped textures, peer access, IPC, PCI identity, ...) is
   // something this device does not have: zero.
 }
 

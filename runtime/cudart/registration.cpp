@@ -77,9 +77,15 @@ void __cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, c
                   "handle=%p hostVarPtrAddress=%p name=%s ext=%d size=%zu constant=%d global=%d",
                   static_cast<void *>(fatCubinHandle), static_cast<void *>(hostVarPtrAddress),
                   name ? name : "(null)", ext, size, constant, global);
-  CUPORT_ERROR("__cudaRegisterManagedVar is not supported yet (__managed__ variable %s)",
-               name ? name : "(null)");
-  core::recordError(cudaErrorNotSupported);
+  if (!name || !hostVarPtrAddress) {
+    CUPORT_ERROR("__cudaRegisterManagedVar: missing host pointer or device name");
+    return;
+  }
+  // Host code reaches the variable through *hostVarPtrAddress after __cudaInitModule, which
+  // loads the module and so aims the pointer at the variable's storage (visible to host and
+  // kernels alike here).
+  core::registry().addVariable(fatCubinHandle, hostVarPtrAddress, name, size, constant != 0,
+                               hostVarPtrAddress);
 }
 
 char __cudaInitModule(void **fatCubinHandle) {
