@@ -32,8 +32,9 @@ void Device::reset() {
   (void)streamSet.synchronizeAll();
   eventTable.clear();
   registry().unloadAllModules(*this);
-  for (const Allocation &block : allocationRegistry.takeAll(AllocationKind::Malloc))
-    backendTable->mem_free(backendTable->self, reinterpret_cast<void *>(block.base));
+  for (AllocationKind kind : {AllocationKind::Malloc, AllocationKind::Managed})
+    for (const Allocation &block : allocationRegistry.takeAll(kind))
+      backendTable->mem_free(backendTable->self, reinterpret_cast<void *>(block.base));
   resetGeneration.fetch_add(1);
   heapUserLaunched.store(false);
   printfUserLaunched.store(false);

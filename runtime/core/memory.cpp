@@ -3,6 +3,7 @@
 #include "runtime/core/device.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/host_memory.h"
+#include "runtime/core/memory_pool.h"
 #include "support/log.h"
 
 namespace cuport::core {
@@ -146,6 +147,11 @@ cudaError_t release(Device &device, void *pointer) {
   cudaError_t pending = synchronizeDevice(device);
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
+  if (std::optional<Allocation> found = device.allocations().find(pointer);
+      found && found->kind == AllocationKind::Pool &&
+      found->base == reinterpret_cast<uintptr_t>(pointer))
+    // A stream-ordered block freed synchronously: the device is idle, so it is free at once.
+    return memoryPools(device).free(pointer, device.streams().legacy());
   if (!device.allocations().remove(pointer, AllocationKind::Malloc) &&
       !device.allocations().remove(pointer, AllocationKind::Managed)) {
     CUPORT_ERROR("cudaFree(%p): not a pointer cudaMalloc returned, or freed already", pointer);

@@ -33,7 +33,8 @@ struct Region {
 cudaError_t allocate(Device &device, void **pointer, size_t bytes);
 // cudaMallocManaged: flags cudaMemAttachGlobal or cudaMemAttachHost.
 cudaError_t allocateManaged(Device &device, void **pointer, size_t bytes, unsigned flags);
-// cudaFree of a cudaMalloc or cudaMallocManaged block.
+// cudaFree of a cudaMalloc, cudaMallocManaged or (after waiting for the device) cudaMallocAsync
+// block.
 cudaError_t release(Device &device, void *pointer);
 
 // How a copy call relates to the host: cudaMemcpy returns when the copy is done (except device

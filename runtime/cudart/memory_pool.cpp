@@ -63,6 +63,21 @@ cudaError_t checkDevice(int device) {
   return device == 0 ? cudaSuccess : cudaErrorInvalidDevice;
 }
 
+// The CUDA 13 pool queries name a location and an allocation type: only device 0's pinned
+// (ordinary device memory) pools exist here.
+cudaError_t checkPoolLocation(const cudaMemLocation *location, cudaMemAllocationType type) {
+  if (!location)
+    return cudaErrorInvalidValue;
+  if (type == cudaMemAllocationTypeManaged || location->type != cudaMemLocationTypeDevice) {
+    CUPORT_ERROR("memory pools exist for device 0 memory only (location type %d, type %d)",
+                 static_cast<int>(location->type), static_cast<int>(type));
+    return cudaErrorNotSupported;
+  }
+  if (type != cudaMemAllocationTypePinned)
+    return cudaErrorInvalidValue;
+  return checkDevice(location->id);
+}
+
 } // namespace
 
 extern "C" {
@@ -187,6 +202,79 @@ cudaError_t cudaMemPoolGetAttribute(cudaMemPool_t memPool, enum cudaMemPoolAttr 
   });
   return core::finishCall("cudaMemPoolGetAttribute", result, "pool=%p attr=%d",
                           static_cast<void *>(memPool), static_cast<int>(attr));
+}
+
+cudaError_t cudaMemGetDefaultMemPool(cudaMemPool_t *memPool, struct cudaMemLocation *location,
+                                     enum cudaMemAllocationType type) {
+  cudaError_t result = !memPool ? cudaErrorInvalidValue : checkPoolLocation(location, type);
+  if (result == cudaSuccess)
+    result = onDevice([&](core::Device &found) {
+      *memPool = handleOf(core::memoryPools(found).defaultPool());
+      return cudaSuccess;
+    });
+  return core::finishCall("cudaMemGetDefaultMemPool", result, "type=%d", static_cast<int>(type));
+}
+
+cudaError_t cudaMemGetMemPool(cudaMemPool_t *memPool, struct cudaMemLocation *location,
+                              enum cudaMemAllocationType type) {
+  cudaError_t result = !memPool ? cudaErrorInvalidValue : checkPoolLocation(location, type);
+  if (result == cudaSuccess)
+    result = onDevice([&](core::Device &found) {
+      *memPool = handleOf(core::memoryPools(found).current());
+      return cudaSuccess;
+    });
+  return core::finishCall("cudaMemGetMemPool", result, "type=%d", static_cast<int>(type));
+}
+
+cudaError_t cudaMemSetMemPool(struct cudaMemLocation *location, enum cudaMemAllocationType type,
+                              cudaMemPool_t memPool) {
+  cudaError_t result = checkPoolLocation(location, type);
+  if (result == cudaSuccess)
+    result = onDevice([&](core::Device &found) {
+      core::MemoryPools &pools = core::memoryPools(found);
+      if (!memPool || !pools.known(poolOf(memPool)))
+        return cudaErrorInvalidValue;
+      pools.setCurrent(*poolOf(memPool));
+      return cudaSuccess;
+    });
+  return core::finishCall("cudaMemSetMemPool", result, "type=%d pool=%p", static_cast<int>(type),
+                          static_cast<void *>(memPool));
+}
+
+// Device 0 owns every pool and always has read-write access; no other device exists.
+cudaError_t cudaMemPoolSetAccess(cudaMemPool_t memPool, const struct cudaMemAccessDesc *descList,
+                                 size_t count) {
+  cudaError_t result = onDevice([&](core::Device &found) {
+    if (!memPool || !core::memoryPools(found).known(poolOf(memPool)) || (count && !descList))
+      return cudaErrorInvalidValue;
+    for (size_t i = 0; i < count; ++i) {
+      const cudaMemAccessDesc &desc = descList[i];
+      if (desc.location.type != cudaMemLocationTypeDevice)
+        return cudaErrorInvalidValue;
+      if (desc.location.id != 0)
+        return cudaErrorInvalidDevice;
+      if (desc.flags != cudaMemAccessFlagsProtReadWrite)
+        return cudaErrorInvalidValue; // the owning device's access cannot be reduced
+    }
+    return cudaSuccess;
+  });
+  return core::finishCall("cudaMemPoolSetAccess", result, "pool=%p count=%zu",
+                          static_cast<void *>(memPool), count);
+}
+
+cudaError_t cudaMemPoolGetAccess(enum cudaMemAccessFlags *flags, cudaMemPool_t memPool,
+                                 struct cudaMemLocation *location) {
+  cudaError_t result = onDevice([&](core::Device &found) {
+    if (!flags || !location || !memPool || !core::memoryPools(found).known(poolOf(memPool)))
+      return cudaErrorInvalidValue;
+    if (location->type != cudaMemLocationTypeDevice)
+      return cudaErrorInvalidValue;
+    if (location->id != 0)
+      return cudaErrorInvalidDevice;
+    *flags = cudaMemAccessFlagsProtReadWrite;
+    return cudaSuccess;
+  });
+  return core::finishCall("cudaMemPoolGetAccess", result, "pool=%p", static_cast<void *>(memPool));
 }
 
 } // extern "C"

@@ -274,10 +274,13 @@ TEST(CudartMemoryPools, FreedBlocksAreReusedInStreamOrder) {
   // The freed block is past its free on this stream: a later allocation on it may take it.
   ASSERT_EQ(cudaMallocAsync(&second, 1000, stream), cudaSuccess);
   EXPECT_EQ(second, first);
-  EXPECT_EQ(cudaFree(second), cudaErrorInvalidValue); // stream-ordered blocks: cudaFreeAsync
-  (void)cudaGetLastError();
   ASSERT_EQ(cudaFreeAsync(second, stream), cudaSuccess);
   EXPECT_EQ(cudaFreeAsync(second, stream), cudaErrorInvalidValue); // freed already
+  // cudaFree takes a stream-ordered block too, after waiting for the device.
+  void *third = nullptr;
+  ASSERT_EQ(cudaMallocAsync(&third, 64, stream), cudaSuccess);
+  EXPECT_EQ(cudaFree(third), cudaSuccess);
+  EXPECT_EQ(cudaFree(third), cudaErrorInvalidValue);
   int local = 0;
   EXPECT_EQ(cudaFreeAsync(&local, stream), cudaErrorInvalidValue);
   (void)cudaGetLastError();
@@ -350,9 +353,25 @@ TEST(CudartMemoryPools, CreatedPoolAttributesAndLifetime) {
             cudaSuccess);
   EXPECT_EQ(reserved, 0u);
 
+  cudaMemLocation device0{cudaMemLocationTypeDevice, 0};
+  cudaMemLocation host{cudaMemLocationTypeHost, 0};
+  ASSERT_EQ(cudaMemGetMemPool(&current, &device0, cudaMemAllocationTypePinned), cudaSuccess);
+  EXPECT_EQ(current, pool);
+  EXPECT_EQ(cudaMemGetMemPool(&current, &host, cudaMemAllocationTypePinned), cudaErrorNotSupported);
+  cudaMemAccessFlags access = cudaMemAccessFlagsProtNone;
+  ASSERT_EQ(cudaMemPoolGetAccess(&access, pool, &device0), cudaSuccess);
+  EXPECT_EQ(access, cudaMemAccessFlagsProtReadWrite);
+  cudaMemAccessDesc readOnly{device0, cudaMemAccessFlagsProtRead};
+  EXPECT_EQ(cudaMemPoolSetAccess(pool, &readOnly, 1), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+
   ASSERT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);
   ASSERT_EQ(cudaDeviceGetMemPool(&current, 0), cudaSuccess);
   EXPECT_EQ(current, defaultPool); // the destroyed pool is no longer current
+  cudaMemPool_t viaLocation = nullptr;
+  ASSERT_EQ(cudaMemGetDefaultMemPool(&viaLocation, &device0, cudaMemAllocationTypePinned),
+            cudaSuccess);
+  EXPECT_EQ(viaLocation, defaultPool);
   EXPECT_EQ(cudaMemPoolTrimTo(pool, 0), cudaErrorInvalidValue);
   (void)cudaGetLastError();
 }
