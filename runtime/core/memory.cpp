@@ -33,10 +33,16 @@ bool regionSpan(const PitchedView &view, const Region &region, size_t &span) {
   return true;
 }
 
+// Pinned host memory is mapped into the device's address space (unified addressing): kernels,
+// copies and fills may use it as device memory.
+bool mappedHostRange(Device &device, const void *pointer, size_t bytes) {
+  return device.info().unified_addressing && hostMemory().containsRange(pointer, bytes);
+}
+
 // A pointer the caller says is device memory must lie, with the whole span after it, in one range
 // the runtime handed out.
 bool checkDeviceRange(Device &device, const void *pointer, size_t bytes, const char *role) {
-  if (device.allocations().containsRange(pointer, bytes))
+  if (device.allocations().containsRange(pointer, bytes) || mappedHostRange(device, pointer, bytes))
     return true;
   if (device.allocations().find(pointer))
     CUPORT_ERROR("memcpy %s %p: %zu bytes run past the end of its allocation", role, pointer,
@@ -235,7 +241,8 @@ cudaError_t fillRegion(Device &device, PitchedView destination, int value, Regio
     return cudaSuccess;
   size_t span = 0;
   if (!destination.base || !regionSpan(destination, region, span) ||
-      !device.allocations().containsRange(destination.base, span)) {
+      !(device.allocations().containsRange(destination.base, span) ||
+        mappedHostRange(device, destination.base, span))) {
     CUPORT_ERROR("memset of %zu bytes at %p: not inside device memory", span, destination.base);
     return cudaErrorInvalidValue;
   }

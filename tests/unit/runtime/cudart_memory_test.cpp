@@ -9,6 +9,16 @@
 #include <cstring>
 #include <vector>
 
+// The per-thread-default-stream twins nvcc's --default-stream per-thread selects.
+extern "C" {
+cudaError_t cudaMemcpyAsync_ptsz(void *dst, const void *src, size_t count, cudaMemcpyKind kind,
+                                 cudaStream_t stream);
+cudaError_t cudaMemset2D_ptds(void *devPtr, size_t pitch, int value, size_t width, size_t height);
+cudaError_t cudaMallocAsync_ptsz(void **devPtr, size_t size, cudaStream_t stream);
+cudaError_t cudaFreeAsync_ptsz(void *devPtr, cudaStream_t stream);
+cudaError_t cudaStreamSynchronize_ptsz(cudaStream_t stream);
+}
+
 namespace {
 cudaExtent extentOf(size_t width, size_t height, size_t depth) {
   return {width, height, depth};
@@ -244,6 +254,12 @@ TEST(CudartAsyncCopies, OrderedOnTheirStreams) {
   ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
   EXPECT_EQ(pinned[9], 5);
   EXPECT_EQ(pinned[10], 6);
+  // Mapped pinned memory is device-accessible: a fill may target it.
+  ASSERT_EQ(cudaMemsetAsync(pinned + 1, 4, 2, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(pinned[0], 5);
+  EXPECT_EQ(pinned[1], 4);
+  EXPECT_EQ(pinned[3], 5);
 
   // Pageable source: the caller may overwrite it as soon as the call returns.
   std::vector<char> pageable(n, 8);
@@ -374,6 +390,19 @@ TEST(CudartMemoryPools, CreatedPoolAttributesAndLifetime) {
   EXPECT_EQ(viaLocation, defaultPool);
   EXPECT_EQ(cudaMemPoolTrimTo(pool, 0), cudaErrorInvalidValue);
   (void)cudaGetLastError();
+}
+
+TEST(CudartAsyncCopies, PerThreadDefaultStreamTwins) {
+  // Handle 0 is the calling thread's default stream in these entry points.
+  char *block = nullptr;
+  ASSERT_EQ(cudaMallocAsync_ptsz(reinterpret_cast<void **>(&block), 64, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaMemset2D_ptds(block, 16, 2, 16, 4), cudaSuccess);
+  char host[64] = {};
+  ASSERT_EQ(cudaMemcpyAsync_ptsz(host, block, 64, cudaMemcpyDeviceToHost, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaFreeAsync_ptsz(block, nullptr), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize_ptsz(nullptr), cudaSuccess);
+  for (char byte : host)
+    EXPECT_EQ(byte, 2);
 }
 
 } // namespace
