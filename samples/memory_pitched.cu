@@ -80,6 +80,7 @@ int main() {
   CHECK(cudaFree(total));
   CHECK(cudaFree(volume.ptr));
   CHECK(cudaFree(image));
+  std::printf("%dx%d image with pitch %zu, volume sum %u\n", width, height, pitch, sum);
   std::printf("PASS\n");
   return 0;
 }
