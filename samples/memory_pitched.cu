@@ -1,6 +1,8 @@
 // Pitched memory: a 2D image in cudaMallocPitch rows, filled with cudaMemcpy2D, transformed by a
 // kernel that walks the rows by pitch, bordered with cudaMemset2D and copied back with
-// cudaMemcpy2DAsync; plus a cudaMalloc3D volume cleared with cudaMemset3D.
+// cudaMemcpy2DAsync; plus a cudaMalloc3D volume cleared with cudaMemset3D. Built with
+// --default-stream per-thread: stream 0 is the thread's own default stream (the _ptds/_ptsz
+// entry points).
 #include "check.h"
 
 #include <vector>
