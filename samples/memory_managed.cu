@@ -46,6 +46,12 @@ int main() {
     std::printf("managed buffer reported as type %d\nFAIL\n", attributes.type);
     return 1;
   }
+  CHECK(cudaPointerGetAttributes(&attributes, &launches));
+  if (attributes.type != cudaMemoryTypeManaged) {
+    std::printf("__managed__ variable reported as type %d\nFAIL\n", attributes.type);
+    return 1;
+  }
+  CHECK(cudaMemPrefetchAsync(&bias, sizeof bias, device, 0, 0));
   CHECK(cudaFree(data));
   std::printf("%d managed floats updated by %d launches\n", n, launches);
   std::printf("PASS\n");

@@ -1,7 +1,7 @@
 // The device memory ranges the runtime knows: cudaMalloc'd and cudaMallocManaged blocks (which
 // cudaFree may release), blocks of stream-ordered memory pools (which cudaFreeAsync releases) and
-// module globals (__device__ / __constant__ variables, which nothing may). Used to validate the
-// pointers given to cudaFree, cudaMemcpy and cudaMemset and to classify pointers.
+// module globals (__device__ / __constant__ / __managed__ variables, which nothing may). Used to
+// validate the pointers given to cudaFree, cudaMemcpy and cudaMemset and to classify pointers.
 #pragma once
 
 #include <cstddef>
@@ -13,7 +13,8 @@
 
 namespace cuport::core {
 
-enum class AllocationKind { Malloc, Managed, Pool, ModuleGlobal };
+// ManagedGlobal: a module global that is a __managed__ variable.
+enum class AllocationKind { Malloc, Managed, Pool, ModuleGlobal, ManagedGlobal };
 
 struct Allocation {
   uintptr_t base = 0;

@@ -97,7 +97,9 @@ cudaError_t forEachRow(const PitchedView &first, const PitchedView &second, cons
 
 MemoryKind classify(Device &device, const void *pointer) {
   if (std::optional<Allocation> found = device.allocations().find(pointer))
-    return found->kind == AllocationKind::Managed ? MemoryKind::Managed : MemoryKind::Device;
+    return found->kind == AllocationKind::Managed || found->kind == AllocationKind::ManagedGlobal
+               ? MemoryKind::Managed
+               : MemoryKind::Device;
   if (hostMemory().find(pointer))
     return MemoryKind::PinnedHost;
   return MemoryKind::Pageable;

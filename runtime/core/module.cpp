@@ -90,8 +90,10 @@ cudaError_t Module::loadLocked(Device &device) {
       CUPORT_WARN("%s: variable %s is %zu bytes in the module but registered as %zu",
                   moduleName.c_str(), variable->deviceName.c_str(), size, variable->size);
     variable->deviceAddress = address;
-    if (variable->managedHostPointer)
+    if (variable->managedHostPointer) {
       *variable->managedHostPointer = address;
+      device.allocations().add(address, size, AllocationKind::ManagedGlobal);
+    }
     variable->generation = device.generation();
   }
   CUPORT_DEBUG("%s: loaded, %zu kernels, %zu globals", moduleName.c_str(), kernelInfos.size(),
@@ -106,7 +108,8 @@ void Module::unload(Device &device) {
 
 void Module::unloadLocked(Device &device) {
   for (void *address : globalRanges)
-    device.allocations().remove(address, AllocationKind::ModuleGlobal);
+    if (!device.allocations().remove(address, AllocationKind::ModuleGlobal))
+      device.allocations().remove(address, AllocationKind::ManagedGlobal);
   globalRanges.clear();
   if (loaded)
     device.backend().module_unload(device.self(), loaded);

@@ -37,7 +37,7 @@ cudaError_t checkManagedRange(core::Device &device, const void *pointer, size_t 
   if (!found)
     return cudaSuccess;
   if (found->kind != core::AllocationKind::Managed &&
-      found->kind != core::AllocationKind::ModuleGlobal)
+      found->kind != core::AllocationKind::ManagedGlobal)
     return cudaErrorInvalidValue;
   return device.allocations().containsRange(pointer, count) ? cudaSuccess : cudaErrorInvalidValue;
 }
@@ -68,7 +68,7 @@ cudaError_t attach(const char *entry, cudaStream_t stream, void *devPtr, size_t 
     std::optional<core::Allocation> found = device.allocations().find(devPtr);
     if (!devPtr || !found ||
         (found->kind != core::AllocationKind::Managed &&
-         found->kind != core::AllocationKind::ModuleGlobal))
+         found->kind != core::AllocationKind::ManagedGlobal))
       return cudaErrorInvalidValue;
     // Length 0 means the whole allocation; otherwise it must be exactly the whole allocation.
     if (length != 0 &&
