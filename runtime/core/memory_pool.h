@@ -55,6 +55,10 @@ private:
   std::map<void *, size_t> busy; // block -> size
   uint64_t reserved = 0, reservedHigh = 0, used = 0, usedHigh = 0;
   uint64_t releaseThreshold = 0;
+  // Reuse policies. Across streams a block is reused only once its free has been reached
+  // (opportunistic reuse, which allowOpportunistic = 0 turns off); reuse through event
+  // dependencies or through waits the allocator would insert is never done, so those two
+  // settings are kept and reported but can only ever forbid what is not done anyway.
   int followEventDependencies = 1, allowOpportunistic = 1, allowInternalDependencies = 1;
 };
 
