@@ -405,4 +405,36 @@ TEST(CudartAsyncCopies, PerThreadDefaultStreamTwins) {
     EXPECT_EQ(byte, 2);
 }
 
+TEST(CudartMemoryPools, CrossStreamReuseWaitsForTheFree) {
+  cudaMemPoolProps props = {};
+  props.allocType = cudaMemAllocationTypePinned;
+  props.location.type = cudaMemLocationTypeDevice;
+  cudaMemPool_t pool = nullptr;
+  ASSERT_EQ(cudaMemPoolCreate(&pool, &props), cudaSuccess);
+  uint64_t keep = 1 << 20;
+  ASSERT_EQ(cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep), cudaSuccess);
+  cudaStream_t first, second;
+  ASSERT_EQ(cudaStreamCreate(&first), cudaSuccess);
+  ASSERT_EQ(cudaStreamCreate(&second), cudaSuccess);
+  void *block = nullptr, *other = nullptr;
+  ASSERT_EQ(cudaMallocFromPoolAsync(&block, 256, pool, first), cudaSuccess);
+  ASSERT_EQ(cudaFreeAsync(block, first), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(first), cudaSuccess);
+  // The free has been reached: another stream may take the block (opportunistic reuse).
+  ASSERT_EQ(cudaMallocFromPoolAsync(&other, 256, pool, second), cudaSuccess);
+  EXPECT_EQ(other, block);
+  ASSERT_EQ(cudaFreeAsync(other, second), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(second), cudaSuccess);
+  int opportunistic = 0;
+  ASSERT_EQ(cudaMemPoolSetAttribute(pool, cudaMemPoolReuseAllowOpportunistic, &opportunistic),
+            cudaSuccess);
+  ASSERT_EQ(cudaMallocFromPoolAsync(&block, 256, pool, first), cudaSuccess);
+  EXPECT_NE(block, other); // freed on another stream, and opportunistic reuse is off
+  ASSERT_EQ(cudaFreeAsync(block, first), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(first), cudaSuccess);
+  ASSERT_EQ(cudaStreamDestroy(first), cudaSuccess);
+  ASSERT_EQ(cudaStreamDestroy(second), cudaSuccess);
+  ASSERT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);
+}
+
 } // namespace
