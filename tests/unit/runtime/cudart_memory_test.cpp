@@ -437,4 +437,62 @@ TEST(CudartMemoryPools, CrossStreamReuseWaitsForTheFree) {
   ASSERT_EQ(cudaMemPoolDestroy(pool), cudaSuccess);
 }
 
+TEST(CudartManagedMemory, RangeAttributesReportAdviceAndPrefetches) {
+  char *data = nullptr;
+  const size_t bytes = 8192, half = bytes / 2;
+  ASSERT_EQ(cudaMallocManaged(reinterpret_cast<void **>(&data), bytes), cudaSuccess);
+  cudaMemLocation device{cudaMemLocationTypeDevice, 0};
+  cudaMemLocation host{cudaMemLocationTypeHost, 0};
+  int value = 7;
+  ASSERT_EQ(
+      cudaMemRangeGetAttribute(&value, sizeof value, cudaMemRangeAttributeReadMostly, data, bytes),
+      cudaSuccess);
+  EXPECT_EQ(value, 0);
+  ASSERT_EQ(cudaMemAdvise(data, half, cudaMemAdviseSetReadMostly, device), cudaSuccess);
+  ASSERT_EQ(cudaMemAdvise(data, bytes, cudaMemAdviseSetPreferredLocation, device), cudaSuccess);
+  ASSERT_EQ(cudaMemAdvise(data + half, half, cudaMemAdviseSetPreferredLocation, host), cudaSuccess);
+  ASSERT_EQ(cudaMemAdvise(data, bytes, cudaMemAdviseSetAccessedBy, device), cudaSuccess);
+  ASSERT_EQ(cudaMemPrefetchAsync(data, bytes, host, 0, 0), cudaSuccess);
+
+  ASSERT_EQ(
+      cudaMemRangeGetAttribute(&value, sizeof value, cudaMemRangeAttributeReadMostly, data, half),
+      cudaSuccess);
+  EXPECT_EQ(value, 1);
+  ASSERT_EQ(
+      cudaMemRangeGetAttribute(&value, sizeof value, cudaMemRangeAttributeReadMostly, data, bytes),
+      cudaSuccess);
+  EXPECT_EQ(value, 0); // only half of the range is read-mostly
+  ASSERT_EQ(cudaMemRangeGetAttribute(&value, sizeof value, cudaMemRangeAttributePreferredLocation,
+                                     data, half),
+            cudaSuccess);
+  EXPECT_EQ(value, 0);
+  ASSERT_EQ(cudaMemRangeGetAttribute(&value, sizeof value, cudaMemRangeAttributePreferredLocation,
+                                     data, bytes),
+            cudaSuccess);
+  EXPECT_EQ(value, cudaInvalidDeviceId); // the halves prefer different places
+  ASSERT_EQ(cudaMemRangeGetAttribute(&value, sizeof value,
+                                     cudaMemRangeAttributeLastPrefetchLocation, data + 10, 100),
+            cudaSuccess);
+  EXPECT_EQ(value, cudaCpuDeviceId);
+  int accessedBy[3] = {};
+  ASSERT_EQ(cudaMemRangeGetAttribute(accessedBy, sizeof accessedBy, cudaMemRangeAttributeAccessedBy,
+                                     data, bytes),
+            cudaSuccess);
+  EXPECT_EQ(accessedBy[0], 0);
+  EXPECT_EQ(accessedBy[1], cudaInvalidDeviceId);
+  EXPECT_EQ(cudaMemRangeGetAttribute(&value, 2, cudaMemRangeAttributeReadMostly, data, bytes),
+            cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+
+  int location = 0, type = 0;
+  void *results[] = {&type, &location};
+  size_t sizes[] = {sizeof type, sizeof location};
+  cudaMemRangeAttribute which[] = {cudaMemRangeAttributePreferredLocationType,
+                                   cudaMemRangeAttributePreferredLocationId};
+  ASSERT_EQ(cudaMemRangeGetAttributes(results, sizes, which, 2, data, half), cudaSuccess);
+  EXPECT_EQ(type, cudaMemLocationTypeDevice);
+  EXPECT_EQ(location, 0);
+  ASSERT_EQ(cudaFree(data), cudaSuccess);
+}
+
 } // namespace
