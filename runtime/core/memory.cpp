@@ -22,7 +22,7 @@ bool isValidKind(cudaMemcpyKind kind) {
 }
 
 // The bytes from a view's base to the end of its last row; false when that overflows.
-bool regionSpan(const PitchedView &view, const Region &region, size_t &span) {
+bool regionSpan(const PitchedView &view, const CopyRegion &region, size_t &span) {
   size_t lastSlice = region.depth - 1, lastRow = region.height - 1;
   if (lastSlice && view.slicePitch > (SIZE_MAX - region.width) / lastSlice)
     return false;
@@ -81,8 +81,8 @@ bool checkCopyRanges(Device &device, const void *destination, size_t destination
 
 // Calls `row` for every row of the region, with its offsets in the two views.
 template <typename Row>
-cudaError_t forEachRow(const PitchedView &first, const PitchedView &second, const Region &region,
-                       Row row) {
+cudaError_t forEachRow(const PitchedView &first, const PitchedView &second,
+                       const CopyRegion &region, Row row) {
   for (size_t z = 0; z < region.depth; ++z)
     for (size_t y = 0; y < region.height; ++y) {
       size_t firstOffset = z * first.slicePitch + y * first.pitch;
@@ -171,8 +171,9 @@ cudaError_t release(Device &device, void *pointer) {
   return pending;
 }
 
-cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView source, Region region,
-                       cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call) {
+cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView source,
+                       CopyRegion region, cudaMemcpyKind kind,
+                       const std::shared_ptr<Stream> &stream, CopyCall call) {
   if (!isValidKind(kind))
     return cudaErrorInvalidMemcpyDirection;
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
@@ -229,11 +230,11 @@ cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView sour
 cudaError_t copy(Device &device, void *destination, const void *source, size_t bytes,
                  cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call) {
   return copyRegion(device, PitchedView{destination, bytes, bytes},
-                    PitchedView{const_cast<void *>(source), bytes, bytes}, Region{bytes, 1, 1},
+                    PitchedView{const_cast<void *>(source), bytes, bytes}, CopyRegion{bytes, 1, 1},
                     kind, stream, call);
 }
 
-cudaError_t fillRegion(Device &device, PitchedView destination, int value, Region region,
+cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyRegion region,
                        const std::shared_ptr<Stream> &stream) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;

@@ -24,7 +24,7 @@ struct PitchedView {
   size_t pitch = 0;
   size_t slicePitch = 0;
 };
-struct Region {
+struct CopyRegion {
   size_t width = 0; // bytes
   size_t height = 1;
   size_t depth = 1;
@@ -41,12 +41,13 @@ cudaError_t release(Device &device, void *pointer);
 // to device), cudaMemcpyAsync as soon as the host buffers may be touched again.
 enum class CopyCall { Synchronous, Asynchronous };
 
-cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView source, Region region,
-                       cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call);
+cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView source,
+                       CopyRegion region, cudaMemcpyKind kind,
+                       const std::shared_ptr<Stream> &stream, CopyCall call);
 cudaError_t copy(Device &device, void *destination, const void *source, size_t bytes,
                  cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call);
 // cudaMemset*: ordered on `stream`, asynchronous with respect to the host.
-cudaError_t fillRegion(Device &device, PitchedView destination, int value, Region region,
+cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyRegion region,
                        const std::shared_ptr<Stream> &stream);
 
 // Waits for all work on the device; the sticky error, else the first error the work reported.

@@ -31,7 +31,7 @@ cudaError_t memcpy2DCall(const char *entry, void *dst, size_t dpitch, const void
   cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
     return core::copyRegion(device, core::PitchedView{dst, dpitch, 0},
                             core::PitchedView{const_cast<void *>(src), spitch, 0},
-                            core::Region{width, height, 1}, kind, queue, call);
+                            core::CopyRegion{width, height, 1}, kind, queue, call);
   });
   return core::finishCall(
       entry, result, "dst=%p dpitch=%zu src=%p spitch=%zu width=%zu height=%zu kind=%d stream=%p",
@@ -42,7 +42,7 @@ cudaError_t memsetCall(const char *entry, void *devPtr, size_t pitch, int value,
                        size_t height, cudaStream_t stream, bool perThread) {
   cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
     return core::fillRegion(device, core::PitchedView{devPtr, pitch, 0}, value,
-                            core::Region{width, height, 1}, queue);
+                            core::CopyRegion{width, height, 1}, queue);
   });
   return core::finishCall(entry, result,
                           "devPtr=%p pitch=%zu value=%d width=%zu height=%zu stream=%p", devPtr,
@@ -57,7 +57,7 @@ cudaError_t memset3DCall(const char *entry, cudaPitchedPtr pitched, int value, c
     if (extent.depth > 1 && extent.height > pitched.ysize)
       return cudaErrorInvalidValue;
     return core::fillRegion(device, view, value,
-                            core::Region{extent.width, extent.height, extent.depth}, queue);
+                            core::CopyRegion{extent.width, extent.height, extent.depth}, queue);
   });
   return core::finishCall(entry, result,
                           "ptr=%p pitch=%zu ysize=%zu value=%d extent=(%zu,%zu,%zu) stream=%p",
