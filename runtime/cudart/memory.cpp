@@ -18,9 +18,12 @@ constexpr cudaStream_t kDefaultStream = nullptr;
 cudaError_t memcpyCall(const char *entry, void *dst, const void *src, size_t count,
                        cudaMemcpyKind kind, cudaStream_t stream, bool perThread,
                        core::CopyCall call) {
-  cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
-    return core::copy(device, dst, src, count, kind, queue, call);
-  });
+  cudaError_t result = onStream(
+      stream, perThread,
+      [&](core::Device &device, auto &queue) {
+        return core::copy(device, dst, src, count, kind, queue, call);
+      },
+      call == core::CopyCall::Synchronous);
   return core::finishCall(entry, result, "dst=%p src=%p count=%zu kind=%d stream=%p", dst, src,
                           count, static_cast<int>(kind), static_cast<void *>(stream));
 }
@@ -28,37 +31,46 @@ cudaError_t memcpyCall(const char *entry, void *dst, const void *src, size_t cou
 cudaError_t memcpy2DCall(const char *entry, void *dst, size_t dpitch, const void *src,
                          size_t spitch, size_t width, size_t height, cudaMemcpyKind kind,
                          cudaStream_t stream, bool perThread, core::CopyCall call) {
-  cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
-    return core::copyRegion(device, core::PitchedView{dst, dpitch, 0},
-                            core::PitchedView{const_cast<void *>(src), spitch, 0},
-                            core::CopyRegion{width, height, 1}, kind, queue, call);
-  });
+  cudaError_t result = onStream(
+      stream, perThread,
+      [&](core::Device &device, auto &queue) {
+        return core::copyRegion(device, core::PitchedView{dst, dpitch, 0},
+                                core::PitchedView{const_cast<void *>(src), spitch, 0},
+                                core::CopyRegion{width, height, 1}, kind, queue, call);
+      },
+      call == core::CopyCall::Synchronous);
   return core::finishCall(
       entry, result, "dst=%p dpitch=%zu src=%p spitch=%zu width=%zu height=%zu kind=%d stream=%p",
       dst, dpitch, src, spitch, width, height, static_cast<int>(kind), static_cast<void *>(stream));
 }
 
 cudaError_t memsetCall(const char *entry, void *devPtr, size_t pitch, int value, size_t width,
-                       size_t height, cudaStream_t stream, bool perThread) {
-  cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
-    return core::fillRegion(device, core::PitchedView{devPtr, pitch, 0}, value,
-                            core::CopyRegion{width, height, 1}, queue);
-  });
+                       size_t height, cudaStream_t stream, bool perThread, bool synchronous) {
+  cudaError_t result = onStream(
+      stream, perThread,
+      [&](core::Device &device, auto &queue) {
+        return core::fillRegion(device, core::PitchedView{devPtr, pitch, 0}, value,
+                                core::CopyRegion{width, height, 1}, queue);
+      },
+      synchronous);
   return core::finishCall(entry, result,
                           "devPtr=%p pitch=%zu value=%d width=%zu height=%zu stream=%p", devPtr,
                           pitch, value, width, height, static_cast<void *>(stream));
 }
 
 cudaError_t memset3DCall(const char *entry, cudaPitchedPtr pitched, int value, cudaExtent extent,
-                         cudaStream_t stream, bool perThread) {
-  cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
-    // Slices lie ysize rows apart (the height the block was allocated with).
-    core::PitchedView view{pitched.ptr, pitched.pitch, pitched.pitch * pitched.ysize};
-    if (extent.depth > 1 && extent.height > pitched.ysize)
-      return cudaErrorInvalidValue;
-    return core::fillRegion(device, view, value,
-                            core::CopyRegion{extent.width, extent.height, extent.depth}, queue);
-  });
+                         cudaStream_t stream, bool perThread, bool synchronous) {
+  cudaError_t result = onStream(
+      stream, perThread,
+      [&](core::Device &device, auto &queue) {
+        // Slices lie ysize rows apart (the height the block was allocated with).
+        core::PitchedView view{pitched.ptr, pitched.pitch, pitched.pitch * pitched.ysize};
+        if (extent.depth > 1 && extent.height > pitched.ysize)
+          return cudaErrorInvalidValue;
+        return core::fillRegion(device, view, value,
+                                core::CopyRegion{extent.width, extent.height, extent.depth}, queue);
+      },
+      synchronous);
   return core::finishCall(entry, result,
                           "ptr=%p pitch=%zu ysize=%zu value=%d extent=(%zu,%zu,%zu) stream=%p",
                           pitched.ptr, pitched.pitch, pitched.ysize, value, extent.width,
@@ -68,9 +80,12 @@ cudaError_t memset3DCall(const char *entry, cudaPitchedPtr pitched, int value, c
 cudaError_t symbolCall(const char *entry, const void *symbol, void *other, size_t count,
                        size_t offset, cudaMemcpyKind kind, bool toSymbol, cudaStream_t stream,
                        bool perThread, core::CopyCall call) {
-  cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
-    return core::copySymbol(device, symbol, other, count, offset, kind, toSymbol, queue, call);
-  });
+  cudaError_t result = onStream(
+      stream, perThread,
+      [&](core::Device &device, auto &queue) {
+        return core::copySymbol(device, symbol, other, count, offset, kind, toSymbol, queue, call);
+      },
+      call == core::CopyCall::Synchronous);
   return core::finishCall(entry, result, "symbol=%p %s=%p count=%zu offset=%zu kind=%d stream=%p",
                           symbol, toSymbol ? "src" : "dst", other, count, offset,
                           static_cast<int>(kind), static_cast<void *>(stream));
@@ -83,9 +98,12 @@ cudaError_t peerCall(const char *entry, void *dst, int dstDevice, const void *sr
   if (dstDevice != 0 || srcDevice != 0)
     result = cudaErrorInvalidDevice;
   else
-    result = onStream(stream, kLegacy, [&](core::Device &device, auto &queue) {
-      return core::copy(device, dst, src, count, cudaMemcpyDeviceToDevice, queue, call);
-    });
+    result = onStream(
+        stream, kLegacy,
+        [&](core::Device &device, auto &queue) {
+          return core::copy(device, dst, src, count, cudaMemcpyDeviceToDevice, queue, call);
+        },
+        call == core::CopyCall::Synchronous);
   return core::finishCall(entry, result,
                           "dst=%p dstDevice=%d src=%p srcDevice=%d count=%zu stream=%p", dst,
                           dstDevice, src, srcDevice, count, static_cast<void *>(stream));
@@ -207,58 +225,63 @@ cudaError_t cudaMemcpy2DAsync_ptsz(void *dst, size_t dpitch, const void *src, si
 }
 
 cudaError_t cudaMemset(void *devPtr, int value, size_t count) {
-  return memsetCall("cudaMemset", devPtr, count, value, count, 1, kDefaultStream, kLegacy);
+  return memsetCall("cudaMemset", devPtr, count, value, count, 1, kDefaultStream, kLegacy, true);
 }
 
 cudaError_t cudaMemset_ptds(void *devPtr, int value, size_t count) {
-  return memsetCall("cudaMemset_ptds", devPtr, count, value, count, 1, kDefaultStream, kPerThread);
+  return memsetCall("cudaMemset_ptds", devPtr, count, value, count, 1, kDefaultStream, kPerThread,
+                    true);
 }
 
 cudaError_t cudaMemsetAsync(void *devPtr, int value, size_t count, cudaStream_t stream) {
-  return memsetCall("cudaMemsetAsync", devPtr, count, value, count, 1, stream, kLegacy);
+  return memsetCall("cudaMemsetAsync", devPtr, count, value, count, 1, stream, kLegacy, false);
 }
 
 cudaError_t cudaMemsetAsync_ptsz(void *devPtr, int value, size_t count, cudaStream_t stream) {
-  return memsetCall("cudaMemsetAsync_ptsz", devPtr, count, value, count, 1, stream, kPerThread);
+  return memsetCall("cudaMemsetAsync_ptsz", devPtr, count, value, count, 1, stream, kPerThread,
+                    false);
 }
 
 cudaError_t cudaMemset2D(void *devPtr, size_t pitch, int value, size_t width, size_t height) {
-  return memsetCall("cudaMemset2D", devPtr, pitch, value, width, height, kDefaultStream, kLegacy);
+  return memsetCall("cudaMemset2D", devPtr, pitch, value, width, height, kDefaultStream, kLegacy,
+                    true);
 }
 
 cudaError_t cudaMemset2D_ptds(void *devPtr, size_t pitch, int value, size_t width, size_t height) {
   return memsetCall("cudaMemset2D_ptds", devPtr, pitch, value, width, height, kDefaultStream,
-                    kPerThread);
+                    kPerThread, true);
 }
 
 cudaError_t cudaMemset2DAsync(void *devPtr, size_t pitch, int value, size_t width, size_t height,
                               cudaStream_t stream) {
-  return memsetCall("cudaMemset2DAsync", devPtr, pitch, value, width, height, stream, kLegacy);
+  return memsetCall("cudaMemset2DAsync", devPtr, pitch, value, width, height, stream, kLegacy,
+                    false);
 }
 
 cudaError_t cudaMemset2DAsync_ptsz(void *devPtr, size_t pitch, int value, size_t width,
                                    size_t height, cudaStream_t stream) {
   return memsetCall("cudaMemset2DAsync_ptsz", devPtr, pitch, value, width, height, stream,
-                    kPerThread);
+                    kPerThread, false);
 }
 
 cudaError_t cudaMemset3D(cudaPitchedPtr pitchedDevPtr, int value, cudaExtent extent) {
-  return memset3DCall("cudaMemset3D", pitchedDevPtr, value, extent, kDefaultStream, kLegacy);
+  return memset3DCall("cudaMemset3D", pitchedDevPtr, value, extent, kDefaultStream, kLegacy, true);
 }
 
 cudaError_t cudaMemset3D_ptds(cudaPitchedPtr pitchedDevPtr, int value, cudaExtent extent) {
-  return memset3DCall("cudaMemset3D_ptds", pitchedDevPtr, value, extent, kDefaultStream,
-                      kPerThread);
+  return memset3DCall("cudaMemset3D_ptds", pitchedDevPtr, value, extent, kDefaultStream, kPerThread,
+                      true);
 }
 
 cudaError_t cudaMemset3DAsync(cudaPitchedPtr pitchedDevPtr, int value, cudaExtent extent,
                               cudaStream_t stream) {
-  return memset3DCall("cudaMemset3DAsync", pitchedDevPtr, value, extent, stream, kLegacy);
+  return memset3DCall("cudaMemset3DAsync", pitchedDevPtr, value, extent, stream, kLegacy, false);
 }
 
 cudaError_t cudaMemset3DAsync_ptsz(cudaPitchedPtr pitchedDevPtr, int value, cudaExtent extent,
                                    cudaStream_t stream) {
-  return memset3DCall("cudaMemset3DAsync_ptsz", pitchedDevPtr, value, extent, stream, kPerThread);
+  return memset3DCall("cudaMemset3DAsync_ptsz", pitchedDevPtr, value, extent, stream, kPerThread,
+                      false);
 }
 
 cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count, size_t offset,

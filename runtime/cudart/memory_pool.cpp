@@ -20,6 +20,17 @@ cudaMemPool_t handleOf(core::MemoryPool &pool) {
   return reinterpret_cast<cudaMemPool_t>(&pool);
 }
 
+// Captured stream-ordered allocations would be graph memory nodes, which are not supported: the
+// capture is invalidated rather than given an allocation that outlives its graph.
+cudaError_t refuseCapture(const char *entry, core::Stream &stream) {
+  std::shared_ptr<core::Capture> capture = stream.capture();
+  if (!capture)
+    return cudaSuccess;
+  CUPORT_ERROR("%s during stream capture (graph memory nodes) is not supported", entry);
+  capture->invalidate();
+  return cudaErrorStreamCaptureUnsupported;
+}
+
 cudaError_t mallocFromPool(const char *entry, void **ptr, size_t size, cudaMemPool_t memPool,
                            bool usePool, cudaStream_t stream, bool perThread) {
   cudaError_t result = onStream(stream, perThread, [&](core::Device &device, auto &queue) {
@@ -27,6 +38,8 @@ cudaError_t mallocFromPool(const char *entry, void **ptr, size_t size, cudaMemPo
       return cudaErrorInvalidValue;
     if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
       return stuck;
+    if (cudaError_t refused = refuseCapture(entry, *queue); refused != cudaSuccess)
+      return refused;
     core::MemoryPools &pools = core::memoryPools(device);
     core::MemoryPool *pool = usePool ? poolOf(memPool) : &pools.current();
     if (!pool || !pools.known(pool))
@@ -48,6 +61,8 @@ cudaError_t freeAsync(const char *entry, void *devPtr, cudaStream_t stream, bool
       return stuck;
     if (!devPtr)
       return cudaSuccess;
+    if (cudaError_t refused = refuseCapture(entry, *queue); refused != cudaSuccess)
+      return refused;
     cudaError_t error = core::memoryPools(device).free(devPtr, queue);
     if (error != cudaSuccess)
       CUPORT_ERROR("cudaFreeAsync(%p): not a block cudaMallocAsync returned, or freed already",

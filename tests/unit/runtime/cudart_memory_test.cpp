@@ -495,4 +495,47 @@ TEST(CudartManagedMemory, RangeAttributesReportAdviceAndPrefetches) {
   ASSERT_EQ(cudaFree(data), cudaSuccess);
 }
 
+TEST(CudartAsyncCopies, CapturedCopiesAndFillsReplayInGraphs) {
+  const size_t n = 4096;
+  char *device = nullptr, *pinned = nullptr;
+  ASSERT_EQ(cudaMalloc(reinterpret_cast<void **>(&device), n), cudaSuccess);
+  ASSERT_EQ(cudaMallocHost(reinterpret_cast<void **>(&pinned), n), cudaSuccess);
+  cudaStream_t stream;
+  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  ASSERT_EQ(cudaMemsetAsync(device, 0x21, n, stream), cudaSuccess);
+  ASSERT_EQ(cudaMemset2DAsync(device, 64, 0x22, 8, 4, stream), cudaSuccess);
+  ASSERT_EQ(cudaMemcpyAsync(pinned, device, n, cudaMemcpyDeviceToHost, stream), cudaSuccess);
+  cudaGraph_t graph = nullptr;
+  ASSERT_EQ(cudaStreamEndCapture(stream, &graph), cudaSuccess);
+  EXPECT_NE(pinned[0], 0x22); // captured work does not run before the graph launches
+  cudaGraphExec_t exec = nullptr;
+  ASSERT_EQ(cudaGraphInstantiate(&exec, graph, 0), cudaSuccess);
+  ASSERT_EQ(cudaGraphLaunch(exec, stream), cudaSuccess);
+  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(pinned[0], 0x22);
+  EXPECT_EQ(pinned[8], 0x21);
+  EXPECT_EQ(pinned[64 * 3 + 7], 0x22);
+  EXPECT_EQ(pinned[64 * 4], 0x21);
+
+  // A synchronous copy is unsafe during a global capture; stream-ordered allocation during
+  // capture (graph memory nodes) is refused.
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  EXPECT_EQ(cudaMemcpy(pinned, device, 16, cudaMemcpyDeviceToHost),
+            cudaErrorStreamCaptureUnsupported);
+  cudaGraph_t broken = nullptr;
+  EXPECT_EQ(cudaStreamEndCapture(stream, &broken), cudaErrorStreamCaptureInvalidated);
+  ASSERT_EQ(cudaStreamBeginCapture(stream, cudaStreamCaptureModeGlobal), cudaSuccess);
+  void *block = nullptr;
+  EXPECT_EQ(cudaMallocAsync(&block, 64, stream), cudaErrorStreamCaptureUnsupported);
+  EXPECT_EQ(cudaStreamEndCapture(stream, &broken), cudaErrorStreamCaptureInvalidated);
+  (void)cudaGetLastError();
+
+  ASSERT_EQ(cudaGraphExecDestroy(exec), cudaSuccess);
+  ASSERT_EQ(cudaGraphDestroy(graph), cudaSuccess);
+  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  ASSERT_EQ(cudaFreeHost(pinned), cudaSuccess);
+  ASSERT_EQ(cudaFree(device), cudaSuccess);
+}
+
 } // namespace
