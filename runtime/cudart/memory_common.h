@@ -35,8 +35,17 @@ cudaError_t onStream(cudaStream_t handle, bool perThreadDefault, Operation opera
   if (cudaError_t error = core::resolveStream(*found, handle, perThreadDefault, stream);
       error != cudaSuccess)
     return error;
-  if (cudaError_t refused = found->streams().admit(*stream); refused != cudaSuccess)
+  if (synchronous) {
+    // A synchronous call cannot wait for work that only a graph will run: on a capturing
+    // (per-thread default) stream it fails and invalidates the capture.
+    if (std::shared_ptr<core::Capture> capture = stream->capture()) {
+      capture->invalidate();
+      return cudaErrorStreamCaptureUnsupported;
+    }
+  } else if (cudaError_t refused = found->streams().admit(*stream); refused != cudaSuccess) {
+    // Asynchronous work on a capturing stream becomes a graph node, if the capture admits it.
     return refused;
+  }
   return operation(*found, stream);
 }
 
