@@ -30,6 +30,7 @@ uint64_t Device::generation() const {
 
 void Device::reset() {
   (void)streamSet.synchronizeAll();
+  streamSet.destroyAll();
   eventTable.clear();
   registry().unloadAllModules(*this);
   for (AllocationKind kind : {AllocationKind::Malloc, AllocationKind::Managed})

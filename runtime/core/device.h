@@ -39,7 +39,7 @@ public:
   // kernels, variables) resolve again.
   uint64_t generation() const;
   // cudaDeviceReset: waits for the device, unloads every module, frees every allocation,
-  // destroys every event and clears the sticky error.
+  // destroys every created stream and every event and clears the sticky error.
   void reset();
 
 private:

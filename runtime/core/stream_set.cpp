@@ -8,13 +8,16 @@
 namespace cuport::core {
 namespace {
 
-// Owns a thread's per-thread default stream; its destructor runs at thread exit and waits for the
-// stream's remaining work (the stream object itself lives on while others reference it).
+// Owns a thread's per-thread default stream. Thread exit does not wait for the stream's work (CUDA
+// does not either: a thread may end while its stream is held back by another thread); the set
+// keeps a busy stream until its work is done, as for cudaStreamDestroy.
 struct PerThreadSlot {
   std::shared_ptr<Stream> stream;
   ~PerThreadSlot() {
-    if (stream)
-      (void)stream->synchronize();
+    // An idle stream is simply dropped: only a busy one needs its set (which, in the units that
+    // make their own sets, may be gone by the time the main thread exits).
+    if (stream && !stream->idle())
+      stream->owner().retire(std::move(stream));
   }
 };
 
@@ -80,11 +83,29 @@ bool StreamSet::destroy(cudaStream_t handle) {
       return false;
     stream = std::move(found->second);
     created.erase(found);
+  }
+  retire(std::move(stream));
+  return true;
+}
+
+void StreamSet::destroyAll() {
+  std::unordered_map<const Stream *, std::shared_ptr<Stream>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    dropped.swap(created);
+  }
+  for (auto &[key, stream] : dropped)
+    retire(std::move(stream));
+}
+
+void StreamSet::retire(std::shared_ptr<Stream> stream) {
+  {
+    std::lock_guard<std::mutex> lock(mutex);
     if (!stream->idle())
       retired.push_back(stream);
   }
   pruneRetired();
-  return true; // an idle stream is freed here, with the last reference
+  // An idle stream is freed here, with the last reference, outside the lock.
 }
 
 cudaError_t StreamSet::admit(Stream &stream) {
@@ -161,10 +182,6 @@ bool StreamSet::idle(Stream &stream) {
 cudaError_t StreamSet::synchronizeAll() {
   cudaError_t first = cudaSuccess;
   std::vector<std::shared_ptr<Stream>> streams = liveStreams();
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    streams.insert(streams.end(), retired.begin(), retired.end());
-  }
   streams.push_back(legacyStream);
   for (const std::shared_ptr<Stream> &stream : streams) {
     cudaError_t error = stream->synchronize();
@@ -184,6 +201,9 @@ std::vector<std::shared_ptr<Stream>> StreamSet::liveStreams() {
   for (const std::weak_ptr<Stream> &weak : perThreadStreams)
     if (std::shared_ptr<Stream> stream = weak.lock())
       streams.push_back(std::move(stream));
+  // Work a destroyed stream still has is device work the legacy stream waits for. A retired
+  // per-thread stream is listed twice; waiting twice is harmless.
+  streams.insert(streams.end(), retired.begin(), retired.end());
   return streams;
 }
 

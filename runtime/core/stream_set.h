@@ -43,6 +43,11 @@ public:
   // Returns at once; the stream's queued work still runs. False when `handle` is not a created
   // stream (the default streams cannot be destroyed).
   bool destroy(cudaStream_t handle);
+  // Drops the set's use of `stream` (a destroyed stream, an exited thread's default stream): it
+  // lives on until its queued work has completed.
+  void retire(std::shared_ptr<Stream> stream);
+  // cudaDeviceReset: every created stream is destroyed (their handles become invalid).
+  void destroyAll();
 
   // Whether work may be submitted to `stream` now, as far as stream capture goes: an
   // invalidated capture fails its streams' work (cudaErrorStreamCaptureInvalidated), and work

@@ -24,6 +24,8 @@ cudaError_t createEvent(cudaEvent_t *event, unsigned flags) {
   core::Device *device = nullptr;
   if (cudaError_t error = cudart::device(device); error != cudaSuccess)
     return error;
+  if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
+    return stuck;
   *event = device->events().create(flags);
   return cudaSuccess;
 }
@@ -58,6 +60,8 @@ cudaError_t record(const char *entry, cudaEvent_t handle, cudaStream_t streamHan
     if (cudaError_t error = core::resolveStream(device, streamHandle, perThreadDefault, stream);
         error != cudaSuccess)
       return error;
+    if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
+      return stuck;
     if (std::shared_ptr<core::Capture> capture = stream->capture()) {
       if (capture->invalidated())
         return cudaErrorStreamCaptureInvalidated;

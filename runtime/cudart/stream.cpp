@@ -42,6 +42,8 @@ cudaError_t createStream(cudaStream_t *handle, unsigned flags, int priority) {
   core::Device *device = nullptr;
   if (cudaError_t error = cudart::device(device); error != cudaSuccess)
     return error;
+  if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
+    return stuck;
   *handle = device->streams().create(flags, priority);
   return cudaSuccess;
 }
@@ -123,6 +125,8 @@ cudaError_t waitEvent(const char *entry, cudaStream_t handle, cudaEvent_t event,
         std::shared_ptr<core::Event> found = device.events().find(event);
         if (!found)
           return cudaErrorInvalidResourceHandle;
+        if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
+          return stuck;
         if (cudaError_t refused = waitEventCaptured(device, stream, *found, flags);
             refused != cudaSuccess || stream.capture())
           return refused;
