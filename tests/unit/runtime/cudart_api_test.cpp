@@ -480,4 +480,42 @@ TEST(CudartUnsupported, ChannelDescIsComputed) {
   EXPECT_EQ(desc.f, cudaChannelFormatKindUnsigned);
 }
 
+int notNullSentinel; // what a lookup must overwrite
+
+// There is no driver API library: every driver symbol is not found, which CUDA reports as
+// success with a null pointer and cudaDriverEntryPointSymbolNotFound.
+TEST(CudartDriverEntryPoint, DriverSymbolsAreNotFound) {
+  void *function = reinterpret_cast<void *>(&notNullSentinel);
+  cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSuccess;
+  EXPECT_EQ(
+      cudaGetDriverEntryPointByVersion("cuMemAlloc", &function, 12000, cudaEnableDefault, &status),
+      cudaSuccess);
+  EXPECT_EQ(function, nullptr);
+  EXPECT_EQ(status, cudaDriverEntryPointSymbolNotFound);
+  // The status is optional.
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuInit", &function, 13000,
+                                             cudaEnablePerThreadDefaultStream, nullptr),
+            cudaSuccess);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  function = reinterpret_cast<void *>(&notNullSentinel);
+  status = cudaDriverEntryPointSuccess;
+  EXPECT_EQ(cudaGetDriverEntryPoint("cuLaunchKernel", &function, cudaEnableLegacyStream, &status),
+            cudaSuccess);
+  EXPECT_EQ(function, nullptr);
+  EXPECT_EQ(status, cudaDriverEntryPointSymbolNotFound);
+  EXPECT_EQ(cudaGetDriverEntryPoint(nullptr, &function, cudaEnableDefault, &status),
+            cudaErrorInvalidValue);
+#pragma GCC diagnostic pop
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+  // Documented invalid arguments: no output, unknown flags, a version newer than the driver's.
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuInit", nullptr, 13000, 0, &status),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuInit", &function, 13000, 0x4, &status),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuInit", &function, 99000, 0, &status),
+            cudaErrorInvalidValue);
+  EXPECT_EQ(cudaGetLastError(), cudaErrorInvalidValue);
+}
+
 } // namespace
