@@ -72,8 +72,7 @@ int main() {
       reduceDynamic<<<blocks, threads, threads * sizeof(long long)>>>(din, dpartial, n);
     CHECK(cudaGetLastError());
     std::vector<long long> partial(blocks);
-    CHECK(cudaMemcpy(partial.data(), dpartial, blocks * sizeof(long long),
-                     cudaMemcpyDeviceToHost));
+    CHECK(cudaMemcpy(partial.data(), dpartial, blocks * sizeof(long long), cudaMemcpyDeviceToHost));
     CHECK(cudaFree(dpartial));
     long long total = 0;
     for (long long p : partial)

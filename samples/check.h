@@ -1,4 +1,5 @@
-// Error checking shared by the samples: a failing CUDA call prints where and why, then FAIL.
+// Error checking shared by the samples: a failing CUDA call or expectation prints where and why,
+// then FAIL.
 #pragma once
 
 #include <cstdio>
@@ -12,6 +13,14 @@
     if (status != cudaSuccess) {                                                                   \
       std::printf("%s:%d: %s failed: %s\nFAIL\n", __FILE__, __LINE__, #call,                       \
                   cudaGetErrorString(status));                                                     \
+      return EXIT_FAILURE;                                                                         \
+    }                                                                                              \
+  } while (0)
+
+#define EXPECT(condition)                                                                          \
+  do {                                                                                             \
+    if (!(condition)) {                                                                            \
+      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
       return EXIT_FAILURE;                                                                         \
     }                                                                                              \
   } while (0)

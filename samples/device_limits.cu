@@ -9,14 +9,6 @@
 
 #include "check.h"
 
-#define EXPECT(condition)                                                                          \
-  do {                                                                                             \
-    if (!(condition)) {                                                                            \
-      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
-
 constexpr size_t kChunk = 100 * 1024;
 constexpr int kMaxChunks = 64;
 

@@ -32,14 +32,6 @@ static void countCall(void *counter) {
   ++*static_cast<int *>(counter);
 }
 
-#define EXPECT(condition)                                                                          \
-  do {                                                                                             \
-    if (!(condition)) {                                                                            \
-      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
-
 int main() {
   const int n = 1000;
   const int threads = 128, blocks = (n + threads - 1) / threads;

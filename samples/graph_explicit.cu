@@ -10,14 +10,6 @@
 
 #include "check.h"
 
-#define EXPECT(condition)                                                                          \
-  do {                                                                                             \
-    if (!(condition)) {                                                                            \
-      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
-
 constexpr int kRows = 4, kCols = 100;
 constexpr size_t kPitch = 512; // bytes per row of z on the device, more than kCols ints
 

@@ -32,14 +32,6 @@ __global__ void __launch_bounds__(128) bounded(int *out) {
   out[blockIdx.x * blockDim.x + threadIdx.x] = threadIdx.x;
 }
 
-#define EXPECT(condition)                                                                          \
-  do {                                                                                             \
-    if (!(condition)) {                                                                            \
-      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
-
 #define EXPECT_ERROR(call, expected)                                                               \
   do {                                                                                             \
     cudaError_t status = (call);                                                                   \

@@ -14,14 +14,6 @@
 
 #include "check.h"
 
-#define EXPECT(condition)                                                                          \
-  do {                                                                                             \
-    if (!(condition)) {                                                                            \
-      std::printf("%s:%d: expected %s\nFAIL\n", __FILE__, __LINE__, #condition);                   \
-      return EXIT_FAILURE;                                                                         \
-    }                                                                                              \
-  } while (0)
-
 __global__ void fill(int *out, int n, int value) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i < n)

@@ -50,13 +50,34 @@ cudaError_t cudaLaunchCooperativeKernel_ptsz(const void *func, dim3 gridDim, dim
 #pragma GCC visibility pop
 
 #include "runtime/core/device.h"
+#include "runtime/core/launch.h"
 #include "runtime/core/trace.h"
+
+#include <memory>
 
 namespace cuport::cudart {
 
 // The device, or the error every call returns when there is none.
 inline cudaError_t device(cuport::core::Device *&out) {
   return cuport::core::acquireDevice(out);
+}
+
+// Whether a stream handle of value 0 means the legacy default stream or, in the _ptsz/_ptds entry
+// points nvcc's --default-stream per-thread selects, the calling thread's default stream.
+constexpr bool kLegacy = false;
+constexpr bool kPerThread = true;
+
+// Resolves `handle` on the device and runs `body(device, stream)`.
+template <typename Body>
+cudaError_t withStream(cudaStream_t handle, bool perThreadDefault, Body body) {
+  cuport::core::Device *found = nullptr;
+  if (cudaError_t error = device(found); error != cudaSuccess)
+    return error;
+  std::shared_ptr<cuport::core::Stream> stream;
+  if (cudaError_t error = cuport::core::resolveStream(*found, handle, perThreadDefault, stream);
+      error != cudaSuccess)
+    return error;
+  return body(*found, *stream);
 }
 
 } // namespace cuport::cudart

@@ -45,8 +45,8 @@ cudaError_t cudaMemcpy3DPeerAsync_ptsz(const struct cudaMemcpy3DPeerParms *, cud
 
 namespace {
 
-constexpr bool kLegacy = false;
-constexpr bool kPerThread = true;
+using cudart::kLegacy;
+using cudart::kPerThread;
 
 // Runs `body(device, stream)`; `async` false passes a null stream (a synchronous copy).
 template <typename Body>

@@ -14,20 +14,9 @@ using namespace cuport;
 
 namespace {
 
-constexpr bool kLegacy = false;
-constexpr bool kPerThread = true;
-
-template <typename Body>
-cudaError_t onStream(cudaStream_t handle, bool perThreadDefault, Body body) {
-  core::Device *device = nullptr;
-  if (cudaError_t error = cudart::device(device); error != cudaSuccess)
-    return error;
-  std::shared_ptr<core::Stream> stream;
-  if (cudaError_t error = core::resolveStream(*device, handle, perThreadDefault, stream);
-      error != cudaSuccess)
-    return error;
-  return body(*device, *stream);
-}
+using cudart::kLegacy;
+using cudart::kPerThread;
+using cudart::withStream;
 
 // Begins capturing `handle`, into a new graph or (cudaStreamBeginCaptureToGraph) into `into`
 // after `count` `dependencies` of it.
@@ -36,7 +25,7 @@ cudaError_t beginCapture(const char *entry, cudaStream_t handle, cudaStreamCaptu
                          const cudaGraphNode_t *dependencies = nullptr,
                          const cudaGraphEdgeData *edges = nullptr, size_t count = 0) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
         if (mode != cudaStreamCaptureModeGlobal && mode != cudaStreamCaptureModeThreadLocal &&
             mode != cudaStreamCaptureModeRelaxed)
           return cudaErrorInvalidValue;
@@ -69,7 +58,7 @@ cudaError_t beginCapture(const char *entry, cudaStream_t handle, cudaStreamCaptu
 cudaError_t endCapture(const char *entry, cudaStream_t handle, cudaGraph_t *graph,
                        bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
         if (!graph)
           return cudaErrorInvalidValue;
         *graph = nullptr;
@@ -112,11 +101,11 @@ cudaError_t captureStatus(core::Device &device, core::Stream &stream,
 
 cudaError_t isCapturing(const char *entry, cudaStream_t handle, cudaStreamCaptureStatus *status,
                         bool perThreadDefault) {
-  cudaError_t result = status ? onStream(handle, perThreadDefault,
-                                         [&](core::Device &device, core::Stream &stream) {
-                                           std::shared_ptr<core::Capture> capture;
-                                           return captureStatus(device, stream, *status, capture);
-                                         })
+  cudaError_t result = status ? withStream(handle, perThreadDefault,
+                                           [&](core::Device &device, core::Stream &stream) {
+                                             std::shared_ptr<core::Capture> capture;
+                                             return captureStatus(device, stream, *status, capture);
+                                           })
                               : cudaErrorInvalidValue;
   return core::finishCall(entry, result, "stream=%p -> %d", static_cast<void *>(handle),
                           status && result == cudaSuccess ? static_cast<int>(*status) : -1);
@@ -128,7 +117,7 @@ cudaError_t getCaptureInfo(const char *entry, cudaStream_t handle, cudaStreamCap
                            size_t *numDependencies, bool perThreadDefault) {
   cudaError_t result = cudaErrorInvalidValue;
   if (status && !(edgeData && !dependencies)) {
-    result = onStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
+    result = withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
       std::shared_ptr<core::Capture> capture;
       if (cudaError_t error = captureStatus(device, stream, *status, capture); error != cudaSuccess)
         return error;
@@ -157,7 +146,7 @@ cudaError_t updateDependencies(const char *entry, cudaStream_t handle,
                                const cudaGraphEdgeData *dependencyData, size_t count,
                                unsigned flags, bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &, core::Stream &stream) {
         if ((count && !dependencies) || (flags != cudaStreamAddCaptureDependencies &&
                                          flags != cudaStreamSetCaptureDependencies))
           return cudaErrorInvalidValue;

@@ -18,13 +18,8 @@ namespace {
 // The kernel `func` names, resolved (its module compiled and loaded).
 cudaError_t resolveFunction(const void *func, core::Device *&device, core::Kernel *&kernel,
                             core::ResolvedKernel &resolved) {
-  if (cudaError_t error = cudart::device(device); error != cudaSuccess)
+  if (cudaError_t error = cudart::registeredKernel(func, device, kernel); error != cudaSuccess)
     return error;
-  kernel = cudart::kernelForFunction(func);
-  if (!kernel) {
-    CUPORT_ERROR("%p is not a registered kernel", func);
-    return cudaErrorInvalidDeviceFunction;
-  }
   return kernel->resolve(*device, resolved);
 }
 

@@ -11,8 +11,8 @@ using cudart::onStream;
 
 namespace {
 
-constexpr bool kLegacy = false;   // handle 0 is the legacy default stream
-constexpr bool kPerThread = true; // handle 0 is the calling thread's default stream
+using cudart::kLegacy;
+using cudart::kPerThread;
 constexpr cudaStream_t kDefaultStream = nullptr;
 
 cudaError_t memcpyCall(const char *entry, void *dst, const void *src, size_t count,

@@ -10,17 +10,6 @@ using namespace cuport;
 
 namespace {
 
-cudaError_t kernelOf(const void *func, core::Device *&device, core::Kernel *&kernel) {
-  if (cudaError_t error = cudart::device(device); error != cudaSuccess)
-    return error;
-  kernel = cudart::kernelForFunction(func);
-  if (!kernel) {
-    CUPORT_ERROR("%p is not a registered kernel", func);
-    return cudaErrorInvalidDeviceFunction;
-  }
-  return cudaSuccess;
-}
-
 cudaError_t maxActiveBlocks(int *numBlocks, const void *func, int blockSize, size_t dynamicSMemSize,
                             unsigned flags) {
   if (!numBlocks)
@@ -33,7 +22,7 @@ cudaError_t maxActiveBlocks(int *numBlocks, const void *func, int blockSize, siz
   }
   core::Device *device = nullptr;
   core::Kernel *kernel = nullptr;
-  if (cudaError_t error = kernelOf(func, device, kernel); error != cudaSuccess)
+  if (cudaError_t error = cudart::registeredKernel(func, device, kernel); error != cudaSuccess)
     return error;
   return core::maxActiveBlocksPerMultiprocessor(*device, *kernel, blockSize, dynamicSMemSize,
                                                 *numBlocks);
@@ -81,7 +70,8 @@ cudaError_t cudaOccupancyAvailableDynamicSMemPerBlock(size_t *dynamicSmemSize, c
                                                       int numBlocks, int blockSize) {
   core::Device *device = nullptr;
   core::Kernel *kernel = nullptr;
-  cudaError_t result = dynamicSmemSize ? kernelOf(func, device, kernel) : cudaErrorInvalidValue;
+  cudaError_t result =
+      dynamicSmemSize ? cudart::registeredKernel(func, device, kernel) : cudaErrorInvalidValue;
   if (result == cudaSuccess)
     result = core::availableDynamicSharedPerBlock(*device, *kernel, numBlocks, blockSize,
                                                   *dynamicSmemSize);
@@ -96,8 +86,8 @@ cudaError_t cudaOccupancyMaxPotentialClusterSize(int *clusterSize, const void *f
                                                  const cudaLaunchConfig_t *launchConfig) {
   core::Device *device = nullptr;
   core::Kernel *kernel = nullptr;
-  cudaError_t result =
-      clusterSize && launchConfig ? kernelOf(func, device, kernel) : cudaErrorInvalidValue;
+  cudaError_t result = clusterSize && launchConfig ? cudart::registeredKernel(func, device, kernel)
+                                                   : cudaErrorInvalidValue;
   if (result == cudaSuccess)
     *clusterSize = 1;
   return core::finishCall("cudaOccupancyMaxPotentialClusterSize", result, "func=%p -> %d", func,
@@ -108,8 +98,8 @@ cudaError_t cudaOccupancyMaxActiveClusters(int *numClusters, const void *func,
                                            const cudaLaunchConfig_t *launchConfig) {
   core::Device *device = nullptr;
   core::Kernel *kernel = nullptr;
-  cudaError_t result =
-      numClusters && launchConfig ? kernelOf(func, device, kernel) : cudaErrorInvalidValue;
+  cudaError_t result = numClusters && launchConfig ? cudart::registeredKernel(func, device, kernel)
+                                                   : cudaErrorInvalidValue;
   uint64_t blocks = 1;
   if (result == cudaSuccess)
     result = clusterBlocks(*launchConfig, blocks);

@@ -15,21 +15,9 @@ using namespace cuport;
 
 namespace {
 
-constexpr bool kLegacy = false;
-constexpr bool kPerThread = true;
-
-// Resolves `handle` on the device and runs `body` with the stream.
-template <typename Body>
-cudaError_t onStream(cudaStream_t handle, bool perThreadDefault, Body body) {
-  core::Device *device = nullptr;
-  if (cudaError_t error = cudart::device(device); error != cudaSuccess)
-    return error;
-  std::shared_ptr<core::Stream> stream;
-  if (cudaError_t error = core::resolveStream(*device, handle, perThreadDefault, stream);
-      error != cudaSuccess)
-    return error;
-  return body(*device, *stream);
-}
+using cudart::kLegacy;
+using cudart::kPerThread;
+using cudart::withStream;
 
 cudaError_t createStream(cudaStream_t *handle, unsigned flags, int priority) {
   if (!handle)
@@ -88,7 +76,7 @@ cudaError_t waitEventCaptured(core::Device &device, core::Stream &stream, core::
 
 cudaError_t synchronize(const char *entry, cudaStream_t handle, bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
         if (cudaError_t refused = refuseDuringCapture(device, stream); refused != cudaSuccess)
           return refused;
         cudaError_t pending = device.streams().synchronize(stream);
@@ -101,7 +89,7 @@ cudaError_t synchronize(const char *entry, cudaStream_t handle, bool perThreadDe
 
 cudaError_t query(const char *entry, cudaStream_t handle, bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
         if (cudaError_t refused = refuseDuringCapture(device, stream); refused != cudaSuccess)
           return refused;
         if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
@@ -119,7 +107,7 @@ cudaError_t query(const char *entry, cudaStream_t handle, bool perThreadDefault)
 cudaError_t waitEvent(const char *entry, cudaStream_t handle, cudaEvent_t event, unsigned flags,
                       bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
         if (flags & ~unsigned{cudaEventWaitExternal})
           return cudaErrorInvalidValue;
         std::shared_ptr<core::Event> found = device.events().find(event);
@@ -145,7 +133,7 @@ cudaError_t waitEvent(const char *entry, cudaStream_t handle, cudaEvent_t event,
 cudaError_t launchHostFunc(const char *entry, cudaStream_t handle, cudaHostFn_t fn, void *userData,
                            bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
         if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
           return stuck;
         if (cudaError_t refused = device.streams().admit(stream); refused != cudaSuccess)
@@ -166,7 +154,7 @@ cudaError_t launchHostFunc(const char *entry, cudaStream_t handle, cudaHostFn_t 
 cudaError_t addCallback(const char *entry, cudaStream_t handle, cudaStreamCallback_t callback,
                         void *userData, unsigned flags, bool perThreadDefault) {
   cudaError_t result =
-      onStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
+      withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
         if (!callback || flags != 0)
           return cudaErrorInvalidValue;
         // Stream callbacks cannot be captured (cudaLaunchHostFunc can).
@@ -194,11 +182,11 @@ cudaError_t addCallback(const char *entry, cudaStream_t handle, cudaStreamCallba
 template <typename Value, typename Read>
 cudaError_t readProperty(const char *entry, cudaStream_t handle, Value *out, bool perThreadDefault,
                          Read read) {
-  cudaError_t result = out ? onStream(handle, perThreadDefault,
-                                      [&](core::Device &, core::Stream &stream) {
-                                        *out = read(stream);
-                                        return cudaSuccess;
-                                      })
+  cudaError_t result = out ? withStream(handle, perThreadDefault,
+                                        [&](core::Device &, core::Stream &stream) {
+                                          *out = read(stream);
+                                          return cudaSuccess;
+                                        })
                            : cudaErrorInvalidValue;
   return core::finishCall(entry, result, "stream=%p", static_cast<void *>(handle));
 }
