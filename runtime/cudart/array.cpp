@@ -281,6 +281,18 @@ cudaError_t cudaFreeArray(cudaArray_t array) {
   return core::finishCall("cudaFreeArray", result, "array=%p", static_cast<void *>(array));
 }
 
+cudaError_t cudaGetChannelDesc(struct cudaChannelFormatDesc *desc, cudaArray_const_t array) {
+  cudaError_t result = cudaSuccess;
+  if (!desc)
+    result = cudaErrorInvalidValue;
+  else if (!core::isLiveArray(const_cast<cudaArray_t>(array)))
+    result = cudaErrorInvalidResourceHandle;
+  else
+    *desc = array->format;
+  return core::finishCall("cudaGetChannelDesc", result, "desc=%p array=%p",
+                          static_cast<void *>(desc), static_cast<const void *>(array));
+}
+
 cudaError_t cudaArrayGetInfo(struct cudaChannelFormatDesc *desc, struct cudaExtent *extent,
                              unsigned int *flags, cudaArray_t array) {
   cudaError_t result = cudaSuccess;

@@ -334,6 +334,44 @@ cudaError_t cudaDeviceCanAccessPeer(int *canAccessPeer, int device, int peerDevi
                           peerDevice);
 }
 
+// With one device there is no peer: device 0 is the caller itself, any other ordinal does not
+// exist.
+cudaError_t cudaDeviceEnablePeerAccess(int peerDevice, unsigned int flags) {
+  core::Device *present = nullptr;
+  cudaError_t result = cudart::device(present);
+  if (result == cudaSuccess)
+    result = flags != 0 ? cudaErrorInvalidValue : cudaErrorInvalidDevice;
+  return core::finishCall("cudaDeviceEnablePeerAccess", result, "peer=%d flags=%#x", peerDevice,
+                          flags);
+}
+
+cudaError_t cudaDeviceDisablePeerAccess(int peerDevice) {
+  core::Device *present = nullptr;
+  cudaError_t result = cudart::device(present);
+  if (result == cudaSuccess)
+    result = cudaErrorInvalidDevice;
+  return core::finishCall("cudaDeviceDisablePeerAccess", result, "peer=%d", peerDevice);
+}
+
+// The list of devices cudaSetDevice-less calls may pick from: only device 0 exists to be listed.
+cudaError_t cudaSetValidDevices(int *device_arr, int len) {
+  core::Device *present = nullptr;
+  cudaError_t result = cudart::device(present);
+  if (result == cudaSuccess && len != 0 && (!device_arr || len < 0 || len > 1))
+    result = cudaErrorInvalidValue;
+  for (int i = 0; result == cudaSuccess && i < len; ++i)
+    if (device_arr[i] != 0)
+      result = cudaErrorInvalidDevice;
+  return core::finishCall("cudaSetValidDevices", result, "len=%d", len);
+}
+
+// No L2 lines are ever persisting (cudaLimitPersistingL2CacheSize is 0), so there are none to
+// reset.
+cudaError_t cudaCtxResetPersistingL2Cache(void) {
+  core::Device *present = nullptr;
+  return core::finishCall("cudaCtxResetPersistingL2Cache", cudart::device(present));
+}
+
 cudaError_t cudaDeviceGetP2PAttribute(int *value, enum cudaDeviceP2PAttr attr, int srcDevice,
                                       int dstDevice) {
   core::Device *present = nullptr;

@@ -1,6 +1,8 @@
 // Texture and surface objects: creation, destruction and the descriptor queries.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/array.h"
+#include "runtime/core/texture_limits.h"
 #include "runtime/core/texture_object.h"
 
 using namespace cuport;
@@ -17,6 +19,24 @@ template <typename Operation> cudaError_t onDevice(Operation operation) {
 } // namespace
 
 extern "C" {
+
+// Linear textures are limited in elements, whatever their size (texture_object.cpp checks the same
+// bound), so the answer depends on the format only through its validity.
+cudaError_t cudaDeviceGetTexture1DLinearMaxWidth(size_t *maxWidthInElements,
+                                                 const struct cudaChannelFormatDesc *fmtDesc,
+                                                 int device) {
+  core::Device *present = nullptr;
+  cudaError_t result = cudart::device(present);
+  if (result == cudaSuccess && (!maxWidthInElements || !fmtDesc))
+    result = cudaErrorInvalidValue;
+  else if (result == cudaSuccess && device != 0)
+    result = cudaErrorInvalidDevice;
+  else if (result == cudaSuccess && core::channelElementBytes(*fmtDesc) == 0)
+    result = cudaErrorInvalidChannelDescriptor;
+  if (result == cudaSuccess)
+    *maxWidthInElements = size_t(core::texture_limits::kTexture1DLinear);
+  return core::finishCall("cudaDeviceGetTexture1DLinearMaxWidth", result, "device=%d", device);
+}
 
 cudaError_t cudaCreateTextureObject(cudaTextureObject_t *pTexObject,
                                     const struct cudaResourceDesc *pResDesc,

@@ -1,6 +1,7 @@
 // The runtime API through NVIDIA's own headers, against our libcudart.so.13: error names and
 // strings, device queries, memory round trips and error paths, the error state, call
 // configuration and launch validation, and the "not supported" exports.
+#include <cuda_profiler_api.h>
 #include <cuda_runtime_api.h>
 
 #include <gtest/gtest.h>
@@ -265,6 +266,21 @@ TEST(CudartDevice, ChoicePciIdentityAndPeers) {
   EXPECT_EQ(cudaDeviceFlushGPUDirectRDMAWrites(cudaFlushGPUDirectRDMAWritesTargetCurrentDevice,
                                                cudaFlushGPUDirectRDMAWritesToOwner),
             cudaErrorNotSupported);
+  // Device 0 is not its own peer and no other device exists.
+  EXPECT_EQ(cudaDeviceEnablePeerAccess(0, 0), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceEnablePeerAccess(1, 0), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceEnablePeerAccess(1, 1), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaDeviceDisablePeerAccess(1), cudaErrorInvalidDevice);
+  int valid[2] = {0, 0};
+  EXPECT_EQ(cudaSetValidDevices(valid, 1), cudaSuccess);
+  EXPECT_EQ(cudaSetValidDevices(nullptr, 0), cudaSuccess);
+  EXPECT_EQ(cudaSetValidDevices(valid, 2), cudaErrorInvalidValue);
+  EXPECT_EQ(cudaSetValidDevices(nullptr, 1), cudaErrorInvalidValue);
+  valid[0] = 3;
+  EXPECT_EQ(cudaSetValidDevices(valid, 1), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaCtxResetPersistingL2Cache(), cudaSuccess);
+  EXPECT_EQ(cudaProfilerStart(), cudaSuccess);
+  EXPECT_EQ(cudaProfilerStop(), cudaSuccess);
   (void)cudaGetLastError();
 }
 

@@ -85,6 +85,34 @@ TEST(CudartArray, CreationRules) {
   cudaGetLastError();
 }
 
+TEST(CudartArray, ChannelDescAndLinearTextureWidth) {
+  cudaChannelFormatDesc half2 = cudaCreateChannelDesc(16, 16, 0, 0, cudaChannelFormatKindFloat);
+  cudaArray_t array = nullptr;
+  ASSERT_EQ(cudaMallocArray(&array, &half2, 8, 2), cudaSuccess);
+  cudaChannelFormatDesc got{};
+  ASSERT_EQ(cudaGetChannelDesc(&got, array), cudaSuccess);
+  EXPECT_EQ(got.x, 16);
+  EXPECT_EQ(got.y, 16);
+  EXPECT_EQ(got.z, 0);
+  EXPECT_EQ(got.f, cudaChannelFormatKindFloat);
+  EXPECT_EQ(cudaGetChannelDesc(nullptr, array), cudaErrorInvalidValue);
+  ASSERT_EQ(cudaFreeArray(array), cudaSuccess);
+  EXPECT_EQ(cudaGetChannelDesc(&got, array), cudaErrorInvalidResourceHandle);
+
+  size_t width = 0;
+  ASSERT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &half2, 0), cudaSuccess);
+  int attribute = 0;
+  ASSERT_EQ(cudaDeviceGetAttribute(&attribute, cudaDevAttrMaxTexture1DLinearWidth, 0), cudaSuccess);
+  EXPECT_EQ(width, size_t(attribute));
+  cudaChannelFormatDesc threeChannels =
+      cudaCreateChannelDesc(8, 8, 8, 0, cudaChannelFormatKindUnsigned);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &threeChannels, 0),
+            cudaErrorInvalidChannelDescriptor);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &half2, 1), cudaErrorInvalidDevice);
+  EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(nullptr, &half2, 0), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+}
+
 TEST(CudartArray, TwoDimensionalCopiesWithOffsetsAndErrors) {
   constexpr int kWidth = 9, kHeight = 5;
   cudaChannelFormatDesc u16 = format(16, cudaChannelFormatKindUnsigned);
