@@ -151,10 +151,8 @@ cudaError_t cudaKernelSetAttributeForDevice(cudaKernel_t kernelHandle, enum cuda
 
 cudaError_t cudaFuncSetCacheConfig(const void *func, enum cudaFuncCache cacheConfig) {
   core::Device *device = nullptr;
-  cudaError_t result = cudart::device(device);
-  core::Kernel *kernel = cudart::kernelForFunction(func);
-  if (result == cudaSuccess && !kernel)
-    result = cudaErrorInvalidDeviceFunction;
+  core::Kernel *kernel = nullptr;
+  cudaError_t result = cudart::registeredKernel(func, device, kernel);
   // A preference for the L1/shared split, which this device does not have: validated and kept.
   if (result == cudaSuccess &&
       (cacheConfig < cudaFuncCachePreferNone || cacheConfig > cudaFuncCachePreferEqual))
@@ -167,10 +165,8 @@ cudaError_t cudaFuncSetCacheConfig(const void *func, enum cudaFuncCache cacheCon
 
 cudaError_t cudaFuncSetSharedMemConfig(const void *func, enum cudaSharedMemConfig config) {
   core::Device *device = nullptr;
-  cudaError_t result = cudart::device(device);
-  core::Kernel *kernel = cudart::kernelForFunction(func);
-  if (result == cudaSuccess && !kernel)
-    result = cudaErrorInvalidDeviceFunction;
+  core::Kernel *kernel = nullptr;
+  cudaError_t result = cudart::registeredKernel(func, device, kernel);
   if (result == cudaSuccess &&
       (config < cudaSharedMemBankSizeDefault || config > cudaSharedMemBankSizeEightByte))
     result = cudaErrorInvalidValue;
