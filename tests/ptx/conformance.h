@@ -1,0 +1,111 @@
+// The PTX conformance suite's case API. A case runs a small PTX kernel through a driver (cuport's
+// compiler and CPU backend, or a real CUDA driver to confirm the expected values) and compares
+// what it wrote with an independent host reference written from the PTX ISA text.
+//
+// Every kernel has the same signature, so the same case runs on every driver:
+//   .visible .entry test(.param .u64 in, .param .u64 out)
+// `in` and `out` are global pointers to the case's input and output buffers.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace cuport::conformance {
+
+struct Dim3 {
+  uint32_t x = 1, y = 1, z = 1;
+};
+
+// A byte buffer written and read as packed little-endian values.
+class Bytes {
+public:
+  Bytes() = default;
+  explicit Bytes(size_t size) : data_(size) {}
+
+  template <typename T> Bytes &push(T value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    size_t offset = data_.size();
+    data_.resize(offset + sizeof(T));
+    std::memcpy(data_.data() + offset, &value, sizeof(T));
+    return *this;
+  }
+  // The value at byte offset `offset`.
+  template <typename T> T at(size_t offset) const {
+    static_assert(std::is_trivially_copyable_v<T>);
+    T value;
+    std::memcpy(&value, data_.data() + offset, sizeof(T));
+    return value;
+  }
+  template <typename T> void set(size_t offset, T value) {
+    std::memcpy(data_.data() + offset, &value, sizeof(T));
+  }
+  size_t size() const { return data_.size(); }
+  uint8_t *data() { return data_.data(); }
+  const uint8_t *data() const { return data_.data(); }
+  void resize(size_t size) { data_.resize(size); }
+
+private:
+  std::vector<uint8_t> data_;
+};
+
+// One launch of a case's kernel.
+struct Launch {
+  std::string ptx;            // the whole module: .version, .target, .address_size, the kernel
+  std::string entry = "test"; // the kernel to launch
+  Dim3 grid, block;
+  uint32_t dynamicShared = 0;
+  Bytes in;                   // copied to the device buffer `in` points at
+  size_t outSize = 0;         // bytes of the device buffer `out` points at, zero-filled first
+};
+
+// What came back: the output buffer, or why the module did not load or the launch failed.
+struct Outcome {
+  bool loaded = false;   // the module loaded (parsed, lowered, compiled)
+  bool launched = false; // the launch and the synchronization after it succeeded
+  int error = 0;         // the driver's error code when one failed (CUresult / cudaError_t value)
+  std::string message;   // the driver's diagnostic
+  Bytes out;
+};
+
+// Runs `launch` on the driver the suite was started with: cuport's CPU backend, or a real
+// CUDA driver when CUPORT_PTX_DRIVER=cuda.
+Outcome run(const Launch &launch);
+
+// run() that fails the current test (with the driver's message) unless it loaded and launched.
+Bytes runOk(const Launch &launch);
+
+// Whether the `exhaustive` label asked for every input instead of edge cases and samples
+// (CUPORT_PTX_EXHAUSTIVE=1).
+bool exhaustive();
+
+// Random samples per operation in the normal run: large enough to find rounding bugs, small
+// enough for CI.
+inline constexpr size_t kRandomSamples = 1 << 14;
+
+// A generator seeded from the test's name, so a failure reproduces.
+std::mt19937_64 randomFor(const std::string &caseName);
+
+// The PTX module header for a target: ".version 9.0\n.target sm_XX\n.address_size 64\n" (the
+// version is the lowest that allows the target, so real drivers of CUDA 12 load it too).
+std::string header(unsigned smTarget = 75);
+
+// Edge values for 32-bit and 64-bit operands: zeros, ones, extremes, sign boundaries; for floats
+// also denormals, infinities and NaNs (as bit patterns).
+const std::vector<uint32_t> &edgeInts32();
+const std::vector<uint64_t> &edgeInts64();
+const std::vector<uint32_t> &edgeFloats32();
+const std::vector<uint64_t> &edgeFloats64();
+const std::vector<uint16_t> &edgeHalves(); // f16 bit patterns
+const std::vector<uint16_t> &edgeBfloats(); // bf16 bit patterns
+
+} // namespace cuport::conformance
+
+// A case is a GoogleTest test named Family.Variant in the ptx_conformance binary, e.g.
+// PTX_CASE(IntegerAdd, SatS32). docs/ptx-coverage.md names the cases that cover each instruction.
+#define PTX_CASE(Family, Variant) TEST(Family, Variant)
