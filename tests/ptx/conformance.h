@@ -60,8 +60,8 @@ struct Launch {
   std::string entry = "test"; // the kernel to launch
   Dim3 grid, block;
   uint32_t dynamicShared = 0;
-  Bytes in;                   // copied to the device buffer `in` points at
-  size_t outSize = 0;         // bytes of the device buffer `out` points at, zero-filled first
+  Bytes in;           // copied to the device buffer `in` points at
+  size_t outSize = 0; // bytes of the device buffer `out` points at, zero-filled first
 };
 
 // What came back: the output buffer, or why the module did not load or the launch failed.
@@ -102,7 +102,7 @@ const std::vector<uint32_t> &edgeInts32();
 const std::vector<uint64_t> &edgeInts64();
 const std::vector<uint32_t> &edgeFloats32();
 const std::vector<uint64_t> &edgeFloats64();
-const std::vector<uint16_t> &edgeHalves(); // f16 bit patterns
+const std::vector<uint16_t> &edgeHalves();  // f16 bit patterns
 const std::vector<uint16_t> &edgeBfloats(); // bf16 bit patterns
 
 } // namespace cuport::conformance

@@ -1,0 +1,187 @@
+// The default driver: the PTX goes through cuport's parser and lowering, and the kernel IR runs on
+// the CPU backend through its C ABI, as the runtime does for a program's fatbinary.
+#include "tests/ptx/framework/driver.h"
+
+#include "backends/cpu/cpu_backend.h"
+#include "compiler/lower/lower.h"
+#include "compiler/ptx/parser.h"
+
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/Bitcode/BitcodeWriter.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace cuport::conformance {
+namespace {
+
+constexpr const char *kFileName = "case.ptx";
+
+int errorFromStatus(cuport_status status) {
+  switch (status) {
+  case CUPORT_OK:
+    return 0;
+  case CUPORT_ERROR_INVALID_VALUE:
+    return kErrorInvalidValue;
+  case CUPORT_ERROR_OUT_OF_MEMORY:
+    return kErrorOutOfMemory;
+  case CUPORT_ERROR_INVALID_IR:
+    return kErrorInvalidPtx;
+  case CUPORT_ERROR_NOT_FOUND:
+    return kErrorNotFound;
+  case CUPORT_ERROR_LAUNCH_OUT_OF_RESOURCES:
+    return kErrorLaunchOutOfResources;
+  case CUPORT_ERROR_ILLEGAL_ADDRESS:
+    return kErrorIllegalAddress;
+  case CUPORT_ERROR_ASSERT:
+    return kErrorAssert;
+  case CUPORT_ERROR_LAUNCH_FAILED:
+    return kErrorLaunchFailed;
+  case CUPORT_ERROR_NOT_SUPPORTED:
+    return kErrorNotSupported;
+  case CUPORT_ERROR_MISALIGNED_ADDRESS:
+    return kErrorMisalignedAddress;
+  case CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE:
+    return kErrorCooperativeLaunchTooLarge;
+  }
+  return kErrorUnknown;
+}
+
+std::string joinDiagnostics(const std::vector<ptx::Diagnostic> &diagnostics, const char *stage) {
+  if (diagnostics.empty())
+    return std::string(stage) + " failed without a diagnostic";
+  std::string text;
+  for (const ptx::Diagnostic &diagnostic : diagnostics)
+    text += (text.empty() ? "" : "\n") + diagnostic.format(kFileName);
+  return text;
+}
+
+// Device memory of the backend, released when the launch is over.
+class DeviceBuffer {
+public:
+  DeviceBuffer(const cuport_backend *backend, size_t bytes) : backend_(backend) {
+    // Never zero bytes, so the kernel always gets a valid pointer.
+    status_ = backend_->mem_alloc(backend_->self, bytes ? bytes : 1, &memory_);
+  }
+  ~DeviceBuffer() {
+    if (memory_)
+      backend_->mem_free(backend_->self, memory_);
+  }
+  DeviceBuffer(const DeviceBuffer &) = delete;
+  DeviceBuffer &operator=(const DeviceBuffer &) = delete;
+  cuport_status status() const { return status_; }
+  void *get() const { return memory_; }
+
+private:
+  const cuport_backend *backend_;
+  void *memory_ = nullptr;
+  cuport_status status_;
+};
+
+class CuportDriver : public Driver {
+public:
+  CuportDriver() : backend_(cuport_cpu_backend_create()) {}
+  // The backend stays for the whole process: its worker pool is meant to persist.
+
+  std::string describe() override { return "cuport CPU backend"; }
+
+  Outcome run(const Launch &launch) override {
+    Outcome outcome;
+    std::vector<char> bitcode;
+    if (!compile(launch.ptx, bitcode, outcome))
+      return outcome;
+
+    char message[4096] = {};
+    cuport_backend_module *module = nullptr;
+    cuport_status status =
+        backend_->module_load(backend_->self, bitcode.data(), bitcode.size(), &module,
+                              cuport_error_buffer{message, sizeof message});
+    if (status != CUPORT_OK)
+      return fail(outcome, status, message);
+    outcome.loaded = true;
+    launchKernel(launch, module, outcome);
+    backend_->module_unload(backend_->self, module);
+    return outcome;
+  }
+
+private:
+  static Outcome &fail(Outcome &outcome, cuport_status status, const std::string &message) {
+    outcome.error = errorFromStatus(status);
+    outcome.message = message;
+    return outcome;
+  }
+
+  static bool compile(const std::string &ptxText, std::vector<char> &bitcode, Outcome &outcome) {
+    ptx::ParseResult parsed = ptx::parseModule(ptxText);
+    if (!parsed.module) {
+      outcome.error = kErrorInvalidPtx;
+      outcome.message = joinDiagnostics(parsed.diagnostics, "parsing");
+      return false;
+    }
+    llvm::LLVMContext context;
+    lower::LowerResult lowered = lower::lowerModule(*parsed.module, context, "case");
+    if (!lowered.lowered) {
+      outcome.error = kErrorInvalidPtx;
+      outcome.message = joinDiagnostics(lowered.diagnostics, "lowering");
+      return false;
+    }
+    llvm::SmallVector<char, 0> buffer;
+    llvm::raw_svector_ostream stream(buffer);
+    llvm::WriteBitcodeToFile(*lowered.lowered->module, stream);
+    bitcode.assign(buffer.begin(), buffer.end());
+    return true;
+  }
+
+  void launchKernel(const Launch &launch, cuport_backend_module *module, Outcome &outcome) {
+    char message[4096] = {};
+    cuport_backend_kernel *kernel = nullptr;
+    cuport_status status =
+        backend_->module_get_kernel(backend_->self, module, launch.entry.c_str(), &kernel);
+    if (status != CUPORT_OK) {
+      fail(outcome, status, "no kernel named " + launch.entry);
+      return;
+    }
+    DeviceBuffer in(backend_, launch.in.size());
+    DeviceBuffer out(backend_, launch.outSize);
+    if (in.status() != CUPORT_OK || out.status() != CUPORT_OK) {
+      fail(outcome, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate the case's buffers");
+      return;
+    }
+    if (launch.in.size())
+      backend_->memcpy(backend_->self, in.get(), launch.in.data(), launch.in.size());
+    backend_->memset(backend_->self, out.get(), 0, launch.outSize ? launch.outSize : 1);
+
+    uint64_t params[2] = {reinterpret_cast<uint64_t>(in.get()),
+                          reinterpret_cast<uint64_t>(out.get())};
+    cuport_launch_config config{};
+    config.grid[0] = launch.grid.x;
+    config.grid[1] = launch.grid.y;
+    config.grid[2] = launch.grid.z;
+    config.block[0] = launch.block.x;
+    config.block[1] = launch.block.y;
+    config.block[2] = launch.block.z;
+    config.dynamic_shared_bytes = launch.dynamicShared;
+    config.params = params;
+    config.params_size = sizeof params;
+    status = backend_->launch(backend_->self, kernel, &config,
+                              cuport_error_buffer{message, sizeof message});
+    if (status != CUPORT_OK) {
+      fail(outcome, status, message);
+      return;
+    }
+    outcome.launched = true;
+    outcome.out.resize(launch.outSize);
+    if (launch.outSize)
+      backend_->memcpy(backend_->self, outcome.out.data(), out.get(), launch.outSize);
+  }
+
+  const cuport_backend *backend_;
+};
+
+} // namespace
+
+std::unique_ptr<Driver> makeCuportDriver() {
+  return std::make_unique<CuportDriver>();
+}
+
+} // namespace cuport::conformance

@@ -1,0 +1,59 @@
+// The case API of conformance.h: running a launch on the active driver, the exhaustive switch,
+// reproducible random generators and the module header.
+#include "tests/ptx/conformance.h"
+#include "tests/ptx/framework/driver.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace cuport::conformance {
+
+Driver &activeDriver() {
+  static std::unique_ptr<Driver> driver = [] {
+    const char *name = std::getenv("CUPORT_PTX_DRIVER");
+    std::string choice = name && *name ? name : "cuport";
+    if (choice == "cuport")
+      return makeCuportDriver();
+    if (choice == "cuda")
+      return makeCudaDriver();
+    throw std::invalid_argument("CUPORT_PTX_DRIVER must be cuport or cuda, not " + choice);
+  }();
+  return *driver;
+}
+
+Outcome run(const Launch &launch) {
+  return activeDriver().run(launch);
+}
+
+Bytes runOk(const Launch &launch) {
+  Outcome outcome = run(launch);
+  if (!outcome.loaded)
+    ADD_FAILURE() << "the module did not load (error " << outcome.error << "): " << outcome.message
+                  << "\n"
+                  << launch.ptx;
+  else if (!outcome.launched)
+    ADD_FAILURE() << "the launch failed (error " << outcome.error << "): " << outcome.message;
+  if (outcome.out.size() != launch.outSize)
+    outcome.out = Bytes(launch.outSize);
+  return outcome.out;
+}
+
+bool exhaustive() {
+  const char *value = std::getenv("CUPORT_PTX_EXHAUSTIVE");
+  return value && std::string(value) == "1";
+}
+
+std::mt19937_64 randomFor(const std::string &caseName) {
+  // FNV-1a: stable across standard libraries, unlike std::hash.
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : caseName)
+    hash = (hash ^ c) * 0x100000001b3ull;
+  return std::mt19937_64(hash);
+}
+
+std::string header(unsigned smTarget, const std::string &version) {
+  return ".version " + version + "\n.target sm_" + std::to_string(smTarget) +
+         "\n.address_size 64\n";
+}
+
+} // namespace cuport::conformance
