@@ -59,6 +59,8 @@ private:
   bool addSub();
   bool carryArithmetic();
   bool mulMad();
+  bool multiply24();
+  bool sumOfAbsoluteDifference();
   bool divRem();
   bool unary();
   bool minMax();
@@ -103,6 +105,10 @@ bool IntegerLowering::lower() {
     return addSub();
   if (op == "mul" || op == "mad")
     return mulMad();
+  if (op == "mul24" || op == "mad24")
+    return multiply24();
+  if (op == "sad")
+    return sumOfAbsoluteDifference();
   if (op == "div" || op == "rem")
     return divRem();
   if (op == "abs" || op == "neg" || op == "not" || op == "cnot" || op == "brev")
@@ -195,7 +201,9 @@ bool IntegerLowering::carryArithmetic() {
 bool IntegerLowering::mulMad() {
   auto mode = mods_.takeOneOf({"lo", "hi", "wide"});
   bool mad = inst_.opcode == "mad";
-  if (!mode || !done())
+  // Only mad.hi.sat.s32 saturates: the sum of the high half and c, clamped to 32 bits.
+  bool saturate = mods_.take("sat");
+  if (!mode || !done() || (saturate && (!mad || *mode != "hi" || ptxType_ != ptx::ScalarType::S32)))
     return fl_.unsupported(inst_);
   if (!count(mad ? 4 : 3))
     return false;
@@ -219,9 +227,50 @@ bool IntegerLowering::mulMad() {
     Value *c = in(3, result->getType());
     if (!c)
       return false;
-    result = b_.CreateAdd(result, c);
+    result = saturate ? b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_sat, result, c)
+                      : b_.CreateAdd(result, c);
   }
   return out(result);
+}
+
+// mul24/mad24: the 48-bit product of the operands' low 24 bits (sign-extended for .s32); .lo keeps
+// bits 31..0, .hi bits 47..16. mad24.hi.sat.s32 clamps the sum with c to 32 bits.
+bool IntegerLowering::multiply24() {
+  auto mode = mods_.takeOneOf({"lo", "hi"});
+  bool mad = inst_.opcode == "mad24";
+  bool saturate = mods_.take("sat");
+  if (!mode || !done() || (ptxType_ != ptx::ScalarType::S32 && ptxType_ != ptx::ScalarType::U32) ||
+      (saturate && (!mad || *mode != "hi" || ptxType_ != ptx::ScalarType::S32)))
+    return fl_.unsupported(inst_);
+  if (!count(mad ? 4 : 3))
+    return false;
+  Value *a = in(1, type_), *b = in(2, type_);
+  Value *c = mad ? in(3, type_) : nullptr;
+  if (!a || !b || (mad && !c))
+    return false;
+  auto *i24 = b_.getIntNTy(24), *i64 = b_.getInt64Ty();
+  auto operand = [&](Value *value) {
+    Value *low = b_.CreateTrunc(value, i24);
+    return signed_ ? b_.CreateSExt(low, i64) : b_.CreateZExt(low, i64);
+  };
+  Value *product = b_.CreateMul(operand(a), operand(b));
+  Value *result = b_.CreateTrunc(*mode == "hi" ? b_.CreateLShr(product, 16) : product, type_);
+  if (mad)
+    result = saturate ? b_.CreateBinaryIntrinsic(llvm::Intrinsic::sadd_sat, result, c)
+                      : b_.CreateAdd(result, c);
+  return out(result);
+}
+
+// sad: c + |a - b|, the difference exact (signed or unsigned by the type), the sum wrapping.
+bool IntegerLowering::sumOfAbsoluteDifference() {
+  if (!done() || !count(4) || (!isSigned(ptxType_) && !isUnsigned(ptxType_)))
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_), *c = in(3, type_);
+  if (!a || !b || !c)
+    return false;
+  Value *less = signed_ ? b_.CreateICmpSLT(a, b) : b_.CreateICmpULT(a, b);
+  Value *difference = b_.CreateSelect(less, b_.CreateSub(b, a), b_.CreateSub(a, b));
+  return out(b_.CreateAdd(difference, c));
 }
 
 bool IntegerLowering::divRem() {
@@ -502,9 +551,9 @@ bool IntegerLowering::bitFind() {
 
 LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
   static const std::set<std::string> kOpcodes{
-      "add", "sub", "mul",  "mad",  "div",  "rem",   "abs",  "neg",  "min", "max",
-      "and", "or",  "xor",  "not",  "cnot", "shl",   "shr",  "popc", "clz", "brev",
-      "bfe", "bfi", "prmt", "lop3", "shf",  "bfind", "addc", "subc", "madc"};
+      "add",  "sub",  "mul", "mad",   "div",  "rem",  "abs",  "neg",   "min",   "max", "and",
+      "or",   "xor",  "not", "cnot",  "shl",  "shr",  "popc", "clz",   "brev",  "bfe", "bfi",
+      "prmt", "lop3", "shf", "bfind", "addc", "subc", "madc", "mul24", "mad24", "sad"};
   if (!kOpcodes.count(inst.opcode))
     return std::nullopt;
   if (isSharedArithmetic(inst.opcode)) {

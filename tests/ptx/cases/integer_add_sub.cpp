@@ -1,35 +1,28 @@
 // add, sub, addc, subc: wrapping and saturating sums of every integer width, and carry chains
 // through CC.CF (PTX ISA 9.7.1.1-2, 9.7.2.1-4).
+#include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
 
 namespace cuport::conformance {
 namespace {
-
-int64_t signExtend(uint64_t value, unsigned bits) {
-  return bits == 64 ? int64_t(value) : int64_t(value << (64 - bits)) >> (64 - bits);
-}
 
 ElementwiseOp binary(const std::string &instruction, const std::string &type) {
   return {{type, type}, {type}, "  " + instruction + " %r0, %a0, %a1;"};
 }
 
 PTX_CASE(IntegerAdd, Wrapping) {
-  for (const char *type : {"u16", "s16", "u32", "s32", "u64", "s64"})
+  for (const char *type : kIntegerTypes)
     checkOperation(binary(std::string("add.") + type, type),
                    [](const uint64_t *a, uint64_t *r) { r[0] = a[0] + a[1]; });
 }
 
 PTX_CASE(IntegerSub, Wrapping) {
-  for (const char *type : {"u16", "s16", "u32", "s32", "u64", "s64"})
+  for (const char *type : kIntegerTypes)
     checkOperation(binary(std::string("sub.") + type, type),
                    [](const uint64_t *a, uint64_t *r) { r[0] = a[0] - a[1]; });
 }
 
 // .sat clamps the exact result to [MININT, MAXINT]; PTX has it for .s32 only.
-int64_t clampS32(int64_t value) {
-  return std::min<int64_t>(std::max<int64_t>(value, INT32_MIN), INT32_MAX);
-}
-
 PTX_CASE(IntegerAdd, SatS32) {
   checkOperation(binary("add.sat.s32", "s32"), [](const uint64_t *a, uint64_t *r) {
     r[0] = uint64_t(clampS32(signExtend(a[0], 32) + signExtend(a[1], 32)));
