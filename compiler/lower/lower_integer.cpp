@@ -73,6 +73,10 @@ private:
   bool lop3();
   bool funnelShift();
   bool bitFind();
+  bool findNthSet();
+  bool bitMask();
+  bool signOrZeroExtend();
+  bool dotProduct();
 
   FunctionLowering &fl_;
   llvm::IRBuilder<> &b_;
@@ -133,6 +137,14 @@ bool IntegerLowering::lower() {
     return funnelShift();
   if (op == "bfind")
     return bitFind();
+  if (op == "fns")
+    return findNthSet();
+  if (op == "bmsk")
+    return bitMask();
+  if (op == "szext")
+    return signOrZeroExtend();
+  if (op == "dp4a" || op == "dp2a")
+    return dotProduct();
   return fl_.unsupported(inst_);
 }
 
@@ -458,8 +470,20 @@ bool IntegerLowering::bitFieldInsert() {
   return out(b_.CreateSelect(posBeyond, base, inserted));
 }
 
+// The byte each result byte takes in prmt's special modes, by the selector's two low bits.
+// Indexed [mode][selector][result byte].
+constexpr uint8_t kPermuteModeBytes[6][4][4] = {
+    {{0, 1, 2, 3}, {1, 2, 3, 4}, {2, 3, 4, 5}, {3, 4, 5, 6}}, // f4e: forward 4 extract
+    {{0, 7, 6, 5}, {1, 0, 7, 6}, {2, 1, 0, 7}, {3, 2, 1, 0}}, // b4e: backward 4 extract
+    {{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 2, 2, 2}, {3, 3, 3, 3}}, // rc8: replicate 8
+    {{0, 1, 2, 3}, {1, 1, 2, 3}, {2, 2, 2, 3}, {3, 3, 3, 3}}, // ecl: edge clamp left
+    {{0, 0, 0, 0}, {0, 1, 1, 1}, {0, 1, 2, 2}, {0, 1, 2, 3}}, // ecr: edge clamp right
+    {{0, 1, 0, 1}, {2, 3, 2, 3}, {0, 1, 0, 1}, {2, 3, 2, 3}}, // rc16: replicate 16
+};
+
 bool IntegerLowering::permute() {
-  // Only the default mode; f4e, b4e, rc8, ecl, ecr and rc16 stay unconsumed (unsupported).
+  static const std::vector<std::string> kModes = {"f4e", "b4e", "rc8", "ecl", "ecr", "rc16"};
+  auto mode = mods_.takeOneOf({"f4e", "b4e", "rc8", "ecl", "ecr", "rc16"});
   if (!done() || !count(4))
     return false;
   if (ptxType_ != ptx::ScalarType::B32)
@@ -469,13 +493,31 @@ bool IntegerLowering::permute() {
     return false;
   auto *i64 = b_.getInt64Ty();
   Value *bytes = b_.CreateOr(b_.CreateShl(b_.CreateZExt(b, i64), 32), b_.CreateZExt(a, i64));
-  Value *result = b_.getInt32(0);
-  for (unsigned i = 0; i < 4; ++i) {
-    Value *nibble = b_.CreateAnd(b_.CreateLShr(selector, 4 * i), 0xf);
-    Value *index = b_.CreateAnd(nibble, 7);
-    Value *byte = b_.CreateTrunc(
+  auto byteAt = [&](Value *index) {
+    return b_.CreateTrunc(
         b_.CreateLShr(bytes, b_.CreateZExt(b_.CreateMul(index, b_.getInt32(8)), i64)),
         b_.getInt8Ty());
+  };
+  Value *result = b_.getInt32(0);
+  if (mode) {
+    // The result byte's source, looked up in the mode's table by the selector's two low bits:
+    // each table row packed as four 3-bit indices.
+    size_t modeIndex = std::find(kModes.begin(), kModes.end(), *mode) - kModes.begin();
+    Value *control = b_.CreateAnd(selector, 3);
+    for (unsigned i = 0; i < 4; ++i) {
+      uint32_t packed = 0;
+      for (unsigned row = 0; row < 4; ++row)
+        packed |= uint32_t(kPermuteModeBytes[modeIndex][row][i]) << (3 * row);
+      Value *index = b_.CreateAnd(
+          b_.CreateLShr(b_.getInt32(packed), b_.CreateMul(control, b_.getInt32(3))), 7);
+      result =
+          b_.CreateOr(result, b_.CreateShl(b_.CreateZExt(byteAt(index), b_.getInt32Ty()), 8 * i));
+    }
+    return out(result);
+  }
+  for (unsigned i = 0; i < 4; ++i) {
+    Value *nibble = b_.CreateAnd(b_.CreateLShr(selector, 4 * i), 0xf);
+    Value *byte = byteAt(b_.CreateAnd(nibble, 7));
     Value *replicateSign = b_.CreateICmpNE(b_.CreateAnd(nibble, 8), b_.getInt32(0));
     byte = b_.CreateSelect(replicateSign, b_.CreateAShr(byte, 7), byte);
     result = b_.CreateOr(result, b_.CreateShl(b_.CreateZExt(byte, b_.getInt32Ty()), 8 * i));
@@ -547,13 +589,128 @@ bool IntegerLowering::bitFind() {
   return fl_.write(inst_.operands[0], b_.CreateSelect(none, b_.getInt32(0xffffffffu), result));
 }
 
+// fns.b32 d, mask, base, offset: the position of the offset-th set bit of mask counting up from
+// bit base (down for a negative offset; offset 0 tests bit base itself), or 0xffffffff.
+bool IntegerLowering::findNthSet() {
+  if (!done() || !count(4) || ptxType_ != ptx::ScalarType::B32)
+    return fl_.unsupported(inst_);
+  Value *mask = in(1, type_), *base = inU32(2), *offset = inU32(3);
+  if (!mask || !base || !offset)
+    return false;
+  // Walk the 32 candidate positions, counting set bits in the walk's direction.
+  Value *found = b_.getInt32(0xffffffffu);
+  Value *negative = b_.CreateICmpSLT(offset, b_.getInt32(0));
+  Value *wanted = b_.CreateSelect(negative, b_.CreateNeg(offset), offset);
+  Value *zeroOffset = b_.CreateICmpEQ(offset, b_.getInt32(0));
+  wanted = b_.CreateSelect(zeroOffset, b_.getInt32(1), wanted);
+  Value *seen = b_.getInt32(0);
+  Value *baseInside = b_.CreateICmpULT(base, b_.getInt32(32));
+  for (int step = 0; step < 32; ++step) {
+    Value *position = b_.CreateSelect(negative, b_.CreateSub(base, b_.getInt32(step)),
+                                      b_.CreateAdd(base, b_.getInt32(step)));
+    // Once outside 0..31 the walk stops (the ISA's loop), and it starts only from a valid base.
+    Value *inside = b_.CreateAnd(b_.CreateICmpULT(position, b_.getInt32(32)), baseInside);
+    if (step > 0) // offset 0 looks at bit base only
+      inside = b_.CreateAnd(inside, b_.CreateNot(zeroOffset));
+    Value *bit = b_.CreateTrunc(
+        b_.CreateLShr(mask, b_.CreateSelect(inside, position, b_.getInt32(0))), b_.getInt1Ty());
+    Value *counts = b_.CreateAnd(inside, bit);
+    seen = b_.CreateAdd(seen, b_.CreateZExt(counts, b_.getInt32Ty()));
+    Value *hit = b_.CreateAnd(counts, b_.CreateICmpEQ(seen, wanted));
+    hit = b_.CreateAnd(hit, b_.CreateICmpEQ(found, b_.getInt32(0xffffffffu)));
+    found = b_.CreateSelect(hit, position, found);
+  }
+  return out(found);
+}
+
+// bmsk.{clamp,wrap}.b32 d, a, b: a mask of b bits starting at bit a (PTX ISA's pseudocode).
+bool IntegerLowering::bitMask() {
+  auto mode = mods_.takeOneOf({"clamp", "wrap"});
+  if (!mode || !done() || !count(3) || ptxType_ != ptx::ScalarType::B32)
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = in(2, type_);
+  if (!a || !b)
+    return false;
+  Value *ones = b_.getInt32(0xffffffffu), *zero = b_.getInt32(0);
+  Value *a1 = b_.CreateAnd(a, 31), *b1 = b_.CreateAnd(b, 31);
+  Value *sum = b_.CreateAdd(a1, b1);
+  Value *overflow = b_.CreateICmpUGE(sum, b_.getInt32(32));
+  Value *mask0 = b_.CreateShl(ones, a1);
+  Value *mask1 = b_.CreateShl(ones, b_.CreateAnd(sum, 31));
+  if (*mode == "clamp") {
+    Value *positionOverflow = b_.CreateICmpUGE(a, b_.getInt32(32));
+    mask0 = b_.CreateSelect(positionOverflow, zero, mask0);
+    overflow =
+        b_.CreateOr(overflow, b_.CreateOr(positionOverflow, b_.CreateICmpUGE(b, b_.getInt32(32))));
+  }
+  mask1 = b_.CreateSelect(overflow, zero, b_.CreateSelect(b_.CreateICmpEQ(b1, zero), ones, mask1));
+  return out(b_.CreateAnd(mask0, b_.CreateNot(mask1)));
+}
+
+// szext.{clamp,wrap}.{s32,u32} d, a, b: the low b bits of a, sign- or zero-extended.
+bool IntegerLowering::signOrZeroExtend() {
+  auto mode = mods_.takeOneOf({"clamp", "wrap"});
+  if (!mode || !done() || !count(3) ||
+      (ptxType_ != ptx::ScalarType::S32 && ptxType_ != ptx::ScalarType::U32))
+    return fl_.unsupported(inst_);
+  Value *a = in(1, type_), *b = inU32(2);
+  if (!a || !b)
+    return false;
+  Value *zero = b_.getInt32(0);
+  Value *b1 = b_.CreateAnd(b, 31);
+  Value *tooLarge =
+      *mode == "clamp" ? b_.CreateICmpUGE(b, b_.getInt32(32)) : static_cast<Value *>(b_.getFalse());
+  Value *mask = b_.CreateSelect(tooLarge, zero, b_.CreateShl(b_.getInt32(0xffffffffu), b1));
+  Value *sign = b_.getFalse();
+  if (signed_) {
+    Value *signPosition = b_.CreateAnd(b_.CreateSub(b1, b_.getInt32(1)), 31);
+    sign = b_.CreateTrunc(b_.CreateLShr(a, signPosition), b_.getInt1Ty());
+    sign = b_.CreateAnd(sign, b_.CreateAnd(b_.CreateICmpNE(b1, zero), b_.CreateNot(tooLarge)));
+  }
+  return out(b_.CreateOr(b_.CreateAnd(a, b_.CreateNot(mask)), b_.CreateSelect(sign, mask, zero)));
+}
+
+// dp4a.atype.btype d, a, b, c: c plus the dot product of a's and b's four bytes; dp2a.{lo,hi}:
+// c plus the dot product of a's two 16-bit halves with b's bytes 0-1 (.lo) or 2-3 (.hi).
+bool IntegerLowering::dotProduct() {
+  bool fourWay = inst_.opcode == "dp4a";
+  std::optional<std::string> half;
+  if (!fourWay)
+    half = mods_.takeOneOf({"lo", "hi"});
+  auto bType = mods_.takeType(); // the first type was taken by lower() as ptxType_
+  if ((!fourWay && !half) || !bType || !done() || !count(4))
+    return fl_.unsupported(inst_);
+  auto isWord = [](ptx::ScalarType type) {
+    return type == ptx::ScalarType::U32 || type == ptx::ScalarType::S32;
+  };
+  if (!isWord(ptxType_) || !isWord(*bType))
+    return fl_.unsupported(inst_);
+  auto *i32 = b_.getInt32Ty();
+  Value *a = inU32(1), *b = inU32(2), *c = inU32(3);
+  if (!a || !b || !c)
+    return false;
+  auto element = [&](Value *word, unsigned bits, unsigned index, bool isSigned) {
+    Value *part = b_.CreateTrunc(b_.CreateLShr(word, bits * index), b_.getIntNTy(bits));
+    return isSigned ? b_.CreateSExt(part, i32) : b_.CreateZExt(part, i32);
+  };
+  bool aSigned = isSigned(ptxType_), bSigned = isSigned(*bType);
+  Value *sum = c;
+  for (unsigned i = 0; i < (fourWay ? 4u : 2u); ++i) {
+    Value *x = element(a, fourWay ? 8 : 16, i, aSigned);
+    Value *y = element(b, 8, (!fourWay && *half == "hi" ? 2 : 0) + i, bSigned);
+    sum = b_.CreateAdd(sum, b_.CreateMul(x, y));
+  }
+  return fl_.write(inst_.operands[0], sum);
+}
+
 } // namespace
 
 LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
   static const std::set<std::string> kOpcodes{
-      "add",  "sub",  "mul", "mad",   "div",  "rem",  "abs",  "neg",   "min",   "max", "and",
-      "or",   "xor",  "not", "cnot",  "shl",  "shr",  "popc", "clz",   "brev",  "bfe", "bfi",
-      "prmt", "lop3", "shf", "bfind", "addc", "subc", "madc", "mul24", "mad24", "sad"};
+      "add",   "sub", "mul",  "mad",  "div",   "rem",   "abs",  "neg",  "min",  "max",
+      "and",   "or",  "xor",  "not",  "cnot",  "shl",   "shr",  "popc", "clz",  "brev",
+      "bfe",   "bfi", "prmt", "lop3", "shf",   "bfind", "addc", "subc", "madc", "mul24",
+      "mad24", "sad", "fns",  "bmsk", "szext", "dp4a",  "dp2a"};
   if (!kOpcodes.count(inst.opcode))
     return std::nullopt;
   if (isSharedArithmetic(inst.opcode)) {

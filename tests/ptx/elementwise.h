@@ -33,6 +33,10 @@ using Row = std::vector<uint64_t>;
 using Reference = std::function<void(const uint64_t *operands, uint64_t *results)>;
 using Generator = std::function<void(uint64_t index, uint64_t *operands)>;
 
+// Called from a reference: the ISA leaves this row's results unspecified (division by zero, say),
+// so they are not compared.
+void unspecifiedResult();
+
 // The PTX module of `op` (for tests that want to inspect or modify it).
 std::string elementwiseModule(const ElementwiseOp &op);
 
