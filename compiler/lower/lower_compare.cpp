@@ -1,4 +1,4 @@
-// Comparison and selection: setp, set, selp.
+// Comparison and selection: setp, set, selp, slct.
 #include "compiler/lower/float_semantics.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -164,6 +164,38 @@ bool lowerSelp(FunctionLowering &fl, const ptx::Instruction &inst) {
   return fl.write(inst.operands[0], fl.builder().CreateSelect(c, a, b));
 }
 
+// slct.dtype.s32 d, a, b, c and slct{.ftz}.dtype.f32: a when c >= 0, else b. A NaN c is not
+// >= 0; -0.0 is.
+bool lowerSlct(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  bool ftz = mods.take("ftz");
+  auto type = mods.takeType();
+  auto selectorType = mods.takeType();
+  if (!type || !selectorType || !mods.allTaken() || *type == ptx::ScalarType::Pred ||
+      bitsOf(*type) < 16 || bitsOf(*type) > 64 ||
+      (*selectorType != ptx::ScalarType::S32 && *selectorType != ptx::ScalarType::F32) ||
+      (ftz && *selectorType != ptx::ScalarType::F32))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 4))
+    return false;
+  auto &b = fl.builder();
+  llvm::Type *llvmType = llvmTypeOf(fl.context(), *type);
+  Value *a = fl.read(inst.operands[1], llvmType);
+  Value *other = fl.read(inst.operands[2], llvmType);
+  Value *c = fl.read(inst.operands[3], llvmTypeOf(fl.context(), *selectorType));
+  if (!a || !other || !c)
+    return false;
+  Value *choose = nullptr;
+  if (*selectorType == ptx::ScalarType::S32) {
+    choose = b.CreateICmpSGE(c, b.getInt32(0));
+  } else {
+    if (ftz)
+      c = flushDenormal(b, c);
+    choose = b.CreateFCmpOGE(c, llvm::ConstantFP::get(b.getFloatTy(), 0.0));
+  }
+  return fl.write(inst.operands[0], b.CreateSelect(choose, a, other));
+}
+
 } // namespace
 
 LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
@@ -173,6 +205,8 @@ LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruct
     return lowerSet(fl, inst);
   if (inst.opcode == "selp")
     return lowerSelp(fl, inst);
+  if (inst.opcode == "slct")
+    return lowerSlct(fl, inst);
   return std::nullopt;
 }
 
