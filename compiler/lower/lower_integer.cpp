@@ -64,6 +64,7 @@ private:
   bool divRem();
   bool unary();
   bool minMax();
+  bool packedMinMax(bool isSigned);
   bool logic();
   bool shift();
   bool bitCount();
@@ -90,6 +91,13 @@ private:
 
 bool IntegerLowering::lower() {
   const std::string &op = inst_.opcode;
+  if (op == "min" || op == "max") {
+    // The packed .u16x2/.s16x2 forms (sm_90) are not scalar types.
+    if (mods_.take("u16x2"))
+      return packedMinMax(false);
+    if (mods_.take("s16x2"))
+      return packedMinMax(true);
+  }
   auto type = mods_.takeType();
   if (!type || isFloat(*type) || *type == ptx::ScalarType::B128 || bitsOf(*type) == 0 ||
       (bitsOf(*type) == 1 && op != "and" && op != "or" && op != "xor" && op != "not"))
@@ -337,6 +345,10 @@ bool IntegerLowering::unary() {
 }
 
 bool IntegerLowering::minMax() {
+  // .relu (sm_90) clamps a negative result to zero; the ISA has it for .s32 (and .s16x2).
+  bool relu = mods_.take("relu");
+  if (relu && ptxType_ != ptx::ScalarType::S32)
+    return fl_.unsupported(inst_);
   if (!done() || !count(3))
     return false;
   Value *a = in(1, type_), *b = in(2, type_);
@@ -345,7 +357,32 @@ bool IntegerLowering::minMax() {
   bool min = inst_.opcode == "min";
   llvm::Intrinsic::ID id = signed_ ? (min ? llvm::Intrinsic::smin : llvm::Intrinsic::smax)
                                    : (min ? llvm::Intrinsic::umin : llvm::Intrinsic::umax);
-  return out(b_.CreateBinaryIntrinsic(id, a, b));
+  Value *result = b_.CreateBinaryIntrinsic(id, a, b);
+  if (relu)
+    result = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, result, constant(type_, 0));
+  return out(result);
+}
+
+// min/max.{u16x2,s16x2}: each 16-bit half on its own; .relu only for .s16x2.
+bool IntegerLowering::packedMinMax(bool isSigned) {
+  bool relu = mods_.take("relu");
+  if ((relu && !isSigned) || !mods_.allTaken())
+    return fl_.unsupported(inst_);
+  if (!count(3))
+    return false;
+  Value *a = inU32(1), *b = inU32(2);
+  if (!a || !b)
+    return false;
+  bool min = inst_.opcode == "min";
+  llvm::Intrinsic::ID id = isSigned ? (min ? llvm::Intrinsic::smin : llvm::Intrinsic::smax)
+                                    : (min ? llvm::Intrinsic::umin : llvm::Intrinsic::umax);
+  auto *vector = llvm::FixedVectorType::get(b_.getInt16Ty(), 2);
+  Value *result =
+      b_.CreateBinaryIntrinsic(id, b_.CreateBitCast(a, vector), b_.CreateBitCast(b, vector));
+  if (relu)
+    result = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, result,
+                                      llvm::Constant::getNullValue(vector));
+  return fl_.write(inst_.operands[0], b_.CreateBitCast(result, b_.getInt32Ty()));
 }
 
 bool IntegerLowering::logic() {

@@ -88,3 +88,73 @@ PTX_CASE(IntegerAbs, UnsignedRejected) {
 
 } // namespace
 } // namespace cuport::conformance
+
+namespace cuport::conformance {
+namespace {
+
+int64_t relu(int64_t value) {
+  return value < 0 ? 0 : value;
+}
+
+// min/max.relu.s32 (sm_90): the result, negative values clamped to zero.
+PTX_CASE(IntegerMinMax, ReluS32) {
+  for (bool min : {true, false}) {
+    ElementwiseOp op{{"s32", "s32"},
+                     {"s32"},
+                     std::string("  ") + (min ? "min" : "max") + ".relu.s32 %r0, %a0, %a1;"};
+    op.sm = 90;
+    checkOperation(op, [min](const uint64_t *a, uint64_t *r) {
+      int64_t x = asSigned(a[0], "s32"), y = asSigned(a[1], "s32");
+      r[0] = uint64_t(relu(min ? std::min(x, y) : std::max(x, y)));
+    });
+  }
+}
+
+// The packed forms: each 16-bit half on its own.
+PTX_CASE(IntegerMinMax, Packed16x2) {
+  struct Variant {
+    const char *instruction;
+    bool min, isSigned, relu;
+  };
+  const Variant variants[] = {
+      {"min.u16x2", true, false, false},    {"max.u16x2", false, false, false},
+      {"min.s16x2", true, true, false},     {"max.s16x2", false, true, false},
+      {"min.relu.s16x2", true, true, true}, {"max.relu.s16x2", false, true, true},
+  };
+  for (const Variant &variant : variants) {
+    ElementwiseOp op{
+        {"b32", "b32"}, {"b32"}, std::string("  ") + variant.instruction + " %r0, %a0, %a1;"};
+    op.sm = 90;
+    checkOperation(op, [variant](const uint64_t *a, uint64_t *r) {
+      r[0] = 0;
+      for (unsigned half = 0; half < 2; ++half) {
+        uint64_t x = a[0] >> (16 * half) & 0xffff, y = a[1] >> (16 * half) & 0xffff;
+        int64_t vx = variant.isSigned ? signExtend(x, 16) : int64_t(x);
+        int64_t vy = variant.isSigned ? signExtend(y, 16) : int64_t(y);
+        int64_t value = variant.min ? std::min(vx, vy) : std::max(vx, vy);
+        if (variant.relu)
+          value = relu(value);
+        r[0] |= (uint64_t(value) & 0xffff) << (16 * half);
+      }
+    });
+  }
+}
+
+// .relu is defined only for the signed .s32 and .s16x2 forms.
+PTX_CASE(IntegerMinMax, ReluRejectedElsewhere) {
+  for (const char *instruction : {"max.relu.u32", "min.relu.s64", "max.relu.u16x2"}) {
+    ElementwiseOp op{{"b32", "b32"}, {"b32"}, std::string("  ") + instruction + " %r0, %a0, %a1;"};
+    if (std::string(instruction).find("s64") != std::string::npos)
+      op = ElementwiseOp{
+          {"s64", "s64"}, {"s64"}, std::string("  ") + instruction + " %r0, %a0, %a1;"};
+    op.sm = 90;
+    Launch launch;
+    launch.ptx = elementwiseModule(op);
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << instruction;
+    EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;
+  }
+}
+
+} // namespace
+} // namespace cuport::conformance

@@ -57,27 +57,37 @@ PTX_CASE(IntegerShf, LeftRightClampWrap) {
     }
 }
 
-// lop3: bit i of the result is bit (a_i << 2 | b_i << 1 | c_i) of the lookup table.
-PTX_CASE(IntegerLop3, LookupTables) {
-  std::vector<unsigned> tables = {0x00, 0xff, 0xf0, 0xcc, 0xaa, 0x96, 0xe8, 0x80,
-                                  0xfe, 0x01, 0x3c, 0x5a, 0x6a, 0xb4, 0x17, 0xd2};
-  if (exhaustive()) {
-    tables.clear();
-    for (unsigned table = 0; table < 256; ++table)
-      tables.push_back(table);
+// lop3: bit i of the result is bit (a_i << 2 | b_i << 1 | c_i) of the lookup table. Bits are
+// independent, so the exhaustive run covers every table over edge operands (which hold every
+// combination of operand bits) instead of adding random samples to each.
+uint64_t lookup(unsigned table, const uint64_t *a) {
+  uint64_t result = 0;
+  for (unsigned bit = 0; bit < 32; ++bit) {
+    unsigned index = unsigned((a[0] >> bit & 1) << 2 | (a[1] >> bit & 1) << 1 | (a[2] >> bit & 1));
+    result |= uint64_t(table >> index & 1) << bit;
   }
-  for (unsigned table : tables)
-    checkOperation({{"b32", "b32", "b32"},
-                    {"b32"},
-                    "  lop3.b32 %r0, %a0, %a1, %a2, " + std::to_string(table) + ";"},
-                   [table](const uint64_t *a, uint64_t *r) {
-                     r[0] = 0;
-                     for (unsigned bit = 0; bit < 32; ++bit) {
-                       unsigned index = unsigned((a[0] >> bit & 1) << 2 | (a[1] >> bit & 1) << 1 |
-                                                 (a[2] >> bit & 1));
-                       r[0] |= uint64_t(table >> index & 1) << bit;
-                     }
-                   });
+  return result;
+}
+
+ElementwiseOp lop3(unsigned table) {
+  return {{"b32", "b32", "b32"},
+          {"b32"},
+          "  lop3.b32 %r0, %a0, %a1, %a2, " + std::to_string(table) + ";"};
+}
+
+PTX_CASE(IntegerLop3, LookupTables) {
+  if (exhaustive()) {
+    std::vector<uint64_t> edges = {0, 0xffffffff, 0xf0f0f0f0, 0xcccccccc, 0xaaaaaaaa, 0x12345678};
+    std::vector<uint64_t> rows = crossRows({edges, edges, edges});
+    for (unsigned table = 0; table < 256; ++table)
+      checkElementwise(lop3(table), rows,
+                       [table](const uint64_t *a, uint64_t *r) { r[0] = lookup(table, a); });
+    return;
+  }
+  for (unsigned table : {0x00, 0xff, 0xf0, 0xcc, 0xaa, 0x96, 0xe8, 0x80, 0xfe, 0x01, 0x3c, 0x5a,
+                         0x6a, 0xb4, 0x17, 0xd2})
+    checkOperation(lop3(table),
+                   [table](const uint64_t *a, uint64_t *r) { r[0] = lookup(table, a); });
 }
 
 uint64_t byteOf(uint64_t value, unsigned index) {
