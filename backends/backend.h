@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define CUPORT_BACKEND_ABI_VERSION 2u
+#define CUPORT_BACKEND_ABI_VERSION 3u
 
 /* Outcomes a backend reports; the runtime maps them onto cudaError_t / CUresult. */
 typedef enum cuport_status {
@@ -121,6 +121,13 @@ typedef struct cuport_backend {
   /* Limits the memory that malloc() inside kernels may hold at once (cudaLimitMallocHeapSize);
    * beyond it, in-kernel malloc returns null. Fails when `bytes` is below what is in use. */
   cuport_status (*set_device_heap_limit)(void *self, size_t bytes);
+
+  /* Device printf. Kernels append records to a FIFO of `bytes` (cudaLimitPrintfFifoSize); when it
+   * is full the oldest records are dropped. flush_printf formats every queued record and writes
+   * it to the host's stdout, in the order the records were appended; the runtime calls it at the
+   * points where CUDA prints (synchronization, blocking copies, launches, reset). */
+  cuport_status (*set_printf_fifo_size)(void *self, size_t bytes);
+  void (*flush_printf)(void *self);
 } cuport_backend;
 
 /* The entry point a backend shared library exports. */

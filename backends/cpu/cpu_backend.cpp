@@ -6,6 +6,7 @@
 #include "backends/cpu/device_limits.h"
 #include "backends/cpu/executor.h"
 #include "backends/cpu/jit_module.h"
+#include "backends/cpu/printf_fifo.h"
 #include "support/log.h"
 
 #include <cstdio>
@@ -208,6 +209,15 @@ cuport_status setDeviceHeapLimit(void *, size_t bytes) {
   return deviceHeap().setLimit(bytes) ? CUPORT_OK : CUPORT_ERROR_INVALID_VALUE;
 }
 
+cuport_status setPrintfFifoSize(void *, size_t bytes) {
+  printfFifo().setCapacity(bytes);
+  return CUPORT_OK;
+}
+
+void flushPrintf(void *) {
+  printfFifo().flush(stdout);
+}
+
 void destroy(void *self) {
   delete static_cast<Backend *>(self);
 }
@@ -235,5 +245,7 @@ extern "C" const cuport_backend *cuport_cpu_backend_create(void) {
   table.launch = launch;
   table.destroy = destroy;
   table.set_device_heap_limit = setDeviceHeapLimit;
+  table.set_printf_fifo_size = setPrintfFifoSize;
+  table.flush_printf = flushPrintf;
   return &backend->table;
 }

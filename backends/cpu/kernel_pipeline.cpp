@@ -1,8 +1,10 @@
 #include "backends/cpu/kernel_pipeline.h"
 
+#include "backends/cpu/passes.h"
 #include "backends/cpu/runtime_symbols.h"
 #include "support/dump.h"
 
+#include <llvm/ADT/SmallPtrSet.h>
 #include <llvm/IR/Constants.h>
 #include <llvm/IR/InstIterator.h>
 #include <llvm/IR/Instructions.h>
@@ -52,16 +54,69 @@ void dumpAssembly(const llvm::Module &module, llvm::TargetMachine &target,
 }
 
 // Whether an initializer takes the address of a function or of a shared variable.
-const llvm::GlobalValue *unsupportedReference(const llvm::Constant *constant) {
-  if (auto *function = llvm::dyn_cast<llvm::Function>(constant))
-    return function;
+// A shared variable whose address a .global/.const initializer takes: there is no one address
+// for it (each block has its own window).
+const llvm::GlobalValue *sharedReference(const llvm::Constant *constant) {
   if (auto *global = llvm::dyn_cast<llvm::GlobalVariable>(constant))
     return global->getAddressSpace() == kSharedSpace ? global : nullptr;
   for (const llvm::Use &operand : constant->operands())
     if (auto *inner = llvm::dyn_cast<llvm::Constant>(operand.get()))
-      if (const llvm::GlobalValue *found = unsupportedReference(inner))
+      if (const llvm::GlobalValue *found = sharedReference(inner))
         return found;
   return nullptr;
+}
+
+// The functions a constant names (a vtable's or a function table's entries).
+void collectFunctions(const llvm::Constant *constant,
+                      llvm::SmallVectorImpl<llvm::Function *> &functions) {
+  if (auto *function = llvm::dyn_cast<llvm::Function>(constant)) {
+    functions.push_back(const_cast<llvm::Function *>(function));
+    return;
+  }
+  if (llvm::isa<llvm::GlobalValue>(constant))
+    return;
+  for (const llvm::Use &operand : constant->operands())
+    if (auto *inner = llvm::dyn_cast<llvm::Constant>(operand.get()))
+      collectFunctions(inner, functions);
+}
+
+// Functions whose addresses initializers take, and every function they reach, are compiled into
+// the globals object so that the tables hold one address per function. They are called through
+// pointers, so they can neither be inlined into a kernel (barriers, exit) nor see a block's
+// shared-memory window.
+llvm::Expected<llvm::SmallPtrSet<llvm::Function *, 8>> addressTakenFunctions(llvm::Module &module) {
+  llvm::SmallVector<llvm::Function *, 8> pending;
+  for (llvm::GlobalVariable &global : module.globals())
+    if (global.getAddressSpace() != kSharedSpace && global.hasInitializer())
+      collectFunctions(global.getInitializer(), pending);
+  llvm::SmallPtrSet<llvm::Function *, 8> kept;
+  while (!pending.empty()) {
+    llvm::Function *function = pending.pop_back_val();
+    if (function->isDeclaration() || !kept.insert(function).second)
+      continue;
+    if (function->hasFnAttribute(kKernelAttribute))
+      return makeError("a global holds the address of kernel '" + function->getName() +
+                       "'; the CPU backend cannot call kernels through pointers");
+    for (llvm::Instruction &inst : llvm::instructions(*function)) {
+      if (auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
+        if (llvm::Function *callee = call->getCalledFunction())
+          if (callee->getName() == kBarrierIntrinsic || callee->getName() == kExitIntrinsic)
+            return makeError("function '" + function->getName() +
+                             "' is called through a pointer and synchronizes or exits; the CPU "
+                             "backend does not support that");
+      for (const llvm::Use &operand : inst.operands()) {
+        auto *constant = llvm::dyn_cast<llvm::Constant>(operand.get());
+        if (!constant)
+          continue;
+        if (const llvm::GlobalValue *shared = sharedReference(constant))
+          return makeError("function '" + function->getName() +
+                           "' is called through a pointer and uses shared variable '" +
+                           shared->getName() + "'; the CPU backend does not support that");
+        collectFunctions(constant, pending);
+      }
+    }
+  }
+  return kept;
 }
 
 void removeUsedLists(llvm::Module &module) {
@@ -129,23 +184,41 @@ llvm::Expected<llvm::StringMap<uint64_t>> prepareGlobalsModule(llvm::Module &mod
   for (llvm::GlobalVariable &global : module.globals()) {
     if (global.getAddressSpace() == kSharedSpace || !global.hasInitializer())
       continue;
-    if (const llvm::GlobalValue *target = unsupportedReference(global.getInitializer()))
+    if (const llvm::GlobalValue *target = sharedReference(global.getInitializer()))
       return makeError("global '" + global.getName() + "' is initialized with the address of '" +
                        target->getName() +
-                       "'; the CPU backend does not support function or shared-variable "
-                       "addresses in initializers");
+                       "'; the CPU backend does not support shared-variable addresses in "
+                       "initializers");
   }
+  llvm::Expected<llvm::SmallPtrSet<llvm::Function *, 8>> kept = addressTakenFunctions(module);
+  if (!kept)
+    return kept.takeError();
   for (llvm::Function &function : module)
-    function.deleteBody();
+    if (!kept->contains(&function))
+      function.deleteBody();
+  // What the kept functions call stays declared (runtime symbols, cuport.* intrinsics).
   llvm::SmallVector<llvm::GlobalValue *, 16> dead;
   for (llvm::Function &function : module)
-    dead.push_back(&function);
+    if (!kept->contains(&function))
+      dead.push_back(&function);
   for (llvm::GlobalVariable &global : module.globals())
     if (global.getAddressSpace() == kSharedSpace)
       dead.push_back(&global);
   for (llvm::GlobalValue *value : dead) {
+    bool usedByKept = llvm::any_of(value->users(), [&](const llvm::User *user) {
+      auto *inst = llvm::dyn_cast<llvm::Instruction>(user);
+      return inst && kept->contains(inst->getFunction());
+    });
+    if (usedByKept)
+      continue;
     value->replaceAllUsesWith(llvm::PoisonValue::get(value->getType()));
     value->eraseFromParent();
+  }
+  if (!kept->empty()) {
+    for (llvm::Function *function : *kept)
+      function->setLinkage(llvm::GlobalValue::InternalLinkage);
+    if (llvm::Error error = threadContext(module))
+      return error;
   }
 
   llvm::StringMap<uint64_t> sizes;

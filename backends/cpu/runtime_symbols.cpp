@@ -3,6 +3,7 @@
 
 #include "backends/cpu/context.h"
 #include "backends/cpu/device_heap.h"
+#include "backends/cpu/printf_fifo.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
 
@@ -57,6 +58,11 @@ extern "C" {
 
 [[noreturn]] void cuport_cpu_trap(ThreadContext *thread) {
   failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "trap instruction executed");
+}
+
+[[noreturn]] void cuport_cpu_brkpt(ThreadContext *thread) {
+  failThread(thread, CUPORT_ERROR_LAUNCH_FAILED,
+             "brkpt instruction executed (no debugger to stop in)");
 }
 
 // CUDA prints "file:line: function: block: [x,y,z], thread: [x,y,z] Assertion `msg` failed."
@@ -163,6 +169,13 @@ void cuport_cpu_device_free(void *pointer) {
   deviceHeap().release(pointer);
 }
 
+// CUDA's device printf: the record goes to the FIFO the host prints at synchronization points.
+int32_t cuport_cpu_vprintf(uint64_t format, uint64_t arguments) {
+  LibraryCall call;
+  return printfFifo().append(reinterpret_cast<const char *>(format),
+                             reinterpret_cast<const uint8_t *>(arguments));
+}
+
 } // extern "C"
 
 } // namespace
@@ -172,6 +185,7 @@ namespace runtime_symbols {
 std::vector<std::pair<std::string_view, void *>> table() {
   return {
       {trap, reinterpret_cast<void *>(&cuport_cpu_trap)},
+      {breakpoint, reinterpret_cast<void *>(&cuport_cpu_brkpt)},
       {assert_fail, reinterpret_cast<void *>(&cuport_cpu_assert_fail)},
       {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
       {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
@@ -183,6 +197,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
       {device_malloc, reinterpret_cast<void *>(&cuport_cpu_device_malloc)},
       {device_free, reinterpret_cast<void *>(&cuport_cpu_device_free)},
+      {device_printf, reinterpret_cast<void *>(&cuport_cpu_vprintf)},
   };
 }
 

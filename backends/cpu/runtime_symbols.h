@@ -12,6 +12,8 @@ namespace cuport::cpu::runtime_symbols {
 
 // [[noreturn]] void (ThreadContext *): `trap`; ends the grid with a launch failure.
 inline constexpr std::string_view trap = "cuport_cpu_trap";
+// [[noreturn]] void (ThreadContext *): `brkpt`; ends the grid with a launch failure.
+inline constexpr std::string_view breakpoint = "cuport_cpu_brkpt";
 // [[noreturn]] void (message, file, i32 line, function, char_size, ThreadContext *): the CUDA
 // __assertfail arguments plus the thread's context.
 inline constexpr std::string_view assert_fail = "cuport_cpu_assert_fail";
@@ -32,6 +34,8 @@ inline constexpr std::string_view texture_query = "cuport_cpu_txq";
 // Device-side functions that PTX declares as externs and the CPU backend provides directly.
 inline constexpr std::string_view device_malloc = "malloc";
 inline constexpr std::string_view device_free = "free";
+// i32 vprintf(format, arguments): appends a record to the printf FIFO (printf_fifo.h).
+inline constexpr std::string_view device_printf = "vprintf";
 
 // Name and address of everything above, for the JIT's symbol table.
 std::vector<std::pair<std::string_view, void *>> table();

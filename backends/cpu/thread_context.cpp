@@ -154,10 +154,11 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
   }
 
   llvm::StringRef name = callee->getName();
-  if (name == "cuport.trap") {
+  if (name == "cuport.trap" || name == "cuport.brkpt") {
     llvm::FunctionCallee trap = module.getOrInsertFunction(
-        runtime_symbols::trap, llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()),
-                                                       {context->getType()}, false));
+        name == "cuport.trap" ? runtime_symbols::trap : runtime_symbols::breakpoint,
+        llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()), {context->getType()},
+                                false));
     llvm::CallInst *replacement =
         recreateCall(call, trap.getFunctionType(), trap.getCallee(), {context});
     replacement->setDoesNotReturn();

@@ -166,6 +166,17 @@ void FunctionLowering::collectLabels(const std::vector<ptx::Statement> &statemen
       collectLabels(statement.block.statements);
     }
   }
+  // `ts: .branchtargets L1, L2;` names the target list of `brx.idx %r, ts;`.
+  for (size_t i = 0; i + 1 < statements.size(); ++i)
+    if (statements[i].kind == ptx::Statement::Kind::Label &&
+        statements[i + 1].kind == ptx::Statement::Kind::Directive &&
+        statements[i + 1].directive.name == "branchtargets")
+      branchTargets_[statements[i].label.name] = statements[i + 1].directive.arguments;
+}
+
+const std::vector<std::string> *FunctionLowering::branchTargets(const std::string &label) const {
+  auto found = branchTargets_.find(label);
+  return found == branchTargets_.end() ? nullptr : &found->second;
 }
 
 void FunctionLowering::emitStatements(const std::vector<ptx::Statement> &statements) {

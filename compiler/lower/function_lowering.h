@@ -60,6 +60,8 @@ public:
   bool expectOperands(const ptx::Instruction &instruction, size_t count);
 
   llvm::BasicBlock *labelBlock(const std::string &name);
+  // The labels of the `.branchtargets` list declared under `label`; nullptr when there is none.
+  const std::vector<std::string> *branchTargets(const std::string &label) const;
   llvm::BasicBlock *newBlock(const llvm::Twine &name);
   // After a terminator: later instructions up to the next label go into a fresh block.
   void continueInNewBlock();
@@ -97,6 +99,7 @@ private:
   llvm::AllocaInst *carryFlag_ = nullptr;
   std::vector<Scope> scopes_;
   std::map<std::string, llvm::BasicBlock *> labels_;
+  std::map<std::string, std::vector<std::string>> branchTargets_;
   bool ok_ = true;
 };
 

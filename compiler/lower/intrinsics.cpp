@@ -116,6 +116,10 @@ static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view na
 llvm::Function *declareTrap(llvm::Module &module) {
   return declareNoReturn(module, "cuport.trap");
 }
+
+llvm::Function *declareBreakpoint(llvm::Module &module) {
+  return declareNoReturn(module, "cuport.brkpt");
+}
 llvm::Function *declareExit(llvm::Module &module) {
   return declareNoReturn(module, "cuport.exit");
 }

@@ -30,6 +30,8 @@ llvm::Function *declareBarSync(llvm::Module &module);
 llvm::Function *declareBarWarpSync(llvm::Module &module);
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);
+// void @cuport.brkpt(): noreturn, nounwind; ends the grid (no debugger to stop in).
+llvm::Function *declareBreakpoint(llvm::Module &module);
 llvm::Function *declareExit(llvm::Module &module);
 
 } // namespace cuport::lower

@@ -1,8 +1,10 @@
-// Control flow: bra, call, ret, exit, trap.
+// Control flow: bra, brx.idx, call (direct and through a .callprototype), ret, exit, trap,
+// brkpt, nanosleep, pmevent.
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/intrinsics.h"
 #include "compiler/lower/modifiers.h"
+#include "compiler/lower/types.h"
 
 #include <llvm/IR/Instructions.h>
 
@@ -24,6 +26,14 @@ ScopeEntry *paramStorage(FunctionLowering &fl, const ptx::Operand &operand) {
   return entry && entry->kind == ScopeEntry::Kind::Memory ? entry : nullptr;
 }
 
+// `call (r), %fptr, (a), proto;`: the prototype a `.callprototype` label names.
+const ptx::CallPrototype *findPrototype(FunctionLowering &fl, const std::string &label) {
+  for (const ptx::CallPrototype &prototype : fl.signature().ptx->prototypes)
+    if (prototype.label == label)
+      return &prototype;
+  return nullptr;
+}
+
 bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   mods.take("uni");
@@ -41,12 +51,38 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
   const ptx::Operand &callee = operands[index++];
   if (index < operands.size() && operands[index].kind == ptx::Operand::Kind::List)
     arguments = operands[index++].elements;
+
   const FunctionSignature *signature = fl.moduleLowering().signature(callee.name);
-  if (!signature || index < operands.size())
-    return fl.error(inst.loc, "unsupported instruction '" + inst.opcode +
-                                  "' (indirect call through '" + callee.name + "')");
-  if (signature->ptx->isKernel)
-    return fl.error(inst.loc, "call of kernel '" + callee.name + "'");
+  FunctionSignature indirect;
+  llvm::FunctionType *calleeType = nullptr;
+  Value *target = nullptr;
+  if (signature) {
+    if (index < operands.size())
+      return fl.error(operands[index].loc,
+                      "direct call of '" + callee.name + "' with a prototype or call-target list");
+    if (signature->ptx->isKernel)
+      return fl.error(inst.loc, "call of kernel '" + callee.name + "'");
+    calleeType = signature->function->getFunctionType();
+    target = signature->function;
+  } else {
+    // An indirect call: the callee is an address, its type the named `.callprototype`.
+    if (index + 1 != operands.size() || !isName(operands[index]))
+      return fl.error(inst.loc, "indirect call through '" + callee.name +
+                                    "' needs a .callprototype label after its arguments");
+    const ptx::CallPrototype *prototype = findPrototype(fl, operands[index].name);
+    if (!prototype)
+      return fl.error(operands[index].loc,
+                      "unsupported instruction 'call' (indirect call through '" + callee.name +
+                          "' with '" + operands[index].name +
+                          "', which is not a .callprototype of this function)");
+    if (!fl.moduleLowering().prototypeSignature(*prototype, indirect, calleeType))
+      return false;
+    signature = &indirect;
+    Value *address = fl.read(callee, fl.builder().getInt64Ty());
+    if (!address)
+      return false;
+    target = fl.builder().CreateIntToPtr(address, fl.builder().getPtrTy(kGeneric));
+  }
   if (returns.size() != signature->returns.size() || arguments.size() != signature->params.size())
     return fl.error(inst.loc, "call of '" + callee.name + "' with " +
                                   std::to_string(returns.size()) + " results and " +
@@ -79,7 +115,7 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
       values.push_back(value);
     }
   }
-  llvm::CallInst *call = b.CreateCall(signature->function, values);
+  llvm::CallInst *call = b.CreateCall(calleeType, target, values);
   unsigned scalarIndex = 0;
   unsigned scalarCount = 0;
   for (const ParamSlot &slot : signature->returns)
@@ -162,7 +198,87 @@ bool lowerBranch(FunctionLowering &fl, const ptx::Instruction &inst, Value *cond
   return true;
 }
 
+// brx.idx %r, targets: a jump to the %r-th label of a `.branchtargets` list. An index past the
+// list is undefined in PTX; here it traps.
+bool lowerIndexedBranch(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  mods.take("uni");
+  if (!mods.take("idx") || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  const ptx::Operand &list = inst.operands[1];
+  const std::vector<std::string> *targets = isName(list) ? fl.branchTargets(list.name) : nullptr;
+  if (!targets)
+    return fl.error(list.loc, "brx.idx needs the label of a .branchtargets list");
+  auto &b = fl.builder();
+  Value *index = fl.read(inst.operands[0], b.getInt32Ty());
+  if (!index)
+    return false;
+  llvm::BasicBlock *outOfRange = fl.newBlock("brx.out_of_range");
+  auto *switchInst = b.CreateSwitch(index, outOfRange, static_cast<unsigned>(targets->size()));
+  for (size_t i = 0; i < targets->size(); ++i) {
+    llvm::BasicBlock *block = fl.labelBlock((*targets)[i]);
+    if (!block)
+      return fl.error(list.loc, "branch target '" + (*targets)[i] + "' is not a label");
+    switchInst->addCase(b.getInt32(static_cast<uint32_t>(i)), block);
+  }
+  b.SetInsertPoint(outOfRange);
+  b.CreateCall(declareTrap(fl.module()));
+  b.CreateUnreachable();
+  fl.continueInNewBlock();
+  return true;
+}
+
+// brkpt suspends the thread for a debugger; with none attached the grid fails, with a message
+// that names the instruction.
+bool lowerBreakpoint(FunctionLowering &fl, const ptx::Instruction &inst) {
+  if (!inst.modifiers.empty())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 0))
+    return false;
+  fl.builder().CreateCall(declareBreakpoint(fl.module()));
+  fl.builder().CreateUnreachable();
+  fl.continueInNewBlock();
+  return true;
+}
+
+// nanosleep.u32 t: PTX guarantees a sleep in [0, 2t] ns, so not sleeping at all is one of the
+// allowed durations (the CPU backend's threads never wait for the hardware).
+bool lowerNanosleep(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  if (!mods.take("u32") || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 1))
+    return false;
+  return fl.read(inst.operands[0], fl.builder().getInt32Ty()) != nullptr;
+}
+
+// pmevent / pmevent.mask: signals a performance-monitor event, which has no effect on the
+// program; there are no performance monitors to signal.
+bool lowerPerformanceEvent(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  bool mask = mods.take("mask");
+  if (!mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 1))
+    return false;
+  const ptx::Operand &event = inst.operands[0];
+  if (event.kind != ptx::Operand::Kind::IntImm || event.intValue > (mask ? 0xffffu : 15u))
+    return fl.error(event.loc, mask ? "pmevent.mask needs a 16-bit immediate mask"
+                                    : "pmevent needs an immediate event number 0..15");
+  return true;
+}
+
 LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
+  if (inst.opcode == "nanosleep")
+    return lowerNanosleep(fl, inst);
+  if (inst.opcode == "pmevent")
+    return lowerPerformanceEvent(fl, inst);
+  if (inst.opcode == "brx")
+    return lowerIndexedBranch(fl, inst);
+  if (inst.opcode == "brkpt")
+    return lowerBreakpoint(fl, inst);
   if (inst.opcode == "call")
     return lowerCall(fl, inst);
   if (inst.opcode == "ret")

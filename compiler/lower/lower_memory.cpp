@@ -1,10 +1,12 @@
-// Loads and stores in every state space: ld, ldu, st (scalar and .v2/.v4/.v8), prefetch.
+// Loads and stores in every state space: ld, ldu, st (scalar and .v2/.v4/.v8), prefetch, and the
+// asynchronous copies cp.async with their commit and wait groups.
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
 
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/Intrinsics.h>
 
 namespace cuport::lower {
 namespace {
@@ -52,6 +54,7 @@ struct Access {
   AccessKind kind;
   uint32_t width = 1;
   ptx::ScalarType type = ptx::ScalarType::None;
+  bool cachePolicy = false; // .L2::cache_hint: a trailing 64-bit cache-policy operand
 };
 
 std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &inst, bool isLoad) {
@@ -65,6 +68,7 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
   }
   auto kind = takeAccessKind(mods, isLoad);
   takeCacheHints(mods);
+  access.cachePolicy = mods.take("L2::cache_hint");
   access.width = mods.takeVectorWidth();
   auto type = mods.takeType();
   if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) > 128 ||
@@ -84,9 +88,12 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
 
 bool lowerLoad(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto access = parseAccess(fl, inst, /*isLoad=*/true);
-  if (!access || !fl.expectOperands(inst, 2))
+  if (!access || !fl.expectOperands(inst, access->cachePolicy ? 3 : 2))
     return false;
   auto &b = fl.builder();
+  // The policy only steers the L2 cache; it is read so that a bad operand is still diagnosed.
+  if (access->cachePolicy && !fl.read(inst.operands[2], b.getInt64Ty()))
+    return false;
   Value *pointer = fl.address(inst.operands[1], *addressSpaceOf(access->space));
   if (!pointer)
     return false;
@@ -117,9 +124,11 @@ bool lowerLoad(FunctionLowering &fl, const ptx::Instruction &inst) {
 
 bool lowerStore(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto access = parseAccess(fl, inst, /*isLoad=*/false);
-  if (!access || !fl.expectOperands(inst, 2))
+  if (!access || !fl.expectOperands(inst, access->cachePolicy ? 3 : 2))
     return false;
   auto &b = fl.builder();
+  if (access->cachePolicy && !fl.read(inst.operands[2], b.getInt64Ty()))
+    return false;
   Value *pointer = fl.address(inst.operands[0], *addressSpaceOf(access->space));
   if (!pointer)
     return false;
@@ -164,6 +173,110 @@ bool lowerPrefetch(FunctionLowering &fl, const ptx::Instruction &inst) {
   return true;
 }
 
+bool isPredicate(FunctionLowering &fl, const ptx::Operand &operand) {
+  if (operand.kind != ptx::Operand::Kind::Register)
+    return false;
+  ScopeEntry *entry = fl.lookup(operand.name);
+  return entry && entry->kind == ScopeEntry::Kind::Register && entry->type &&
+         entry->type->isIntegerTy(1);
+}
+
+// cp.async.{ca,cg}.shared{::cta}.global [dst], [src], cp-size{, src-size | ignore-src}{, policy}.
+// PTX lets the copy happen at any point between the instruction and the wait_group that covers
+// it; the CPU backend copies at once, so every later wait finds it complete. Bytes past src-size
+// (or all of them when ignore-src is true) are zero-filled.
+bool lowerAsyncCopy(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  mods.take("async");
+  bool allowsAnySize = mods.take("ca");
+  if (!allowsAnySize && !mods.take("cg"))
+    return fl.unsupported(inst);
+  ptx::StateSpace destinationSpace = mods.takeStateSpace();
+  ptx::StateSpace sourceSpace = mods.takeStateSpace();
+  bool cacheHint = mods.take("L2::cache_hint");
+  mods.takeOneOf({"L2::64B", "L2::128B", "L2::256B"}); // prefetch sizes: a cache hint
+  if (!mods.allTaken() || destinationSpace != ptx::StateSpace::Shared ||
+      sourceSpace != ptx::StateSpace::Global)
+    return fl.unsupported(inst);
+  size_t count = inst.operands.size();
+  if (count < 3 || count > 5 || (count == 5 && !cacheHint) || (count == 3 && cacheHint))
+    return fl.expectOperands(inst, cacheHint ? 4 : 3);
+  const ptx::Operand &size = inst.operands[2];
+  uint64_t copySize = size.kind == ptx::Operand::Kind::IntImm ? size.intValue : 0;
+  if ((allowsAnySize && copySize != 4 && copySize != 8 && copySize != 16) ||
+      (!allowsAnySize && copySize != 16))
+    return fl.error(size.loc, allowsAnySize ? "cp.async.ca copies 4, 8 or 16 bytes"
+                                            : "cp.async.cg copies 16 bytes");
+  auto &b = fl.builder();
+  Value *destination = fl.address(inst.operands[0], kShared);
+  Value *source = fl.address(inst.operands[1], kGlobal);
+  if (!destination || !source)
+    return false;
+  if (cacheHint && !fl.read(inst.operands.back(), b.getInt64Ty()))
+    return false;
+  Value *copied = b.getInt64(copySize);
+  bool hasSourceSize = count == (cacheHint ? 5u : 4u);
+  if (hasSourceSize) {
+    const ptx::Operand &extra = inst.operands[3];
+    if (isPredicate(fl, extra)) {
+      Value *ignore = fl.readPredicate(extra);
+      if (!ignore)
+        return false;
+      copied = b.CreateSelect(ignore, b.getInt64(0), copied);
+    } else {
+      Value *sourceSize = fl.read(extra, b.getInt32Ty());
+      if (!sourceSize)
+        return false;
+      // A src-size beyond cp-size is undefined in PTX; copying cp-size bytes is one outcome.
+      copied = b.CreateZExt(b.CreateBinaryIntrinsic(llvm::Intrinsic::umin, sourceSize,
+                                                    b.getInt32(uint32_t(copySize))),
+                            b.getInt64Ty());
+    }
+  }
+  b.CreateMemCpy(destination, llvm::MaybeAlign(1), source, llvm::MaybeAlign(1), copied);
+  if (hasSourceSize) {
+    Value *rest = b.CreateGEP(b.getInt8Ty(), destination, copied);
+    b.CreateMemSet(rest, b.getInt8(0), b.CreateSub(b.getInt64(copySize), copied),
+                   llvm::MaybeAlign(1));
+  }
+  return true;
+}
+
+// cp.async.commit_group, cp.async.wait_group N, cp.async.wait_all: every copy completed when it
+// was issued, so a group is complete as soon as it exists.
+bool lowerAsyncCopyGroup(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  mods.take("async");
+  auto kind = mods.takeOneOf({"commit_group", "wait_group", "wait_all"});
+  if (!kind || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (*kind != "wait_group")
+    return fl.expectOperands(inst, 0);
+  if (!fl.expectOperands(inst, 1))
+    return false;
+  if (inst.operands[0].kind != ptx::Operand::Kind::IntImm)
+    return fl.error(inst.operands[0].loc, "cp.async.wait_group needs an immediate group count");
+  return true;
+}
+
+// createpolicy.{fractional,range,cvt}.L2... .b64 d, ...: a cache-eviction policy, an opaque
+// value that only .L2::cache_hint operands read. There is no L2 policy to encode on the CPU, so
+// every policy is the same value.
+bool lowerCreatePolicy(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  auto form = mods.takeOneOf({"fractional", "range", "cvt"});
+  while (mods.takeOneOf(
+      {"L2", "L2::evict_last", "L2::evict_normal", "L2::evict_first", "L2::evict_unchanged"}))
+    ;
+  if (!form || !mods.take("b64") || !mods.allTaken() || inst.operands.empty())
+    return fl.unsupported(inst);
+  size_t count = inst.operands.size();
+  bool countOk = *form == "fractional" ? count <= 2 : *form == "range" ? count == 4 : count == 2;
+  if (!countOk)
+    return fl.error(inst.loc, "'createpolicy." + *form + "' has the wrong number of operands");
+  return fl.write(inst.operands[0], fl.builder().getInt64(0));
+}
+
 } // namespace
 
 LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
@@ -173,6 +286,16 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
     return lowerStore(fl, inst);
   if (inst.opcode == "prefetch" || inst.opcode == "prefetchu")
     return lowerPrefetch(fl, inst);
+  if (inst.opcode == "createpolicy")
+    return lowerCreatePolicy(fl, inst);
+  if (inst.opcode == "cp" && !inst.modifiers.empty() && inst.modifiers[0] == "async") {
+    const std::string &form = inst.modifiers.size() > 1 ? inst.modifiers[1] : std::string();
+    if (form == "commit_group" || form == "wait_group" || form == "wait_all")
+      return lowerAsyncCopyGroup(fl, inst);
+    if (form == "ca" || form == "cg")
+      return lowerAsyncCopy(fl, inst);
+    return fl.unsupported(inst); // cp.async.bulk, cp.async.mbarrier.arrive, ...
+  }
   return std::nullopt;
 }
 

@@ -277,6 +277,42 @@ bool ModuleLowering::buildParamSlot(const ptx::VariableDecl &decl, bool isKernel
   return true;
 }
 
+llvm::FunctionType *ModuleLowering::functionTypeOf(const FunctionSignature &signature) {
+  auto &ctx = context();
+  auto *ptrType = llvm::PointerType::get(ctx, kGeneric);
+  std::vector<llvm::Type *> params, scalarReturns;
+  for (const ParamSlot &slot : signature.returns) {
+    if (slot.byPointer)
+      params.push_back(ptrType);
+    else
+      scalarReturns.push_back(slot.type);
+  }
+  for (const ParamSlot &slot : signature.params)
+    params.push_back(slot.type);
+  llvm::Type *returnType = scalarReturns.empty()       ? llvm::Type::getVoidTy(ctx)
+                           : scalarReturns.size() == 1 ? scalarReturns[0]
+                                                       : llvm::StructType::get(ctx, scalarReturns);
+  return llvm::FunctionType::get(returnType, params, false);
+}
+
+bool ModuleLowering::prototypeSignature(const ptx::CallPrototype &prototype,
+                                        FunctionSignature &signature, llvm::FunctionType *&type) {
+  bool ok = true;
+  for (const ptx::VariableDecl &decl : prototype.returns) {
+    ParamSlot slot;
+    ok &= buildParamSlot(decl, /*isKernel=*/false, slot);
+    signature.returns.push_back(slot);
+  }
+  for (const ptx::VariableDecl &decl : prototype.params) {
+    ParamSlot slot;
+    ok &= buildParamSlot(decl, /*isKernel=*/false, slot);
+    signature.params.push_back(slot);
+  }
+  if (ok)
+    type = functionTypeOf(signature);
+  return ok;
+}
+
 bool ModuleLowering::declareFunction(const ptx::Function &function) {
   auto &ctx = context();
   FunctionSignature signature;
@@ -301,26 +337,10 @@ bool ModuleLowering::declareFunction(const ptx::Function &function) {
   if (function.isKernel && !function.returns.empty())
     return error(function.loc, "kernel '" + function.name + "' cannot return values");
 
-  llvm::FunctionType *type = nullptr;
-  auto *ptrType = llvm::PointerType::get(ctx, kGeneric);
-  if (function.isKernel) {
-    type = llvm::FunctionType::get(llvm::Type::getVoidTy(ctx), {ptrType}, false);
-  } else {
-    std::vector<llvm::Type *> params, scalarReturns;
-    for (const ParamSlot &slot : signature.returns) {
-      if (slot.byPointer)
-        params.push_back(ptrType);
-      else
-        scalarReturns.push_back(slot.type);
-    }
-    for (const ParamSlot &slot : signature.params)
-      params.push_back(slot.type);
-    llvm::Type *returnType = scalarReturns.empty() ? llvm::Type::getVoidTy(ctx)
-                             : scalarReturns.size() == 1
-                                 ? scalarReturns[0]
-                                 : llvm::StructType::get(ctx, scalarReturns);
-    type = llvm::FunctionType::get(returnType, params, false);
-  }
+  llvm::FunctionType *type =
+      function.isKernel ? llvm::FunctionType::get(llvm::Type::getVoidTy(ctx),
+                                                  {llvm::PointerType::get(ctx, kGeneric)}, false)
+                        : functionTypeOf(signature);
 
   if (auto existing = signatures_.find(function.name); existing != signatures_.end()) {
     // A prototype followed by its definition.

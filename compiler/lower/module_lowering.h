@@ -12,6 +12,7 @@
 
 namespace llvm {
 class Function;
+class FunctionType;
 class GlobalValue;
 class GlobalVariable;
 class LLVMContext;
@@ -65,6 +66,10 @@ public:
   // A module-scope variable or function by its PTX name; nullptr when unknown.
   llvm::GlobalValue *symbol(const std::string &name) const;
   const FunctionSignature *signature(const std::string &name) const;
+  // The parameter slots and LLVM type of an indirect call's `.callprototype`: the same calling
+  // convention as a `.func` declared with those parameters. False after diagnosing.
+  bool prototypeSignature(const ptx::CallPrototype &prototype, FunctionSignature &signature,
+                          llvm::FunctionType *&type);
 
   bool error(ptx::SourceLoc loc, std::string message);
 
@@ -72,6 +77,7 @@ private:
   bool declareVariable(const ptx::VariableDecl &decl);
   llvm::GlobalVariable *createVariable(const ptx::VariableDecl &decl, bool functionScope);
   bool declareFunction(const ptx::Function &function);
+  llvm::FunctionType *functionTypeOf(const FunctionSignature &signature);
   bool buildParamSlot(const ptx::VariableDecl &decl, bool isKernel, ParamSlot &slot);
 
   const ptx::Module &ptx_;

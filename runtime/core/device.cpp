@@ -28,8 +28,14 @@ uint64_t Device::generation() const {
   return resetGeneration.load();
 }
 
+void Device::flushPrintf() const {
+  if (backendTable->flush_printf)
+    backendTable->flush_printf(backendTable->self);
+}
+
 void Device::reset() {
   (void)streamSet.synchronizeAll();
+  flushPrintf();
   streamSet.destroyAll();
   eventTable.clear();
   registry().unloadAllModules(*this);

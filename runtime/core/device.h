@@ -35,6 +35,10 @@ public:
   bool heapUserHasLaunched() const { return heapUserLaunched.load(); }
   bool printfUserHasLaunched() const { return printfUserLaunched.load(); }
 
+  // Prints the device printf records kernels have queued so far (CUDA prints them at
+  // synchronization points, blocking copies, launches and reset).
+  void flushPrintf() const;
+
   // Bumped by every cudaDeviceReset: objects resolved against an older generation (modules,
   // kernels, variables) resolve again.
   uint64_t generation() const;

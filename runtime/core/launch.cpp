@@ -163,6 +163,8 @@ cudaError_t prepareKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block,
     device.noteHeapUserLaunched();
   if (kernel->module().usesPrintf())
     device.notePrintfUserLaunched();
+  // CUDA prints what earlier kernels queued when a launch starts.
+  device.flushPrintf();
 
   // The arguments live in the caller's frame: copy them now, the launch runs later.
   auto launch = std::make_shared<KernelLaunch>();

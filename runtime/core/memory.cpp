@@ -211,9 +211,12 @@ cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView sour
   if (call == CopyCall::Synchronous) {
     // cudaMemcpy between device buffers returns at once; with host memory it returns when the
     // copy, and what the stream's order puts before it, has finished.
-    if (!touchesHost)
+    if (!touchesHost) {
+      device.flushPrintf();
       return cudaSuccess;
+    }
     cudaError_t pending = device.streams().synchronize(*stream);
+    device.flushPrintf();
     if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
       return stuck;
     return pending;

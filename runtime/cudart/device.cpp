@@ -76,6 +76,8 @@ cudaError_t cudaDeviceSynchronize(void) {
     result = core::checkUnsafeCall();
   if (result == cudaSuccess)
     result = core::synchronizeDevice(*device);
+  if (device)
+    device->flushPrintf();
   return core::finishCall("cudaDeviceSynchronize", result);
 }
 

@@ -57,6 +57,8 @@ void resetDeviceSettings(core::Device &device) {
   std::lock_guard lock(state.mutex);
   state.stackSize = kDefaultStackSize;
   state.printfFifoSize = kDefaultPrintfFifoSize;
+  if (device.backend().set_printf_fifo_size)
+    device.backend().set_printf_fifo_size(device.self(), kDefaultPrintfFifoSize);
   state.l2FetchGranularity = kDefaultL2FetchGranularity;
   state.cacheConfig = cudaFuncCachePreferNone;
   state.sharedMemConfig = cudaSharedMemBankSizeFourByte;
@@ -101,7 +103,13 @@ cudaError_t setLimit(core::Device &device, cudaLimit limit, size_t value) {
       CUPORT_ERROR("cudaLimitPrintfFifoSize cannot change after a kernel using printf launched");
       return cudaErrorInvalidValue;
     }
-    // printf output goes straight to the host's stdout: no FIFO to overflow.
+    if (device.backend().set_printf_fifo_size) {
+      cuport_status status = device.backend().set_printf_fifo_size(device.self(), value);
+      if (status == CUPORT_ERROR_NOT_SUPPORTED)
+        return cudaErrorUnsupportedLimit;
+      if (status != CUPORT_OK)
+        return cudaErrorInvalidValue;
+    }
     state.printfFifoSize = value;
     return cudaSuccess;
   case cudaLimitMallocHeapSize: {

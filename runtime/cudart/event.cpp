@@ -139,10 +139,11 @@ cudaError_t cudaEventQuery(cudaEvent_t event) {
 }
 
 cudaError_t cudaEventSynchronize(cudaEvent_t event) {
-  cudaError_t result = onEvent(event, [](core::Device &, core::Event &found) {
+  cudaError_t result = onEvent(event, [](core::Device &device, core::Event &found) {
     if (cudaError_t refused = refuseCaptured(found); refused != cudaSuccess)
       return refused;
     found.synchronize();
+    device.flushPrintf();
     return core::stickyError();
   });
   return core::finishCall("cudaEventSynchronize", result, "event=%p", static_cast<void *>(event));

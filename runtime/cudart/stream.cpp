@@ -80,6 +80,7 @@ cudaError_t synchronize(const char *entry, cudaStream_t handle, bool perThreadDe
         if (cudaError_t refused = refuseDuringCapture(device, stream); refused != cudaSuccess)
           return refused;
         cudaError_t pending = device.streams().synchronize(stream);
+        device.flushPrintf();
         if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
           return stuck;
         return pending;

@@ -1,5 +1,8 @@
 #include "cpu_test_support.h"
 
+#include "compiler/lower/lower.h"
+#include "compiler/ptx/parser.h"
+
 #include <llvm/AsmParser/Parser.h>
 #include <llvm/Bitcode/BitcodeWriter.h>
 #include <llvm/IR/LLVMContext.h>
@@ -82,6 +85,41 @@ cuport_status CpuBackendTest::tryLoad(const std::string &ir, std::string *error)
   if (error)
     *error = message;
   return status;
+}
+
+cuport_backend_module *CpuBackendTest::loadPtx(const std::string &ptx, std::string *error) {
+  std::string ignored;
+  std::string &message = error ? *error : ignored;
+  auto describe = [&](const std::vector<ptx::Diagnostic> &diagnostics) {
+    message.clear();
+    for (const ptx::Diagnostic &diagnostic : diagnostics)
+      message += diagnostic.format("test.ptx") + "\n";
+  };
+  ptx::ParseResult parsed = ptx::parseModule(ptx);
+  if (!parsed.module) {
+    describe(parsed.diagnostics);
+    return nullptr;
+  }
+  llvm::LLVMContext context;
+  lower::LowerResult lowered = lower::lowerModule(*parsed.module, context, "test.ptx");
+  if (!lowered.lowered) {
+    describe(lowered.diagnostics);
+    return nullptr;
+  }
+  llvm::SmallVector<char, 0> buffer;
+  llvm::BitcodeWriter writer(buffer);
+  writer.writeModule(*lowered.lowered->module);
+  writer.writeSymtab();
+  writer.writeStrtab();
+  char text[4096] = {};
+  cuport_backend_module *module = nullptr;
+  cuport_status status = backend_->module_load(backend_->self, buffer.data(), buffer.size(),
+                                               &module, cuport_error_buffer{text, sizeof text});
+  message = text;
+  if (status != CUPORT_OK)
+    return nullptr;
+  modules_.push_back(module);
+  return module;
 }
 
 cuport_backend_module *CpuBackendTest::load(const std::string &ir) {

@@ -48,6 +48,9 @@ protected:
   // Loads the module (intrinsic declarations prepended); fails the test when it does not load.
   cuport_backend_module *load(const std::string &ir);
   cuport_status tryLoad(const std::string &ir, std::string *error = nullptr);
+  // Parses and lowers PTX text (compiler/ptx, compiler/lower) and loads the kernel IR; null with
+  // the parser's, the lowering's or the backend's message in `error` when any of them refuses.
+  cuport_backend_module *loadPtx(const std::string &ptx, std::string *error = nullptr);
   cuport_backend_kernel *kernel(cuport_backend_module *module, const char *name);
   cuport_status launch(cuport_backend_module *module, const char *name, Dim3 grid, Dim3 block,
                        const ParamBuffer &params, uint32_t dynamic_shared = 0,
