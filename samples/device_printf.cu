@@ -208,6 +208,8 @@ int main() {
   if (printFromManyBlocks() != EXIT_SUCCESS || synchronizationPointsPrint() != EXIT_SUCCESS ||
       failedAssertMessage() != EXIT_SUCCESS)
     return EXIT_FAILURE;
+  std::printf("device printf: %d threads, every synchronization point, assert message checked\n",
+              kBlocks * kThreads);
   std::printf("PASS\n");
   return EXIT_SUCCESS;
 }

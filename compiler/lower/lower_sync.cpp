@@ -45,6 +45,16 @@ bool lowerFence(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (inst.opcode == "membar") {
     if (!mods.takeOneOf({"cta", "gl", "sys"}))
       return fl.unsupported(inst);
+  } else if (mods.take("proxy")) {
+    // fence.proxy.alias orders accesses through different virtual aliases of one location;
+    // fence.proxy.async orders generic accesses with the async proxy (cp.async.bulk, tensor
+    // copies). Every access here goes through the one host address space, and cp.async copies
+    // complete at once, so a full fence is (more than) what either asks.
+    auto proxy = mods.takeOneOf({"alias", "async"});
+    if (!proxy)
+      return fl.unsupported(inst);
+    if (*proxy == "async")
+      mods.takeOneOf({"global", "shared::cta", "shared"});
   } else {
     auto semantics = mods.takeOneOf({"sc", "acq_rel"});
     if (!semantics || !mods.takeOneOf({"cta", "cluster", "gpu", "sys"}))

@@ -162,5 +162,53 @@ TEST_F(PtxMemory, VectorsAndQualifiersInEveryStateSpace) {
     EXPECT_EQ(out[4 + i], expected[i]) << i;
 }
 
+// Fences of every scope, and the proxy fences that an address space with one view needs no more
+// than a full fence for.
+TEST_F(PtxMemory, FencesOfEveryScope) {
+  std::string error;
+  cuport_backend_module *module = loadPtx(kHeader + R"(
+.visible .entry fences(.param .u64 buffer)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<2>;
+  ld.param.u64 %rd1, [buffer];
+  mov.u32 %r1, 1234;
+  st.global.u32 [%rd1+4], %r1;
+  membar.cta;
+  membar.gl;
+  membar.sys;
+  fence.sc.cta;
+  fence.acq_rel.cluster;
+  fence.proxy.alias;
+  fence.proxy.async;
+  fence.proxy.async.shared::cta;
+  fence.proxy.async.global;
+  fence.sc.sys;
+  mov.u32 %r2, 1;
+  st.release.gpu.global.u32 [%rd1], %r2;
+  ld.acquire.gpu.global.u32 %r3, [%rd1+4];
+  st.global.u32 [%rd1+8], %r3;
+  ret;
+}
+)",
+                                          &error);
+  ASSERT_NE(module, nullptr) << error;
+  uint32_t *buffer = allocate<uint32_t>(3);
+  std::memset(buffer, 0, 12);
+  ParamBuffer params;
+  params.add(buffer);
+  ASSERT_EQ(launch(module, "fences", {2, 1, 1}, {32, 1, 1}, params, 0, &error), CUPORT_OK) << error;
+  EXPECT_EQ(buffer[0], 1u);
+  EXPECT_EQ(buffer[2], 1234u);
+
+  for (const char *fence : {"fence.proxy.tensormap::generic.release.gpu;", "fence.proxy;",
+                            "fence.proxy.async.shared::cluster;", "membar;"}) {
+    EXPECT_EQ(loadPtx(kHeader + ".visible .entry f()\n{\n  " + fence + "\n  ret;\n}\n", &error),
+              nullptr)
+        << fence;
+    EXPECT_NE(error.find("unsupported instruction"), std::string::npos) << error;
+  }
+}
+
 } // namespace
 } // namespace cuport::cpu::test

@@ -38,7 +38,7 @@ TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
   for (const char *instruction :
        {"add.cc.u16 %rs1, %rs2, %rs3;", "min.relu.u32 %r1, %r2, %r3;",
         "prmt.b32.f4e.rc8 %r1, %r2, %r3, %r4;", "mul.f32.bogus %f1, %f2, %f3;",
-        "ld.global.L2::cache_hint.u32 %r1, [%rd1], %rd2;", "add.sat.u32 %r1, %r2, %r3;",
+        "ld.global.L2::evict_bogus.u32 %r1, [%rd1];", "add.sat.u32 %r1, %r2, %r3;",
         "div.f32 %f1, %f2, %f3;", "cvt.s32.f32 %r1, %f1;"}) {
     SCOPED_TRACE(instruction);
     Lowered lowered = lowerText(kernelWith(instruction));

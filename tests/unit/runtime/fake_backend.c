@@ -82,6 +82,13 @@ static cuport_status set_device_heap_limit(void *self, size_t bytes) {
   (void)self, (void)bytes;
   return CUPORT_ERROR_NOT_SUPPORTED;
 }
+static cuport_status set_printf_fifo_size(void *self, size_t bytes) {
+  (void)self, (void)bytes;
+  return CUPORT_ERROR_NOT_SUPPORTED;
+}
+static void flush_printf(void *self) {
+  (void)self;
+}
 
 __attribute__((visibility("default"))) const cuport_backend *cuport_backend_create(void) {
   static const cuport_backend backend = {
@@ -101,6 +108,8 @@ __attribute__((visibility("default"))) const cuport_backend *cuport_backend_crea
       launch,
       destroy,
       set_device_heap_limit,
+      set_printf_fifo_size,
+      flush_printf,
   };
   return &backend;
 }
