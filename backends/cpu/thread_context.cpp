@@ -189,6 +189,19 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     recreateCall(call, type, target.getCallee(), arguments);
     return llvm::Error::success();
   }
+  if (name == "cuport.isspacep.shared") {
+    // Inside the window: 0 <= address - base < the block's shared bytes.
+    llvm::IRBuilder<> builder(&call);
+    llvm::Type *i64 = builder.getInt64Ty();
+    llvm::Value *base = builder.CreatePtrToInt(
+        loadBlockField(builder, builder.getPtrTy(), context, off::shared_base), i64);
+    llvm::Value *size = builder.CreateZExt(
+        loadBlockField(builder, builder.getInt32Ty(), context, off::total_smem_size), i64);
+    llvm::Value *offset = builder.CreateSub(call.getArgOperand(0), base);
+    call.replaceAllUsesWith(builder.CreateICmpULT(offset, size));
+    call.eraseFromParent();
+    return llvm::Error::success();
+  }
   if (name.starts_with("cuport.") && name != kBarrierIntrinsic && name != kExitIntrinsic) {
     llvm::IRBuilder<> builder(&call);
     llvm::Value *value = geometryValue(builder, name, context);

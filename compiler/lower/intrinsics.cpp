@@ -85,6 +85,17 @@ llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegist
   return function;
 }
 
+llvm::Function *declareIsSharedAddress(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *type = llvm::FunctionType::get(llvm::Type::getInt1Ty(context),
+                                       {llvm::Type::getInt64Ty(context)}, false);
+  llvm::Function *function = declare(module, "cuport.isspacep.shared", type);
+  function->setDoesNotThrow();
+  function->setWillReturn();
+  function->setMemoryEffects(llvm::MemoryEffects::none());
+  return function;
+}
+
 llvm::Function *declareBarSync(llvm::Module &module) {
   auto &context = module.getContext();
   auto *i32 = llvm::Type::getInt32Ty(context);

@@ -24,6 +24,9 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
 
 llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegister &reg);
 
+// i1 @cuport.isspacep.shared(i64 address): whether a generic address lies in the block's shared
+// window; memory(none).
+llvm::Function *declareIsSharedAddress(llvm::Module &module);
 // void @cuport.bar.sync(i32 id, i32 count): convergent, nounwind.
 llvm::Function *declareBarSync(llvm::Module &module);
 // void @cuport.bar.warp.sync(i32 mask): convergent, nounwind.

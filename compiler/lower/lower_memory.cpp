@@ -2,6 +2,7 @@
 // asynchronous copies cp.async with their commit and wait groups.
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
+#include "compiler/lower/intrinsics.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
 
@@ -259,6 +260,22 @@ bool lowerAsyncCopyGroup(FunctionLowering &fl, const ptx::Instruction &inst) {
   return true;
 }
 
+// isspacep.shared{::cta} p, a: whether generic address a points into the block's shared memory.
+// The other spaces are refused: global, const, param and local addresses are all plain host
+// addresses to the CPU backend, which keeps no record of which is which.
+bool lowerIsSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  if (!mods.takeOneOf({"shared", "shared::cta"}) || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  auto &b = fl.builder();
+  Value *address = fl.read(inst.operands[1], b.getInt64Ty());
+  if (!address)
+    return false;
+  return fl.write(inst.operands[0], b.CreateCall(declareIsSharedAddress(fl.module()), {address}));
+}
+
 // createpolicy.{fractional,range,cvt}.L2... .b64 d, ...: a cache-eviction policy, an opaque
 // value that only .L2::cache_hint operands read. There is no L2 policy to encode on the CPU, so
 // every policy is the same value.
@@ -286,6 +303,8 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
     return lowerStore(fl, inst);
   if (inst.opcode == "prefetch" || inst.opcode == "prefetchu")
     return lowerPrefetch(fl, inst);
+  if (inst.opcode == "isspacep")
+    return lowerIsSpace(fl, inst);
   if (inst.opcode == "createpolicy")
     return lowerCreatePolicy(fl, inst);
   if (inst.opcode == "cp" && !inst.modifiers.empty() && inst.modifiers[0] == "async") {

@@ -201,8 +201,12 @@ TEST_F(PtxMemory, FencesOfEveryScope) {
   EXPECT_EQ(buffer[0], 1u);
   EXPECT_EQ(buffer[2], 1234u);
 
-  for (const char *fence : {"fence.proxy.tensormap::generic.release.gpu;", "fence.proxy;",
-                            "fence.proxy.async.shared::cluster;", "membar;"}) {
+  for (const char *fence :
+       {"fence.proxy.tensormap::generic.release.gpu;", "fence.proxy;",
+        "fence.proxy.async.shared::cluster;", "membar;",
+        // Global, local, const and param addresses are all host addresses to the CPU backend.
+        ".reg .pred %p1;\n .reg .b64 %rd1;\n isspacep.global %p1, %rd1;",
+        ".reg .pred %p1;\n .reg .b64 %rd1;\n isspacep.local %p1, %rd1;"}) {
     EXPECT_EQ(loadPtx(kHeader + ".visible .entry f()\n{\n  " + fence + "\n  ret;\n}\n", &error),
               nullptr)
         << fence;
