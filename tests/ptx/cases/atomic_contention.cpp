@@ -239,6 +239,42 @@ spin:
   EXPECT_EQ(out[3], 0u);
 }
 
+// f32 and f64 adds of exactly representable values (the total does not depend on the order), and
+// a counter incremented through a compare-and-swap loop on 16 bits (cas.b16, sm_70).
+PTX_CASE(AtomicContention, FloatAddsAndHalfwordCas) {
+  auto out = contend(contentionModule(R"(
+  mov.f32 %f1, 0f3F800000;
+  atom.global.add.f32 %f2, [%rd1], %f1;
+  red.global.add.f32 [%rd1+4], %f1;
+  mov.f64 %rd7, 0d3FE0000000000000;
+  red.global.add.f64 [%rd1+8], %rd7;
+  ld.global.u16 %rs1, [%rd1+16];
+retry:
+  add.u16 %rs2, %rs1, 1;
+  atom.global.cas.b16 %rs3, [%rd1+16], %rs1, %rs2;
+  setp.ne.u16 %p1, %rs3, %rs1;
+  mov.u16 %rs1, %rs3;
+  @%p1 bra retry;
+  cvt.u64.u16 %rd8, %rs1;
+  st.global.u64 [%rd3], %rd8;
+)",
+                                      70),
+                     {kBlocks}, {kThreads}, std::vector<uint64_t>(kTotal));
+  float f32[2];
+  std::memcpy(f32, &out[0], 8);
+  EXPECT_EQ(f32[0], float(kTotal));
+  EXPECT_EQ(f32[1], float(kTotal));
+  double f64;
+  std::memcpy(&f64, &out[1], 8);
+  EXPECT_EQ(f64, 0.5 * kTotal);
+  EXPECT_EQ(uint16_t(out[2]), uint16_t(kTotal));
+  // Each thread saw a distinct count before its own increment.
+  std::vector<uint64_t> seen(out.begin() + kHeaderSlots, out.end());
+  std::sort(seen.begin(), seen.end());
+  for (uint32_t i = 0; i < kTotal; ++i)
+    ASSERT_EQ(seen[i], i);
+}
+
 // Shared memory: atomics by every thread of each block, then one global add per block; also
 // through generic addresses of shared memory.
 PTX_CASE(AtomicContention, SharedMemoryPerBlock) {
