@@ -1,6 +1,6 @@
 // Device printf: every call queues a record that the host prints at the next synchronization
 // point (cudaDeviceSynchronize, cudaStreamSynchronize, cudaEventSynchronize, a blocking
-// cudaMemcpy), formatted with the host's printf rules; printf returns the number of arguments. A
+// cudaMemcpy, before a host function runs), formatted with the host's printf rules; printf returns the number of arguments. A
 // failing assert() prints CUDA's "file:line: function: block: [x,y,z], thread: [x,y,z] Assertion
 // `cond` failed." message. The program captures its own stdout and stderr and compares what the
 // kernels printed with the same calls made on the host.
@@ -173,11 +173,24 @@ int synchronizationPointsPrint() {
   int host = 0;
   CHECK(cudaMemcpy(&host, tag, sizeof host, cudaMemcpyDeviceToHost));
   std::string afterCopy = out.text();
+
+  // A host function sees what the kernels before it printed.
+  printOnce<<<1, 1, 0, stream>>>(tag, 5);
+  struct Seen {
+    Capture *out;
+    std::string text;
+  } seen{&out, {}};
+  CHECK(cudaLaunchHostFunc(
+      stream,
+      [](void *data) { static_cast<Seen *>(data)->text = static_cast<Seen *>(data)->out->text(); },
+      &seen));
+  CHECK(cudaStreamSynchronize(stream));
   out.restore();
 
   EXPECT(afterStream == "tag 1\ntag 2\n");
   EXPECT(afterEvent == "tag 1\ntag 2\ntag 3\n");
   EXPECT(afterCopy == "tag 1\ntag 2\ntag 3\ntag 4\n");
+  EXPECT(seen.text == "tag 1\ntag 2\ntag 3\ntag 4\ntag 5\n");
   CHECK(cudaEventDestroy(done));
   CHECK(cudaStreamDestroy(stream));
   CHECK(cudaFree(tag));

@@ -145,6 +145,11 @@ cudaError_t launchHostFunc(const char *entry, cudaStream_t handle, cudaHostFn_t 
         if (cudaError_t error = core::hostNodeWork(cudaHostNodeParams{fn, userData}, work);
             error != cudaSuccess)
           return error;
+        // CUDA prints the device's printf output before it runs a host function.
+        work.run = [&device, function = std::move(work.run)]() {
+          device.flushPrintf();
+          return function();
+        };
         device.streams().submit(stream, std::move(work));
         return cudaSuccess;
       });
@@ -167,7 +172,8 @@ cudaError_t addCallback(const char *entry, cudaStream_t handle, cudaStreamCallba
           return refused;
         core::Work work;
         work.type = cudaGraphNodeTypeHost;
-        work.run = [callback, handle, userData]() -> cudaError_t {
+        work.run = [&device, callback, handle, userData]() -> cudaError_t {
+          device.flushPrintf(); // CUDA prints the device's printf output before a callback
           // The callback learns of a fault through its status argument.
           callback(handle, core::stickyError(), userData);
           return cudaSuccess;
