@@ -121,9 +121,9 @@ std::optional<AtomicOperation> classify(const std::string &o, ScalarType type, b
     typeOk = oneOf(type, {ST::B32, ST::B64});
     op.binOp = o == "and" ? AtomicRMWInst::And : o == "or" ? AtomicRMWInst::Or : AtomicRMWInst::Xor;
   } else if (o == "cas") {
-    typeOk = oneOf(type, {ST::B16, ST::B32, ST::B64});
+    typeOk = oneOf(type, {ST::B16, ST::B32, ST::B64, ST::B128}); // b128: sm_90
   } else if (o == "exch") {
-    typeOk = oneOf(type, {ST::B32, ST::B64});
+    typeOk = oneOf(type, {ST::B32, ST::B64, ST::B128});
     op.binOp = AtomicRMWInst::Xchg;
   } else if (o == "add") {
     if (isHalfPrecision(type)) {
