@@ -554,6 +554,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerMemoryInstruction,  lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction, lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,    lowerAtomicInstruction,  lowerTextureInstruction,
+      lowerVideoInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

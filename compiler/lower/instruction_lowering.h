@@ -24,6 +24,7 @@ LoweringResult lowerAtomicInstruction(FunctionLowering &fl, const ptx::Instructi
 LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 
 // `@%p bra L` as one conditional branch; `condition` is null for an unguarded branch.
 bool lowerBranch(FunctionLowering &fl, const ptx::Instruction &inst, llvm::Value *condition);

@@ -365,7 +365,7 @@ void checkOperation(const ElementwiseOp &op, const Reference &reference,
       structured[k] = structuredEdges(widthOf(op.operands[k]));
     checkElementwise(op, crossRows(structured), reference);
   }
-  const uint64_t samples = uint64_t(1) << 26;
+  const uint64_t samples = uint64_t(1) << 24;
   checkSweep(
       op, samples,
       [&](uint64_t, uint64_t *operands) {
