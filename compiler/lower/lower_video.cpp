@@ -1,7 +1,8 @@
-// The SIMD video instructions vadd2/4, vsub2/4, vavrg2/4, vabsdiff2/4, vmin2/4, vmax2/4 (what nvcc
-// emits for __vabsdiffu4, __vsadu4 and their kin): per 16-bit half or byte, then a SIMD merge with
-// c or, with .add, the sum of the lanes accumulated into c. Only the default operand selectors and
-// destination mask: the parser takes no selector syntax, so any other form fails to load.
+// The SIMD video instructions vadd2/4, vsub2/4, vavrg2/4, vabsdiff2/4, vmin2/4, vmax2/4 and
+// vset2/4 (nvcc emits vabsdiff for __vabsdiffu4, __vsadu4 and their kin): per 16-bit half or byte,
+// then a SIMD merge with c or, with .add, the sum of the lanes accumulated into c. Only the default
+// operand selectors and destination mask: the parser takes no selector syntax, so any other form
+// fails to load.
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
@@ -23,11 +24,17 @@ bool isWordType(std::optional<ptx::ScalarType> type) {
 bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const std::string &op,
                     unsigned lanes) {
   Modifiers mods(inst.modifiers);
-  auto dType = mods.takeType(), aType = mods.takeType(), bType = mods.takeType();
-  bool saturate = mods.take("sat");
+  // vset has no destination type: its lanes are 0 or 1.
+  bool compare = op == "vset";
+  auto dType = compare ? std::optional<ptx::ScalarType>(ptx::ScalarType::U32) : mods.takeType();
+  auto aType = mods.takeType(), bType = mods.takeType();
+  std::optional<std::string> comparison;
+  if (compare)
+    comparison = mods.takeOneOf({"eq", "ne", "lt", "le", "gt", "ge"});
+  bool saturate = !compare && mods.take("sat");
   bool accumulate = mods.take("add");
   if (!isWordType(dType) || !isWordType(aType) || !isWordType(bType) || !mods.allTaken() ||
-      (saturate && accumulate))
+      (saturate && accumulate) || (compare && !comparison))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 4))
     return false;
@@ -62,6 +69,15 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
     } else if (op == "vabsdiff") {
       Value *difference = b.CreateSub(x, y);
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::abs, difference, b.getFalse());
+    } else if (compare) {
+      // The lanes are exact in 32 bits, so a signed comparison orders mixed signedness too.
+      llvm::CmpInst::Predicate predicate = *comparison == "eq"   ? llvm::CmpInst::ICMP_EQ
+                                           : *comparison == "ne" ? llvm::CmpInst::ICMP_NE
+                                           : *comparison == "lt" ? llvm::CmpInst::ICMP_SLT
+                                           : *comparison == "le" ? llvm::CmpInst::ICMP_SLE
+                                           : *comparison == "gt" ? llvm::CmpInst::ICMP_SGT
+                                                                 : llvm::CmpInst::ICMP_SGE;
+      t = b.CreateZExt(b.CreateICmp(predicate, x, y), i32);
     } else if (op == "vmin" || op == "vmax") {
       // Mixed signedness compares the extended values, which are exact in 32 bits.
       t = b.CreateBinaryIntrinsic(op == "vmin" ? llvm::Intrinsic::smin : llvm::Intrinsic::smax, x,
@@ -91,8 +107,9 @@ LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instructio
     return std::nullopt;
   char width = opcode.back();
   std::string op = opcode.substr(0, opcode.size() - 1);
-  if ((width != '2' && width != '4') || (op != "vadd" && op != "vsub" && op != "vavrg" &&
-                                         op != "vabsdiff" && op != "vmin" && op != "vmax"))
+  if ((width != '2' && width != '4') ||
+      (op != "vadd" && op != "vsub" && op != "vavrg" && op != "vabsdiff" && op != "vmin" &&
+       op != "vmax" && op != "vset"))
     return std::nullopt;
   return lowerSimdVideo(fl, inst, op, width == '2' ? 2 : 4);
 }

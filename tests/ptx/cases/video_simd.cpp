@@ -107,3 +107,61 @@ PTX_CASE(VideoSimd, UnsupportedFormsRejected) {
 
 } // namespace
 } // namespace cuport::conformance
+
+namespace cuport::conformance {
+namespace {
+
+// vset2/vset4: each lane 1 when the comparison of the extended lanes holds, else 0; merged with
+// c or summed into it.
+PTX_CASE(VideoSimd, Set) {
+  for (const char *comparison : {"eq", "ne", "lt", "le", "gt", "ge"})
+    for (unsigned lanes : {2u, 4u})
+      for (unsigned signs = 0; signs < 4; ++signs)
+        for (bool accumulate : {false, true}) {
+          bool aSigned = signs & 2, bSigned = signs & 1;
+          std::string instruction = "vset" + std::to_string(lanes) + (aSigned ? ".s32" : ".u32") +
+                                    (bSigned ? ".s32." : ".u32.") + comparison +
+                                    (accumulate ? ".add" : "");
+          std::string how = comparison;
+          checkOperation(
+              {{"b32", "b32", "b32"}, {"b32"}, "  " + instruction + " %r0, %a0, %a1, %a2;"},
+              [=](const uint64_t *a, uint64_t *r) {
+                unsigned bits = 32 / lanes;
+                uint64_t result = accumulate ? a[2] : 0;
+                for (unsigned i = 0; i < lanes; ++i) {
+                  int64_t x = laneValue(a[0], bits, i, aSigned),
+                          y = laneValue(a[1], bits, i, bSigned);
+                  bool holds = how == "eq"   ? x == y
+                               : how == "ne" ? x != y
+                               : how == "lt" ? x < y
+                               : how == "le" ? x <= y
+                               : how == "gt" ? x > y
+                                             : x >= y;
+                  result += accumulate ? uint64_t(holds) : uint64_t(holds) << (bits * i);
+                }
+                r[0] = result & 0xffffffff;
+              });
+        }
+}
+
+// The scalar video instructions (with their byte and half selectors and secondary operations)
+// are not lowered: they are rejected at load with a diagnostic naming them.
+PTX_CASE(VideoScalar, Rejected) {
+  for (const char *instruction :
+       {"vadd.u32.u32.u32 %r0, %a0, %a1;", "vabsdiff.s32.s32.s32.sat %r0, %a0, %a1;",
+        "vshl.u32.u32.u32.clamp %r0, %a0, %a1;", "vshr.u32.u32.u32.wrap %r0, %a0, %a1;",
+        "vmad.u32.u32.u32 %r0, %a0, %a1, %a2;", "vset.u32.u32.lt %r0, %a0, %a1;",
+        "vmin.s32.s32.s32 %r0, %a0, %a1;", "vmax.u32.u32.u32 %r0, %a0, %a1;",
+        "vsub.u32.u32.u32 %r0, %a0, %a1;"}) {
+    Launch launch;
+    launch.ptx =
+        elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + instruction});
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << instruction;
+    std::string opcode = std::string(instruction).substr(0, std::string(instruction).find('.'));
+    EXPECT_NE(outcome.message.find("'" + opcode), std::string::npos) << outcome.message;
+  }
+}
+
+} // namespace
+} // namespace cuport::conformance
