@@ -166,12 +166,23 @@ void FunctionLowering::collectLabels(const std::vector<ptx::Statement> &statemen
       collectLabels(statement.block.statements);
     }
   }
-  // `ts: .branchtargets L1, L2;` names the target list of `brx.idx %r, ts;`.
-  for (size_t i = 0; i + 1 < statements.size(); ++i)
-    if (statements[i].kind == ptx::Statement::Kind::Label &&
-        statements[i + 1].kind == ptx::Statement::Kind::Directive &&
-        statements[i + 1].directive.name == "branchtargets")
-      branchTargets_[statements[i].label.name] = statements[i + 1].directive.arguments;
+  // `ts: .branchtargets L1, L2;` names the target list of `brx.idx %r, ts;`, and
+  // `fs: .calltargets f, g;` the possible callees of `call %fptr, (...), fs;`.
+  for (size_t i = 0; i + 1 < statements.size(); ++i) {
+    if (statements[i].kind != ptx::Statement::Kind::Label ||
+        statements[i + 1].kind != ptx::Statement::Kind::Directive)
+      continue;
+    const ptx::Directive &directive = statements[i + 1].directive;
+    if (directive.name == "branchtargets")
+      branchTargets_[statements[i].label.name] = directive.arguments;
+    else if (directive.name == "calltargets")
+      callTargets_[statements[i].label.name] = directive.arguments;
+  }
+}
+
+const std::vector<std::string> *FunctionLowering::callTargets(const std::string &label) const {
+  auto found = callTargets_.find(label);
+  return found == callTargets_.end() ? nullptr : &found->second;
 }
 
 const std::vector<std::string> *FunctionLowering::branchTargets(const std::string &label) const {

@@ -62,6 +62,8 @@ public:
   llvm::BasicBlock *labelBlock(const std::string &name);
   // The labels of the `.branchtargets` list declared under `label`; nullptr when there is none.
   const std::vector<std::string> *branchTargets(const std::string &label) const;
+  // The functions of the `.calltargets` list declared under `label`; nullptr when there is none.
+  const std::vector<std::string> *callTargets(const std::string &label) const;
   llvm::BasicBlock *newBlock(const llvm::Twine &name);
   // After a terminator: later instructions up to the next label go into a fresh block.
   void continueInNewBlock();
@@ -100,6 +102,7 @@ private:
   std::vector<Scope> scopes_;
   std::map<std::string, llvm::BasicBlock *> labels_;
   std::map<std::string, std::vector<std::string>> branchTargets_;
+  std::map<std::string, std::vector<std::string>> callTargets_;
   bool ok_ = true;
 };
 

@@ -65,19 +65,36 @@ bool lowerCall(FunctionLowering &fl, const ptx::Instruction &inst) {
     calleeType = signature->function->getFunctionType();
     target = signature->function;
   } else {
-    // An indirect call: the callee is an address, its type the named `.callprototype`.
+    // An indirect call: the callee is an address, its type the named `.callprototype` or that of
+    // the functions a `.calltargets` list names (which must all have the same).
     if (index + 1 != operands.size() || !isName(operands[index]))
       return fl.error(inst.loc, "indirect call through '" + callee.name +
-                                    "' needs a .callprototype label after its arguments");
-    const ptx::CallPrototype *prototype = findPrototype(fl, operands[index].name);
-    if (!prototype)
-      return fl.error(operands[index].loc,
-                      "unsupported instruction 'call' (indirect call through '" + callee.name +
-                          "' with '" + operands[index].name +
-                          "', which is not a .callprototype of this function)");
-    if (!fl.moduleLowering().prototypeSignature(*prototype, indirect, calleeType))
-      return false;
-    signature = &indirect;
+                                    "' needs a .callprototype or .calltargets label after its "
+                                    "arguments");
+    const ptx::Operand &list = operands[index];
+    if (const ptx::CallPrototype *prototype = findPrototype(fl, list.name)) {
+      if (!fl.moduleLowering().prototypeSignature(*prototype, indirect, calleeType))
+        return false;
+      signature = &indirect;
+    } else if (const std::vector<std::string> *targets = fl.callTargets(list.name)) {
+      for (const std::string &name : *targets) {
+        const FunctionSignature *target = fl.moduleLowering().signature(name);
+        if (!target || target->ptx->isKernel)
+          return fl.error(list.loc, "'" + name + "' in .calltargets is not a .func");
+        if (signature && target->function->getFunctionType() != calleeType)
+          return fl.error(list.loc, "the functions of .calltargets '" + list.name +
+                                        "' have different parameters");
+        signature = target;
+        calleeType = target->function->getFunctionType();
+      }
+      if (!signature)
+        return fl.error(list.loc, ".calltargets '" + list.name + "' is empty");
+    } else {
+      return fl.error(list.loc, "unsupported instruction 'call' (indirect call through '" +
+                                    callee.name + "' with '" + list.name +
+                                    "', which is neither a .callprototype nor a .calltargets "
+                                    "list of this function)");
+    }
     Value *address = fl.read(callee, fl.builder().getInt64Ty());
     if (!address)
       return false;

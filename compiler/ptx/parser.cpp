@@ -702,6 +702,10 @@ void Parser::parseStatement(std::vector<Statement> &out, Function &function, uin
       advance();
       statement.directive.arguments =
           parseDirectiveList(TokenKind::Identifier, "a label in '.branchtargets'");
+    } else if (word == "calltargets") {
+      advance();
+      statement.directive.arguments =
+          parseDirectiveList(TokenKind::Identifier, "a function in '.calltargets'");
     } else if (word == "callprototype") {
       fail(current_.loc, "'.callprototype' must follow a label");
     } else {

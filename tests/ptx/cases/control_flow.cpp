@@ -241,6 +241,31 @@ PTX_CASE(ControlFlow, CallsDirectRecursiveAndIndirect) {
   }
 }
 
+// The call-target-list form: `call (r), %fptr, (a, b), Ftable;` with `Ftable: .calltargets`.
+PTX_CASE(ControlFlow, IndirectCallWithCallTargets) {
+  Bytes out = runOk(oneBlock(R"(
+  and.b32 %r2, %r1, 1;
+  setp.eq.u32 %p1, %r2, 0;
+  mov.u64 %rd4, add;
+  @%p1 mov.u64 %rd4, mul;
+  mov.u32 %r3, 7;
+Ftable: .calltargets add, mul;
+  {
+  .param .b32 param0;
+  st.param.b32 [param0+0], %r1;
+  .param .b32 param1;
+  st.param.b32 [param1+0], %r3;
+  .param .b32 retval0;
+  call (retval0), %rd4, (param0, param1), Ftable;
+  ld.param.b32 %r4, [retval0+0];
+  }
+  st.global.u32 [%rd3], %r4;
+)",
+                             64, 64 * 4, kFunctions));
+  for (uint32_t t = 0; t < 64; ++t)
+    EXPECT_EQ(out.at<uint32_t>(4 * t), t % 2 == 0 ? t * 7 : t + 7) << t;
+}
+
 // exit in a .func ends the thread; the others run on.
 PTX_CASE(ControlFlow, ExitInsideAFunction) {
   Bytes out = runOk(oneBlock(R"(
