@@ -1,10 +1,12 @@
-// Barriers. A kernel without cuport.bar.sync stays a plain per-thread function that the executor
-// calls lane after lane, warp after warp. A kernel with barriers becomes an LLVM switched-resume
-// coroutine that suspends at every barrier; the executor runs every live thread of the block to
-// its next barrier, round after round. That gives exact bar.sync semantics for any control flow
-// (barriers in loops, in divergent-looking but uniform branches, after threads have exited) with
-// no analysis of our own: CoroSplit (in the O2 pipeline) builds the state machine and puts only
-// the values live across a barrier in the frame.
+// Barriers and warp collectives. A kernel without them stays a plain per-thread function that the
+// executor calls lane after lane, warp after warp. A kernel with them becomes an LLVM
+// switched-resume coroutine that writes its request (which barrier, which collective, its
+// operands) into the thread context and suspends at each of them; the block scheduler
+// (block_scheduler.cpp) resumes threads when their barrier releases or their warp collective has
+// its results. That gives exact semantics for any control flow (barriers in loops, divergent warp
+// collectives, threads that have exited) with no analysis of our own: CoroSplit (in the O2
+// pipeline) builds the state machine and puts only the values live across a suspension in the
+// frame.
 #include "backends/cpu/context.h"
 #include "backends/cpu/passes.h"
 #include "backends/cpu/runtime_symbols.h"
@@ -37,27 +39,98 @@ void lowerExits(llvm::Function &kernel) {
   }
 }
 
-// A bar.sync with a thread count is only supported when the count is the whole block; the check
-// happens at run time, where the block size is known.
-void checkBarrierCounts(llvm::Function &kernel, llvm::ArrayRef<llvm::CallInst *> barriers) {
-  llvm::Module &module = *kernel.getParent();
-  llvm::Value *context = contextArgument(kernel);
-  llvm::LLVMContext &llvmContext = module.getContext();
-  llvm::FunctionCallee check = module.getOrInsertFunction(
-      runtime_symbols::barrier_count_check,
-      llvm::FunctionType::get(llvm::Type::getVoidTy(llvmContext),
-                              {context->getType(), llvm::Type::getInt32Ty(llvmContext)}, false));
-  for (llvm::CallInst *barrier : barriers) {
-    llvm::Value *count = barrier->getArgOperand(1);
-    if (auto *constant = llvm::dyn_cast<llvm::ConstantInt>(count);
-        constant && constant->isMinusOne())
-      continue;
-    llvm::IRBuilder<> builder(barrier);
-    builder.CreateCall(check, {context, builder.CreateZExtOrTrunc(count, builder.getInt32Ty())});
-  }
+// Where each suspending intrinsic's arguments go in the SuspendRequest; -1: not an argument of it.
+struct SuspendingIntrinsic {
+  const char *name;
+  SuspendKind kind;
+  int op, mask, barrier, count;
+  int operands[3];
+};
+constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
+    {"cuport.bar.sync", kSuspendBarSync, -1, -1, 0, 1, {-1, -1, -1}},
+    {"cuport.bar.arrive", kSuspendBarArrive, -1, -1, 0, 1, {-1, -1, -1}},
+    {"cuport.bar.red", kSuspendBarRed, 0, -1, 1, 2, {3, -1, -1}},
+    {"cuport.bar.warp.sync", kSuspendWarpSync, -1, 0, -1, -1, {-1, -1, -1}},
+    {"cuport.shfl.sync", kSuspendShuffle, 0, 4, -1, -1, {1, 2, 3}},
+    {"cuport.vote.sync", kSuspendVote, 0, 2, -1, -1, {1, -1, -1}},
+    {"cuport.match.sync", kSuspendMatch, 0, 2, -1, -1, {1, -1, -1}},
+    {"cuport.redux.sync", kSuspendReduce, 0, 2, -1, -1, {1, -1, -1}},
+    {"cuport.elect.sync", kSuspendElect, -1, 0, -1, -1, {-1, -1, -1}},
+    {"cuport.activemask", kSuspendActiveMask, -1, -1, -1, -1, {-1, -1, -1}},
+};
+
+const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {
+  for (const SuspendingIntrinsic &intrinsic : kSuspendingIntrinsics)
+    if (name == intrinsic.name)
+      return &intrinsic;
+  return nullptr;
 }
 
-llvm::Function *makeCoroutine(llvm::Function &kernel, llvm::ArrayRef<llvm::CallInst *> barriers) {
+llvm::SmallVector<llvm::CallInst *, 8> suspendingCalls(llvm::Function &function) {
+  llvm::SmallVector<llvm::CallInst *, 8> calls;
+  for (llvm::Instruction &inst : llvm::instructions(function))
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst))
+      if (call->getCalledFunction() && suspendingIntrinsic(call->getCalledFunction()->getName()))
+        calls.push_back(call);
+  return calls;
+}
+
+void storeField(llvm::IRBuilder<> &builder, llvm::Value *context, uint64_t offset,
+                llvm::Value *value, llvm::Type *type) {
+  if (value->getType() != type)
+    value = builder.CreateZExtOrTrunc(value, type);
+  builder.CreateStore(value,
+                      builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), context, offset));
+}
+
+// Writes the call's request into the thread context, before the suspension at the call.
+void writeRequest(llvm::IRBuilder<> &builder, llvm::CallInst *call, llvm::Value *context,
+                  uint32_t site) {
+  namespace off = context_offsets;
+  const SuspendingIntrinsic &intrinsic = *suspendingIntrinsic(call->getCalledFunction()->getName());
+  llvm::Type *i32 = builder.getInt32Ty();
+  llvm::Type *i64 = builder.getInt64Ty();
+  auto argument = [&](int index) { return call->getArgOperand(unsigned(index)); };
+  storeField(builder, context, off::request_kind, builder.getInt32(intrinsic.kind), i32);
+  storeField(builder, context, off::request_site, builder.getInt32(site), i32);
+  if (intrinsic.op >= 0)
+    storeField(builder, context, off::request_op, argument(intrinsic.op), i32);
+  if (intrinsic.mask >= 0)
+    storeField(builder, context, off::request_mask, argument(intrinsic.mask), i32);
+  if (intrinsic.barrier >= 0)
+    storeField(builder, context, off::request_barrier, argument(intrinsic.barrier), i32);
+  if (intrinsic.count >= 0)
+    storeField(builder, context, off::request_count, argument(intrinsic.count), i32);
+  for (unsigned slot = 0; slot < 3; ++slot)
+    if (intrinsic.operands[slot] >= 0)
+      storeField(builder, context, off::request_operand + 8 * slot,
+                 argument(intrinsic.operands[slot]), i64);
+}
+
+// The call's result rebuilt from the context's result slots, after the suspension; null for a
+// void call.
+llvm::Value *readResult(llvm::IRBuilder<> &builder, llvm::CallInst *call, llvm::Value *context) {
+  llvm::Type *type = call->getType();
+  if (type->isVoidTy())
+    return nullptr;
+  auto slot = [&](unsigned index, llvm::Type *as) {
+    llvm::Value *value = builder.CreateLoad(
+        builder.getInt64Ty(),
+        builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), context,
+                                           context_offsets::request_result + 8 * index));
+    return builder.CreateTrunc(value, as);
+  };
+  if (auto *structure = llvm::dyn_cast<llvm::StructType>(type)) {
+    llvm::Value *result = llvm::PoisonValue::get(structure);
+    for (unsigned i = 0; i < structure->getNumElements(); ++i)
+      result = builder.CreateInsertValue(result, slot(i, structure->getElementType(i)), {i});
+    return result;
+  }
+  return slot(0, type);
+}
+
+llvm::Function *makeCoroutine(llvm::Function &kernel,
+                              llvm::ArrayRef<llvm::CallInst *> suspensions) {
   llvm::Module &module = *kernel.getParent();
   llvm::LLVMContext &llvmContext = module.getContext();
   llvm::Type *pointer = llvm::PointerType::get(llvmContext, 0);
@@ -115,9 +188,12 @@ llvm::Function *makeCoroutine(llvm::Function &kernel, llvm::ArrayRef<llvm::CallI
     ret->eraseFromParent();
   }
 
-  for (llvm::CallInst *barrier : barriers) {
-    llvm::BasicBlock *block = barrier->getParent();
-    llvm::BasicBlock *resume = block->splitBasicBlock(barrier->getNextNode(), "barrier.resume");
+  uint32_t site = 0;
+  for (llvm::CallInst *call : suspensions) {
+    builder.SetInsertPoint(call);
+    writeRequest(builder, call, context, site++);
+    llvm::BasicBlock *block = call->getParent();
+    llvm::BasicBlock *resume = block->splitBasicBlock(call, "suspension.resume");
     block->getTerminator()->eraseFromParent();
     builder.SetInsertPoint(block);
     llvm::Value *state =
@@ -126,7 +202,10 @@ llvm::Function *makeCoroutine(llvm::Function &kernel, llvm::ArrayRef<llvm::CallI
     llvm::SwitchInst *dispatch = builder.CreateSwitch(state, suspend, 2);
     dispatch->addCase(builder.getInt8(0), resume);
     dispatch->addCase(builder.getInt8(1), cleanup);
-    barrier->eraseFromParent();
+    builder.SetInsertPoint(call);
+    if (llvm::Value *result = readResult(builder, call, context))
+      call->replaceAllUsesWith(result);
+    call->eraseFromParent();
   }
   kernel.eraseFromParent();
   return coroutine;
@@ -134,21 +213,25 @@ llvm::Function *makeCoroutine(llvm::Function &kernel, llvm::ArrayRef<llvm::CallI
 
 } // namespace
 
+bool isSuspendingIntrinsic(llvm::StringRef name) {
+  return suspendingIntrinsic(name) != nullptr;
+}
+
 llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel) {
   for (llvm::Function &function : *kernel.getParent()) {
     if (&function == &kernel || function.isDeclaration())
       continue;
-    if (!callsTo(function, kBarrierIntrinsic).empty() || !callsTo(function, kExitIntrinsic).empty())
+    if (!suspendingCalls(function).empty() || !callsTo(function, kExitIntrinsic).empty())
       return makeError("function '" + function.getName() +
-                       "' still contains a barrier or exit after inlining into kernel '" +
+                       "' still contains a barrier, warp collective or exit after inlining into "
+                       "kernel '" +
                        kernel.getName() + "'");
   }
   lowerExits(kernel);
-  llvm::SmallVector<llvm::CallInst *, 8> barriers = callsTo(kernel, kBarrierIntrinsic);
-  if (barriers.empty())
+  llvm::SmallVector<llvm::CallInst *, 8> suspensions = suspendingCalls(kernel);
+  if (suspensions.empty())
     return BarrierLowering{&kernel, false};
-  checkBarrierCounts(kernel, barriers);
-  return BarrierLowering{makeCoroutine(kernel, barriers), true};
+  return BarrierLowering{makeCoroutine(kernel, suspensions), true};
 }
 
 } // namespace cuport::cpu

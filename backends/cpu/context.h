@@ -25,13 +25,45 @@ struct BlockContext {
   uint64_t grid_workspace;
 };
 
+// What a suspended thread of a coroutine kernel waits for: kernel code writes the request just
+// before it suspends at a barrier or a warp collective, the block scheduler reads it, and for a
+// warp collective writes the lane's results back before it resumes the thread. Every warp
+// collective goes through these per-lane slots, so a new one (mma, ldmatrix) is a new kind and a
+// function over the 32 lanes' requests (warp_collectives.cpp), not a new scheduling mechanism.
+// `op` holds the variant, coded as in backends/warp_operations.h.
+enum SuspendKind : uint32_t {
+  kSuspendNone = 0,
+  kSuspendBarSync,    // bar.sync / barrier.sync: barrier, count
+  kSuspendBarArrive,  // bar.arrive: barrier, count; the thread does not wait
+  kSuspendBarRed,     // bar.red: op, barrier, count, operand[0] = predicate
+  kSuspendWarpSync,   // bar.warp.sync: mask
+  kSuspendShuffle,    // shfl.sync: op , mask, operand = a, b, c
+  kSuspendVote,       // vote.sync: op mask, operand[0] = predicate (negation applied)
+  kSuspendMatch,      // match.sync: op mask, operand[0] = value
+  kSuspendReduce,     // redux.sync: op mask, operand[0] = value
+  kSuspendElect,      // elect.sync: mask
+  kSuspendActiveMask, // activemask: site
+};
+
+struct SuspendRequest {
+  uint32_t kind; // SuspendKind
+  uint32_t op;
+  uint32_t mask;    // warp collectives: the membermask
+  uint32_t barrier; // barriers: the id (0..15)
+  int32_t count;    // barriers: the thread count, -1 for the whole block
+  uint32_t site;    // which suspension point of the kernel (activemask groups by it)
+  uint64_t operand[3];
+  uint64_t result[2];
+};
+
 // Per thread. Kernel code gets a pointer to one of these as its last argument.
 struct ThreadContext {
   const BlockContext *block;
   uint32_t tid[3];
   uint32_t lane_id;
   uint32_t warp_id;
-  uint32_t done; // set by kernel code when the thread returns (barrier kernels only)
+  uint32_t done; // set by kernel code when the thread returns (coroutine kernels only)
+  SuspendRequest request;
   // Storage for the thread's coroutine frame (barrier kernels), reused across blocks.
   void *frame;
   uint64_t frame_capacity;
@@ -39,8 +71,9 @@ struct ThreadContext {
 
 // The executor's per-thread entry points as the compiled code exposes them.
 using PlainKernelFn = void (*)(const void *params, ThreadContext *ctx);
-// Barrier kernels are switched-resume coroutines: the ramp runs the thread to its first barrier
-// (or to its end) and returns the frame; frame[0] is the resume function (LLVM's switch ABI).
+// Coroutine kernels (with barriers or warp collectives) are switched-resume coroutines: the ramp
+// runs the thread to its first suspension point (or to its end) and returns the frame; frame[0] is
+// the resume function (LLVM's switch ABI).
 using CoroutineKernelFn = void *(*)(const void *params, ThreadContext *ctx);
 using CoroutineResumeFn = void (*)(void *frame);
 
@@ -50,6 +83,14 @@ inline constexpr uint64_t tid = offsetof(ThreadContext, tid);
 inline constexpr uint64_t lane_id = offsetof(ThreadContext, lane_id);
 inline constexpr uint64_t warp_id = offsetof(ThreadContext, warp_id);
 inline constexpr uint64_t done = offsetof(ThreadContext, done);
+inline constexpr uint64_t request_kind = offsetof(ThreadContext, request.kind);
+inline constexpr uint64_t request_op = offsetof(ThreadContext, request.op);
+inline constexpr uint64_t request_mask = offsetof(ThreadContext, request.mask);
+inline constexpr uint64_t request_barrier = offsetof(ThreadContext, request.barrier);
+inline constexpr uint64_t request_count = offsetof(ThreadContext, request.count);
+inline constexpr uint64_t request_site = offsetof(ThreadContext, request.site);
+inline constexpr uint64_t request_operand = offsetof(ThreadContext, request.operand);
+inline constexpr uint64_t request_result = offsetof(ThreadContext, request.result);
 inline constexpr uint64_t ctaid = offsetof(BlockContext, ctaid);
 inline constexpr uint64_t nctaid = offsetof(BlockContext, nctaid);
 inline constexpr uint64_t ntid = offsetof(BlockContext, ntid);

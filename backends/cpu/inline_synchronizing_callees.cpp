@@ -1,6 +1,6 @@
-// Inlines every function that contains a barrier or an exit (directly or through its callees) into
-// the kernel. Barrier lowering then only has to split one function, and exit becomes a plain
-// return from the kernel.
+// Inlines every function that contains a barrier, a warp collective or an exit (directly or through
+// its callees) into the kernel. Coroutine lowering then only has to split one function, and exit
+// becomes a plain return from the kernel.
 #include "backends/cpu/passes.h"
 
 #include <llvm/ADT/DenseSet.h>
@@ -13,7 +13,8 @@ namespace cuport::cpu {
 namespace {
 
 bool isSynchronizingIntrinsic(const llvm::Function *callee) {
-  return callee && (callee->getName() == kBarrierIntrinsic || callee->getName() == kExitIntrinsic);
+  return callee &&
+         (isSuspendingIntrinsic(callee->getName()) || callee->getName() == kExitIntrinsic);
 }
 
 // Defined functions that reach a barrier or an exit through direct calls.
@@ -67,13 +68,15 @@ llvm::Error checkSynchronizingFunctions(llvm::Module &module) {
     if (function->hasFnAttribute(kKernelAttribute))
       continue;
     if (reachesItself(function))
-      return makeError("function '" + function->getName() +
-                       "' contains a barrier or exit and is recursive; the CPU backend inlines "
-                       "such functions into their kernel and cannot inline recursion");
+      return makeError(
+          "function '" + function->getName() +
+          "' contains a barrier, warp collective or exit and is recursive; the CPU backend inlines "
+          "such functions into their kernel and cannot inline recursion");
     if (function->hasAddressTaken())
-      return makeError("function '" + function->getName() +
-                       "' contains a barrier or exit and its address is taken; the CPU backend "
-                       "does not support barriers in functions called through pointers");
+      return makeError(
+          "function '" + function->getName() +
+          "' contains a barrier, warp collective or exit and its address is taken; the CPU backend "
+          "does not support them in functions called through pointers");
   }
   return llvm::Error::success();
 }
@@ -97,8 +100,8 @@ llvm::Error inlineSynchronizingCallees(llvm::Function &kernel) {
       llvm::InlineResult result = llvm::InlineFunction(*call, info);
       if (!result.isSuccess())
         return makeError("cannot inline '" + call->getCalledFunction()->getName() +
-                         "' (it contains a barrier or exit) into kernel '" + kernel.getName() +
-                         "': " + result.getFailureReason());
+                         "' (it contains a barrier, warp collective or exit) into kernel '" +
+                         kernel.getName() + "': " + result.getFailureReason());
     }
   }
   // Drop the now-unused copies (callers among them first, hence the loop).

@@ -10,16 +10,17 @@
 
 namespace cuport::cpu {
 
-// inline_synchronizing_callees.cpp: functions that (transitively) contain cuport.bar.sync or
-// cuport.exit are inlined into the kernel, so that only the kernel body needs splitting at
-// barriers. Such a function that is recursive or called through a pointer is an error.
+// inline_synchronizing_callees.cpp: functions that (transitively) contain a suspending intrinsic
+// (a barrier or a warp collective, see isSuspendingIntrinsic) or cuport.exit are inlined into the
+// kernel, so that only the kernel body needs splitting at barriers. Such a function that is
+// recursive or called through a pointer is an error.
 llvm::Error checkSynchronizingFunctions(llvm::Module &module);
 llvm::Error inlineSynchronizingCallees(llvm::Function &kernel);
 
 // thread_context.cpp: adds a hidden `ptr` context parameter (ThreadContext *, see context.h) as
 // the last parameter of every defined function and passes it at every call site, indirect ones
 // included; replaces the geometry intrinsics by loads from the context, cuport.trap and
-// __assertfail by calls into the executor. cuport.bar.sync and cuport.exit are left in place.
+// __assertfail by calls into the executor. Suspending intrinsics and cuport.exit are left in place.
 llvm::Error threadContext(llvm::Module &module);
 llvm::Value *contextArgument(llvm::Function &function);
 
@@ -31,8 +32,9 @@ struct SharedLayout {
 };
 llvm::Expected<SharedLayout> lowerSharedMemory(llvm::Module &module);
 
-// barrier_coroutine.cpp: lowers cuport.exit to a return, and turns a kernel with cuport.bar.sync
-// into a switched-resume coroutine that suspends at every barrier. Returns the new kernel.
+// barrier_coroutine.cpp: lowers cuport.exit to a return, and turns a kernel with suspending
+// intrinsics into a switched-resume coroutine that writes the thread's SuspendRequest (context.h)
+// and suspends at each of them. Returns the new kernel.
 struct BarrierLowering {
   llvm::Function *kernel = nullptr;
   bool is_coroutine = false;
@@ -43,6 +45,8 @@ llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel);
 inline constexpr const char *kKernelAttribute = "cuport-kernel";
 inline constexpr const char *kBarrierIntrinsic = "cuport.bar.sync";
 inline constexpr const char *kExitIntrinsic = "cuport.exit";
+// Barriers and warp collectives: the thread suspends there and the block scheduler resumes it.
+bool isSuspendingIntrinsic(llvm::StringRef name);
 llvm::Error makeError(const llvm::Twine &message);
 
 } // namespace cuport::cpu

@@ -101,18 +101,6 @@ uint64_t cuport_cpu_global_timer() {
   return uint64_t(now.tv_sec) * 1000000000u + uint64_t(now.tv_nsec);
 }
 
-void cuport_cpu_barrier_count_check(ThreadContext *thread, uint32_t count) {
-  const BlockContext &block = *thread->block;
-  uint32_t threads = block.ntid[0] * block.ntid[1] * block.ntid[2];
-  uint32_t warps_rounded = block.nwarps * 32;
-  if (count == threads || count == warps_rounded)
-    return;
-  failThread(thread, CUPORT_ERROR_LAUNCH_FAILED,
-             "bar.sync with a thread count of " + std::to_string(count) + " in a block of " +
-                 std::to_string(threads) +
-                 " threads (partial barriers are not supported by the CPU backend yet)");
-}
-
 // The descriptor a texture or surface handle points to; traps on anything else (a destroyed
 // object, a texture used as a surface or the other way round).
 const cuport_texture_descriptor &objectDescriptor(const ThreadContext *thread, uint64_t handle,
@@ -189,7 +177,6 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {assert_fail, reinterpret_cast<void *>(&cuport_cpu_assert_fail)},
       {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
       {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
-      {barrier_count_check, reinterpret_cast<void *>(&cuport_cpu_barrier_count_check)},
       {texture_sample, reinterpret_cast<void *>(&cuport_cpu_tex)},
       {texture_gather, reinterpret_cast<void *>(&cuport_cpu_tld4)},
       {surface_load, reinterpret_cast<void *>(&cuport_cpu_suld)},

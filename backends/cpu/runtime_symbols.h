@@ -21,8 +21,6 @@ inline constexpr std::string_view assert_fail = "cuport_cpu_assert_fail";
 inline constexpr std::string_view coroutine_frame = "cuport_cpu_coroutine_frame";
 // uint64_t (): nanoseconds, for %globaltimer.
 inline constexpr std::string_view global_timer = "cuport_cpu_global_timer";
-// void (ThreadContext *, i32 count): a bar.sync with an explicit thread count.
-inline constexpr std::string_view barrier_count_check = "cuport_cpu_barrier_count_check";
 // Texture and surface objects (cuport.tex, cuport.tld4, cuport.suld, cuport.sust, cuport.txq of
 // docs/kernel-ir.md) with the thread's context appended, for traps.
 inline constexpr std::string_view texture_sample = "cuport_cpu_tex";

@@ -202,7 +202,7 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     call.eraseFromParent();
     return llvm::Error::success();
   }
-  if (name.starts_with("cuport.") && name != kBarrierIntrinsic && name != kExitIntrinsic) {
+  if (name.starts_with("cuport.") && !isSuspendingIntrinsic(name) && name != kExitIntrinsic) {
     llvm::IRBuilder<> builder(&call);
     llvm::Value *value = geometryValue(builder, name, context);
     if (!value)

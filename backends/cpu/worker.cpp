@@ -232,33 +232,14 @@ void Worker::runPlainBlock(const KernelEntry &kernel, const void *params, uint32
 }
 
 void Worker::runCoroutineBlock(const KernelEntry &kernel, const void *params, uint32_t threads) {
-  auto entry = reinterpret_cast<CoroutineKernelFn>(kernel.entry);
-  // Round 0 runs every thread to its first barrier; each later round resumes every thread that
-  // has not returned, up to its next barrier. Exited threads no longer count, as in bar.sync.
   ThreadIndex index;
-  for (uint32_t warp = 0; warp < block_.nwarps; ++warp) {
-    uint32_t lanes = std::min(limits::kWarpSize, threads - warp * limits::kWarpSize);
-    for (uint32_t lane = 0; lane < lanes; ++lane) {
-      uint32_t linear = warp * limits::kWarpSize + lane;
-      setThread(threads_[linear], index, warp, lane);
-      frames_[linear] = entry(params, &threads_[linear]);
-      index.advance(block_.ntid);
-    }
+  for (uint32_t linear = 0; linear < threads; ++linear) {
+    setThread(threads_[linear], index, linear / limits::kWarpSize, linear % limits::kWarpSize);
+    index.advance(block_.ntid);
   }
-  for (bool live = true; live;) {
-    live = false;
-    for (uint32_t warp = 0; warp < block_.nwarps; ++warp) {
-      uint32_t lanes = std::min(limits::kWarpSize, threads - warp * limits::kWarpSize);
-      for (uint32_t lane = 0; lane < lanes; ++lane) {
-        uint32_t linear = warp * limits::kWarpSize + lane;
-        if (threads_[linear].done)
-          continue;
-        live = true;
-        auto resume = *static_cast<CoroutineResumeFn *>(frames_[linear]);
-        resume(frames_[linear]);
-      }
-    }
-  }
+  if (!scheduler_.run(reinterpret_cast<CoroutineKernelFn>(kernel.entry), params, threads_.data(),
+                      frames_.data(), threads))
+    abortKernel(CUPORT_ERROR_LAUNCH_FAILED, describeLocation(nullptr) + ": " + scheduler_.error());
 }
 
 } // namespace cuport::cpu

@@ -1,6 +1,7 @@
 // One thread of the executor's pool and the grid it works on (internal to the executor).
 #pragma once
 
+#include "backends/cpu/block_scheduler.h"
 #include "backends/cpu/context.h"
 #include "backends/cpu/executor.h"
 
@@ -82,6 +83,7 @@ private:
   BlockContext block_{};
   std::vector<ThreadContext> threads_;
   std::vector<void *> frames_;
+  BlockScheduler scheduler_;
   char *shared_arena_ = nullptr;
   uint64_t shared_capacity_ = 0;
   void *signal_stack_ = nullptr;

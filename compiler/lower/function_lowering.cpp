@@ -565,7 +565,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerMemoryInstruction,  lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction, lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,    lowerAtomicInstruction,  lowerTextureInstruction,
-      lowerVideoInstruction,
+      lowerVideoInstruction,   lowerWarpInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

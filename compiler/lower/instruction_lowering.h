@@ -23,6 +23,7 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
 LoweringResult lowerAtomicInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 

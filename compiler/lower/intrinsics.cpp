@@ -116,6 +116,65 @@ llvm::Function *declareBarWarpSync(llvm::Module &module) {
   return function;
 }
 
+static llvm::Function *declareConvergent(llvm::Module &module, std::string_view name,
+                                         llvm::Type *result, llvm::ArrayRef<llvm::Type *> params) {
+  llvm::Function *function = declare(module, name, llvm::FunctionType::get(result, params, false));
+  function->setDoesNotThrow();
+  function->setConvergent();
+  return function;
+}
+
+static llvm::Type *valueAndPredicate(llvm::LLVMContext &context) {
+  return llvm::StructType::get(context,
+                               {llvm::Type::getInt32Ty(context), llvm::Type::getInt1Ty(context)});
+}
+
+llvm::Function *declareBarArrive(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.bar.arrive", llvm::Type::getVoidTy(module.getContext()),
+                           {i32, i32});
+}
+
+llvm::Function *declareBarRed(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.bar.red", i32,
+                           {i32, i32, i32, llvm::Type::getInt1Ty(module.getContext())});
+}
+
+llvm::Function *declareShflSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.shfl.sync", valueAndPredicate(module.getContext()),
+                           {i32, i32, i32, i32, i32});
+}
+
+llvm::Function *declareVoteSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.vote.sync", i32,
+                           {i32, llvm::Type::getInt1Ty(module.getContext()), i32});
+}
+
+llvm::Function *declareMatchSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.match.sync", valueAndPredicate(module.getContext()),
+                           {i32, llvm::Type::getInt64Ty(module.getContext()), i32});
+}
+
+llvm::Function *declareReduxSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.redux.sync", i32, {i32, i32, i32});
+}
+
+llvm::Function *declareElectSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.elect.sync", valueAndPredicate(module.getContext()),
+                           {i32});
+}
+
+llvm::Function *declareActiveMask(llvm::Module &module) {
+  return declareConvergent(module, "cuport.activemask", llvm::Type::getInt32Ty(module.getContext()),
+                           {});
+}
+
 static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view name) {
   auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()), false);
   llvm::Function *function = declare(module, name, type);

@@ -31,6 +31,17 @@ llvm::Function *declareIsSharedAddress(llvm::Module &module);
 llvm::Function *declareBarSync(llvm::Module &module);
 // void @cuport.bar.warp.sync(i32 mask): convergent, nounwind.
 llvm::Function *declareBarWarpSync(llvm::Module &module);
+// The other barriers and the warp collectives of docs/kernel-ir.md, by name
+// ("cuport.shfl.sync", ...): convergent, nounwind; the variant codes are the enums of
+// backends/cpu/context.h, repeated in docs/kernel-ir.md.
+llvm::Function *declareBarArrive(llvm::Module &module);  // void (i32 id, i32 count)
+llvm::Function *declareBarRed(llvm::Module &module);     // i32 (i32 op, i32 id, i32 count, i1)
+llvm::Function *declareShflSync(llvm::Module &module);   // {i32, i1} (i32 mode, a, b, c, mask)
+llvm::Function *declareVoteSync(llvm::Module &module);   // i32 (i32 mode, i1 pred, i32 mask)
+llvm::Function *declareMatchSync(llvm::Module &module);  // {i32, i1} (i32 mode, i64, i32 mask)
+llvm::Function *declareReduxSync(llvm::Module &module);  // i32 (i32 op, i32 value, i32 mask)
+llvm::Function *declareElectSync(llvm::Module &module);  // {i32, i1} (i32 mask)
+llvm::Function *declareActiveMask(llvm::Module &module); // i32 ()
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);
 // void @cuport.brkpt(): noreturn, nounwind; ends the grid (no debugger to stop in).

@@ -1,4 +1,6 @@
-// Synchronization: bar / barrier (-> @cuport.bar.sync), bar.warp.sync, membar and fence.
+// Synchronization: bar / barrier (-> @cuport.bar.sync, .arrive, .red), bar.warp.sync, membar and
+// fence.
+#include "backends/warp_operations.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/intrinsics.h"
@@ -22,21 +24,53 @@ bool lowerBarrier(FunctionLowering &fl, const ptx::Instruction &inst) {
     return true;
   }
   mods.take("cta");
-  // bar.sync is barrier.sync.aligned; the aligned promise needs no IR of its own.
-  if (!mods.take("sync"))
+  // bar.X is barrier.X.aligned. The scheduler gives the non-aligned (per-thread) semantics, which
+  // also covers the aligned promise, so .aligned needs no IR of its own.
+  auto kind = mods.takeOneOf({"sync", "arrive", "red"});
+  if (!kind)
     return fl.unsupported(inst);
   mods.take("aligned");
+  std::optional<std::string> reduction;
+  if (*kind == "red") {
+    reduction = mods.takeOneOf({"popc", "and", "or"});
+    if (!reduction || !mods.take(*reduction == "popc" ? "u32" : "pred"))
+      return fl.unsupported(inst);
+  }
   if (!mods.allTaken())
     return fl.unsupported(inst);
-  if (inst.operands.empty() || inst.operands.size() > 2)
-    return fl.expectOperands(inst, 1);
-  llvm::Value *id = fl.read(inst.operands[0], b.getInt32Ty());
-  llvm::Value *count =
-      inst.operands.size() == 2 ? fl.read(inst.operands[1], b.getInt32Ty()) : b.getInt32(-1);
-  if (!id || !count)
+
+  // Operands: [d,] a [, b] [, {!}c]: d and c for red only; b is required for arrive.
+  size_t first = reduction ? 1 : 0;
+  size_t extra = reduction ? 2 : 0;
+  size_t count = inst.operands.size() > extra ? inst.operands.size() - extra : 0;
+  bool countAllowed = *kind == "arrive" ? count == 2 : count == 1 || count == 2;
+  if (!countAllowed)
+    return fl.error(inst.loc,
+                    "'" + inst.opcode + "." + *kind + "' has the wrong number of operands");
+  llvm::Value *id = fl.read(inst.operands[first], b.getInt32Ty());
+  llvm::Value *threads =
+      count == 2 ? fl.read(inst.operands[first + 1], b.getInt32Ty()) : b.getInt32(-1);
+  if (!id || !threads)
     return false;
-  b.CreateCall(declareBarSync(fl.module()), {id, count});
-  return true;
+  if (*kind == "sync") {
+    b.CreateCall(declareBarSync(fl.module()), {id, threads});
+    return true;
+  }
+  if (*kind == "arrive") {
+    b.CreateCall(declareBarArrive(fl.module()), {id, threads});
+    return true;
+  }
+  llvm::Value *predicate = fl.readPredicate(inst.operands.back());
+  if (!predicate)
+    return false;
+  uint32_t code = *reduction == "popc"  ? CUPORT_BAR_RED_POPC
+                  : *reduction == "and" ? CUPORT_BAR_RED_AND
+                                        : CUPORT_BAR_RED_OR;
+  llvm::Value *result =
+      b.CreateCall(declareBarRed(fl.module()), {b.getInt32(code), id, threads, predicate});
+  if (*reduction != "popc")
+    result = b.CreateICmpNE(result, b.getInt32(0));
+  return fl.write(inst.operands[0], result);
 }
 
 bool lowerFence(FunctionLowering &fl, const ptx::Instruction &inst) {

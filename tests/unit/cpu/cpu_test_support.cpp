@@ -31,6 +31,15 @@ declare i32 @cuport.lanemask.lt() nounwind willreturn memory(none)
 declare i32 @cuport.lanemask.ge() nounwind willreturn memory(none)
 declare i32 @cuport.dynamic_smem_size() nounwind willreturn memory(none)
 declare void @cuport.bar.sync(i32, i32) convergent nounwind
+declare void @cuport.bar.arrive(i32, i32) convergent nounwind
+declare i32 @cuport.bar.red(i32, i32, i32, i1) convergent nounwind
+declare void @cuport.bar.warp.sync(i32) convergent nounwind
+declare { i32, i1 } @cuport.shfl.sync(i32, i32, i32, i32, i32) convergent nounwind
+declare i32 @cuport.vote.sync(i32, i1, i32) convergent nounwind
+declare { i32, i1 } @cuport.match.sync(i32, i64, i32) convergent nounwind
+declare i32 @cuport.redux.sync(i32, i32, i32) convergent nounwind
+declare { i32, i1 } @cuport.elect.sync(i32) convergent nounwind
+declare i32 @cuport.activemask() convergent nounwind
 declare void @cuport.trap() noreturn nounwind
 declare void @cuport.exit() noreturn nounwind
 )";

@@ -162,15 +162,15 @@ TEST_F(Faults, FailedAssertReportsLikeCuda) {
 
 const char *kUnresolved = R"(
 declare i32 @undefined_device_function(i64, i64)
-declare i32 @cuport.shfl.sync(i32, i32, i32, i32, i32)
+declare i32 @cuport.not.an.intrinsic(i32)
 
 define void @prints(ptr %params) "cuport-kernel" {
   %r = call i32 @undefined_device_function(i64 0, i64 0)
   ret void
 }
 
-define void @shuffles(ptr %params) "cuport-kernel" {
-  %r = call i32 @cuport.shfl.sync(i32 -1, i32 0, i32 0, i32 31, i32 0)
+define void @unknown(ptr %params) "cuport-kernel" {
+  %r = call i32 @cuport.not.an.intrinsic(i32 0)
   ret void
 }
 
@@ -190,9 +190,9 @@ TEST_F(Faults, UnresolvedFunctionsAreNamedAtCompileTime) {
   // The failure is sticky and does not poison the other kernels.
   EXPECT_EQ(launch(module, "prints", {1, 1, 1}, {1, 1, 1}, none, 0, &error),
             CUPORT_ERROR_INVALID_IR);
-  EXPECT_EQ(launch(module, "shuffles", {1, 1, 1}, {1, 1, 1}, none, 0, &error),
+  EXPECT_EQ(launch(module, "unknown", {1, 1, 1}, {1, 1, 1}, none, 0, &error),
             CUPORT_ERROR_INVALID_IR);
-  EXPECT_NE(error.find("cuport.shfl.sync"), std::string::npos) << error;
+  EXPECT_NE(error.find("cuport.not.an.intrinsic"), std::string::npos) << error;
   EXPECT_EQ(launch(module, "fine", {1, 1, 1}, {1, 1, 1}, none, 0, &error), CUPORT_OK) << error;
 }
 

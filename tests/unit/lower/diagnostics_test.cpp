@@ -28,10 +28,10 @@ std::string joined(const std::vector<std::string> &messages) {
 TEST(LowerDiagnostics, UnsupportedInstructionIsLocated) {
   // 3 header lines, the entry line, "{", 5 register declarations and two movs: line 13.
   Lowered lowered = lowerText(kernelWith("mov.u32 %r1, 1;\nmov.u32 %r2, 2;\n"
-                                         "  shfl.sync.bfly.b32 %r3, %r1, 1, 31, -1;"));
+                                         "  redux.sync.min.f32 %r3, %r1, -1;"));
   EXPECT_FALSE(lowered.module.has_value());
   ASSERT_EQ(lowered.diagnostics.size(), 1u) << joined(lowered.diagnostics);
-  EXPECT_EQ(lowered.diagnostics[0], "ptx:13:3: unsupported instruction 'shfl.sync.bfly.b32'");
+  EXPECT_EQ(lowered.diagnostics[0], "ptx:13:3: unsupported instruction 'redux.sync.min.f32'");
 }
 
 TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
@@ -50,12 +50,12 @@ TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
 }
 
 TEST(LowerDiagnostics, AllProblemsAreReported) {
-  Lowered lowered = lowerText(kernelWith("vote.sync.ballot.b32 %r1, %p1, -1;\n"
+  Lowered lowered = lowerText(kernelWith("redux.sync.max.f32 %r1, %r2, -1;\n"
                                          "bra $L_missing;\n"
                                          "add.u32 %r1, %q9, 1;"));
   EXPECT_FALSE(lowered.module.has_value());
   std::string text = joined(lowered.diagnostics);
-  EXPECT_NE(text.find("unsupported instruction 'vote.sync.ballot.b32'"), std::string::npos) << text;
+  EXPECT_NE(text.find("unsupported instruction 'redux.sync.max.f32'"), std::string::npos) << text;
   EXPECT_NE(text.find("$L_missing"), std::string::npos) << text;
 }
 

@@ -1,0 +1,251 @@
+#include "backends/cpu/block_scheduler.h"
+
+#include "backends/cpu/warp_collectives.h"
+#include "backends/warp_operations.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+
+namespace cuport::cpu {
+
+bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadContext *threads,
+                         void **frames, uint32_t count) {
+  entry_ = entry;
+  params_ = params;
+  threads_ = threads;
+  frames_ = frames;
+  count_ = count;
+  warps_ = (count + kLanesPerWarp - 1) / kLanesPerWarp;
+  done_ = 0;
+  error_.clear();
+  state_.assign(count, State::Fresh);
+  present_.assign(warps_, ~0u);
+  if (count % kLanesPerWarp != 0)
+    present_.back() = (1u << (count % kLanesPerWarp)) - 1;
+  exited_.assign(warps_, 0);
+  barriers_.fill(Barrier{});
+  arrived_lanes_.assign(size_t(kBarriers) * warps_, 0);
+  warp_arrived_.assign(size_t(kBarriers) * warps_, 0);
+
+  for (;;) {
+    bool progress = false;
+    for (uint32_t warp = 0; warp < warps_; ++warp) {
+      uint32_t first = warp * kLanesPerWarp;
+      uint32_t end = std::min(count_, first + kLanesPerWarp);
+      // Until the warp has no runnable lane and no complete collective: barriers released by
+      // the warp's own lanes and collectives make earlier lanes runnable again.
+      for (bool again = true; again;) {
+        again = false;
+        for (uint32_t thread = first; thread < end; ++thread) {
+          while (state_[thread] == State::Fresh || state_[thread] == State::Ready) {
+            if (!runLane(thread))
+              return false;
+            again = true;
+          }
+        }
+        bool resolved = false;
+        if (!resolveWarp(warp, resolved))
+          return false;
+        again |= resolved;
+        progress |= again;
+      }
+    }
+    if (done_ == count_)
+      return true;
+    if (!progress)
+      return fail(deadlockMessage());
+  }
+}
+
+bool BlockScheduler::runLane(uint32_t thread) {
+  ThreadContext &context = threads_[thread];
+  context.request.kind = kSuspendNone;
+  if (state_[thread] == State::Fresh) {
+    state_[thread] = State::Ready;
+    frames_[thread] = entry_(params_, &context);
+  } else {
+    auto resume = *static_cast<CoroutineResumeFn *>(frames_[thread]);
+    resume(frames_[thread]);
+  }
+  if (context.done) {
+    state_[thread] = State::Done;
+    ++done_;
+    laneExited(thread);
+    return true;
+  }
+  uint32_t kind = context.request.kind;
+  if (kind == kSuspendBarArrive)
+    return arrive(thread); // the thread goes on at once
+  state_[thread] = State::Waiting;
+  if (kind == kSuspendBarSync || kind == kSuspendBarRed)
+    return arrive(thread);
+  if (kind != kSuspendActiveMask && !(context.request.mask & (1u << context.lane_id))) {
+    // Undefined in PTX; on a GPU it hangs or reads garbage.
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] (lane %u) executes %s with membermask 0x%08x, which does "
+                  "not include its own lane",
+                  context.tid[0], context.tid[1], context.tid[2], context.lane_id,
+                  suspendKindName(kind), context.request.mask);
+    return fail(text);
+  }
+  return true;
+}
+
+bool BlockScheduler::arrive(uint32_t thread) {
+  const SuspendRequest &request = threads_[thread].request;
+  uint32_t id = request.barrier;
+  if (id >= kBarriers)
+    return fail(std::string(suspendKindName(request.kind)) + " on barrier " + std::to_string(id) +
+                ": barrier ids are 0..15");
+  int32_t count = request.count;
+  if (count != -1 && (count <= 0 || count % int32_t(kLanesPerWarp) != 0))
+    return fail(std::string(suspendKindName(request.kind)) + " on barrier " + std::to_string(id) +
+                " with a thread count of " + std::to_string(count) +
+                ": the count must be a positive multiple of the warp size (32)");
+  Barrier &barrier = barriers_[id];
+  if (!barrier.active) {
+    barrier = Barrier{};
+    barrier.active = true;
+    barrier.expected = count;
+    barrier.reduction = request.op;
+  } else if (barrier.expected != count) {
+    return fail("barrier " + std::to_string(id) + " is used with thread counts " +
+                std::to_string(barrier.expected) + " and " + std::to_string(count) +
+                " at the same time (-1: the whole block)");
+  }
+  if (request.kind == kSuspendBarRed) {
+    bool predicate = request.operand[0] != 0;
+    barrier.popc += predicate;
+    barrier.all &= predicate;
+    barrier.any |= predicate;
+  }
+  uint32_t warp = thread / kLanesPerWarp;
+  arrived_lanes_[size_t(id) * warps_ + warp] |= 1u << (thread % kLanesPerWarp);
+  updateWarp(id, warp);
+  updateBarrier(id);
+  return true;
+}
+
+void BlockScheduler::laneExited(uint32_t thread) {
+  uint32_t warp = thread / kLanesPerWarp;
+  exited_[warp] |= 1u << (thread % kLanesPerWarp);
+  for (uint32_t id = 0; id < kBarriers; ++id) {
+    if (!barriers_[id].active)
+      continue;
+    updateWarp(id, warp);
+    updateBarrier(id);
+  }
+}
+
+// A warp arrives as a unit: once every lane of it that has not exited has arrived.
+void BlockScheduler::updateWarp(uint32_t barrier, uint32_t warp) {
+  size_t slot = size_t(barrier) * warps_ + warp;
+  uint32_t arrived = arrived_lanes_[slot];
+  if (warp_arrived_[slot] || arrived == 0 || (arrived | exited_[warp]) != present_[warp])
+    return;
+  warp_arrived_[slot] = 1;
+  ++barriers_[barrier].warps_arrived;
+}
+
+void BlockScheduler::updateBarrier(uint32_t id) {
+  Barrier &barrier = barriers_[id];
+  if (!barrier.active)
+    return;
+  if (barrier.expected < 0) {
+    for (uint32_t warp = 0; warp < warps_; ++warp)
+      if (!warp_arrived_[size_t(id) * warps_ + warp] && exited_[warp] != present_[warp])
+        return;
+  } else if (barrier.warps_arrived * kLanesPerWarp < uint32_t(barrier.expected)) {
+    return;
+  }
+  uint64_t reduced = barrier.reduction == CUPORT_BAR_RED_POPC  ? barrier.popc
+                     : barrier.reduction == CUPORT_BAR_RED_AND ? uint64_t(barrier.all)
+                                                               : uint64_t(barrier.any);
+  for (uint32_t thread = 0; thread < count_; ++thread) {
+    SuspendRequest &request = threads_[thread].request;
+    if (state_[thread] != State::Waiting || request.barrier != id ||
+        (request.kind != kSuspendBarSync && request.kind != kSuspendBarRed))
+      continue;
+    request.result[0] = reduced;
+    state_[thread] = State::Ready;
+  }
+  barrier = Barrier{};
+  std::fill_n(arrived_lanes_.begin() + size_t(id) * warps_, warps_, 0u);
+  std::fill_n(warp_arrived_.begin() + size_t(id) * warps_, warps_, uint8_t{0});
+}
+
+bool BlockScheduler::resolveWarp(uint32_t warp, bool &resolved) {
+  ThreadContext *lanes[kLanesPerWarp] = {};
+  uint32_t waiting = 0;
+  uint32_t first = warp * kLanesPerWarp;
+  for (uint32_t lane = 0; lane < kLanesPerWarp && first + lane < count_; ++lane) {
+    lanes[lane] = &threads_[first + lane];
+    if (state_[first + lane] == State::Waiting && isWarpCollective(lanes[lane]->request.kind))
+      waiting |= 1u << lane;
+  }
+  uint32_t live = present_[warp] & ~exited_[warp];
+  for (uint32_t rest = waiting; rest != 0;) {
+    uint32_t lane = uint32_t(std::countr_zero(rest));
+    const SuspendRequest &request = lanes[lane]->request;
+    uint32_t group = 0;
+    for (uint32_t other = lane; other < kLanesPerWarp; ++other) {
+      if (!(rest & (1u << other)))
+        continue;
+      const SuspendRequest &candidate = lanes[other]->request;
+      bool same = request.kind == kSuspendActiveMask
+                      ? candidate.kind == kSuspendActiveMask && candidate.site == request.site
+                      : candidate.kind == request.kind && candidate.op == request.op &&
+                            candidate.mask == request.mask;
+      if (same)
+        group |= 1u << other;
+    }
+    rest &= ~group;
+    if (request.kind != kSuspendActiveMask && group != (request.mask & live))
+      continue; // some lanes of the membermask have not got there yet
+    resolveWarpCollective(request.kind, request.op, group, lanes);
+    for (uint32_t members = group; members != 0; members &= members - 1)
+      state_[first + uint32_t(std::countr_zero(members))] = State::Ready;
+    resolved = true;
+  }
+  return true;
+}
+
+bool BlockScheduler::fail(std::string message) {
+  error_ = std::move(message);
+  return false;
+}
+
+std::string BlockScheduler::describeWait(uint32_t thread) const {
+  const ThreadContext &context = threads_[thread];
+  const SuspendRequest &request = context.request;
+  char text[160];
+  if (isWarpCollective(request.kind))
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] (warp %u, lane %u) waits at %s (mask 0x%08x)", context.tid[0],
+                  context.tid[1], context.tid[2], context.warp_id, context.lane_id,
+                  suspendKindName(request.kind), request.mask);
+  else
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] (warp %u, lane %u) waits at %s on barrier %u (count %d)",
+                  context.tid[0], context.tid[1], context.tid[2], context.warp_id, context.lane_id,
+                  suspendKindName(request.kind), request.barrier, request.count);
+  return text;
+}
+
+std::string BlockScheduler::deadlockMessage() const {
+  std::string message = "deadlock: no thread of the block can go on (" +
+                        std::to_string(count_ - done_) + " of " + std::to_string(count_) +
+                        " threads wait";
+  uint32_t shown = 0;
+  for (uint32_t thread = 0; thread < count_ && shown < 3; ++thread) {
+    if (state_[thread] != State::Waiting)
+      continue;
+    message += shown++ == 0 ? "; " : ", ";
+    message += describeWait(thread);
+  }
+  return message + ")";
+}
+
+} // namespace cuport::cpu

@@ -1,0 +1,64 @@
+// Runs the threads of one block of a coroutine kernel (a kernel with barriers or warp collectives,
+// see barrier_coroutine.cpp): warp after warp, every runnable lane runs to its next suspension
+// point; a warp collective completes when every non-exited lane of its membermask waits at one
+// with the same kind, variant and membermask; a barrier releases when its warps have arrived.
+// docs/execution-model.md describes the rules.
+#pragma once
+
+#include "backends/cpu/context.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cuport::cpu {
+
+class BlockScheduler {
+public:
+  // Runs every thread of the block (threads[i], i = linear thread index, geometry already set) to
+  // its end. False, with error(), when the block cannot finish: a deadlock (no thread can make
+  // progress) or a barrier used against the PTX rules.
+  bool run(CoroutineKernelFn entry, const void *params, ThreadContext *threads, void **frames,
+           uint32_t count);
+  const std::string &error() const { return error_; }
+
+private:
+  enum class State : uint8_t { Fresh, Ready, Waiting, Done };
+  static constexpr uint32_t kBarriers = 16;
+  struct Barrier {
+    bool active = false;
+    int32_t expected = -1; // thread count, -1 for the whole block
+    uint32_t warps_arrived = 0;
+    uint32_t reduction = 0; // cuport_barrier_reduction of the bar.red arrivals
+    uint32_t popc = 0;
+    bool all = true, any = false;
+  };
+
+  bool runLane(uint32_t thread);
+  bool arrive(uint32_t thread);
+  void laneExited(uint32_t thread);
+  void updateWarp(uint32_t barrier, uint32_t warp);
+  void updateBarrier(uint32_t barrier);
+  bool resolveWarp(uint32_t warp, bool &resolved);
+  bool fail(std::string message);
+  std::string describeWait(uint32_t thread) const;
+  std::string deadlockMessage() const;
+
+  CoroutineKernelFn entry_ = nullptr;
+  const void *params_ = nullptr;
+  ThreadContext *threads_ = nullptr;
+  void **frames_ = nullptr;
+  uint32_t count_ = 0;
+  uint32_t warps_ = 0;
+  uint32_t done_ = 0;
+  std::vector<State> state_;
+  std::vector<uint32_t> present_; // per warp: its lanes (all 32 but in a partial last warp)
+  std::vector<uint32_t> exited_;  // per warp: lanes that have returned
+  std::array<Barrier, kBarriers> barriers_;
+  std::vector<uint32_t> arrived_lanes_; // [barrier * warps_ + warp]
+  std::vector<uint8_t> warp_arrived_;   // [barrier * warps_ + warp]
+  std::string error_;
+};
+
+} // namespace cuport::cpu

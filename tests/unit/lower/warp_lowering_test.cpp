@@ -1,0 +1,178 @@
+// Warp collectives and barriers lower to the cuport.* intrinsics of docs/kernel-ir.md with the
+// variant codes of backends/warp_operations.h; forms that are not supported are diagnosed.
+#include "lower_test_support.h"
+
+#include "backends/warp_operations.h"
+
+#include <gtest/gtest.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/Function.h>
+#include <llvm/IR/InstIterator.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/IR/Module.h>
+
+namespace cuport::lower::test {
+namespace {
+
+std::string kernelWith(const std::string &body) {
+  return ".version 8.0\n.target sm_80\n.address_size 64\n"
+         ".visible .entry k(.param .u64 p)\n{\n.reg .pred %p<8>;\n.reg .b32 %r<16>;\n"
+         ".reg .b64 %rd<4>;\n" +
+         body + "\nret;\n}\n";
+}
+
+std::string joined(const std::vector<std::string> &messages) {
+  std::string text;
+  for (const std::string &message : messages)
+    text += message + "\n";
+  return text;
+}
+
+// The calls to cuport.* intrinsics other than the special registers, in order.
+struct Call {
+  std::string name;
+  std::vector<int64_t> constants; // the constant arguments; INT64_MIN for the others
+};
+std::vector<Call> warpCalls(const std::string &body) {
+  Lowered lowered = lowerText(kernelWith(body));
+  EXPECT_TRUE(lowered.module.has_value()) << joined(lowered.diagnostics);
+  std::vector<Call> calls;
+  if (!lowered.module)
+    return calls;
+  for (const llvm::Instruction &inst :
+       llvm::instructions(*lowered.module->module->getFunction("k"))) {
+    auto *call = llvm::dyn_cast<llvm::CallInst>(&inst);
+    if (!call || !call->getCalledFunction())
+      continue;
+    llvm::Function *callee = call->getCalledFunction();
+    if (!callee->getName().starts_with("cuport.") || callee->getName() == "cuport.tid.x")
+      continue;
+    EXPECT_TRUE(callee->isConvergent()) << callee->getName().str();
+    EXPECT_TRUE(callee->doesNotThrow()) << callee->getName().str();
+    Call recorded{callee->getName().str(), {}};
+    for (const llvm::Value *argument : call->args()) {
+      auto *constant = llvm::dyn_cast<llvm::ConstantInt>(argument);
+      recorded.constants.push_back(constant ? constant->getSExtValue() : INT64_MIN);
+    }
+    calls.push_back(recorded);
+  }
+  return calls;
+}
+
+TEST(WarpLowering, ShuffleModesAndOperands) {
+  auto calls = warpCalls("shfl.sync.up.b32 %r1|%p1, %r2, 1, 0, -1;\n"
+                         "shfl.sync.down.b32 %r1, %r2, %r3, 31, 0xffff;\n"
+                         "shfl.sync.bfly.b32 %r1|%p2, %r2, 4, 0x1f, %r4;\n"
+                         "shfl.sync.idx.b32 %r1, %r2, %r3, %r5, -1;");
+  ASSERT_EQ(calls.size(), 4u);
+  for (const Call &call : calls)
+    EXPECT_EQ(call.name, "cuport.shfl.sync");
+  EXPECT_EQ(calls[0].constants, (std::vector<int64_t>{CUPORT_SHFL_UP, INT64_MIN, 1, 0, -1}));
+  EXPECT_EQ(calls[1].constants,
+            (std::vector<int64_t>{CUPORT_SHFL_DOWN, INT64_MIN, INT64_MIN, 31, 0xffff}));
+  EXPECT_EQ(calls[2].constants,
+            (std::vector<int64_t>{CUPORT_SHFL_BFLY, INT64_MIN, 4, 31, INT64_MIN}));
+  EXPECT_EQ(calls[3].constants,
+            (std::vector<int64_t>{CUPORT_SHFL_IDX, INT64_MIN, INT64_MIN, INT64_MIN, -1}));
+}
+
+TEST(WarpLowering, VoteMatchReduxElectActiveMask) {
+  auto calls = warpCalls("vote.sync.all.pred %p1, %p2, -1;\n"
+                         "vote.sync.any.pred %p1, !%p2, -1;\n"
+                         "vote.sync.uni.pred %p1, %p2, 3;\n"
+                         "vote.sync.ballot.b32 %r1, %p2, -1;\n"
+                         "match.any.sync.b32 %r1, %r2, -1;\n"
+                         "match.all.sync.b64 %r1|%p3, %rd1, -1;\n"
+                         "redux.sync.add.s32 %r1, %r2, -1;\n"
+                         "redux.sync.min.u32 %r1, %r2, -1;\n"
+                         "redux.sync.max.s32 %r1, %r2, -1;\n"
+                         "redux.sync.xor.b32 %r1, %r2, -1;\n"
+                         "elect.sync %r1|%p1, -1;\n"
+                         "activemask.b32 %r1;\n"
+                         "bar.warp.sync -1;");
+  std::vector<std::pair<std::string, int64_t>> expected = {
+      {"cuport.vote.sync", CUPORT_VOTE_ALL},
+      {"cuport.vote.sync", CUPORT_VOTE_ANY},
+      {"cuport.vote.sync", CUPORT_VOTE_UNI},
+      {"cuport.vote.sync", CUPORT_VOTE_BALLOT},
+      {"cuport.match.sync", CUPORT_MATCH_ANY},
+      {"cuport.match.sync", CUPORT_MATCH_ALL},
+      {"cuport.redux.sync", CUPORT_REDUX_ADD},
+      {"cuport.redux.sync", CUPORT_REDUX_MIN_U32},
+      {"cuport.redux.sync", CUPORT_REDUX_MAX_S32},
+      {"cuport.redux.sync", CUPORT_REDUX_XOR},
+      {"cuport.elect.sync", -1},
+      {"cuport.activemask", INT64_MIN},
+      {"cuport.bar.warp.sync", -1}};
+  ASSERT_EQ(calls.size(), expected.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].name, expected[i].first) << i;
+    if (expected[i].second != INT64_MIN) {
+      EXPECT_EQ(calls[i].constants.at(0), expected[i].second) << i;
+    }
+  }
+}
+
+// The `!` of vote's predicate operand is applied before the call.
+TEST(WarpLowering, NegatedVotePredicate) {
+  Lowered lowered = lowerText(kernelWith("vote.sync.ballot.b32 %r1, !%p2, -1;"));
+  ASSERT_TRUE(lowered.module.has_value()) << joined(lowered.diagnostics);
+  for (const llvm::Instruction &inst :
+       llvm::instructions(*lowered.module->module->getFunction("k")))
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(&inst);
+        call && call->getCalledFunction()->getName() == "cuport.vote.sync") {
+      auto *negation = llvm::dyn_cast<llvm::BinaryOperator>(call->getArgOperand(1));
+      ASSERT_NE(negation, nullptr);
+      EXPECT_EQ(negation->getOpcode(), llvm::Instruction::Xor);
+      return;
+    }
+  FAIL() << "no cuport.vote.sync call";
+}
+
+TEST(WarpLowering, BarrierForms) {
+  auto calls = warpCalls("bar.sync 0;\n"
+                         "barrier.sync 1, 64;\n"
+                         "barrier.cta.sync.aligned 2;\n"
+                         "bar.arrive 3, 96;\n"
+                         "barrier.arrive.aligned 4, 32;\n"
+                         "bar.red.popc.u32 %r1, 5, %p1;\n"
+                         "bar.red.and.pred %p2, 6, 64, !%p1;\n"
+                         "barrier.red.or.pred %p2, 7, %p1;");
+  ASSERT_EQ(calls.size(), 8u);
+  EXPECT_EQ(calls[0].name, "cuport.bar.sync");
+  EXPECT_EQ(calls[0].constants, (std::vector<int64_t>{0, -1}));
+  EXPECT_EQ(calls[1].constants, (std::vector<int64_t>{1, 64}));
+  EXPECT_EQ(calls[2].constants, (std::vector<int64_t>{2, -1}));
+  EXPECT_EQ(calls[3].name, "cuport.bar.arrive");
+  EXPECT_EQ(calls[3].constants, (std::vector<int64_t>{3, 96}));
+  EXPECT_EQ(calls[4].constants, (std::vector<int64_t>{4, 32}));
+  EXPECT_EQ(calls[5].name, "cuport.bar.red");
+  EXPECT_EQ(calls[5].constants, (std::vector<int64_t>{CUPORT_BAR_RED_POPC, 5, -1, INT64_MIN}));
+  EXPECT_EQ(calls[6].constants, (std::vector<int64_t>{CUPORT_BAR_RED_AND, 6, 64, INT64_MIN}));
+  EXPECT_EQ(calls[7].constants, (std::vector<int64_t>{CUPORT_BAR_RED_OR, 7, -1, INT64_MIN}));
+}
+
+TEST(WarpLowering, UnsupportedFormsAreDiagnosed) {
+  for (const char *instruction :
+       {"redux.sync.min.f32 %r1, %r2, -1;", "redux.sync.add.b32 %r1, %r2, -1;",
+        "redux.sync.and.u32 %r1, %r2, -1;", "match.any.sync.b32 %r1|%p1, %r2, -1;",
+        "shfl.sync.idx.b64 %rd1, %rd2, 0, 31, -1;", "vote.sync.ballot.pred %p1, %p2, -1;",
+        "bar.arrive 1;", "barrier.cluster.arrive;", "bar.red.popc.u32 %r1, 1;",
+        "activemask.b64 %rd1;"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    EXPECT_FALSE(lowered.diagnostics.empty());
+  }
+  for (const char *instruction :
+       {"vote.ballot.b32 %r1, %p1;", "shfl.idx.b32 %r1, %r2, 0, 31;", "vote.all.pred %p1, %p2;"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    std::string text = joined(lowered.diagnostics);
+    EXPECT_NE(text.find("without .sync is not supported"), std::string::npos) << text;
+  }
+}
+
+} // namespace
+} // namespace cuport::lower::test
