@@ -54,7 +54,8 @@ llvm::Error appendAssembly(llvm::StringRef bitcode, llvm::TargetMachine &target,
     llvm::Expected<std::string> text = emitAssembly(**module, target);
     if (!text)
       return text.takeError();
-    assembly += "# kernel " + name + (prepared->is_coroutine ? " (barriers: coroutine)" : "") +
+    assembly += "# kernel " + name +
+                (prepared->is_coroutine ? " (barriers or warp collectives: coroutine)" : "") +
                 "\n" + *text;
   }
   return llvm::Error::success();

@@ -186,7 +186,7 @@ llvm::Error JitModule::compile(Kernel &kernel) {
   kernel.entry.dynamic_shared_offset = prepared->shared.dynamic_offset;
   kernel.local_bytes = prepared->local_bytes;
   CUPORT_DEBUG("cpu: compiled kernel '%s' (%s, %llu bytes static shared)", kernel.name.c_str(),
-               prepared->is_coroutine ? "barrier coroutine" : "plain",
+               prepared->is_coroutine ? "coroutine (barriers or warp collectives)" : "plain",
                static_cast<unsigned long long>(prepared->shared.static_bytes));
   return llvm::Error::success();
 }

@@ -82,8 +82,8 @@ void collectFunctions(const llvm::Constant *constant,
 
 // Functions whose addresses initializers take, and every function they reach, are compiled into
 // the globals object so that the tables hold one address per function. They are called through
-// pointers, so they can neither be inlined into a kernel (barriers, exit) nor see a block's
-// shared-memory window.
+// pointers, so they can neither be inlined into a kernel (barriers, warp collectives, exit) nor see
+// a block's shared-memory window.
 llvm::Expected<llvm::SmallPtrSet<llvm::Function *, 8>> addressTakenFunctions(llvm::Module &module) {
   llvm::SmallVector<llvm::Function *, 8> pending;
   for (llvm::GlobalVariable &global : module.globals())
@@ -100,10 +100,10 @@ llvm::Expected<llvm::SmallPtrSet<llvm::Function *, 8>> addressTakenFunctions(llv
     for (llvm::Instruction &inst : llvm::instructions(*function)) {
       if (auto *call = llvm::dyn_cast<llvm::CallBase>(&inst))
         if (llvm::Function *callee = call->getCalledFunction())
-          if (callee->getName() == kBarrierIntrinsic || callee->getName() == kExitIntrinsic)
+          if (isSuspendingIntrinsic(callee->getName()) || callee->getName() == kExitIntrinsic)
             return makeError("function '" + function->getName() +
-                             "' is called through a pointer and synchronizes or exits; the CPU "
-                             "backend does not support that");
+                             "' is called through a pointer and synchronizes (a barrier or a "
+                             "warp collective) or exits; the CPU backend does not support that");
       for (const llvm::Use &operand : inst.operands()) {
         auto *constant = llvm::dyn_cast<llvm::Constant>(operand.get());
         if (!constant)

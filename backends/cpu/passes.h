@@ -43,7 +43,6 @@ llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel);
 
 // Shared helpers.
 inline constexpr const char *kKernelAttribute = "cuport-kernel";
-inline constexpr const char *kBarrierIntrinsic = "cuport.bar.sync";
 inline constexpr const char *kExitIntrinsic = "cuport.exit";
 // Barriers and warp collectives: the thread suspends there and the block scheduler resumes it.
 bool isSuspendingIntrinsic(llvm::StringRef name);
