@@ -2,6 +2,11 @@
 // into the kernel before it becomes a coroutine) and blocks of every size up to 1024 threads.
 #include "cpu_test_support.h"
 
+#include <llvm/AsmParser/Parser.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/SourceMgr.h>
+
 namespace cuport::cpu::test {
 namespace {
 
@@ -53,6 +58,36 @@ TEST_F(WarpScheduling, ButterflyReductionInACalledFunction) {
       EXPECT_EQ(out[t], 32 * first + 31 * 32 / 2) << "thread " << t << " of " << threads;
     }
   }
+}
+
+// Only kernels with a barrier or a warp collective pay for the coroutine: a kernel without them
+// stays a plain per-thread function.
+TEST_F(WarpScheduling, OnlySynchronizingKernelsBecomeCoroutines) {
+  const std::string plain = R"(
+define void @plain(ptr %params) "cuport-kernel" {
+entry:
+  %out.int = load i64, ptr %params, align 8
+  %out = inttoptr i64 %out.int to ptr addrspace(1)
+  %tid = call i32 @cuport.tid.x()
+  %lane = call i32 @cuport.laneid()
+  %dst = getelementptr i32, ptr addrspace(1) %out, i32 %tid
+  store i32 %lane, ptr addrspace(1) %dst, align 4
+  ret void
+}
+)";
+  llvm::LLVMContext context;
+  llvm::SMDiagnostic diagnostic;
+  std::unique_ptr<llvm::Module> module = llvm::parseAssemblyString(
+      std::string(kIntrinsicDeclarations) + kButterflyInHelper + plain, diagnostic, context);
+  ASSERT_NE(module, nullptr) << diagnostic.getMessage().str();
+  std::string assembly, error;
+  ASSERT_TRUE(compileToAssembly(*module, assembly, error)) << error;
+  EXPECT_NE(assembly.find("# kernel sums (barriers or warp collectives: coroutine)"),
+            std::string::npos)
+      << assembly.substr(0, 2000);
+  size_t plainHeader = assembly.find("# kernel plain");
+  ASSERT_NE(plainHeader, std::string::npos);
+  EXPECT_EQ(assembly.compare(plainHeader, 15, "# kernel plain\n"), 0);
 }
 
 } // namespace
