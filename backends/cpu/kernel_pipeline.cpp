@@ -1,5 +1,6 @@
 #include "backends/cpu/kernel_pipeline.h"
 
+#include "backends/cpu/directed_rounding.h"
 #include "backends/cpu/passes.h"
 #include "backends/cpu/runtime_symbols.h"
 #include "support/dump.h"
@@ -271,6 +272,8 @@ prepareKernelModule(llvm::Module &module, llvm::StringRef kernel_name, llvm::Tar
     dump::write(dump_prefix + ".before.ll", printModule(module));
 
   PreparedKernel result;
+  if (llvm::Error error = lowerDirectedRounding(module))
+    return error;
   if (llvm::Error error = inlineSynchronizingCallees(*kernel))
     return error;
   if (llvm::Error error = threadContext(module))

@@ -3,6 +3,7 @@
 
 #include "backends/cpu/context.h"
 #include "backends/cpu/device_heap.h"
+#include "backends/cpu/directed_rounding.h"
 #include "backends/cpu/printf_fifo.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
@@ -182,6 +183,9 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_load, reinterpret_cast<void *>(&cuport_cpu_suld)},
       {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
+      {rounded_f32, reinterpret_cast<void *>(&cuport_cpu_rounded_f32)},
+      {rounded_f64, reinterpret_cast<void *>(&cuport_cpu_rounded_f64)},
+      {rounded_convert, reinterpret_cast<void *>(&cuport_cpu_rounded_convert)},
       {device_malloc, reinterpret_cast<void *>(&cuport_cpu_device_malloc)},
       {device_free, reinterpret_cast<void *>(&cuport_cpu_device_free)},
       {device_printf, reinterpret_cast<void *>(&cuport_cpu_vprintf)},

@@ -29,6 +29,12 @@ inline constexpr std::string_view surface_load = "cuport_cpu_suld";
 inline constexpr std::string_view surface_store = "cuport_cpu_sust";
 inline constexpr std::string_view texture_query = "cuport_cpu_txq";
 
+// Directed rounding (directed_rounding.h): float (op, a, b, c, mode), double (op, a, b, c,
+// mode) and the conversion uint64_t (bits, from kind, to kind, mode).
+inline constexpr std::string_view rounded_f32 = "cuport_cpu_rounded_f32";
+inline constexpr std::string_view rounded_f64 = "cuport_cpu_rounded_f64";
+inline constexpr std::string_view rounded_convert = "cuport_cpu_rounded_convert";
+
 // Device-side functions that PTX declares as externs and the CPU backend provides directly.
 inline constexpr std::string_view device_malloc = "malloc";
 inline constexpr std::string_view device_free = "free";
