@@ -13,16 +13,23 @@
 namespace cuport::cpu {
 namespace {
 
-std::optional<RoundingKind> kindOf(llvm::RoundingMode mode) {
+// The runtime's mode for a static LLVM rounding mode; false for the dynamic one.
+bool kindOf(llvm::RoundingMode mode, RoundingKind &kind) {
   switch (mode) {
+  case llvm::RoundingMode::NearestTiesToEven:
+    kind = RoundingKind::NearestEven;
+    return true;
   case llvm::RoundingMode::TowardZero:
-    return RoundingKind::TowardZero;
+    kind = RoundingKind::TowardZero;
+    return true;
   case llvm::RoundingMode::TowardNegative:
-    return RoundingKind::Down;
+    kind = RoundingKind::Down;
+    return true;
   case llvm::RoundingMode::TowardPositive:
-    return RoundingKind::Up;
+    kind = RoundingKind::Up;
+    return true;
   default:
-    return std::nullopt;
+    return false;
   }
 }
 
@@ -130,13 +137,15 @@ llvm::Error lowerDirectedRounding(llvm::Module &module) {
       if (rounding == llvm::RoundingMode::Dynamic)
         return makeError("function '" + function.getName() +
                          "' uses the dynamic rounding mode, which kernel IR does not have");
-      std::optional<RoundingKind> mode = rounding ? kindOf(*rounding) : std::nullopt;
-      if (!mode)
-        continue; // round to nearest even: what the plain operation does
-      llvm::IRBuilder<> b(call);
+      RoundingKind kind = RoundingKind::NearestEven;
       std::optional<RoundedOp> op = arithmeticOf(call->getIntrinsicID());
+      // Arithmetic rounding to nearest even is what the plain operation does; conversions in
+      // that mode reach here only where the plain one is not exact on every host (to bf16).
+      if (!rounding || !kindOf(*rounding, kind) || (op && kind == RoundingKind::NearestEven))
+        continue;
+      llvm::IRBuilder<> b(call);
       llvm::Value *replacement =
-          op ? arithmeticCall(b, *call, *op, *mode) : conversionCall(b, *call, *mode);
+          op ? arithmeticCall(b, *call, *op, kind) : conversionCall(b, *call, kind);
       if (!replacement)
         return makeError("function '" + function.getName() + "' calls '" +
                          call->getCalledFunction()->getName() +

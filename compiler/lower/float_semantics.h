@@ -28,6 +28,9 @@ llvm::Value *roundedBinary(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *l
 llvm::Value *roundedFma(llvm::IRBuilder<> &b, llvm::Value *a, llvm::Value *x, llvm::Value *c,
                         llvm::RoundingMode mode);
 llvm::Value *roundedSqrt(llvm::IRBuilder<> &b, llvm::Value *value, llvm::RoundingMode mode);
+// f32 or f64 to bf16 rounded to nearest even, subnormals kept, in integer arithmetic (an LLVM
+// fptrunc to bfloat may flush subnormals on hosts without bf16 conversions).
+llvm::Value *truncateToBfloat(llvm::IRBuilder<> &b, llvm::Value *value);
 // Conversions whose result may be inexact: fptrunc, sitofp, uitofp.
 llvm::Value *roundedCast(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *value, llvm::Type *to,
                          llvm::RoundingMode mode);
