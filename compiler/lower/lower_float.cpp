@@ -143,6 +143,10 @@ bool FloatLowering::divide() {
 
 bool FloatLowering::minMax() {
   bool propagateNaN = mods_.take("NaN");
+  // .xorsign.abs (f32 only): compare magnitudes; the result takes the XOR of the input signs.
+  bool xorsign = mods_.take("xorsign");
+  if (xorsign != mods_.take("abs") || (xorsign && !isF32_))
+    return fl_.unsupported(inst_);
   if (approx_ || full_ || sat_ || rounding_ || !mods_.allTaken())
     return fl_.unsupported(inst_);
   if (!fl_.expectOperands(inst_, 3))
@@ -150,6 +154,16 @@ bool FloatLowering::minMax() {
   Value *a = in(1), *b = in(2);
   if (!a || !b)
     return false;
+  llvm::Type *intType = b_.getIntNTy(type_->getPrimitiveSizeInBits());
+  Value *signBit =
+      llvm::ConstantInt::get(intType, llvm::APInt::getSignMask(intType->getIntegerBitWidth()));
+  Value *resultSign = nullptr;
+  if (xorsign) {
+    resultSign = b_.CreateAnd(
+        b_.CreateXor(b_.CreateBitCast(a, intType), b_.CreateBitCast(b, intType)), signBit);
+    a = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, a);
+    b = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b);
+  }
   bool min = inst_.opcode == "min";
   // Ordered comparison with -0 below +0; a NaN input yields the other input (both NaN, or
   // any NaN with .NaN: the canonical NaN).
@@ -166,6 +180,11 @@ bool FloatLowering::minMax() {
   } else {
     result = b_.CreateSelect(aNaN, b, b_.CreateSelect(bNaN, a, result));
     result = b_.CreateSelect(b_.CreateAnd(aNaN, bNaN), canonicalNaN(), result);
+  }
+  if (xorsign) {
+    Value *magnitude = b_.CreateBitCast(result, intType);
+    Value *signed_ = b_.CreateBitCast(b_.CreateOr(magnitude, resultSign), type_);
+    result = b_.CreateSelect(b_.CreateFCmpUNO(result, result), result, signed_);
   }
   return out(result);
 }
