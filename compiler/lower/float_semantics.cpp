@@ -95,23 +95,25 @@ llvm::Value *roundedSqrt(llvm::IRBuilder<> &b, llvm::Value *value, llvm::Roundin
       {value}, "", mode, llvm::fp::ebIgnore);
 }
 
+llvm::Value *roundToOddSingle(llvm::IRBuilder<> &b, llvm::Value *value) {
+  // An inexact f32 whose last bit is even moves one step toward the exact value.
+  llvm::Type *i32 = b.getInt32Ty();
+  llvm::Value *single = b.CreateFPTrunc(value, b.getFloatTy());
+  llvm::Value *bits = b.CreateBitCast(single, i32);
+  llvm::Value *back = b.CreateFPExt(single, b.getDoubleTy());
+  llvm::Value *inexact = b.CreateFCmpONE(back, value);
+  llvm::Value *even = b.CreateICmpEQ(b.CreateAnd(bits, 1), b.getInt32(0));
+  llvm::Value *overshot = b.CreateFCmpOGT(b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, back),
+                                          b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, value));
+  llvm::Value *odd =
+      b.CreateSelect(overshot, b.CreateSub(bits, b.getInt32(1)), b.CreateAdd(bits, b.getInt32(1)));
+  return b.CreateBitCast(b.CreateSelect(b.CreateAnd(inexact, even), odd, bits), b.getFloatTy());
+}
+
 llvm::Value *truncateToBfloat(llvm::IRBuilder<> &b, llvm::Value *value) {
   llvm::Type *i32 = b.getInt32Ty();
-  if (value->getType()->isDoubleTy()) {
-    // Round to odd into f32 first (exact for the second rounding, which needs only 8 + 2 bits):
-    // an inexact f32 whose last bit is even moves one step toward the exact value.
-    llvm::Value *single = b.CreateFPTrunc(value, b.getFloatTy());
-    llvm::Value *bits = b.CreateBitCast(single, i32);
-    llvm::Value *back = b.CreateFPExt(single, b.getDoubleTy());
-    llvm::Value *inexact = b.CreateFCmpONE(back, value);
-    llvm::Value *even = b.CreateICmpEQ(b.CreateAnd(bits, 1), b.getInt32(0));
-    llvm::Value *overshot = b.CreateFCmpOGT(
-        b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, back),
-        b.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, value));
-    llvm::Value *odd = b.CreateSelect(overshot, b.CreateSub(bits, b.getInt32(1)),
-                                      b.CreateAdd(bits, b.getInt32(1)));
-    value = b.CreateBitCast(b.CreateSelect(b.CreateAnd(inexact, even), odd, bits), b.getFloatTy());
-  }
+  if (value->getType()->isDoubleTy())
+    value = roundToOddSingle(b, value); // f32 keeps the 8 + 2 bits the second rounding needs
   llvm::Value *bits = b.CreateBitCast(value, i32);
   llvm::Value *lsb = b.CreateAnd(b.CreateLShr(bits, 16), 1);
   llvm::Value *rounded = b.CreateLShr(b.CreateAdd(bits, b.CreateAdd(lsb, b.getInt32(0x7fff))), 16);

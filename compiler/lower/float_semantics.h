@@ -28,6 +28,9 @@ llvm::Value *roundedBinary(llvm::IRBuilder<> &b, unsigned opcode, llvm::Value *l
 llvm::Value *roundedFma(llvm::IRBuilder<> &b, llvm::Value *a, llvm::Value *x, llvm::Value *c,
                         llvm::RoundingMode mode);
 llvm::Value *roundedSqrt(llvm::IRBuilder<> &b, llvm::Value *value, llvm::RoundingMode mode);
+// f64 to f32 rounded to odd: an inexact result gets its last bit set. A later rounding to any
+// format of at most 22 significant bits is then the correct rounding of the f64.
+llvm::Value *roundToOddSingle(llvm::IRBuilder<> &b, llvm::Value *value);
 // f32 or f64 to bf16 rounded to nearest even, subnormals kept, in integer arithmetic (an LLVM
 // fptrunc to bfloat may flush subnormals on hosts without bf16 conversions).
 llvm::Value *truncateToBfloat(llvm::IRBuilder<> &b, llvm::Value *value);

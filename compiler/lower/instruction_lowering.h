@@ -17,6 +17,9 @@ using LoweringResult = std::optional<bool>;
 
 LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerFloatInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+// f16, bf16, f16x2 and bf16x2 arithmetic (lower_half.cpp), reached through the float family.
+LoweringResult lowerHalfInstruction(FunctionLowering &fl, const ptx::Instruction &inst,
+                                    ptx::ScalarType type);
 LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

@@ -278,6 +278,14 @@ LoweringResult lowerFloatInstruction(FunctionLowering &fl, const ptx::Instructio
                                              "abs", "neg", "min", "max"};
   static const std::set<std::string> kFloatOnly{"fma", "sqrt", "rsqrt", "rcp",      "ex2",  "lg2",
                                                 "sin", "cos",  "tanh",  "copysign", "testp"};
+  static const std::set<std::string> kHalf{"add", "sub", "mul", "fma", "neg",
+                                           "abs", "min", "max", "ex2", "tanh"};
+  if (kHalf.count(inst.opcode)) {
+    auto type = lastType(inst);
+    if (type &&
+        (*type == ptx::ScalarType::F16 || *type == ptx::ScalarType::BF16 || isFloatPair(*type)))
+      return lowerHalfInstruction(fl, inst, *type);
+  }
   if (kShared.count(inst.opcode)) {
     auto type = lastType(inst);
     if (!type || !isFloat(*type))

@@ -752,7 +752,7 @@ LoweringResult lowerIntegerInstruction(FunctionLowering &fl, const ptx::Instruct
     return std::nullopt;
   if (isSharedArithmetic(inst.opcode)) {
     auto type = lastType(inst);
-    if (type && isFloat(*type))
+    if (type && (isFloat(*type) || isFloatPair(*type)))
       return std::nullopt;
   }
   return IntegerLowering(fl, inst).lower();

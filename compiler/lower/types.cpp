@@ -87,6 +87,10 @@ bool isFloat(ScalarType type) {
          type == ScalarType::F64;
 }
 
+bool isFloatPair(ScalarType type) {
+  return type == ScalarType::F16x2 || type == ScalarType::BF16x2;
+}
+
 bool isSigned(ScalarType type) {
   return type == ScalarType::S8 || type == ScalarType::S16 || type == ScalarType::S32 ||
          type == ScalarType::S64;

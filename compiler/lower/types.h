@@ -29,11 +29,12 @@ std::optional<unsigned> addressSpaceOf(ptx::StateSpace space);
 // A PTX type name without the dot ("u32", "f16x2"); nullopt when the word is not a type.
 std::optional<ptx::ScalarType> typeFromModifier(std::string_view name);
 
-uint32_t bitsOf(ptx::ScalarType type); // Pred = 1
-bool isFloat(ptx::ScalarType type);    // f16, bf16, f32, f64 (scalar forms)
-bool isSigned(ptx::ScalarType type);   // s8 .. s64
-bool isUnsigned(ptx::ScalarType type); // u8 .. u64
-bool isBits(ptx::ScalarType type);     // b8 .. b128
+uint32_t bitsOf(ptx::ScalarType type);  // Pred = 1
+bool isFloat(ptx::ScalarType type);     // f16, bf16, f32, f64 (scalar forms)
+bool isFloatPair(ptx::ScalarType type); // f16x2, bf16x2
+bool isSigned(ptx::ScalarType type);    // s8 .. s64
+bool isUnsigned(ptx::ScalarType type);  // u8 .. u64
+bool isBits(ptx::ScalarType type);      // b8 .. b128
 
 // The LLVM type a value of `type` has: i1 for predicates, iN for bit and integer types, half,
 // bfloat, float, double for floats; packed pairs (f16x2) as i32.

@@ -1,0 +1,269 @@
+// f16 and bf16 arithmetic, scalar and packed (x2): add, sub, mul, fma (.rn, .ftz, .sat, .relu),
+// neg, abs, min, max (.NaN, .xorsign.abs). The reference computes the exact result in long
+// double (an exact sum error from TwoSum where the sum itself is not exact) and rounds it to the
+// format by choosing between the neighbouring representable values (float_support.h).
+#include "tests/ptx/cases/float_support.h"
+
+namespace cuport::conformance {
+namespace {
+
+using namespace floats;
+
+struct Format {
+  const char *type; // f16 or bf16
+  const NarrowFormat &narrow;
+  uint16_t quietNaN() const { return 0x7fff; } // the canonical NaN of both formats
+};
+const Format kF16{"f16", kHalf}, kBF16{"bf16", kBfloat};
+
+// Arithmetic NaN results may carry any payload; min/max and .relu give the canonical 0x7fff.
+constexpr uint16_t kAnyNaN = 0x7fc1; // a NaN in both formats
+
+bool isNaN(const Format &f, uint16_t bits) { return f.narrow.isNaN(bits); }
+bool isInf(const Format &f, uint16_t bits) { return (bits & 0x7fff) == f.narrow.infinity(); }
+long double valueOf(const Format &f, uint16_t bits) {
+  if (isNaN(f, bits))
+    return NAN;
+  if (isInf(f, bits))
+    return bits & 0x8000 ? -INFINITY : INFINITY;
+  return f.narrow.value(bits);
+}
+uint16_t flush(const Format &f, uint16_t bits) {
+  bool subnormal = (bits & f.narrow.infinity()) == 0;
+  return subnormal ? bits & 0x8000 : bits;
+}
+
+// Rounds hi + lo (lo the exact error of hi, |lo| <= half an ulp of hi in long double) to nearest
+// even. When hi lies on a rounding boundary of the format, the sign of lo decides the side.
+uint16_t roundPair(const Format &f, long double hi, long double lo) {
+  if (std::isnan(hi))
+    return kAnyNaN;
+  if (std::isinf(hi))
+    return uint16_t((hi < 0 ? f.narrow.signBit() : 0) | f.narrow.infinity());
+  uint32_t down = f.narrow.round(hi, Mode::rz), up = f.narrow.round(hi, Mode::rp);
+  if (hi < 0)
+    up = f.narrow.round(hi, Mode::rm);
+  bool onBoundary = down == up || (up != (f.narrow.infinity() | (hi < 0 ? f.narrow.signBit() : 0)) &&
+                                   f.narrow.value(down) + f.narrow.value(up) == 2 * hi);
+  if (lo != 0 && onBoundary)
+    hi = std::nextafter(hi, lo > 0 ? INFINITY : -INFINITY);
+  if (hi == 0 && lo == 0 && std::signbit(hi))
+    return uint16_t(f.narrow.signBit());
+  return uint16_t(f.narrow.round(hi, Mode::rn));
+}
+
+// Exact a + b as a pair (TwoSum in long double).
+uint16_t roundedSum(const Format &f, long double a, long double b) {
+  volatile long double s = a + b;
+  long double bb = s - a;
+  long double err = (a - (s - bb)) + (b - bb);
+  if (std::isinf(s) || std::isnan(s))
+    err = 0;
+  return roundPair(f, s, err);
+}
+
+enum class Op { add, sub, mul, fma, fmaRelu, neg, abs, min, max, minNaN, maxNaN, minXor, maxXor };
+struct Instruction {
+  Op op;
+  const char *text; // the mnemonic without the type
+  int arity;
+};
+
+uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, bool ftz,
+                   bool sat) {
+  if (ftz) {
+    a = flush(f, a);
+    b = flush(f, b);
+    c = flush(f, c);
+  }
+  long double x = valueOf(f, a), y = valueOf(f, b), z = valueOf(f, c);
+  uint16_t result = 0;
+  auto minMax = [&](bool isMin, bool nan, bool xorsign) -> uint16_t {
+    uint16_t p = a, q = b;
+    if (xorsign) {
+      p &= 0x7fff;
+      q &= 0x7fff;
+    }
+    long double u = valueOf(f, p), v = valueOf(f, q);
+    uint16_t r;
+    if ((std::isnan(u) && std::isnan(v)) || (nan && (std::isnan(u) || std::isnan(v))))
+      return f.quietNaN();
+    if (std::isnan(u))
+      r = q;
+    else if (std::isnan(v))
+      r = p;
+    else if (u == v)
+      r = isMin == bool(p & 0x8000) ? p : q; // -0.0 is the smaller zero
+    else
+      r = (isMin ? u < v : u > v) ? p : q;
+    if (xorsign)
+      r = uint16_t((r & 0x7fff) | ((a ^ b) & 0x8000));
+    return r;
+  };
+  switch (op) {
+  case Op::add:
+    result = roundedSum(f, x, y);
+    break;
+  case Op::sub:
+    result = roundedSum(f, x, -y);
+    break;
+  case Op::mul:
+    result = roundPair(f, x * y, 0); // 2 x 11 bits: exact in long double
+    break;
+  case Op::fma:
+  case Op::fmaRelu:
+    result = roundedSum(f, x * y, z);
+    if (op == Op::fmaRelu)
+      result = isNaN(f, result) ? f.quietNaN() : (result & 0x8000) ? 0 : result;
+    break;
+  case Op::neg:
+    return uint16_t((ftz ? flush(f, a) : a) ^ 0x8000);
+  case Op::abs:
+    return uint16_t((ftz ? flush(f, a) : a) & 0x7fff);
+  case Op::min:
+  case Op::max:
+    result = minMax(op == Op::min, false, false);
+    break;
+  case Op::minNaN:
+  case Op::maxNaN:
+    result = minMax(op == Op::minNaN, true, false);
+    break;
+  case Op::minXor:
+  case Op::maxXor:
+    result = minMax(op == Op::minXor, false, true);
+    break;
+  }
+  if (sat) {
+    long double r = valueOf(f, result);
+    result = std::isnan(r) || r <= 0 ? 0 : r >= 1 ? uint16_t(f.narrow.round(1.0L, Mode::rn)) : result;
+  }
+  return ftz ? flush(f, result) : result;
+}
+
+bool isArithmetic(Op op) { return op == Op::add || op == Op::sub || op == Op::mul || op == Op::fma; }
+
+std::vector<uint16_t> halfSamples(const Format &f, const std::string &name, size_t randoms) {
+  std::vector<uint16_t> values = f.narrow.exponentBits == 5 ? edgeHalves() : edgeBfloats();
+  std::mt19937_64 random = randomFor(name);
+  for (size_t i = 0; i < randoms; ++i)
+    values.push_back(uint16_t(random()));
+  return values;
+}
+
+// Runs each instruction (with the flavours the format allows) on scalar and x2 forms.
+void checkFormat(const Format &f, const std::vector<Instruction> &instructions,
+                 const std::vector<std::string> &flavours, unsigned sm, const std::string &version,
+                 const std::string &name) {
+  std::vector<uint16_t> pool = halfSamples(f, name, 48);
+  std::mt19937_64 random = randomFor(name + ".lanes");
+  Bytes in;
+  size_t count = 0;
+  for (uint16_t a : pool)
+    for (uint16_t b : pool) {
+      // Each operand register: this element in the low lane, a random one in the high lane.
+      in.push(uint32_t(a | (random() << 16))).push(uint32_t(b | (random() << 16)));
+      in.push(uint32_t(pool[random() % pool.size()] | (random() << 16)));
+      ++count;
+    }
+  for (size_t i = 0; i < kRandomSamples; ++i, ++count)
+    in.push(uint32_t(random())).push(uint32_t(random())).push(uint32_t(random()));
+
+  for (const Instruction &inst : instructions) {
+    for (const std::string &flavour : flavours) {
+      bool ftz = flavour.find("ftz") != std::string::npos;
+      bool sat = flavour.find("sat") != std::string::npos;
+      if (sat && !isArithmetic(inst.op))
+        continue;
+      if (ftz && (inst.op == Op::fmaRelu && sat))
+        continue;
+      std::string mnemonic = std::string(inst.text);
+      size_t dot = mnemonic.find('.');
+      std::string head = dot == std::string::npos ? mnemonic : mnemonic.substr(0, dot);
+      std::string tail = dot == std::string::npos ? "" : mnemonic.substr(dot);
+      std::string full = head + tail + flavour + "." + f.type;
+      std::string body = "ld.global.b32 %r5, [%rd4];\nld.global.b32 %r6, [%rd4+4];\n"
+                         "ld.global.b32 %r7, [%rd4+8];\n"
+                         "mov.b32 {%h1, %h4}, %r5;\nmov.b32 {%h2, %h5}, %r6;\n"
+                         "mov.b32 {%h3, %h6}, %r7;\n";
+      const char *scalarOperands[] = {"", "%h1", "%h1, %h2", "%h1, %h2, %h3"};
+      const char *pairOperands[] = {"", "%r5", "%r5, %r6", "%r5, %r6, %r7"};
+      body += full + " %h7, " + scalarOperands[inst.arity] + ";\nst.global.b16 [%rd6], %h7;\n";
+      body += full + "x2 %r8, " + pairOperands[inst.arity] + ";\nst.global.b32 [%rd6+4], %r8;\n";
+      Bytes out = runElementwise(body, in, count, 12, 8, sm, version);
+      int failures = 0;
+      for (size_t e = 0; e < count; ++e) {
+        uint32_t a = in.at<uint32_t>(e * 12), b = in.at<uint32_t>(e * 12 + 4),
+                 c = in.at<uint32_t>(e * 12 + 8);
+        uint16_t wants[3] = {reference(f, inst.op, uint16_t(a), uint16_t(b), uint16_t(c), ftz, sat),
+                             reference(f, inst.op, uint16_t(a), uint16_t(b), uint16_t(c), ftz, sat),
+                             reference(f, inst.op, uint16_t(a >> 16), uint16_t(b >> 16),
+                                       uint16_t(c >> 16), ftz, sat)};
+        uint16_t gots[3] = {out.at<uint16_t>(e * 8), out.at<uint16_t>(e * 8 + 4),
+                            out.at<uint16_t>(e * 8 + 6)};
+        for (int k = 0; k < 3; ++k) {
+          bool same = gots[k] == wants[k] ||
+                      (isNaN(f, gots[k]) && isNaN(f, wants[k]) && wants[k] != f.quietNaN());
+          if (!same && ++failures <= 10)
+            ADD_FAILURE() << full << (k ? "x2 lane " + std::to_string(k - 1) : "") << " (0x"
+                          << std::hex << (k == 2 ? a >> 16 : a & 0xffff) << ", 0x"
+                          << (k == 2 ? b >> 16 : b & 0xffff) << ", 0x"
+                          << (k == 2 ? c >> 16 : c & 0xffff) << ") gave 0x" << gots[k]
+                          << ", expected 0x" << wants[k];
+        }
+      }
+    }
+  }
+}
+
+PTX_CASE(FloatHalf, F16Arithmetic) {
+  checkFormat(kF16,
+              {{Op::add, "add.rn", 2},
+               {Op::sub, "sub.rn", 2},
+               {Op::mul, "mul.rn", 2},
+               {Op::fma, "fma.rn", 3},
+               {Op::neg, "neg", 1},
+               {Op::abs, "abs", 1}},
+              {"", ".ftz", ".sat", ".ftz.sat"}, 75, "8.0", "FloatHalf.F16Arithmetic");
+}
+
+PTX_CASE(FloatHalf, F16FmaRelu) {
+  checkFormat(kF16, {{Op::fmaRelu, "fma.rn.relu", 3}}, {"", ".ftz"}, 80, "8.0",
+              "FloatHalf.F16FmaRelu");
+}
+
+PTX_CASE(FloatHalf, F16MinMax) {
+  checkFormat(kF16,
+              {{Op::min, "min", 2},
+               {Op::max, "max", 2},
+               {Op::minNaN, "min.NaN", 2},
+               {Op::maxNaN, "max.NaN", 2},
+               {Op::minXor, "min.xorsign.abs", 2},
+               {Op::maxXor, "max.xorsign.abs", 2}},
+              {"", ".ftz"}, 86, "7.2", "FloatHalf.F16MinMax");
+}
+
+PTX_CASE(FloatHalf, Bf16Arithmetic) {
+  checkFormat(kBF16,
+              {{Op::add, "add.rn", 2},
+               {Op::sub, "sub.rn", 2},
+               {Op::mul, "mul.rn", 2},
+               {Op::fma, "fma.rn", 3},
+               {Op::fmaRelu, "fma.rn.relu", 3},
+               {Op::neg, "neg", 1},
+               {Op::abs, "abs", 1}},
+              {""}, 90, "7.8", "FloatHalf.Bf16Arithmetic");
+}
+
+PTX_CASE(FloatHalf, Bf16MinMax) {
+  checkFormat(kBF16,
+              {{Op::min, "min", 2},
+               {Op::max, "max", 2},
+               {Op::minNaN, "min.NaN", 2},
+               {Op::maxNaN, "max.NaN", 2},
+               {Op::minXor, "min.xorsign.abs", 2},
+               {Op::maxXor, "max.xorsign.abs", 2}},
+              {""}, 86, "7.2", "FloatHalf.Bf16MinMax");
+}
+
+} // namespace
+} // namespace cuport::conformance
