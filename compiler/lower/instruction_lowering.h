@@ -20,6 +20,10 @@ LoweringResult lowerFloatInstruction(FunctionLowering &fl, const ptx::Instructio
 // f16, bf16, f16x2 and bf16x2 arithmetic (lower_half.cpp), reached through the float family.
 LoweringResult lowerHalfInstruction(FunctionLowering &fl, const ptx::Instruction &inst,
                                     ptx::ScalarType type);
+// cvt with packed or narrow formats (f16x2, bf16x2, tf32, e4m3x2, e5m2x2) or .relu / .satfinite /
+// .rna (lower_cvt_narrow.cpp), reached through the data family.
+bool isNarrowConversion(const ptx::Instruction &inst);
+bool lowerNarrowConversion(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

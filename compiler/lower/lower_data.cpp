@@ -166,7 +166,7 @@ LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction
   if (inst.opcode == "mov")
     return lowerMov(fl, inst);
   if (inst.opcode == "cvt")
-    return lowerCvt(fl, inst);
+    return isNarrowConversion(inst) ? lowerNarrowConversion(fl, inst) : lowerCvt(fl, inst);
   if (inst.opcode == "cvta")
     return lowerCvta(fl, inst);
   return std::nullopt;
