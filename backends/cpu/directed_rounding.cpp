@@ -118,9 +118,9 @@ llvm::Value *conversionCall(llvm::IRBuilder<> &b, llvm::ConstrainedFPIntrinsic &
   }
   llvm::FunctionCallee callee = call.getModule()->getOrInsertFunction(
       runtime_symbols::rounded_convert, i64, i64, b.getInt32Ty(), b.getInt32Ty(), b.getInt32Ty());
-  llvm::Value *result = b.CreateCall(callee, {bits, b.getInt32(uint32_t(fromKind)),
-                                              b.getInt32(uint32_t(*toKind)),
-                                              b.getInt32(uint32_t(mode))});
+  llvm::Value *result =
+      b.CreateCall(callee, {bits, b.getInt32(uint32_t(fromKind)), b.getInt32(uint32_t(*toKind)),
+                            b.getInt32(uint32_t(mode))});
   return b.CreateBitCast(b.CreateTrunc(result, b.getIntNTy(to->getPrimitiveSizeInBits())), to);
 }
 

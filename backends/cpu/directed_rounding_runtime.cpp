@@ -96,8 +96,8 @@ uint64_t roundExact(const Exact &value, Format format, RoundingKind mode) {
   if (drop > 0) {
     kept = drop >= 64 ? 0 : value.magnitude >> drop;
     half = drop <= 64 && ((value.magnitude >> (drop - 1)) & 1);
-    uint64_t below = drop - 1 >= 64 ? value.magnitude
-                                    : value.magnitude & ((uint64_t{1} << (drop - 1)) - 1);
+    uint64_t below =
+        drop - 1 >= 64 ? value.magnitude : value.magnitude & ((uint64_t{1} << (drop - 1)) - 1);
     rest = below != 0;
   } else {
     kept <<= -drop; // exact; fits because the magnitude has at most mantissaBits + 1 bits here

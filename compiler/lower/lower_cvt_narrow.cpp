@@ -83,7 +83,8 @@ Value *NarrowConversion::toByte(Value *value, const ByteFormat &format) {
   Value *bits = b_.CreateBitCast(value, i32);
   Value *exponent = b_.CreateSub(b_.CreateAnd(b_.CreateLShr(bits, 23), 0xff), b_.getInt32(127));
   exponent = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smax, exponent, b_.getInt32(minExponent));
-  exponent = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, exponent, b_.getInt32(format.maxExponent));
+  exponent =
+      b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, exponent, b_.getInt32(format.maxExponent));
   Value *quantum = b_.CreateSub(exponent, b_.getInt32(format.mantissaBits));
   auto powerOfTwo = [&](Value *power) { // 2^power for power in the normal f32 range
     return b_.CreateBitCast(b_.CreateShl(b_.CreateAdd(power, b_.getInt32(127)), 23), f32Type);

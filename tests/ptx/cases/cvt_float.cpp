@@ -10,13 +10,15 @@ using namespace floats;
 
 // The exact value of an f16 / bf16 pattern, for operands.
 float halfValue(uint16_t bits) {
-  return kHalf.isNaN(bits) ? NAN : bits == 0x7c00 ? INFINITY : bits == 0xfc00 ? -INFINITY
-                                                                              : float(kHalf.value(bits));
+  return kHalf.isNaN(bits) ? NAN
+         : bits == 0x7c00  ? INFINITY
+         : bits == 0xfc00  ? -INFINITY
+                           : float(kHalf.value(bits));
 }
 
 struct Source {
-  const char *type;     // PTX type
-  const char *load;     // ld.global type and register class
+  const char *type; // PTX type
+  const char *load; // ld.global type and register class
   const char *reg;
   size_t width;
 };
@@ -47,8 +49,8 @@ std::vector<uint64_t> sourceSamples(const Source &source, const std::string &nam
     for (uint32_t v : samples32(name, kRandomSamples))
       values.push_back(v);
     // Values near the f16 and bf16 ranges' ends and ties.
-    for (uint32_t v : {0x477fe000u, 0x477ff000u, 0x477fefffu, 0x33800000u, 0x33000000u,
-                       0x33000001u, 0x387fc000u, 0x3f801000u, 0x3f803000u, 0x7f7f8000u})
+    for (uint32_t v : {0x477fe000u, 0x477ff000u, 0x477fefffu, 0x33800000u, 0x33000000u, 0x33000001u,
+                       0x387fc000u, 0x3f801000u, 0x3f803000u, 0x7f7f8000u})
       values.push_back(v);
     std::mt19937_64 random = randomFor(name + ".f16range");
     for (size_t i = 0; i < kRandomSamples; ++i) // exponents around the f16 range
@@ -75,8 +77,8 @@ std::vector<uint64_t> sourceSamples(const Source &source, const std::string &nam
 }
 
 // cvt.<mode>.<dest>.<source> over the samples, every mode in one kernel.
-void checkToFloat(const Source &source, const char *dest, const std::string &name,
-                  unsigned sm = 75, const std::string &version = "8.0",
+void checkToFloat(const Source &source, const char *dest, const std::string &name, unsigned sm = 75,
+                  const std::string &version = "8.0",
                   const std::vector<Mode> &modes = {Mode::rn, Mode::rz, Mode::rm, Mode::rp}) {
   std::vector<uint64_t> values = sourceSamples(source, name);
   std::string d = dest;
@@ -84,8 +86,7 @@ void checkToFloat(const Source &source, const char *dest, const std::string &nam
   Bytes in;
   for (uint64_t v : values)
     in.push(v);
-  std::string body =
-      std::string("ld.global.") + source.load + " " + source.reg + ", [%rd4];\n";
+  std::string body = std::string("ld.global.") + source.load + " " + source.reg + ", [%rd4];\n";
   const char *outReg = d == "f64" ? "%fd2" : d == "f32" ? "%f2" : "%h2";
   const char *store = d == "f64" ? "f64" : d == "f32" ? "f32" : "b16";
   for (size_t m = 0; m < modes.size(); ++m) {
@@ -139,35 +140,64 @@ void checkToFloat(const Source &source, const char *dest, const std::string &nam
       }
       if (!same) {
         ++failures;
-        ADD_FAILURE() << "cvt." << modeName(modes[m]) << "." << d << "." << source.type
-                      << " of 0x" << std::hex << values[e] << " gave 0x" << got << ", expected 0x"
-                      << want;
+        ADD_FAILURE() << "cvt." << modeName(modes[m]) << "." << d << "." << source.type << " of 0x"
+                      << std::hex << values[e] << " gave 0x" << got << ", expected 0x" << want;
       }
     }
   }
 }
 
-PTX_CASE(CvtFloat, F64ToF32) { checkToFloat(kF64, "f32", "CvtFloat.F64ToF32"); }
-PTX_CASE(CvtFloat, F32ToF16) { checkToFloat(kF32, "f16", "CvtFloat.F32ToF16"); }
-PTX_CASE(CvtFloat, F64ToF16) { checkToFloat(kF64, "f16", "CvtFloat.F64ToF16"); }
+PTX_CASE(CvtFloat, F64ToF32) {
+  checkToFloat(kF64, "f32", "CvtFloat.F64ToF32");
+}
+PTX_CASE(CvtFloat, F32ToF16) {
+  checkToFloat(kF32, "f16", "CvtFloat.F32ToF16");
+}
+PTX_CASE(CvtFloat, F64ToF16) {
+  checkToFloat(kF64, "f16", "CvtFloat.F64ToF16");
+}
 PTX_CASE(CvtFloat, F32ToBf16) {
   checkToFloat(kF32, "bf16", "CvtFloat.F32ToBf16", 80, "8.0", {Mode::rn, Mode::rz});
 }
 PTX_CASE(CvtFloat, F64ToBf16) {
   checkToFloat(kF64, "bf16", "CvtFloat.F64ToBf16", 90, "7.8");
 }
-PTX_CASE(CvtFloat, S32ToBf16) { checkToFloat(kS32, "bf16", "CvtFloat.S32ToBf16", 90, "7.8"); }
-PTX_CASE(CvtFloat, U64ToBf16) { checkToFloat(kU64, "bf16", "CvtFloat.U64ToBf16", 90, "7.8"); }
-PTX_CASE(CvtFloat, S32ToF32) { checkToFloat(kS32, "f32", "CvtFloat.S32ToF32"); }
-PTX_CASE(CvtFloat, U32ToF32) { checkToFloat(kU32, "f32", "CvtFloat.U32ToF32"); }
-PTX_CASE(CvtFloat, S64ToF32) { checkToFloat(kS64, "f32", "CvtFloat.S64ToF32"); }
-PTX_CASE(CvtFloat, U64ToF32) { checkToFloat(kU64, "f32", "CvtFloat.U64ToF32"); }
-PTX_CASE(CvtFloat, S64ToF64) { checkToFloat(kS64, "f64", "CvtFloat.S64ToF64"); }
-PTX_CASE(CvtFloat, U64ToF64) { checkToFloat(kU64, "f64", "CvtFloat.U64ToF64"); }
-PTX_CASE(CvtFloat, S32ToF16) { checkToFloat(kS32, "f16", "CvtFloat.S32ToF16"); }
-PTX_CASE(CvtFloat, U32ToF16) { checkToFloat(kU32, "f16", "CvtFloat.U32ToF16"); }
-PTX_CASE(CvtFloat, S64ToF16) { checkToFloat(kS64, "f16", "CvtFloat.S64ToF16"); }
-PTX_CASE(CvtFloat, U64ToF16) { checkToFloat(kU64, "f16", "CvtFloat.U64ToF16"); }
+PTX_CASE(CvtFloat, S32ToBf16) {
+  checkToFloat(kS32, "bf16", "CvtFloat.S32ToBf16", 90, "7.8");
+}
+PTX_CASE(CvtFloat, U64ToBf16) {
+  checkToFloat(kU64, "bf16", "CvtFloat.U64ToBf16", 90, "7.8");
+}
+PTX_CASE(CvtFloat, S32ToF32) {
+  checkToFloat(kS32, "f32", "CvtFloat.S32ToF32");
+}
+PTX_CASE(CvtFloat, U32ToF32) {
+  checkToFloat(kU32, "f32", "CvtFloat.U32ToF32");
+}
+PTX_CASE(CvtFloat, S64ToF32) {
+  checkToFloat(kS64, "f32", "CvtFloat.S64ToF32");
+}
+PTX_CASE(CvtFloat, U64ToF32) {
+  checkToFloat(kU64, "f32", "CvtFloat.U64ToF32");
+}
+PTX_CASE(CvtFloat, S64ToF64) {
+  checkToFloat(kS64, "f64", "CvtFloat.S64ToF64");
+}
+PTX_CASE(CvtFloat, U64ToF64) {
+  checkToFloat(kU64, "f64", "CvtFloat.U64ToF64");
+}
+PTX_CASE(CvtFloat, S32ToF16) {
+  checkToFloat(kS32, "f16", "CvtFloat.S32ToF16");
+}
+PTX_CASE(CvtFloat, U32ToF16) {
+  checkToFloat(kU32, "f16", "CvtFloat.U32ToF16");
+}
+PTX_CASE(CvtFloat, S64ToF16) {
+  checkToFloat(kS64, "f16", "CvtFloat.S64ToF16");
+}
+PTX_CASE(CvtFloat, U64ToF16) {
+  checkToFloat(kU64, "f16", "CvtFloat.U64ToF16");
+}
 
 // Widening is exact and takes no rounding modifier: every f16 pattern to f32 and f64.
 PTX_CASE(CvtFloat, F16WidensExactly) {

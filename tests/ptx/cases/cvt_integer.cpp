@@ -58,8 +58,8 @@ void checkFloatToInteger(const char *source, const std::vector<uint64_t> &values
   size_t slot = 0;
   for (const IntType &type : kIntTypes)
     for (int mode = 0; mode < 4; ++mode, ++slot) {
-      body += std::string("cvt.") + kIntegerModes[mode] + (ftz ? ".ftz." : ".") + type.name +
-              "." + source + " " + type.reg + ", " + reg + ";\n";
+      body += std::string("cvt.") + kIntegerModes[mode] + (ftz ? ".ftz." : ".") + type.name + "." +
+              source + " " + type.reg + ", " + reg + ";\n";
       body += std::string("st.global.") + type.store + " [%rd6+" + std::to_string(slot * 8) +
               "], " + type.reg + ";\n";
     }
@@ -75,8 +75,8 @@ void checkFloatToInteger(const char *source, const std::vector<uint64_t> &values
         uint64_t want = toInteger(x, mode, type);
         if (got != want && ++failures <= 10)
           ADD_FAILURE() << "cvt." << kIntegerModes[mode] << (ftz ? ".ftz." : ".") << type.name
-                        << "." << source << " of " << double(x) << " (0x" << std::hex
-                        << values[e] << ") gave 0x" << got << ", expected 0x" << want;
+                        << "." << source << " of " << double(x) << " (0x" << std::hex << values[e]
+                        << ") gave 0x" << got << ", expected 0x" << want;
       }
   }
 }
@@ -109,8 +109,8 @@ PTX_CASE(CvtInteger, FromF32) {
 }
 
 PTX_CASE(CvtInteger, FromF32Ftz) {
-  std::vector<uint64_t> values = {0x00000001, 0x80000001, 0x007fffff, 0x807fffff, 0x00800000,
-                                  0x3f000000, 0x3fc00000, 0xbfc00000};
+  std::vector<uint64_t> values = {0x00000001, 0x80000001, 0x007fffff, 0x807fffff,
+                                  0x00800000, 0x3f000000, 0x3fc00000, 0xbfc00000};
   checkFloatToInteger(
       "f32", values,
       [](uint64_t v) {
@@ -151,10 +151,10 @@ PTX_CASE(CvtInteger, FromF16EveryPattern) {
 // Integer to integer: truncation or extension, and with .sat clamping to the destination range.
 PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
   const IntType sources[] = {
-      {"s8", 8, true, "%h1", "s8"},      {"u8", 8, false, "%h1", "u8"},
-      {"s16", 16, true, "%h1", "s16"},   {"u16", 16, false, "%h1", "u16"},
-      {"s32", 32, true, "%r5", "s32"},   {"u32", 32, false, "%r5", "u32"},
-      {"s64", 64, true, "%rd7", "s64"},  {"u64", 64, false, "%rd7", "u64"},
+      {"s8", 8, true, "%h1", "s8"},     {"u8", 8, false, "%h1", "u8"},
+      {"s16", 16, true, "%h1", "s16"},  {"u16", 16, false, "%h1", "u16"},
+      {"s32", 32, true, "%r5", "s32"},  {"u32", 32, false, "%r5", "u32"},
+      {"s64", 64, true, "%rd7", "s64"}, {"u64", 64, false, "%rd7", "u64"},
   };
   std::vector<uint64_t> values = edgeInts64();
   for (uint64_t v : edgeInts32())

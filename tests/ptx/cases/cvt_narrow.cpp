@@ -18,9 +18,9 @@ struct ByteFormat {
   long double value(uint8_t bits) const {
     int field = (bits >> mantissaBits) & ((1 << exponentBits) - 1);
     int mantissa = bits & ((1 << mantissaBits) - 1);
-    long double magnitude =
-        field ? std::ldexp((long double)(mantissa | (1 << mantissaBits)), field - bias - mantissaBits)
-              : std::ldexp((long double)mantissa, 1 - bias - mantissaBits);
+    long double magnitude = field ? std::ldexp((long double)(mantissa | (1 << mantissaBits)),
+                                               field - bias - mantissaBits)
+                                  : std::ldexp((long double)mantissa, 1 - bias - mantissaBits);
     return bits & 0x80 ? -magnitude : magnitude;
   }
   bool isNaN(uint8_t bits) const {
@@ -129,7 +129,8 @@ uint32_t tf32Reference(float x, const std::string &mode, bool satfinite, bool re
     result = bits32(x);
   } else {
     const NarrowFormat tf32{8, 10};
-    uint32_t down = tf32.round(x, Mode::rz), up = tf32.round(x, std::signbit(x) ? Mode::rm : Mode::rp);
+    uint32_t down = tf32.round(x, Mode::rz),
+             up = tf32.round(x, std::signbit(x) ? Mode::rm : Mode::rp);
     uint32_t chosen;
     if (mode == "rz") {
       chosen = down;
@@ -137,8 +138,9 @@ uint32_t tf32Reference(float x, const std::string &mode, bool satfinite, bool re
       chosen = tf32.round(x, Mode::rn);
     } else { // rna: nearest, ties away from zero
       long double below = std::fabs(tf32.value(down)), x_ = std::fabs((long double)x);
-      long double above = (up & (tf32.signBit() - 1)) == tf32.infinity() ? std::ldexp(1.0L, 128)
-                                                           : std::fabs(tf32.value(up));
+      long double above = (up & (tf32.signBit() - 1)) == tf32.infinity()
+                              ? std::ldexp(1.0L, 128)
+                              : std::fabs(tf32.value(up));
       chosen = x_ - below < above - x_ ? down : up;
     }
     result = (chosen & (tf32.signBit() - 1)) << 13 | sign;
@@ -170,8 +172,8 @@ PTX_CASE(CvtNarrow, Tf32) {
   std::string body = "ld.global.f32 %f1, [%rd4];\n";
   size_t slot = 0;
   for (const Variant &v : variants)
-    body += std::string(v.text) + " %r5, %f1;\nst.global.b32 [%rd6+" +
-            std::to_string(4 * slot++) + "], %r5;\n";
+    body += std::string(v.text) + " %r5, %f1;\nst.global.b32 [%rd6+" + std::to_string(4 * slot++) +
+            "], %r5;\n";
   Bytes out = runElementwise(body, in, pool.size(), 4, 4 * slot, 90, "8.1");
   int failures = 0;
   for (size_t e = 0; e < pool.size(); ++e)

@@ -64,8 +64,8 @@ void checkApprox(const ApproxOp &op, const std::vector<uint32_t> &inputs,
     bool flushedOk = op.ftz && std::fabs(want) < 1.1754943508222875e-38L && got == 0;
     if (!flushedOk && !acceptable(want, got, op.bound) && ++failures <= 10)
       ADD_FAILURE() << op.instruction << ".f32 (" << a << (op.arity == 2 ? ", " : "")
-                    << (op.arity == 2 ? std::to_string(b) : "") << ") gave " << got
-                    << ", exact " << double(want);
+                    << (op.arity == 2 ? std::to_string(b) : "") << ") gave " << got << ", exact "
+                    << double(want);
   }
 }
 
@@ -91,9 +91,9 @@ PTX_CASE(FloatApprox, SinCos) {
               inputs);
   checkApprox({"cos.approx", [](long double x, long double) { return std::cos(x); }, bound},
               inputs);
-  checkApprox({"sin.approx.ftz", [](long double x, long double) { return std::sin(x); }, bound, 1,
-               true},
-              inputs);
+  checkApprox(
+      {"sin.approx.ftz", [](long double x, long double) { return std::sin(x); }, bound, 1, true},
+      inputs);
 }
 
 // lg2.approx: absolute error at most 2^-22.6 for the mantissa's log (so relative to the result
@@ -105,15 +105,18 @@ PTX_CASE(FloatApprox, Lg2Ex2) {
   Bound lg2{std::ldexp(1.0L, -22), std::ldexp(1.0L, -22)};
   checkApprox({"lg2.approx", [](long double x, long double) { return std::log2(x); }, lg2},
               positive);
-  checkApprox({"lg2.approx.ftz", [](long double x, long double) { return std::log2(x); }, lg2, 1,
-               true},
-              positive);
+  checkApprox(
+      {"lg2.approx.ftz", [](long double x, long double) { return std::log2(x); }, lg2, 1, true},
+      positive);
   auto exponents = inputsIn("FloatApprox.Lg2Ex2.ex2", -150.0f, 128.0f);
   Bound ex2{std::ldexp(1.0L, -22), 0, 2};
   checkApprox({"ex2.approx", [](long double x, long double) { return std::exp2(x); }, ex2},
               exponents);
-  checkApprox({"ex2.approx.ftz", [](long double x, long double) { return std::exp2(x); },
-               {0, 0, 2}, 1, true},
+  checkApprox({"ex2.approx.ftz",
+               [](long double x, long double) { return std::exp2(x); },
+               {0, 0, 2},
+               1,
+               true},
               exponents);
 }
 
@@ -127,17 +130,19 @@ PTX_CASE(FloatApprox, RsqrtSqrtRcpTanhDiv) {
               inputs);
   checkApprox({"rsqrt.approx.ftz",
                [](long double x, long double) { return 1.0L / std::sqrt(x); },
-               {std::ldexp(1.0L, -22)}, 1, true},
+               {std::ldexp(1.0L, -22)},
+               1,
+               true},
               inputs);
-  checkApprox({"sqrt.approx", [](long double x, long double) { return std::sqrt(x); },
-               {0, 0, 1}},
+  checkApprox({"sqrt.approx", [](long double x, long double) { return std::sqrt(x); }, {0, 0, 1}},
               inputs);
   checkApprox({"rcp.approx", [](long double x, long double) { return 1.0L / x; }, {0, 0, 1}},
               inputs);
-  checkApprox({"rcp.approx.ftz", [](long double x, long double) { return 1.0L / x; }, {0, 0, 1},
-               1, true},
-              inputs);
-  checkApprox({"tanh.approx", [](long double x, long double) { return std::tanh(x); },
+  checkApprox(
+      {"rcp.approx.ftz", [](long double x, long double) { return 1.0L / x; }, {0, 0, 1}, 1, true},
+      inputs);
+  checkApprox({"tanh.approx",
+               [](long double x, long double) { return std::tanh(x); },
                {std::ldexp(1.0L, -10)}},
               inputs);
   auto divisors = samples32("FloatApprox.RsqrtSqrtRcpTanhDiv.divisors", kRandomSamples);

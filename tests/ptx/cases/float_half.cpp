@@ -19,8 +19,12 @@ const Format kF16{"f16", kHalf}, kBF16{"bf16", kBfloat};
 // Arithmetic NaN results may carry any payload; min/max and .relu give the canonical 0x7fff.
 constexpr uint16_t kAnyNaN = 0x7fc1; // a NaN in both formats
 
-bool isNaN(const Format &f, uint16_t bits) { return f.narrow.isNaN(bits); }
-bool isInf(const Format &f, uint16_t bits) { return (bits & 0x7fff) == f.narrow.infinity(); }
+bool isNaN(const Format &f, uint16_t bits) {
+  return f.narrow.isNaN(bits);
+}
+bool isInf(const Format &f, uint16_t bits) {
+  return (bits & 0x7fff) == f.narrow.infinity();
+}
 long double valueOf(const Format &f, uint16_t bits) {
   if (isNaN(f, bits))
     return NAN;
@@ -43,8 +47,9 @@ uint16_t roundPair(const Format &f, long double hi, long double lo) {
   uint32_t down = f.narrow.round(hi, Mode::rz), up = f.narrow.round(hi, Mode::rp);
   if (hi < 0)
     up = f.narrow.round(hi, Mode::rm);
-  bool onBoundary = down == up || (up != (f.narrow.infinity() | (hi < 0 ? f.narrow.signBit() : 0)) &&
-                                   f.narrow.value(down) + f.narrow.value(up) == 2 * hi);
+  bool onBoundary =
+      down == up || (up != (f.narrow.infinity() | (hi < 0 ? f.narrow.signBit() : 0)) &&
+                     f.narrow.value(down) + f.narrow.value(up) == 2 * hi);
   if (lo != 0 && onBoundary)
     hi = std::nextafter(hi, lo > 0 ? INFINITY : -INFINITY);
   if (hi == 0 && lo == 0 && std::signbit(hi))
@@ -69,8 +74,7 @@ struct Instruction {
   int arity;
 };
 
-uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, bool ftz,
-                   bool sat) {
+uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, bool ftz, bool sat) {
   if (ftz) {
     a = flush(f, a);
     b = flush(f, b);
@@ -135,12 +139,16 @@ uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, b
   }
   if (sat) {
     long double r = valueOf(f, result);
-    result = std::isnan(r) || r <= 0 ? 0 : r >= 1 ? uint16_t(f.narrow.round(1.0L, Mode::rn)) : result;
+    result = std::isnan(r) || r <= 0 ? 0
+             : r >= 1                ? uint16_t(f.narrow.round(1.0L, Mode::rn))
+                                     : result;
   }
   return ftz ? flush(f, result) : result;
 }
 
-bool isArithmetic(Op op) { return op == Op::add || op == Op::sub || op == Op::mul || op == Op::fma; }
+bool isArithmetic(Op op) {
+  return op == Op::add || op == Op::sub || op == Op::mul || op == Op::fma;
+}
 
 std::vector<uint16_t> halfSamples(const Format &f, const std::string &name, size_t randoms) {
   std::vector<uint16_t> values = f.narrow.exponentBits == 5 ? edgeHalves() : edgeBfloats();

@@ -91,8 +91,8 @@ PTX_CASE(FloatModifiers, FtzAndSatF32) {
           if (!sameFloat(got, bits32(want)) && ++failures <= 10)
             ADD_FAILURE() << variant.op << "." << modeName(mode) << flavour << ".f32 ("
                           << in.at<float>(e * 16) << ", " << in.at<float>(e * 16 + 4) << ", "
-                          << in.at<float>(e * 16 + 8) << ") gave " << f32(got) << " (0x"
-                          << std::hex << got << "), expected " << want;
+                          << in.at<float>(e * 16 + 8) << ") gave " << f32(got) << " (0x" << std::hex
+                          << got << "), expected " << want;
         }
     }
   }
@@ -214,8 +214,8 @@ PTX_CASE(FloatModifiers, TestpCopysignAbsNegF32) {
   for (size_t e = 0; e < pool.size(); ++e) {
     float a = in.at<float>(e * 8), b = in.at<float>(e * 8 + 4);
     int cls = std::fpclassify(a);
-    bool want[] = {std::isfinite(a), std::isinf(a), !std::isnan(a), std::isnan(a),
-                   cls == FP_NORMAL, cls == FP_SUBNORMAL};
+    bool want[] = {std::isfinite(a), std::isinf(a),    !std::isnan(a),
+                   std::isnan(a),    cls == FP_NORMAL, cls == FP_SUBNORMAL};
     for (int k = 0; k < 6; ++k)
       EXPECT_EQ(out.at<uint32_t>(e * 44 + 4 * k), uint32_t(want[k]))
           << "testp." << kinds[k] << ".f32 " << a;
@@ -253,8 +253,8 @@ PTX_CASE(FloatModifiers, TestpCopysignAbsNegF64) {
   for (size_t e = 0; e < pool.size(); ++e) {
     double a = in.at<double>(e * 16), b = in.at<double>(e * 16 + 8);
     int cls = std::fpclassify(a);
-    bool want[] = {std::isfinite(a), std::isinf(a), !std::isnan(a), std::isnan(a),
-                   cls == FP_NORMAL, cls == FP_SUBNORMAL};
+    bool want[] = {std::isfinite(a), std::isinf(a),    !std::isnan(a),
+                   std::isnan(a),    cls == FP_NORMAL, cls == FP_SUBNORMAL};
     for (int k = 0; k < 6; ++k)
       EXPECT_EQ(out.at<uint32_t>(e * 48 + 4 * k), uint32_t(want[k]))
           << "testp." << kinds[k] << ".f64 " << a;

@@ -75,7 +75,6 @@ template <typename T> void checkAllModes(Op op, const std::string &caseName) {
   for (size_t i = 0; i < pool.size(); ++i)
     for (size_t j = 0; j < pairs; ++j)
       push(pool[i], pool[j], pool[(i * 7 + j * 3) % pool.size()]);
-  std::mt19937_64 random = randomFor(caseName + ".random");
   std::vector<uint64_t> more = single ? [&] {
     std::vector<uint64_t> v;
     for (uint32_t x : samples32(caseName + ".more", kRandomSamples * 3))
@@ -122,20 +121,48 @@ template <typename T> void checkAllModes(Op op, const std::string &caseName) {
   }
 }
 
-PTX_CASE(FloatRounding, AddF32) { checkAllModes<float>(Op::add, "FloatRounding.AddF32"); }
-PTX_CASE(FloatRounding, SubF32) { checkAllModes<float>(Op::sub, "FloatRounding.SubF32"); }
-PTX_CASE(FloatRounding, MulF32) { checkAllModes<float>(Op::mul, "FloatRounding.MulF32"); }
-PTX_CASE(FloatRounding, DivF32) { checkAllModes<float>(Op::div, "FloatRounding.DivF32"); }
-PTX_CASE(FloatRounding, FmaF32) { checkAllModes<float>(Op::fma, "FloatRounding.FmaF32"); }
-PTX_CASE(FloatRounding, SqrtF32) { checkAllModes<float>(Op::sqrt, "FloatRounding.SqrtF32"); }
-PTX_CASE(FloatRounding, RcpF32) { checkAllModes<float>(Op::rcp, "FloatRounding.RcpF32"); }
-PTX_CASE(FloatRounding, AddF64) { checkAllModes<double>(Op::add, "FloatRounding.AddF64"); }
-PTX_CASE(FloatRounding, SubF64) { checkAllModes<double>(Op::sub, "FloatRounding.SubF64"); }
-PTX_CASE(FloatRounding, MulF64) { checkAllModes<double>(Op::mul, "FloatRounding.MulF64"); }
-PTX_CASE(FloatRounding, DivF64) { checkAllModes<double>(Op::div, "FloatRounding.DivF64"); }
-PTX_CASE(FloatRounding, FmaF64) { checkAllModes<double>(Op::fma, "FloatRounding.FmaF64"); }
-PTX_CASE(FloatRounding, SqrtF64) { checkAllModes<double>(Op::sqrt, "FloatRounding.SqrtF64"); }
-PTX_CASE(FloatRounding, RcpF64) { checkAllModes<double>(Op::rcp, "FloatRounding.RcpF64"); }
+PTX_CASE(FloatRounding, AddF32) {
+  checkAllModes<float>(Op::add, "FloatRounding.AddF32");
+}
+PTX_CASE(FloatRounding, SubF32) {
+  checkAllModes<float>(Op::sub, "FloatRounding.SubF32");
+}
+PTX_CASE(FloatRounding, MulF32) {
+  checkAllModes<float>(Op::mul, "FloatRounding.MulF32");
+}
+PTX_CASE(FloatRounding, DivF32) {
+  checkAllModes<float>(Op::div, "FloatRounding.DivF32");
+}
+PTX_CASE(FloatRounding, FmaF32) {
+  checkAllModes<float>(Op::fma, "FloatRounding.FmaF32");
+}
+PTX_CASE(FloatRounding, SqrtF32) {
+  checkAllModes<float>(Op::sqrt, "FloatRounding.SqrtF32");
+}
+PTX_CASE(FloatRounding, RcpF32) {
+  checkAllModes<float>(Op::rcp, "FloatRounding.RcpF32");
+}
+PTX_CASE(FloatRounding, AddF64) {
+  checkAllModes<double>(Op::add, "FloatRounding.AddF64");
+}
+PTX_CASE(FloatRounding, SubF64) {
+  checkAllModes<double>(Op::sub, "FloatRounding.SubF64");
+}
+PTX_CASE(FloatRounding, MulF64) {
+  checkAllModes<double>(Op::mul, "FloatRounding.MulF64");
+}
+PTX_CASE(FloatRounding, DivF64) {
+  checkAllModes<double>(Op::div, "FloatRounding.DivF64");
+}
+PTX_CASE(FloatRounding, FmaF64) {
+  checkAllModes<double>(Op::fma, "FloatRounding.FmaF64");
+}
+PTX_CASE(FloatRounding, SqrtF64) {
+  checkAllModes<double>(Op::sqrt, "FloatRounding.SqrtF64");
+}
+PTX_CASE(FloatRounding, RcpF64) {
+  checkAllModes<double>(Op::rcp, "FloatRounding.RcpF64");
+}
 
 } // namespace
 } // namespace cuport::conformance

@@ -39,10 +39,18 @@ template <typename Compute> auto inMode(Mode mode, Compute compute) {
   return result;
 }
 
-inline float f32(uint32_t bits) { return std::bit_cast<float>(bits); }
-inline double f64(uint64_t bits) { return std::bit_cast<double>(bits); }
-inline uint32_t bits32(float value) { return std::bit_cast<uint32_t>(value); }
-inline uint64_t bits64(double value) { return std::bit_cast<uint64_t>(value); }
+inline float f32(uint32_t bits) {
+  return std::bit_cast<float>(bits);
+}
+inline double f64(uint64_t bits) {
+  return std::bit_cast<double>(bits);
+}
+inline uint32_t bits32(float value) {
+  return std::bit_cast<uint32_t>(value);
+}
+inline uint64_t bits64(double value) {
+  return std::bit_cast<uint64_t>(value);
+}
 
 // A kernel that runs `body` once per element, with %rd4 pointing at the element's input
 // (inStride bytes each) and %rd6 at its output (outStride bytes each). Registers for the body:
@@ -66,7 +74,8 @@ inline std::string elementwiseKernel(const std::string &body, size_t count, size
   mov.u32 %r2, %ntid.x;
   mov.u32 %r3, %tid.x;
   mad.lo.u32 %r4, %r1, %r2, %r3;
-  setp.ge.u32 %p7, %r4, )" + std::to_string(count) +
+  setp.ge.u32 %p7, %r4, )" +
+         std::to_string(count) +
          R"(;
   @%p7 bra DONE;
   mul.wide.u32 %rd3, %r4, )" +
@@ -75,7 +84,8 @@ inline std::string elementwiseKernel(const std::string &body, size_t count, size
   mul.wide.u32 %rd5, %r4, )" +
          std::to_string(outStride) + R"(;
   add.u64 %rd6, %rd2, %rd5;
-)" + body + R"(
+)" + body +
+         R"(
 DONE:
   ret;
 }
@@ -83,8 +93,8 @@ DONE:
 }
 
 // Runs the elementwise kernel over `in` (count elements) and returns the outputs.
-inline Bytes runElementwise(const std::string &body, const Bytes &in, size_t count,
-                            size_t inStride, size_t outStride, unsigned sm = 75,
+inline Bytes runElementwise(const std::string &body, const Bytes &in, size_t count, size_t inStride,
+                            size_t outStride, unsigned sm = 75,
                             const std::string &version = "8.0") {
   Launch launch;
   launch.ptx = elementwiseKernel(body, count, inStride, outStride, sm, version);
@@ -132,10 +142,9 @@ struct NarrowFormat {
     uint32_t fraction = bits & ((1u << fractionBits) - 1);
     int biased = int((bits >> fractionBits) & ((1u << exponentBits) - 1));
     int bias = (1 << (exponentBits - 1)) - 1;
-    long double magnitude =
-        biased ? std::ldexp((long double)(fraction | (1u << fractionBits)),
-                            biased - bias - fractionBits)
-               : std::ldexp((long double)fraction, 1 - bias - fractionBits);
+    long double magnitude = biased ? std::ldexp((long double)(fraction | (1u << fractionBits)),
+                                                biased - bias - fractionBits)
+                                   : std::ldexp((long double)fraction, 1 - bias - fractionBits);
     return (bits >> (exponentBits + fractionBits)) & 1 ? -magnitude : magnitude;
   }
   uint32_t signBit() const { return 1u << (exponentBits + fractionBits); }
@@ -169,7 +178,7 @@ struct NarrowFormat {
     long double below = value(low);
     bool exact = below == magnitude;
     long double above = low == maxFinite()
-                            ? std::ldexp(1.0L, (1 << (exponentBits - 1)))  // 2^(emax+1)
+                            ? std::ldexp(1.0L, (1 << (exponentBits - 1))) // 2^(emax+1)
                             : value(low + 1);
     uint32_t up = low + 1; // maxFinite + 1 is the infinity pattern
     if (exact)
