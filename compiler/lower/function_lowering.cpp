@@ -570,6 +570,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())
       return;
+  module_.noteUnknownOpcode(instruction.opcode);
   unsupported(instruction);
 }
 

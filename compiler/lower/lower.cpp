@@ -21,7 +21,9 @@ LowerResult lowerModule(const ptx::Module &module, llvm::LLVMContext &context,
   auto llvmModule = std::make_unique<llvm::Module>(
       llvm::StringRef(moduleName.data(), moduleName.size()), context);
   ModuleLowering lowering(module, *llvmModule, result.diagnostics);
-  if (!lowering.declareModuleScope() || !lowering.defineFunctions())
+  bool defined = lowering.declareModuleScope() && lowering.defineFunctions();
+  result.unknownOpcodes = lowering.unknownOpcodes();
+  if (!defined)
     return result;
   cleanupModule(*llvmModule);
   if (std::string report = verifyLoweredModule(*llvmModule); !report.empty()) {

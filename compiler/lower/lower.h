@@ -50,6 +50,9 @@ struct LoweredModule {
 struct LowerResult {
   std::optional<LoweredModule> lowered;
   std::vector<ptx::Diagnostic> diagnostics;
+  // Opcodes that no instruction family recognised (each also has an "unsupported instruction"
+  // diagnostic), as opposed to known opcodes used with forms the lowering rejects.
+  std::vector<std::string> unknownOpcodes;
 };
 
 LowerResult lowerModule(const ptx::Module &module, llvm::LLVMContext &context,

@@ -72,6 +72,9 @@ public:
                           llvm::FunctionType *&type);
 
   bool error(ptx::SourceLoc loc, std::string message);
+  // Records an opcode no instruction family recognised (see LowerResult::unknownOpcodes).
+  void noteUnknownOpcode(const std::string &opcode) { unknownOpcodes_.push_back(opcode); }
+  const std::vector<std::string> &unknownOpcodes() const { return unknownOpcodes_; }
 
 private:
   bool declareVariable(const ptx::VariableDecl &decl);
@@ -83,6 +86,7 @@ private:
   const ptx::Module &ptx_;
   llvm::Module &module_;
   std::vector<ptx::Diagnostic> &diagnostics_;
+  std::vector<std::string> unknownOpcodes_;
   std::map<std::string, llvm::GlobalValue *> symbols_;
   std::map<std::string, FunctionSignature> signatures_;
   struct SharedVariable {

@@ -1,0 +1,53 @@
+// Asks the lowering which instructions it knows: for each instruction form read from stdin (one a
+// line, e.g. "add.s32" or "mbarrier.init"), lowers a kernel holding that form alone, without
+// operands, and prints "FORM<TAB>known|unknown<TAB>accepted|unsupported". "known" means some
+// instruction family recognised the opcode; "unsupported" means the form was diagnosed as an
+// unsupported instruction (the families check modifiers before operands, so a form the lowering
+// handles fails only on its missing operands).
+#include "compiler/lower/lower.h"
+#include "compiler/ptx/parser.h"
+
+#include <llvm/IR/LLVMContext.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace {
+
+const char *kModuleHead = ".version 9.0\n.target sm_90\n.address_size 64\n"
+                          ".visible .entry probe()\n{\n";
+
+int probe(const std::string &form) {
+  std::string opcode = form.substr(0, form.find('.'));
+  std::string text = std::string(kModuleHead) + "  " + form + ";\n}\n";
+  cuport::ptx::ParseResult parsed = cuport::ptx::parseModule(text);
+  if (!parsed.module) {
+    std::fprintf(stderr, "'%s' does not parse: %s\n", form.c_str(),
+                 parsed.diagnostics.empty() ? "?" : parsed.diagnostics[0].message.c_str());
+    return 1;
+  }
+  llvm::LLVMContext context;
+  cuport::lower::LowerResult lowered = cuport::lower::lowerModule(*parsed.module, context, "probe");
+  bool known = std::find(lowered.unknownOpcodes.begin(), lowered.unknownOpcodes.end(), opcode) ==
+               lowered.unknownOpcodes.end();
+  bool unsupported = std::any_of(
+      lowered.diagnostics.begin(), lowered.diagnostics.end(), [](const auto &diagnostic) {
+        return diagnostic.message.find("unsupported instruction") != std::string::npos;
+      });
+  std::printf("%s\t%s\t%s\n", form.c_str(), known ? "known" : "unknown",
+              unsupported ? "unsupported" : "accepted");
+  return 0;
+}
+
+} // namespace
+
+int main() {
+  int status = 0;
+  std::string line;
+  while (std::getline(std::cin, line))
+    if (!line.empty())
+      status |= probe(line);
+  return status;
+}
