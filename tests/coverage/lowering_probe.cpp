@@ -8,6 +8,7 @@
 #include "compiler/ptx/parser.h"
 
 #include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
 
 #include <algorithm>
 #include <cstdio>
