@@ -1,9 +1,9 @@
 // Asks the lowering which instructions it knows: for each instruction form read from stdin (one a
 // line, e.g. "add.s32" or "mbarrier.init"), lowers a kernel holding that form alone, without
 // operands, and prints "FORM<TAB>known|unknown<TAB>accepted|unsupported". "known" means some
-// instruction family recognised the opcode; "unsupported" means the form was diagnosed as an
+// instruction family recognised the opcode; "unsupported" means the form was first diagnosed as an
 // unsupported instruction (the families check modifiers before operands, so a form the lowering
-// handles fails only on its missing operands).
+// handles fails first on its missing operands).
 #include "compiler/lower/lower.h"
 #include "compiler/ptx/parser.h"
 
@@ -33,10 +33,10 @@ int probe(const std::string &form) {
   cuport::lower::LowerResult lowered = cuport::lower::lowerModule(*parsed.module, context, "probe");
   bool known = std::find(lowered.unknownOpcodes.begin(), lowered.unknownOpcodes.end(), opcode) ==
                lowered.unknownOpcodes.end();
-  bool unsupported = std::any_of(
-      lowered.diagnostics.begin(), lowered.diagnostics.end(), [](const auto &diagnostic) {
-        return diagnostic.message.find("unsupported instruction") != std::string::npos;
-      });
+  // The first diagnostic decides: a handled form fails first on its missing operands.
+  bool unsupported =
+      !lowered.diagnostics.empty() &&
+      lowered.diagnostics[0].message.find("unsupported instruction") != std::string::npos;
   std::printf("%s\t%s\t%s\n", form.c_str(), known ? "known" : "unknown",
               unsupported ? "unsupported" : "accepted");
   return 0;
