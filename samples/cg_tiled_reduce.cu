@@ -31,10 +31,11 @@ __global__ void tiles(const int *in, int *tileSums32, int *tileMax8, int *scan32
     tileSums32[i / 32] = warpSum;
   scan32[i] = cg::inclusive_scan(warp, value, cg::plus<int>());
   bool negative = value < 0;
+  // Every lane of the tile votes; lane 0 writes the combined result.
   unsigned ballot = warp.ballot(negative);
+  bool any = warp.any(value > 900), all = warp.all(value > -1001);
   if (warp.thread_rank() == 0)
-    votes[i / 32] =
-        ballot ^ (warp.any(value > 900) ? 0x80000000u : 0u) ^ (warp.all(value > -1001) ? 0x1u : 0u);
+    votes[i / 32] = ballot ^ (any ? 0x80000000u : 0u) ^ (all ? 0x1u : 0u);
 
   cg::thread_group eight = cg::tiled_partition(block, 8);
   __shared__ int scratch[kBlock];
