@@ -13,7 +13,6 @@ namespace cuport::cpu {
 namespace {
 
 thread_local Worker *current_worker = nullptr;
-constexpr size_t kArenaAlignment = 256;
 
 const char *signalName(int signal) {
   switch (signal) {
@@ -46,7 +45,6 @@ Worker::Worker(unsigned index) : index_(index) {}
 Worker::~Worker() {
   for (ThreadContext &thread : threads_)
     std::free(thread.frame);
-  std::free(shared_arena_);
 }
 
 Worker *Worker::current() {
@@ -127,12 +125,7 @@ void Worker::prepare(const Grid &grid) {
     thread.block = &block_;
 
   uint64_t total = grid.kernel->dynamic_shared_offset + geometry.dynamic_shared_bytes;
-  uint64_t needed = std::max<uint64_t>(total, kArenaAlignment); // never null, even when empty
-  if (needed > shared_capacity_) {
-    std::free(shared_arena_);
-    shared_arena_ = static_cast<char *>(std::aligned_alloc(kArenaAlignment, needed));
-    shared_capacity_ = shared_arena_ ? needed : 0;
-  }
+  shared_ready_ = shared_arena_.reserve(total);
 
   block_.nctaid[0] = geometry.grid[0];
   block_.nctaid[1] = geometry.grid[1];
@@ -145,7 +138,7 @@ void Worker::prepare(const Grid &grid) {
   block_.total_smem_size = static_cast<uint32_t>(total);
   block_.sm_id = index_;
   block_.num_sms = grid.num_workers;
-  block_.shared_base = shared_arena_;
+  block_.shared_base = shared_arena_.base();
   block_.grid_id = grid.grid_id;
   block_.grid_workspace = grid.workspace;
 }
@@ -154,7 +147,7 @@ void Worker::runGrid(Grid &grid) {
   grid_ = &grid;
   cancel_requested = 0;
   prepare(grid);
-  if (!shared_arena_) {
+  if (!shared_ready_) {
     grid.fail(CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate the shared-memory arena");
     return;
   }

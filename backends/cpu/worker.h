@@ -4,6 +4,7 @@
 #include "backends/cpu/block_scheduler.h"
 #include "backends/cpu/context.h"
 #include "backends/cpu/executor.h"
+#include "backends/cpu/shared_arena.h"
 
 #include <atomic>
 #include <csetjmp>
@@ -84,8 +85,8 @@ private:
   std::vector<ThreadContext> threads_;
   std::vector<void *> frames_;
   BlockScheduler scheduler_;
-  char *shared_arena_ = nullptr;
-  uint64_t shared_capacity_ = 0;
+  SharedArena shared_arena_;
+  bool shared_ready_ = false;
   void *signal_stack_ = nullptr;
 };
 

@@ -50,6 +50,14 @@ done:
   ret void
 }
 
+@staging = internal addrspace(3) global [64 x i32] undef, align 4
+define void @store_shared_at(ptr %params) "cuport-kernel" {
+  %index = load i32, ptr %params, align 4
+  %slot = getelementptr [64 x i32], ptr addrspace(3) @staging, i32 0, i32 %index
+  store volatile i32 7, ptr addrspace(3) %slot, align 4
+  ret void
+}
+
 @barrier_stage = internal addrspace(3) global i32 undef, align 4
 define void @trap_after_barrier(ptr %params) "cuport-kernel" {
 entry:
@@ -104,6 +112,28 @@ TEST_F(FaultsThenRecovery, NullStoreIsAnIllegalAddress) {
   params.add(target).add(uint32_t{0});
   EXPECT_EQ(launch(module, "store_to", {4, 1, 1}, {1, 1, 1}, params), CUPORT_OK);
   EXPECT_EQ(*target, 1);
+}
+
+// Shared memory is fenced: a store past the block's shared allocation is an illegal address, not
+// a write into whatever lies next to it.
+TEST_F(FaultsThenRecovery, SharedOverflowIsAnIllegalAddress) {
+  cuport_backend_module *module = load(kFaulting);
+  ASSERT_NE(module, nullptr);
+  for (uint32_t index : {0u, 63u}) {
+    ParamBuffer params;
+    params.add(index);
+    EXPECT_EQ(launch(module, "store_shared_at", {2, 1, 1}, {32, 1, 1}, params), CUPORT_OK);
+  }
+  for (uint32_t index : {64u, 1000u, 5000u}) {
+    ParamBuffer params;
+    params.add(index);
+    std::string error;
+    EXPECT_EQ(launch(module, "store_shared_at", {2, 1, 1}, {32, 1, 1}, params, 0, &error),
+              CUPORT_ERROR_ILLEGAL_ADDRESS)
+        << "index " << index;
+    EXPECT_NE(error.find("illegal address"), std::string::npos) << error;
+    checkFillStillWorks(module);
+  }
 }
 
 TEST_F(FaultsThenRecovery, TrapIsALaunchFailure) {
