@@ -77,6 +77,18 @@ enum cuport_surface_clamp {
   CUPORT_SURFACE_ZERO = 2,
 };
 
+/* cuport.sured: the reduction << CUPORT_SURED_SHIFT, and CUPORT_SURED_SIGNED for .s32 / .s64
+   operands (min and max compare them as signed). */
+enum cuport_surface_reduction {
+  CUPORT_SURED_ADD = 0,
+  CUPORT_SURED_MIN = 1,
+  CUPORT_SURED_MAX = 2,
+  CUPORT_SURED_AND = 3,
+  CUPORT_SURED_OR = 4,
+};
+#define CUPORT_SURED_SHIFT 16u
+#define CUPORT_SURED_SIGNED 0x100000u
+
 #ifdef __cplusplus
 }
 #endif

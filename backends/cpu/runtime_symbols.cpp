@@ -140,6 +140,13 @@ void cuport_cpu_sust(uint64_t handle, uint32_t op, const uint32_t *coordinates, 
     failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "sust.trap: surface store out of range");
 }
 
+void cuport_cpu_sured(uint64_t handle, uint32_t op, const uint32_t *coordinates,
+                      const void *operand, ThreadContext *thread) {
+  if (const char *failure = surfaceReduce(objectDescriptor(thread, handle, CUPORT_SURFACE_MAGIC),
+                                          op, coordinates, operand))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
+}
+
 int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
   uint32_t magic = descriptor && descriptor->magic == CUPORT_SURFACE_MAGIC ? CUPORT_SURFACE_MAGIC
@@ -182,6 +189,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {texture_gather, reinterpret_cast<void *>(&cuport_cpu_tld4)},
       {surface_load, reinterpret_cast<void *>(&cuport_cpu_suld)},
       {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
+      {surface_reduce, reinterpret_cast<void *>(&cuport_cpu_sured)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
       {rounded_f32, reinterpret_cast<void *>(&cuport_cpu_rounded_f32)},
       {rounded_f64, reinterpret_cast<void *>(&cuport_cpu_rounded_f64)},

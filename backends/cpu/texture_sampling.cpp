@@ -1,6 +1,7 @@
 #include "backends/cpu/texture_sampling.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
@@ -393,6 +394,67 @@ bool surfaceStore(const cuport_texture_descriptor &s, uint32_t op, const uint32_
   if (address)
     std::memcpy(address, data, (op >> 8) & 0xff);
   return !trapped;
+}
+
+namespace {
+
+// One atomic read-modify-write of `element`; C++ atomics wrap signed addition.
+template <typename T> void reduceElement(T &element, uint32_t reduction, T operand) {
+  std::atomic_ref<T> target(element);
+  switch (reduction) {
+  case CUPORT_SURED_ADD:
+    target.fetch_add(operand);
+    return;
+  case CUPORT_SURED_AND:
+    target.fetch_and(operand);
+    return;
+  case CUPORT_SURED_OR:
+    target.fetch_or(operand);
+    return;
+  default: {
+    bool minimum = reduction == CUPORT_SURED_MIN;
+    T current = target.load();
+    while ((minimum ? operand < current : operand > current) &&
+           !target.compare_exchange_weak(current, operand))
+      ;
+    return;
+  }
+  }
+}
+
+template <typename T>
+void reduceAt(unsigned char *address, uint32_t reduction, const void *operand) {
+  T value;
+  std::memcpy(&value, operand, sizeof value);
+  reduceElement(*reinterpret_cast<T *>(address), reduction, value);
+}
+
+} // namespace
+
+const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
+                          const uint32_t coordinates[4], const void *operand) {
+  bool trapped;
+  unsigned char *address = surfaceAddress(s, op, coordinates, trapped);
+  if (trapped)
+    return "sured.trap: surface reduction out of range";
+  if (!address)
+    return nullptr;
+  size_t bytes = (op >> 8) & 0xff;
+  if (reinterpret_cast<uintptr_t>(address) % bytes != 0)
+    return "sured: the surface element is not aligned to the operand size";
+  uint32_t reduction = (op >> CUPORT_SURED_SHIFT) & 0xf;
+  bool isSigned = op & CUPORT_SURED_SIGNED;
+  if (bytes == 4) {
+    if (isSigned)
+      reduceAt<int32_t>(address, reduction, operand);
+    else
+      reduceAt<uint32_t>(address, reduction, operand);
+  } else if (isSigned) {
+    reduceAt<int64_t>(address, reduction, operand);
+  } else {
+    reduceAt<uint64_t>(address, reduction, operand);
+  }
+  return nullptr;
 }
 
 int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {

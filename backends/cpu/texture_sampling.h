@@ -27,6 +27,13 @@ bool surfaceLoad(const cuport_texture_descriptor &surface, uint32_t op,
 bool surfaceStore(const cuport_texture_descriptor &surface, uint32_t op,
                   const uint32_t coordinates[4], const void *data);
 
+// sured.b: `op` is as for surfaceStore plus the reduction << CUPORT_SURED_SHIFT and
+// CUPORT_SURED_SIGNED; `operand` is one 32- or 64-bit integer, combined atomically with the
+// element. Null when done (or dropped by .zero), else why the caller must trap: an out-of-range
+// .trap access or an element not aligned to its size.
+const char *surfaceReduce(const cuport_texture_descriptor &surface, uint32_t op,
+                          const uint32_t coordinates[4], const void *operand);
+
 // txq / suq: query codes are the order of docs/kernel-ir.md (width, height, depth, array_size,
 // normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels).
 int32_t queryTexture(const cuport_texture_descriptor &texture, uint32_t query);

@@ -177,6 +177,7 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
       {"cuport.tld4", runtime_symbols::texture_gather},
       {"cuport.suld", runtime_symbols::surface_load},
       {"cuport.sust", runtime_symbols::surface_store},
+      {"cuport.sured", runtime_symbols::surface_reduce},
       {"cuport.txq", runtime_symbols::texture_query},
   };
   for (auto [intrinsic, symbol] : kTextureCalls) {

@@ -1,8 +1,8 @@
 // Texture and surface instructions through texture / surface objects (the 64-bit handle in a
 // register): tex (with .level / .grad, which only a mipmapped texture could tell apart), tld4,
-// suld.b, sust.b and txq / suq. Each becomes a call of a cuport.* intrinsic that takes the handle,
-// an operation code (backends/texture_descriptor.h), the coordinates and the data through memory
-// (docs/kernel-ir.md); the backend samples.
+// suld.b, sust.b, sured.b and txq / suq. Each becomes a call of a cuport.* intrinsic that takes the
+// handle, an operation code (backends/texture_descriptor.h), the coordinates and the data through
+// memory (docs/kernel-ir.md); the backend samples.
 #include "backends/texture_descriptor.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -171,6 +171,12 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   return ok;
 }
 
+uint32_t clampCode(const std::string &clamp) {
+  return clamp == "trap"    ? CUPORT_SURFACE_TRAP
+         : clamp == "clamp" ? CUPORT_SURFACE_CLAMP
+                            : CUPORT_SURFACE_ZERO;
+}
+
 // suld.b.geom{.cop}.vec.dtype.clamp d, [a, c] and sust.b.geom{.cop}.vec.ctype.clamp [a, c], v.
 // The x coordinate is in bytes, y and z (or the layer) in elements.
 bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
@@ -194,11 +200,8 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!fl.expectOperands(inst, 2))
     return false;
   uint32_t elementBytes = byteSizeOf(*type);
-  uint32_t clampCode = *clamp == "trap"    ? CUPORT_SURFACE_TRAP
-                       : *clamp == "clamp" ? CUPORT_SURFACE_CLAMP
-                                           : CUPORT_SURFACE_ZERO;
   // op: shape | clamp << 4 | access bytes << 8
-  uint32_t op = shape->code | clampCode << 4 | (elementBytes * width) << 8;
+  uint32_t op = shape->code | clampCode(*clamp) << 4 | (elementBytes * width) << 8;
   const ptx::Operand &address = inst.operands[load ? 1 : 0];
   const ptx::Operand &data = inst.operands[load ? 0 : 1];
   Value *handle = readHandle(fl, address);
@@ -236,6 +239,61 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
       ok &= fl.write(*registers[i], b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(
                                                                   bufferType, buffer, 0, i)));
   return ok;
+}
+
+// sured.b.op.geom.ctype.clamp [a, c], v: an atomic reduction of one surface element (x in
+// bytes). The PTX ISA allows .add on .u32/.u64/.s32, .min and .max on .u32/.s32/.u64/.s64, and
+// .and / .or on .b32. sured.p is refused: its operand type depends on the surface's sample format.
+bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  if (!mods.take("b"))
+    return fl.unsupported(inst);
+  auto reduction = mods.takeOneOf({"add", "min", "max", "and", "or"});
+  auto shape = takeShape(mods);
+  auto type = mods.takeType();
+  auto clamp = mods.takeOneOf({"trap", "clamp", "zero"});
+  if (!reduction || !shape || !type || !clamp || !mods.allTaken() ||
+      (shape->code != CUPORT_SHAPE_1D && shape->code != CUPORT_SHAPE_2D &&
+       shape->code != CUPORT_SHAPE_3D))
+    return fl.unsupported(inst);
+  using ptx::ScalarType;
+  ScalarType t = *type;
+  bool typeAllowed = *reduction == "add"
+                         ? t == ScalarType::U32 || t == ScalarType::U64 || t == ScalarType::S32
+                     : *reduction == "and" || *reduction == "or"
+                         ? t == ScalarType::B32
+                         : t == ScalarType::U32 || t == ScalarType::S32 || t == ScalarType::U64 ||
+                               t == ScalarType::S64;
+  if (!typeAllowed)
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  uint32_t code = *reduction == "add"   ? CUPORT_SURED_ADD
+                  : *reduction == "min" ? CUPORT_SURED_MIN
+                  : *reduction == "max" ? CUPORT_SURED_MAX
+                  : *reduction == "and" ? CUPORT_SURED_AND
+                                        : CUPORT_SURED_OR;
+  uint32_t bytes = byteSizeOf(t);
+  uint32_t op = shape->code | clampCode(*clamp) << 4 | bytes << 8 | code << CUPORT_SURED_SHIFT;
+  if (t == ScalarType::S32 || t == ScalarType::S64)
+    op |= CUPORT_SURED_SIGNED;
+  const ptx::Operand &address = inst.operands[0];
+  Value *handle = readHandle(fl, address);
+  if (!handle)
+    return false;
+  Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
+  if (!coordinates)
+    return false;
+  auto &b = fl.builder();
+  llvm::Type *elementType = b.getIntNTy(bytes * 8);
+  Value *value = fl.read(inst.operands[1], elementType);
+  if (!value)
+    return false;
+  llvm::AllocaInst *operand = fl.createEntryAlloca(elementType, bytes, "sured.operand");
+  b.CreateStore(value, operand);
+  b.CreateCall(textureIntrinsic(fl, "cuport.sured"),
+               {handle, b.getInt32(op), coordinates, operand});
+  return true;
 }
 
 // txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query).
@@ -280,6 +338,8 @@ LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruct
     return lowerTexture(fl, inst);
   if (inst.opcode == "suld" || inst.opcode == "sust")
     return lowerSurface(fl, inst);
+  if (inst.opcode == "sured")
+    return lowerSurfaceReduction(fl, inst);
   if (inst.opcode == "txq" || inst.opcode == "suq")
     return lowerQuery(fl, inst);
   return std::nullopt;

@@ -257,5 +257,70 @@ TEST(SurfaceAccess, ModesOutOfRange) {
   EXPECT_EQ(texels, (std::vector<float>{1, 2, 3, 4, 5, 42})); // ignored
 }
 
+// sured.b: the reductions on 32-bit unsigned and signed elements, worked out by hand.
+TEST(SurfaceReduction, CombinesTheElementWithTheOperand) {
+  std::vector<uint32_t> elements{10, 0xF0, 0xFFFFFFFEu, 5}; // a 4-element 1D surface
+  cuport_texture_descriptor s{};
+  s.magic = CUPORT_SURFACE_MAGIC;
+  s.channels = 1;
+  s.channel_bits = 32;
+  s.element_bytes = 4;
+  s.dimensions = 1;
+  s.data = reinterpret_cast<uint64_t>(elements.data());
+  s.width = 4;
+  s.height = s.depth = s.layers = 1;
+  s.row_pitch = s.slice_pitch = 16;
+  auto reduce = [&](uint32_t reduction, uint32_t flags, uint32_t x, uint32_t operand) {
+    uint32_t coordinates[4] = {x, 0, 0, 0};
+    return surfaceReduce(s, CUPORT_SHAPE_1D | flags | 4u << 8 | reduction << CUPORT_SURED_SHIFT,
+                         coordinates, &operand);
+  };
+  uint32_t trap = CUPORT_SURFACE_TRAP << 4;
+  EXPECT_EQ(reduce(CUPORT_SURED_ADD, trap, 0, 0xFFFFFFFFu), nullptr); // 10 + (-1) wraps
+  EXPECT_EQ(elements[0], 9u);
+  EXPECT_EQ(reduce(CUPORT_SURED_OR, trap, 4, 0x0F), nullptr);
+  EXPECT_EQ(reduce(CUPORT_SURED_AND, trap, 4, 0x3C), nullptr);
+  EXPECT_EQ(elements[1], 0x3Cu);
+  // 0xFFFFFFFE is 4294967294 unsigned but -2 signed.
+  EXPECT_EQ(reduce(CUPORT_SURED_MIN, trap, 8, 3), nullptr);
+  EXPECT_EQ(elements[2], 3u);
+  elements[2] = 0xFFFFFFFEu;
+  EXPECT_EQ(reduce(CUPORT_SURED_MIN, trap | CUPORT_SURED_SIGNED, 8, 3), nullptr);
+  EXPECT_EQ(elements[2], 0xFFFFFFFEu);
+  EXPECT_EQ(reduce(CUPORT_SURED_MAX, trap | CUPORT_SURED_SIGNED, 12, 0xFFFFFFF0u), nullptr);
+  EXPECT_EQ(elements[3], 5u);
+  EXPECT_EQ(reduce(CUPORT_SURED_MAX, trap, 12, 0xFFFFFFF0u), nullptr);
+  EXPECT_EQ(elements[3], 0xFFFFFFF0u);
+
+  // Out of range: .trap reports, .zero drops, .clamp reduces the last element.
+  EXPECT_NE(reduce(CUPORT_SURED_ADD, trap, 16, 1), nullptr);
+  EXPECT_EQ(reduce(CUPORT_SURED_ADD, CUPORT_SURFACE_ZERO << 4, 16, 1), nullptr);
+  EXPECT_EQ(elements[3], 0xFFFFFFF0u);
+  EXPECT_EQ(reduce(CUPORT_SURED_ADD, CUPORT_SURFACE_CLAMP << 4, 16, 1), nullptr);
+  EXPECT_EQ(elements[3], 0xFFFFFFF1u);
+  // A byte offset inside an element cannot be reduced atomically.
+  EXPECT_NE(reduce(CUPORT_SURED_ADD, trap, 2, 1), nullptr);
+}
+
+TEST(SurfaceReduction, SixtyFourBitMinimumComparesSigned) {
+  std::vector<int64_t> elements{-5, 7};
+  cuport_texture_descriptor s{};
+  s.magic = CUPORT_SURFACE_MAGIC;
+  s.element_bytes = 8;
+  s.data = reinterpret_cast<uint64_t>(elements.data());
+  s.width = 2;
+  s.height = s.depth = s.layers = 1;
+  s.row_pitch = s.slice_pitch = 16;
+  int64_t operand = -9;
+  uint32_t coordinates[4] = {8, 0, 0, 0};
+  uint32_t op = CUPORT_SHAPE_1D | CUPORT_SURFACE_TRAP << 4 | 8u << 8 |
+                CUPORT_SURED_MIN << CUPORT_SURED_SHIFT | CUPORT_SURED_SIGNED;
+  EXPECT_EQ(surfaceReduce(s, op, coordinates, &operand), nullptr);
+  EXPECT_EQ(elements, (std::vector<int64_t>{-5, -9}));
+  operand = 4; // unsigned, -9 is the larger
+  EXPECT_EQ(surfaceReduce(s, op & ~CUPORT_SURED_SIGNED, coordinates, &operand), nullptr);
+  EXPECT_EQ(elements[1], 4);
+}
+
 } // namespace
 } // namespace cuport::cpu

@@ -1,5 +1,5 @@
-// tex, tld4, suld, sust and txq through object handles become cuport.tex / cuport.tld4 /
-// cuport.suld / cuport.sust / cuport.txq calls with the operation codes of
+// tex, tld4, suld, sust, sured and txq through object handles become cuport.tex / cuport.tld4 /
+// cuport.suld / cuport.sust / cuport.sured / cuport.txq calls with the operation codes of
 // backends/texture_descriptor.h (docs/kernel-ir.md).
 #include "lower_test_support.h"
 
@@ -135,6 +135,65 @@ TEST(TextureLowering, WrongCoordinateCountIsDiagnosed) {
   ASSERT_FALSE(lowered.diagnostics.empty());
   EXPECT_NE(lowered.diagnostics[0].find("coordinates"), std::string::npos)
       << lowered.diagnostics[0];
+}
+
+TEST(TextureLowering, SurfaceReductionsCarryTheReductionAndSignedness) {
+  Lowered lowered = lowerText(R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 s)
+{
+	.reg .b32 	%r<4>;
+	.reg .b64 	%rd<3>;
+	ld.param.u64 	%rd1, [s];
+	mov.u32 	%r1, 4;
+	mov.u32 	%r2, 1;
+	mov.u32 	%r3, 7;
+	mov.u64 	%rd2, 9;
+	sured.b.add.1d.u32.trap 	[%rd1, {%r1}], %r3;
+	sured.b.min.2d.s64.zero 	[%rd1, {%r1, %r2}], %rd2;
+	sured.b.or.1d.b32.clamp 	[%rd1, {%r1}], %r3;
+	ret;
+}
+)");
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  auto reductions = callsTo(*lowered.module->module->getFunction("k"), "cuport.sured");
+  ASSERT_EQ(reductions.size(), 3u);
+  EXPECT_EQ(opOf(reductions[0]), uint64_t{CUPORT_SHAPE_1D | CUPORT_SURFACE_TRAP << 4 | 4u << 8 |
+                                          CUPORT_SURED_ADD << CUPORT_SURED_SHIFT});
+  EXPECT_EQ(opOf(reductions[1]),
+            uint64_t{CUPORT_SHAPE_2D | CUPORT_SURFACE_ZERO << 4 | 8u << 8 |
+                     CUPORT_SURED_MIN << CUPORT_SURED_SHIFT | CUPORT_SURED_SIGNED});
+  EXPECT_EQ(opOf(reductions[2]), uint64_t{CUPORT_SHAPE_1D | CUPORT_SURFACE_CLAMP << 4 | 4u << 8 |
+                                          CUPORT_SURED_OR << CUPORT_SURED_SHIFT});
+}
+
+// Pairs the PTX ISA does not list (and on .u32, add on .s64), sured.p and array shapes are
+// refused at load, naming the instruction.
+TEST(TextureLowering, SurfaceReductionsOutsideTheIsaTableAreRefused) {
+  for (const char *instruction : {"sured.b.and.1d.u32.trap [%rd1, {%r1}], %r1;",
+                                  "sured.b.add.1d.s64.trap [%rd1, {%r1}], %rd1;",
+                                  "sured.p.add.1d.b32.trap [%rd1, {%r1}], %r1;",
+                                  "sured.b.add.a1d.u32.trap [%rd1, {%r1, %r1}], %r1;"}) {
+    Lowered lowered = lowerText(std::string(R"(
+.version 9.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 s)
+{
+	.reg .b32 	%r<2>;
+	.reg .b64 	%rd<2>;
+	ld.param.u64 	%rd1, [s];
+	mov.u32 	%r1, 0;
+	)") + instruction + R"(
+	ret;
+}
+)");
+    EXPECT_FALSE(lowered.module.has_value()) << instruction;
+    ASSERT_FALSE(lowered.diagnostics.empty()) << instruction;
+    EXPECT_NE(lowered.diagnostics[0].find("sured"), std::string::npos) << lowered.diagnostics[0];
+  }
 }
 
 } // namespace
