@@ -265,6 +265,10 @@ bool lowerAsyncCopyGroup(FunctionLowering &fl, const ptx::Instruction &inst) {
 // addresses to the CPU backend, which keeps no record of which is which.
 bool lowerIsSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
+  if (auto other = mods.takeOneOf({"global", "local", "const", "param"}))
+    return fl.error(inst.loc, "unsupported instruction 'isspacep." + *other +
+                                  "': the CPU backend cannot tell global, local, const and "
+                                  "param addresses apart (all are plain host addresses)");
   if (!mods.takeOneOf({"shared", "shared::cta"}) || !mods.allTaken())
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
