@@ -1,5 +1,5 @@
 /* What a texture or surface object handle points to, read by kernel code through the
-   cuport.tex / cuport.tld4 / cuport.suld / cuport.sust intrinsics (docs/kernel-ir.md), and the
+   cuport.tex / tld4 / suld / sust / sured intrinsics (docs/kernel-ir.md), and the
    operation codes those intrinsics take. A cudaTextureObject_t / cudaSurfaceObject_t is the
    address of one of these: the runtime fills it, the backend samples through it (memory is
    shared between host and device on the CPU backend).
@@ -70,7 +70,7 @@ enum cuport_texture_shape {
 #define CUPORT_TEX_RESULT_INT 0x20u /* result is .s32/.u32 (else .f32) */
 #define CUPORT_TEX_GATHER_SHIFT 8u  /* tld4: component (0 r, 1 g, 2 b, 3 a) << 8 */
 
-/* The `mode` argument of cuport.suld / cuport.sust: what an out-of-range access does. */
+/* The clamp mode of cuport.suld / sust / sured: what an out-of-range access does. */
 enum cuport_surface_clamp {
   CUPORT_SURFACE_TRAP = 0,
   CUPORT_SURFACE_CLAMP = 1,
