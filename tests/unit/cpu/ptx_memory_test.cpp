@@ -211,8 +211,9 @@ TEST_F(PtxMemory, FencesOfEveryScope) {
               nullptr)
         << fence;
     EXPECT_NE(error.find("unsupported instruction"), std::string::npos) << error;
-    if (std::string(fence).find("isspacep") != std::string::npos)
+    if (std::string(fence).find("isspacep") != std::string::npos) {
       EXPECT_NE(error.find("cannot tell"), std::string::npos) << error;
+    }
   }
 }
 
