@@ -29,8 +29,7 @@ __global__ void reduce(cudaSurfaceObject_t surface) {
   asm volatile("sured.b.min.2d.s32.trap [%0, {%1, %2}], %3;" ::"l"(surface), "r"(x), "r"(1),
                "r"(operand)
                : "memory");
-  asm volatile("sured.b.or.2d.b32.trap [%0, {%1, %2}], %3;" ::"l"(surface), "r"(x), "r"(2),
-               "r"(bit)
+  asm volatile("sured.b.or.2d.b32.trap [%0, {%1, %2}], %3;" ::"l"(surface), "r"(x), "r"(2), "r"(bit)
                : "memory");
 }
 
@@ -73,6 +72,8 @@ int main() {
     }
   CHECK(cudaDestroySurfaceObject(surface));
   CHECK(cudaFreeArray(array));
+  std::printf("surface_reduction: %d threads reduced into %d elements\n", kBlocks * kThreads,
+              kWidth * 3);
   std::printf("PASS\n");
   return EXIT_SUCCESS;
 }
