@@ -45,4 +45,34 @@ enum cuport_barrier_reduction {
   CUPORT_BAR_RED_OR = 2,
 };
 
+/* cuport.mma.sync: the variant is
+   shape | a type << 4 | b type << 8 | c type << 12 | d type << 16 | satfinite << 20. */
+enum cuport_mma_shape {
+  CUPORT_MMA_M16N8K16 = 0,
+  CUPORT_MMA_M16N8K8 = 1,
+  CUPORT_MMA_M8N8K4 = 2,
+  CUPORT_MMA_M16N8K32 = 3,
+};
+enum cuport_mma_type {
+  CUPORT_MMA_F16 = 0,
+  CUPORT_MMA_BF16 = 1,
+  CUPORT_MMA_TF32 = 2,
+  CUPORT_MMA_F32 = 3,
+  CUPORT_MMA_F64 = 4,
+  CUPORT_MMA_S8 = 5,
+  CUPORT_MMA_U8 = 6,
+  CUPORT_MMA_S32 = 7,
+};
+#define CUPORT_MMA_SATFINITE (1u << 20)
+/* The per-lane fragment buffer of cuport.mma.sync: 64-bit slots, each register zero-extended
+   (f64 as its bits), A from slot 0, B from 4, C from 6; the results go to D from slot 10. */
+#define CUPORT_MMA_SLOT_A 0
+#define CUPORT_MMA_SLOT_B 4
+#define CUPORT_MMA_SLOT_C 6
+#define CUPORT_MMA_SLOT_D 10
+#define CUPORT_MMA_SLOTS 14
+
+/* cuport.ldmatrix.sync: the variant is the number of matrices (1, 2, 4) | CUPORT_LDMATRIX_TRANS. */
+#define CUPORT_LDMATRIX_TRANS (1u << 4)
+
 #endif

@@ -57,6 +57,9 @@ constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
     {"cuport.redux.sync", kSuspendReduce, 0, 2, -1, -1, {1, -1, -1}},
     {"cuport.elect.sync", kSuspendElect, -1, 0, -1, -1, {-1, -1, -1}},
     {"cuport.activemask", kSuspendActiveMask, -1, -1, -1, -1, {-1, -1, -1}},
+    {"cuport.mma.sync", kSuspendMma, 0, 2, -1, -1, {1, -1, -1}},
+    {"cuport.ldmatrix.sync", kSuspendLdmatrix, 0, 2, -1, -1, {1, -1, -1}},
+    {"cuport.movmatrix.sync", kSuspendMovmatrix, -1, 1, -1, -1, {0, -1, -1}},
 };
 
 const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {
@@ -77,7 +80,9 @@ llvm::SmallVector<llvm::CallInst *, 8> suspendingCalls(llvm::Function &function)
 
 void storeField(llvm::IRBuilder<> &builder, llvm::Value *context, uint64_t offset,
                 llvm::Value *value, llvm::Type *type) {
-  if (value->getType() != type)
+  if (value->getType()->isPointerTy())
+    value = builder.CreatePtrToInt(value, type);
+  else if (value->getType() != type)
     value = builder.CreateZExtOrTrunc(value, type);
   builder.CreateStore(value,
                       builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), context, offset));

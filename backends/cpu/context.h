@@ -43,6 +43,9 @@ enum SuspendKind : uint32_t {
   kSuspendReduce,     // redux.sync: op mask, operand[0] = value
   kSuspendElect,      // elect.sync: mask
   kSuspendActiveMask, // activemask: site
+  kSuspendMma,        // mma.sync: op, mask, operand[0] = address of the lane's fragment buffer
+  kSuspendLdmatrix,   // ldmatrix: op, mask, operand[0] = address of the lane's row
+  kSuspendMovmatrix,  // movmatrix: mask, operand[0] = the lane's .b16x2 fragment
 };
 
 struct SuspendRequest {

@@ -4,6 +4,8 @@
 // PTX) gets its own value, so a program with that bug still computes something deterministic.
 #include "backends/cpu/warp_collectives.h"
 
+#include "backends/cpu/matrix_collectives.h"
+
 #include "backends/warp_operations.h"
 
 #include <algorithm>
@@ -140,7 +142,7 @@ void reduce(uint32_t op, uint32_t group, ThreadContext *const lanes[kLanesPerWar
 } // namespace
 
 bool isWarpCollective(uint32_t kind) {
-  return kind >= kSuspendWarpSync && kind <= kSuspendActiveMask;
+  return kind >= kSuspendWarpSync && kind <= kSuspendMovmatrix;
 }
 
 const char *suspendKindName(uint32_t kind) {
@@ -165,6 +167,12 @@ const char *suspendKindName(uint32_t kind) {
     return "elect.sync";
   case kSuspendActiveMask:
     return "activemask";
+  case kSuspendMma:
+    return "mma.sync";
+  case kSuspendLdmatrix:
+    return "ldmatrix";
+  case kSuspendMovmatrix:
+    return "movmatrix";
   default:
     return "?";
   }
@@ -193,6 +201,15 @@ void resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
     });
     return;
   }
+  case kSuspendMma:
+    multiplyAccumulateMatrices(op, group, lanes);
+    return;
+  case kSuspendLdmatrix:
+    loadMatrices(op, group, lanes);
+    return;
+  case kSuspendMovmatrix:
+    transposeMatrix(group, lanes);
+    return;
   case kSuspendActiveMask:
     forEachLane(group, [&](uint32_t lane) { lanes[lane]->request.result[0] = group; });
     return;

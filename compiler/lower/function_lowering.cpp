@@ -565,7 +565,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerMemoryInstruction,  lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction, lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,    lowerAtomicInstruction,  lowerTextureInstruction,
-      lowerVideoInstruction,   lowerWarpInstruction,
+      lowerVideoInstruction,   lowerWarpInstruction,    lowerMatrixInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

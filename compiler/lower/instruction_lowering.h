@@ -31,6 +31,7 @@ LoweringResult lowerAtomicInstruction(FunctionLowering &fl, const ptx::Instructi
 LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 

@@ -175,6 +175,26 @@ llvm::Function *declareActiveMask(llvm::Module &module) {
                            {});
 }
 
+llvm::Function *declareMmaSync(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  return declareConvergent(module, "cuport.mma.sync", llvm::Type::getVoidTy(context),
+                           {i32, llvm::PointerType::get(context, 0), i32});
+}
+
+llvm::Function *declareLdmatrixSync(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  return declareConvergent(module, "cuport.ldmatrix.sync", llvm::StructType::get(context, {i64, i64}),
+                           {i32, llvm::PointerType::get(context, 0), i32});
+}
+
+llvm::Function *declareMovmatrixSync(llvm::Module &module) {
+  auto *i32 = llvm::Type::getInt32Ty(module.getContext());
+  return declareConvergent(module, "cuport.movmatrix.sync", i32, {i32, i32});
+}
+
 static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view name) {
   auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()), false);
   llvm::Function *function = declare(module, name, type);
