@@ -1,5 +1,5 @@
-// Warp-level matrix instructions (mma.sync, ldmatrix, movmatrix), computed over the 32 lanes' fragments once the block
-// scheduler has the whole warp waiting at them.
+// Warp-level matrix instructions (mma.sync, ldmatrix, movmatrix), computed over the 32 lanes'
+// fragments once the block scheduler has the whole warp waiting at them.
 #pragma once
 
 #include "backends/cpu/context.h"

@@ -186,7 +186,8 @@ llvm::Function *declareLdmatrixSync(llvm::Module &module) {
   auto &context = module.getContext();
   auto *i32 = llvm::Type::getInt32Ty(context);
   auto *i64 = llvm::Type::getInt64Ty(context);
-  return declareConvergent(module, "cuport.ldmatrix.sync", llvm::StructType::get(context, {i64, i64}),
+  return declareConvergent(module, "cuport.ldmatrix.sync",
+                           llvm::StructType::get(context, {i64, i64}),
                            {i32, llvm::PointerType::get(context, 0), i32});
 }
 

@@ -43,7 +43,7 @@ llvm::Function *declareReduxSync(llvm::Module &module);  // i32 (i32 op, i32 val
 llvm::Function *declareElectSync(llvm::Module &module);  // {i32, i1} (i32 mask)
 llvm::Function *declareActiveMask(llvm::Module &module); // i32 ()
 llvm::Function *declareMmaSync(llvm::Module &module);    // void (i32 variant, ptr fragments, mask)
-llvm::Function *declareLdmatrixSync(llvm::Module &module); // {i64, i64} (i32 variant, ptr, mask)
+llvm::Function *declareLdmatrixSync(llvm::Module &module);  // {i64, i64} (i32 variant, ptr, mask)
 llvm::Function *declareMovmatrixSync(llvm::Module &module); // i32 (i32 a, i32 mask)
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);

@@ -1,9 +1,9 @@
 // Warp-level matrix instructions (docs/kernel-ir.md): ldmatrix -> cuport.ldmatrix.sync, movmatrix
 // -> cuport.movmatrix.sync, mma.sync.aligned (sm_80 shapes) -> cuport.mma.sync. For mma each
 // lane stores its A, B and C registers into a fragment buffer in its frame, the backend computes D
-// over the warp's fragments and writes the lane's D registers back into the buffer. Forms not listed here (m8n8k4 with f16, sparse mma.sp, sub-byte and fp8 types,
-// m16n8k4 tf32 and the sm_90 f64 shapes; ldmatrix's m16n16 / b8 forms, stmatrix, wmma) are
-// rejected.
+// over the warp's fragments and writes the lane's D registers back into the buffer. Forms not
+// listed here (m8n8k4 with f16, sparse mma.sp, sub-byte and fp8 types, m16n8k4 tf32 and the sm_90
+// f64 shapes; ldmatrix's m16n16 / b8 forms, stmatrix, wmma) are rejected.
 #include "backends/warp_operations.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -233,8 +233,8 @@ bool lowerMovmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
   llvm::Value *fragment = fl.read(inst.operands[1], b.getInt32Ty());
   if (!fragment)
     return false;
-  return fl.write(inst.operands[0], b.CreateCall(declareMovmatrixSync(fl.module()),
-                                                 {fragment, b.getInt32(-1)}));
+  return fl.write(inst.operands[0],
+                  b.CreateCall(declareMovmatrixSync(fl.module()), {fragment, b.getInt32(-1)}));
 }
 
 } // namespace

@@ -55,7 +55,9 @@ unsigned bitsOf(Type type) {
   }
 }
 
-bool isInteger(Type type) { return type == Type::S8 || type == Type::U8 || type == Type::S32; }
+bool isInteger(Type type) {
+  return type == Type::S8 || type == Type::U8 || type == Type::S32;
+}
 
 struct Form {
   unsigned m, n, k;
@@ -160,13 +162,13 @@ Drawn draw(Type type, std::mt19937_64 &random) {
   bool negative = random() % 2;
   switch (type) {
   case Type::F16: {
-    auto bits = uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 15) << 10 |
-                         (random() & 0x3ff));
+    auto bits =
+        uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 15) << 10 | (random() & 0x3ff));
     return {bits, fromHalf(bits), 0};
   }
   case Type::BF16: {
-    auto bits = uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 127) << 7 |
-                         (random() & 0x7f));
+    auto bits =
+        uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 127) << 7 | (random() & 0x7f));
     return {bits, double(std::bit_cast<float>(uint32_t(bits) << 16)), 0};
   }
   case Type::TF32: {
@@ -241,10 +243,10 @@ std::string mmaKernel(const Form &form, const std::string &instruction, unsigned
   .reg .b32 %r<4>;
   .reg .b64 %rd<8>;
   .reg .)" + registerType(form.a) +
-                     " %a<" + std::to_string(na) + ">;\n  .reg ." + registerType(form.b) +
-                     " %b<" + std::to_string(nb) + ">;\n  .reg ." + registerType(form.c) +
-                     " %c<" + std::to_string(nc) + ">;\n  .reg ." + registerType(form.d) +
-                     " %d<" + std::to_string(nd) + ">;\n" + R"(
+                     " %a<" + std::to_string(na) + ">;\n  .reg ." + registerType(form.b) + " %b<" +
+                     std::to_string(nb) + ">;\n  .reg ." + registerType(form.c) + " %c<" +
+                     std::to_string(nc) + ">;\n  .reg ." + registerType(form.d) + " %d<" +
+                     std::to_string(nd) + ">;\n" + R"(
   ld.param.u64 %rd1, [in];
   ld.param.u64 %rd2, [out];
   cvta.to.global.u64 %rd1, %rd1;
@@ -269,8 +271,8 @@ std::string mmaKernel(const Form &form, const std::string &instruction, unsigned
   body += "  " + instruction + " " + fragmentList('d', nd) + ", " + fragmentList('a', na) + ", " +
           fragmentList('b', nb) + ", " + fragmentList('c', nc) + ";\n";
   for (unsigned i = 0; i < nd; ++i)
-    body += "  st.global." + std::string(registerType(form.d)) + " [%rd5+" +
-            std::to_string(8 * i) + "], %d" + std::to_string(i) + ";\n";
+    body += "  st.global." + std::string(registerType(form.d)) + " [%rd5+" + std::to_string(8 * i) +
+            "], %d" + std::to_string(i) + ";\n";
   return body + "  ret;\n}\n";
 }
 
@@ -410,8 +412,9 @@ PTX_CASE(MatrixMma, UnsupportedFormsRejected) {
         "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%r0, %r1, %r2, %r3}, {%r0, %r1, %r2, "
         "%r3}, {%r0, %r1}, {%r0, %r1, %r2, %r3};"}) {
     Launch launch;
-    launch.ptx = header(80) + ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                              "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
+    launch.ptx = header(80) +
+                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                 "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
                  std::string(instruction) + "\n  ret;\n}\n";
     launch.block = {32, 1, 1};
     Outcome outcome = run(launch);
