@@ -24,9 +24,10 @@ std::string ldmatrixKernel(const std::string &instruction, unsigned count, bool 
   else
     destination = "{%r10, %r11, %r12, %r13}";
   return header(80) + R"(
+.shared .align 16 .b8 tile[1024];
+
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
-  .shared .align 16 .b8 tile[1024];
   .reg .b32 %r<16>;
   .reg .b64 %rd<12>;
   ld.param.u64 %rd1, [in];
