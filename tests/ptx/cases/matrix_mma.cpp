@@ -55,10 +55,6 @@ unsigned bitsOf(Type type) {
   }
 }
 
-bool isInteger(Type type) {
-  return type == Type::S8 || type == Type::U8 || type == Type::S32;
-}
-
 struct Form {
   unsigned m, n, k;
   Type d, a, b, c;
