@@ -174,5 +174,52 @@ TEST(WarpLowering, UnsupportedFormsAreDiagnosed) {
   }
 }
 
+TEST(WarpLowering, MatrixVariantCodes) {
+  std::vector<Call> calls = warpCalls(
+      "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%r0, %r1, %r2, %r3}, {%r4, %r5, %r6, "
+      "%r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};\n"
+      "mma.sync.aligned.m16n8k32.row.col.satfinite.s32.u8.s8.s32 {%r0, %r1, %r2, %r3}, {%r4, "
+      "%r5, %r6, %r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};\n"
+      "mma.sync.aligned.m8n8k4.row.col.f64.f64.f64.f64 {%rd0, %rd1}, {%rd2}, {%rd3}, {%rd0, "
+      "%rd1};\n"
+      "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%r0, %r1}, [%rd0];\n"
+      "movmatrix.sync.aligned.m8n8.trans.b16 %r0, %r1;");
+  ASSERT_EQ(calls.size(), 5u);
+  EXPECT_EQ(calls[0].name, "cuport.mma.sync");
+  EXPECT_EQ(calls[0].constants[0], CUPORT_MMA_M16N8K16 | CUPORT_MMA_BF16 << 4 |
+                                       CUPORT_MMA_BF16 << 8 | CUPORT_MMA_F32 << 12 |
+                                       CUPORT_MMA_F32 << 16);
+  EXPECT_EQ(calls[0].constants[2], -1);
+  EXPECT_EQ(calls[1].constants[0], CUPORT_MMA_M16N8K32 | CUPORT_MMA_U8 << 4 | CUPORT_MMA_S8 << 8 |
+                                       CUPORT_MMA_S32 << 12 | CUPORT_MMA_S32 << 16 |
+                                       CUPORT_MMA_SATFINITE);
+  EXPECT_EQ(calls[2].constants[0], CUPORT_MMA_M8N8K4 | CUPORT_MMA_F64 << 4 | CUPORT_MMA_F64 << 8 |
+                                       CUPORT_MMA_F64 << 12 | CUPORT_MMA_F64 << 16);
+  EXPECT_EQ(calls[3].name, "cuport.ldmatrix.sync");
+  EXPECT_EQ(calls[3].constants[0], 2 | CUPORT_LDMATRIX_TRANS);
+  EXPECT_EQ(calls[4].name, "cuport.movmatrix.sync");
+}
+
+TEST(WarpLowering, UnsupportedMatrixFormsAreDiagnosed) {
+  for (const char *instruction :
+       {"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%r0, %r1, %r2}, {%r4, %r5, %r6, %r7}, "
+        "{%r8, %r9}, {%r10, %r11, %r12, %r13};",
+        "mma.sync.aligned.m16n8k16.col.row.f32.f16.f16.f32 {%r0, %r1, %r2, %r3}, {%r4, %r5, %r6, "
+        "%r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};",
+        "mma.sync.aligned.m16n8k16.row.col.f32.tf32.tf32.f32 {%r0, %r1, %r2, %r3}, {%r4, %r5, %r6, "
+        "%r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};",
+        "mma.sync.aligned.m16n8k8.row.col.f16.bf16.bf16.f32 {%r0, %r1}, {%r4, %r5}, {%r8}, {%r10, "
+        "%r11, %r12, %r13};",
+        "ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%r0, %r1}, [%rd0];",
+        "ldmatrix.sync.aligned.m8n8.x3.shared.b16 {%r0, %r1, %r2}, [%rd0];",
+        "movmatrix.sync.aligned.m8n8.b16 %r0, %r1;",
+        "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32 {%r0}, {%r1}, {%r2}, {%r3};"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    EXPECT_FALSE(lowered.diagnostics.empty());
+  }
+}
+
 } // namespace
 } // namespace cuport::lower::test
