@@ -72,8 +72,7 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
   access.cachePolicy = mods.take("L2::cache_hint");
   access.width = mods.takeVectorWidth();
   auto type = mods.takeType();
-  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) > 128 ||
-      (kind->ordering != llvm::AtomicOrdering::NotAtomic && access.width > 1)) {
+  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) > 128) {
     fl.unsupported(inst);
     return std::nullopt;
   }
@@ -85,6 +84,13 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
     return std::nullopt;
   }
   return access;
+}
+
+// A .relaxed/.acquire/.release vector access is single-copy atomic per element only (PTX ISA
+// memory consistency model), so it becomes one atomic access per element with the access's
+// ordering.
+Value *elementPointer(llvm::IRBuilder<> &b, llvm::Type *elementType, Value *pointer, uint32_t i) {
+  return i == 0 ? pointer : b.CreateConstInBoundsGEP1_32(elementType, pointer, i);
 }
 
 bool lowerLoad(FunctionLowering &fl, const ptx::Instruction &inst) {
@@ -113,6 +119,17 @@ bool lowerLoad(FunctionLowering &fl, const ptx::Instruction &inst) {
       destination.elements.size() != access->width)
     return fl.error(destination.loc, "vector load needs " + std::to_string(access->width) +
                                          " destination registers");
+  if (access->kind.ordering != llvm::AtomicOrdering::NotAtomic) {
+    bool ok = true;
+    for (uint32_t i = 0; i < access->width; ++i) {
+      auto *load = b.CreateAlignedLoad(elementType, elementPointer(b, elementType, pointer, i),
+                                       llvm::Align(elementSize), access->kind.isVolatile);
+      load->setAtomic(access->kind.ordering);
+      if (destination.elements[i].kind != ptx::Operand::Kind::Sink)
+        ok &= fl.write(destination.elements[i], load, extend);
+    }
+    return ok;
+  }
   auto *vectorType = llvm::FixedVectorType::get(elementType, access->width);
   auto *load = b.CreateAlignedLoad(vectorType, pointer, llvm::Align(elementSize * access->width),
                                    access->kind.isVolatile);
@@ -149,6 +166,20 @@ bool lowerStore(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (source.kind != ptx::Operand::Kind::Vector || source.elements.size() != access->width)
     return fl.error(source.loc,
                     "vector store needs " + std::to_string(access->width) + " source registers");
+  if (access->kind.ordering != llvm::AtomicOrdering::NotAtomic) {
+    std::vector<Value *> elements;
+    for (uint32_t i = 0; i < access->width; ++i) {
+      elements.push_back(fl.read(source.elements[i], elementType));
+      if (!elements.back())
+        return false;
+    }
+    for (uint32_t i = 0; i < access->width; ++i) {
+      auto *store = b.CreateAlignedStore(elements[i], elementPointer(b, elementType, pointer, i),
+                                         llvm::Align(elementSize), access->kind.isVolatile);
+      store->setAtomic(access->kind.ordering);
+    }
+    return true;
+  }
   auto *vectorType = llvm::FixedVectorType::get(elementType, access->width);
   Value *vector = llvm::PoisonValue::get(vectorType);
   for (uint32_t i = 0; i < access->width; ++i) {

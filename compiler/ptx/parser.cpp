@@ -848,6 +848,14 @@ Operand Parser::parseOperand(uint32_t depth) {
       }
       return operand;
     }
+    // WARP_SZ is PTX's predefined "warp size in threads" constant; nvcc emits it for warpSize.
+    // cuport's devices all run 32-thread warps, so it is the immediate 32 wherever it appears.
+    if (operand.name == "WARP_SZ") {
+      operand.kind = Operand::Kind::IntImm;
+      operand.intValue = 32;
+      operand.name.clear();
+      return operand;
+    }
     operand.kind = Operand::Kind::Symbol;
     // `sym+8` as a value (mov.u64 %rd, sym+8): the offset goes in `offset`.
     if (accept(TokenKind::Plus))

@@ -108,6 +108,59 @@ PTX_CASE(MemoryLoadStore, VectorsAndQualifiersInEveryStateSpace) {
   EXPECT_EQ(out.at<uint64_t>(120), 0xfedcba9876543210ull);
 }
 
+// .relaxed/.acquire/.release vectors: every element is read and written (each one single-copy
+// atomic); WARP_SZ, the predefined warp-size constant, is an immediate operand.
+PTX_CASE(MemoryLoadStore, OrderedVectorsAndWarpSizeConstant) {
+  Launch launch;
+  launch.ptx = header(80) + R"(
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .shared .align 16 .b8 tile[16];
+  .reg .b32 %r<12>;
+  .reg .f32 %f<4>;
+  .reg .b64 %rd<8>;
+  ld.param.u64 %rd1, [in];
+  ld.param.u64 %rd2, [out];
+  cvta.to.global.u64 %rd3, %rd1;
+  cvta.to.global.u64 %rd4, %rd2;
+  ld.relaxed.gpu.global.v2.u32 {%r1, %r2}, [%rd3];
+  ld.acquire.sys.global.v4.f32 {%f0, %f1, %f2, %f3}, [%rd3+16];
+  ld.relaxed.cta.global.v2.u64 {%rd5, %rd6}, [%rd3+32];
+  st.relaxed.cta.shared.v4.u32 [tile], {%r2, %r1, %r2, %r1};
+  ld.acquire.cta.shared.v4.u32 {%r3, %r4, %r5, %r6}, [tile];
+  ld.volatile.global.v2.u32 {%r7, _}, [%rd3+4];
+  mov.u32 %r8, WARP_SZ;
+  add.s32 %r9, %r1, WARP_SZ;
+  st.relaxed.gpu.global.v2.u32 [%rd4], {%r2, %r1};
+  st.release.sys.global.v4.f32 [%rd4+16], {%f3, %f2, %f1, %f0};
+  st.release.gpu.global.v2.u64 [%rd4+32], {%rd6, %rd5};
+  st.relaxed.sys.global.v4.u32 [%rd4+48], {%r3, %r4, %r5, %r6};
+  st.volatile.global.v4.u32 [%rd4+64], {%r7, %r8, %r9, %r1};
+  ret;
+}
+)";
+  launch.in.push(uint32_t{0x11223344}).push(uint32_t{0xdeadbeef});
+  launch.in.push(uint64_t{0}); // pads to 16
+  for (float value : {0.5f, -7.25f, 1e30f, -0.0f})
+    launch.in.push(value);
+  launch.in.push(uint64_t{0x0123456789abcdefull}).push(uint64_t{0x8000000000000001ull});
+  launch.outSize = 80;
+  Bytes out = runOk(launch);
+  EXPECT_EQ(out.at<uint32_t>(0), 0xdeadbeefu);
+  EXPECT_EQ(out.at<uint32_t>(4), 0x11223344u);
+  const float reversed[4] = {-0.0f, 1e30f, -7.25f, 0.5f};
+  for (int i = 0; i < 4; ++i) {
+    float value = out.at<float>(16 + 4 * i);
+    EXPECT_EQ(std::memcmp(&value, &reversed[i], 4), 0) << i;
+  }
+  EXPECT_EQ(out.at<uint64_t>(32), 0x8000000000000001ull);
+  EXPECT_EQ(out.at<uint64_t>(40), 0x0123456789abcdefull);
+  const uint32_t words[8] = {0xdeadbeef, 0x11223344, 0xdeadbeef,       0x11223344,
+                             0xdeadbeef, 32,         0x11223344u + 32, 0x11223344};
+  for (int i = 0; i < 8; ++i)
+    EXPECT_EQ(out.at<uint32_t>(48 + 4 * i), words[i]) << i;
+}
+
 // membar and fence of every scope, and the proxy fences, between a store and a load.
 PTX_CASE(MemoryLoadStore, FencesOfEveryScope) {
   Launch launch;

@@ -131,6 +131,15 @@ TEST(ParserBody, Immediates) {
   EXPECT_DOUBLE_EQ(i.operands[8].floatValue, -0.25);
 }
 
+// WARP_SZ is a predefined constant, so it reads as an immediate wherever an operand may be one.
+TEST(ParserBody, WarpSizeConstantIsImmediate32) {
+  const Instruction i = onlyInstruction(kernelBody("add.s32 %r1, WARP_SZ, %r2;"));
+  ASSERT_EQ(i.operands.size(), 3u);
+  EXPECT_EQ(i.operands[1].kind, Operand::Kind::IntImm);
+  EXPECT_EQ(i.operands[1].intValue, 32u);
+  EXPECT_EQ(i.operands[2].kind, Operand::Kind::Register);
+}
+
 TEST(ParserBody, Addresses) {
   const Instruction i =
       onlyInstruction(kernelBody("foo [%rd1], [%rd1+8], [%rd1+-8], [%rd1-16], [sym], [sym+4], "
