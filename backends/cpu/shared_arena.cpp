@@ -36,11 +36,12 @@ bool SharedArena::reserve(uint64_t bytes) {
   release();
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
   size_t pages = roundUp(usable, page);
-  size_t total = pages + 2 * page;
+  size_t guard = roundUp(kGuardBytes, page);
+  size_t total = pages + 2 * guard;
   void *mapping = mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapping == MAP_FAILED)
     return false;
-  char *first = static_cast<char *>(mapping) + page;
+  char *first = static_cast<char *>(mapping) + guard;
   if (mprotect(first, pages, PROT_READ | PROT_WRITE) != 0) {
     munmap(mapping, total);
     return false;

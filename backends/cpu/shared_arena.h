@@ -12,6 +12,9 @@ class SharedArena {
 public:
   // Shared memory starts at this alignment, like the GPU's shared window.
   static constexpr size_t kAlignment = 256;
+  // Inaccessible bytes on each side: an overflow up to this far faults, whatever the process has
+  // mapped next to the arena (reserving them costs address space only).
+  static constexpr size_t kGuardBytes = 64 * 1024;
 
   SharedArena() = default;
   ~SharedArena();
@@ -27,7 +30,7 @@ public:
 private:
   void release();
 
-  void *mapping_ = nullptr; // guard page, usable pages, guard page
+  void *mapping_ = nullptr; // guard, usable pages, guard
   size_t mapping_size_ = 0;
   uint64_t capacity_ = 0;      // read-write bytes before the trailing guard page
   char *usable_end_ = nullptr; // the trailing guard page

@@ -124,6 +124,7 @@ TEST_F(FaultsThenRecovery, SharedOverflowIsAnIllegalAddress) {
     params.add(index);
     EXPECT_EQ(launch(module, "store_shared_at", {2, 1, 1}, {32, 1, 1}, params), CUPORT_OK);
   }
+  // All within the arena's trailing guard (SharedArena::kGuardBytes).
   for (uint32_t index : {64u, 1000u, 5000u}) {
     ParamBuffer params;
     params.add(index);
