@@ -58,7 +58,6 @@ cudaError_t Module::loadLocked(Device &device) {
     return errorFromStatus(status);
   }
   kernelInfos = std::move(compiled.kernels);
-  ptxVersionNumber = compiled.ptxVersion;
   ptxArchNumber = compiled.ptxArch;
   constantByteCount = compiled.constantBytes;
   deviceHeapUser = compiled.usesDeviceHeap;

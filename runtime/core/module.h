@@ -45,8 +45,7 @@ public:
   // After a successful load: the kernel's layout, or nullptr when the module has no such kernel.
   const lower::KernelInfo *findKernel(const std::string &name) const;
   cuport_backend_module *backendModule() const { return loaded; }
-  // After a successful load: what cudaFuncAttributes reports of the module's PTX.
-  uint32_t ptxVersion() const { return ptxVersionNumber; }
+  // After a successful load: the virtual architecture of the module's PTX (75 for compute_75).
   uint32_t ptxArch() const { return ptxArchNumber; }
   uint64_t constantBytes() const { return constantByteCount; }
   // Whether the module's kernels call malloc/free or printf (which fix the device's heap and
@@ -68,7 +67,6 @@ private:
   cudaError_t loadResult = cudaSuccess;
   cuport_backend_module *loaded = nullptr;
   std::vector<lower::KernelInfo> kernelInfos;
-  uint32_t ptxVersionNumber = 0;
   uint32_t ptxArchNumber = 0;
   uint64_t constantByteCount = 0;
   bool deviceHeapUser = false;

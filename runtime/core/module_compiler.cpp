@@ -103,7 +103,6 @@ cudaError_t compileFatbin(const void *wrapper, uint32_t smArch, const std::strin
   out.bitcode.assign(buffer.begin(), buffer.end());
   out.kernels = std::move(lowered.lowered->kernels);
   out.globals = std::move(lowered.lowered->globals);
-  out.ptxVersion = parsed.module->versionMajor * 10 + parsed.module->versionMinor;
   out.ptxArch = entry->smArch;
   for (const lower::GlobalInfo &global : out.globals)
     if (global.space == ptx::StateSpace::Const)

@@ -17,8 +17,7 @@ struct CompiledModule {
   std::vector<char> bitcode;
   std::vector<lower::KernelInfo> kernels;
   std::vector<lower::GlobalInfo> globals;
-  uint32_t ptxVersion = 0;     // the PTX ISA version, major * 10 + minor (cudaFuncAttributes)
-  uint32_t ptxArch = 0;        // the compute capability the PTX was compiled for (75 for sm_75)
+  uint32_t ptxArch = 0; // the virtual architecture the PTX was compiled for (75 for compute_75)
   uint64_t constantBytes = 0;  // the module's .const variables
   bool usesDeviceHeap = false; // declares malloc or free
   bool usesPrintf = false;     // declares vprintf

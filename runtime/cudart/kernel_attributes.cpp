@@ -98,7 +98,9 @@ cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *attr, const void *f
     attr->localSizeBytes = resolved.attributes.local_bytes_per_thread;
     attr->maxThreadsPerBlock = static_cast<int>(core::maxThreadsPerBlock(device->info(), resolved));
     attr->numRegs = static_cast<int>(resolved.attributes.num_regs);
-    attr->ptxVersion = static_cast<int>(kernel->module().ptxVersion());
+    // The virtual architecture (75 for compute_75), not the PTX ISA version: CUB picks its tuning
+    // policies by it, and a policy for another architecture has no kernels in the program.
+    attr->ptxVersion = static_cast<int>(kernel->module().ptxArch());
     // The kernel runs as code compiled from that PTX for this device.
     attr->binaryVersion = static_cast<int>(device->smArch());
     attr->maxDynamicSharedSizeBytes = static_cast<int>(

@@ -379,7 +379,7 @@ TEST_F(CudartLaunchTest, FunctionAttributes) {
   EXPECT_EQ(attributes.sharedSizeBytes, 256u);
   EXPECT_EQ(attributes.maxThreadsPerBlock, 64);
   EXPECT_EQ(attributes.maxDynamicSharedSizeBytes, 48 * 1024 - 256);
-  EXPECT_GE(attributes.ptxVersion, 60);
+  EXPECT_EQ(attributes.ptxVersion, 75); // compute_75, the fatbin's PTX
   EXPECT_GT(attributes.binaryVersion, 0);
   EXPECT_EQ(attributes.preferredShmemCarveout, -1);
   ASSERT_EQ(cudaFuncGetAttributes(&attributes, &scaleStub), cudaSuccess);
