@@ -48,6 +48,7 @@ private:
   bool divide();
   bool minMax();
   bool approximate();
+  bool upperWordApproximation();
   bool copySign();
   bool testClass();
 
@@ -103,8 +104,13 @@ bool FloatLowering::arithmetic() {
   Value *a = in(1);
   if (!a)
     return false;
-  if (op == "abs")
-    return out(b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, a));
+  if (op == "abs") {
+    Value *magnitude = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, a);
+    // abs.f64 passes a NaN through unchanged, sign included.
+    if (!isF32_)
+      magnitude = b_.CreateSelect(b_.CreateFCmpUNO(a, a), a, magnitude);
+    return out(magnitude);
+  }
   if (op == "neg")
     return out(b_.CreateFNeg(a));
   Value *b = in(2);
@@ -117,8 +123,9 @@ bool FloatLowering::arithmetic() {
 }
 
 bool FloatLowering::fusedMultiplyAdd() {
-  // fma needs a rounding mode; mad.f32 without one is the fused form as well.
-  if (approx_ || full_ || (inst_.opcode == "fma" && !rounding_) || !mods_.allTaken())
+  // Both need a rounding mode: mad without one exists only for sm_1x targets (ptxas refuses it
+  // for later ones), where it is not fused.
+  if (approx_ || full_ || !rounding_ || !mods_.allTaken())
     return fl_.unsupported(inst_);
   if (!fl_.expectOperands(inst_, 4))
     return false;
@@ -138,11 +145,24 @@ bool FloatLowering::divide() {
   if (!a || !b)
     return false;
   // .approx and .full promise at most 2 ulp error; the correctly rounded quotient meets that.
-  return out(roundedBinary(b_, llvm::Instruction::FDiv, a, b, rounding()));
+  Value *quotient = roundedBinary(b_, llvm::Instruction::FDiv, a, b, rounding());
+  if (!approx_)
+    return out(quotient);
+  // .approx is a * (1/b): for 2^126 < |b| < 2^128 the reciprocal underflows to zero, so the
+  // result is a zero signed as a * b, or NaN for an infinite a.
+  Value *magnitude = b_.CreateUnaryIntrinsic(llvm::Intrinsic::fabs, b);
+  Value *vanishing =
+      b_.CreateAnd(b_.CreateFCmpOGT(magnitude, llvm::ConstantFP::get(type_, 0x1p126)),
+                   b_.CreateFCmpOLT(magnitude, llvm::ConstantFP::getInfinity(type_)));
+  Value *zero =
+      b_.CreateBinaryIntrinsic(llvm::Intrinsic::copysign, llvm::ConstantFP::get(type_, 0.0), b);
+  return out(b_.CreateSelect(vanishing, b_.CreateFMul(a, zero), quotient));
 }
 
 bool FloatLowering::minMax() {
   bool propagateNaN = mods_.take("NaN");
+  if (propagateNaN && !isF32_)
+    return fl_.unsupported(inst_);
   // .xorsign.abs (f32 only): compare magnitudes; the result takes the XOR of the input signs.
   bool xorsign = mods_.take("xorsign");
   if (xorsign != mods_.take("abs") || (xorsign && !isF32_))
@@ -197,11 +217,14 @@ bool FloatLowering::approximate() {
   bool roundable = op == "sqrt" || op == "rcp";
   if (roundable ? (approx_ == rounding_.has_value()) : (!approx_ || rounding_))
     return fl_.unsupported(inst_);
-  bool f64Allowed = op == "sqrt" || op == "rcp" || op == "rsqrt";
-  if (!isF32_ && !f64Allowed)
+  // f64 has sqrt.rnd, rcp.rnd, rcp.approx.ftz and rsqrt.approx{.ftz}; tanh has no .ftz.
+  bool f64Form = op == "rsqrt" || (roundable && rounding_) || (op == "rcp" && ftz_);
+  if ((!isF32_ && !f64Form) || (op == "tanh" && ftz_))
     return fl_.unsupported(inst_);
   if (!fl_.expectOperands(inst_, 2))
     return false;
+  if (!isF32_ && ftz_)
+    return upperWordApproximation();
   Value *a = in(1);
   if (!a)
     return false;
@@ -226,6 +249,28 @@ bool FloatLowering::approximate() {
   else
     return fl_.unsupported(inst_);
   return out(b_.CreateUnaryIntrinsic(id, a));
+}
+
+// rcp.approx.ftz.f64 and rsqrt.approx.ftz.f64 read only the upper word of a (sign, exponent and
+// 20 fraction bits), flush subnormals, and give a result whose lower 32 bits are zero (the
+// correctly rounded value truncated to the upper word); a NaN result is 0x7fffffff00000000.
+bool FloatLowering::upperWordApproximation() {
+  Value *raw = fl_.read(inst_.operands[1], type_);
+  if (!raw)
+    return false;
+  llvm::Type *i64 = b_.getInt64Ty();
+  Value *upperMask = b_.getInt64(0xffffffff00000000ull);
+  Value *a = b_.CreateBitCast(b_.CreateAnd(b_.CreateBitCast(raw, i64), upperMask), type_);
+  a = flushDenormal(b_, a);
+  llvm::Constant *one = llvm::ConstantFP::get(type_, 1.0);
+  Value *result = inst_.opcode == "rcp"
+                      ? b_.CreateFDiv(one, a)
+                      : b_.CreateFDiv(one, b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, a));
+  result = flushDenormal(b_, result);
+  Value *bits = b_.CreateAnd(b_.CreateBitCast(result, i64), upperMask);
+  bits =
+      b_.CreateSelect(b_.CreateFCmpUNO(result, result), b_.getInt64(0x7fffffff00000000ull), bits);
+  return fl_.write(inst_.operands[0], b_.CreateBitCast(bits, type_));
 }
 
 bool FloatLowering::copySign() {
@@ -257,7 +302,7 @@ bool FloatLowering::testClass() {
   else if (*test == "notanumber")
     mask = llvm::fcNan;
   else if (*test == "normal")
-    mask = llvm::fcNormal;
+    mask = llvm::fcNormal | llvm::fcZero; // the ISA counts both zeros as normal numbers
   else if (*test == "subnormal")
     mask = llvm::fcSubnormal;
   return fl_.write(inst_.operands[0], b_.createIsFPClass(a, mask));

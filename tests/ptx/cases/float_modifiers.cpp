@@ -1,7 +1,7 @@
-// .ftz and .sat on f32 arithmetic (with every rounding mode): subnormal inputs and results become
-// zeros of the same sign, .sat clamps the result to [+0.0, 1.0] with NaN to +0.0 (PTX ISA,
-// "Floating-Point Instructions"); min/max with .ftz, .NaN and .xorsign.abs; testp, copysign,
-// abs and neg.
+// .ftz and .sat on f32 arithmetic (with every rounding mode, and without one where the ISA allows
+// that): subnormal inputs and results become zeros of the same sign, .sat clamps the result to
+// [+0.0, 1.0] with NaN to +0.0 (PTX ISA, "Floating-Point Instructions"); min/max with .ftz, .NaN
+// and .xorsign.abs; testp, copysign, abs and neg; the forms the ISA does not define are refused.
 #include "tests/ptx/cases/float_support.h"
 
 namespace cuport::conformance {
@@ -21,22 +21,34 @@ float saturate(float x) {
 struct Variant {
   const char *op;
   int arity;
-  bool sat; // whether the ISA allows .sat on it
+  bool sat;           // whether the ISA allows .sat on it
+  bool defaultToNear; // whether it may omit the rounding modifier (then .rn)
 };
-const Variant kVariants[] = {{"add", 2, true}, {"sub", 2, true},  {"mul", 2, true},
-                             {"fma", 3, true}, {"div", 2, false}, {"sqrt", 1, false},
-                             {"rcp", 1, false}};
+const Variant kVariants[] = {{"add", 2, true, true},    {"sub", 2, true, true},
+                             {"mul", 2, true, true},    {"fma", 3, true, false},
+                             {"mad", 3, true, false},   {"div", 2, false, false},
+                             {"sqrt", 1, false, false}, {"rcp", 1, false, false}};
+
+// The rounding modifiers of a variant's forms and the mode each stands for.
+std::vector<std::pair<std::string, Mode>> roundings(const Variant &variant) {
+  std::vector<std::pair<std::string, Mode>> list;
+  for (Mode mode : kModes)
+    list.emplace_back(std::string(".") + modeName(mode), mode);
+  if (variant.defaultToNear)
+    list.emplace_back("", Mode::rn);
+  return list;
+}
 
 float compute(const std::string &op, float a, float b, float c, Mode mode) {
   volatile float x = a, y = b, z = c;
   return inMode(mode, [&] {
-    volatile float r = op == "add"    ? x + y
-                       : op == "sub"  ? x - y
-                       : op == "mul"  ? x * y
-                       : op == "fma"  ? std::fma(float(x), float(y), float(z))
-                       : op == "div"  ? x / y
-                       : op == "sqrt" ? std::sqrt(float(x))
-                                      : 1.0f / x;
+    volatile float r = op == "add"                  ? x + y
+                       : op == "sub"                ? x - y
+                       : op == "mul"                ? x * y
+                       : op == "fma" || op == "mad" ? std::fma(float(x), float(y), float(z))
+                       : op == "div"                ? x / y
+                       : op == "sqrt"               ? std::sqrt(float(x))
+                                                    : 1.0f / x;
     return float(r);
   });
 }
@@ -62,8 +74,8 @@ PTX_CASE(FloatModifiers, FtzAndSatF32) {
                        "ld.global.f32 %f3, [%rd4+8];\n";
     size_t slot = 0;
     for (const std::string &flavour : flavours)
-      for (Mode mode : kModes) {
-        body += std::string(variant.op) + "." + modeName(mode) + flavour + ".f32 %f4, " +
+      for (const auto &[rounding, mode] : roundings(variant)) {
+        body += std::string(variant.op) + rounding + flavour + ".f32 %f4, " +
                 operands[variant.arity] + ";\n";
         body += "st.global.f32 [%rd6+" + std::to_string(4 * slot++) + "], %f4;\n";
       }
@@ -72,7 +84,7 @@ PTX_CASE(FloatModifiers, FtzAndSatF32) {
     for (size_t e = 0; e < count; ++e) {
       size_t s = 0;
       for (const std::string &flavour : flavours)
-        for (Mode mode : kModes) {
+        for (const auto &[rounding, mode] : roundings(variant)) {
           bool ftz = flavour.find("ftz") != std::string::npos;
           bool sat = flavour.find("sat") != std::string::npos;
           float a = in.at<float>(e * 16), b = in.at<float>(e * 16 + 4),
@@ -89,10 +101,10 @@ PTX_CASE(FloatModifiers, FtzAndSatF32) {
             want = saturate(want);
           uint32_t got = out.at<uint32_t>(e * 4 * slot + 4 * s++);
           if (!sameFloat(got, bits32(want)) && ++failures <= 10)
-            ADD_FAILURE() << variant.op << "." << modeName(mode) << flavour << ".f32 ("
-                          << in.at<float>(e * 16) << ", " << in.at<float>(e * 16 + 4) << ", "
-                          << in.at<float>(e * 16 + 8) << ") gave " << f32(got) << " (0x" << std::hex
-                          << got << "), expected " << want;
+            ADD_FAILURE() << variant.op << rounding << flavour << ".f32 (" << in.at<float>(e * 16)
+                          << ", " << in.at<float>(e * 16 + 4) << ", " << in.at<float>(e * 16 + 8)
+                          << ") gave " << f32(got) << " (0x" << std::hex << got << "), expected "
+                          << want;
         }
     }
   }
@@ -138,7 +150,14 @@ PTX_CASE(FloatModifiers, MinMaxF32) {
       in.push(a).push(b);
       ++count;
     }
-  const char *flavours[] = {"", ".ftz", ".NaN", ".ftz.NaN", ".xorsign.abs", ".ftz.NaN.xorsign.abs"};
+  const char *flavours[] = {"",
+                            ".ftz",
+                            ".NaN",
+                            ".ftz.NaN",
+                            ".xorsign.abs",
+                            ".ftz.xorsign.abs",
+                            ".NaN.xorsign.abs",
+                            ".ftz.NaN.xorsign.abs"};
   std::string body = "ld.global.f32 %f1, [%rd4];\nld.global.f32 %f2, [%rd4+4];\n";
   size_t slot = 0;
   for (const char *op : {"min", "max"})
@@ -195,6 +214,8 @@ PTX_CASE(FloatModifiers, MinMaxF64) {
 }
 
 // testp over every class, copysign, abs and neg (with .ftz on f32: flushed input, sign kept).
+// A NaN gives an unspecified NaN from abs.f32, neg.f32 and neg.f64; abs.f64 passes it through
+// unchanged.
 PTX_CASE(FloatModifiers, TestpCopysignAbsNegF32) {
   std::vector<uint32_t> pool = samples32("FloatModifiers.TestpCopysignAbsNegF32", 256);
   Bytes in;
@@ -214,8 +235,13 @@ PTX_CASE(FloatModifiers, TestpCopysignAbsNegF32) {
   for (size_t e = 0; e < pool.size(); ++e) {
     float a = in.at<float>(e * 8), b = in.at<float>(e * 8 + 4);
     int cls = std::fpclassify(a);
-    bool want[] = {std::isfinite(a), std::isinf(a),    !std::isnan(a),
-                   std::isnan(a),    cls == FP_NORMAL, cls == FP_SUBNORMAL};
+    // testp.normal: "positive and negative zero are considered normal numbers".
+    bool want[] = {std::isfinite(a),
+                   std::isinf(a),
+                   !std::isnan(a),
+                   std::isnan(a),
+                   cls == FP_NORMAL || cls == FP_ZERO,
+                   cls == FP_SUBNORMAL};
     for (int k = 0; k < 6; ++k)
       EXPECT_EQ(out.at<uint32_t>(e * 44 + 4 * k), uint32_t(want[k]))
           << "testp." << kinds[k] << ".f32 " << a;
@@ -253,8 +279,13 @@ PTX_CASE(FloatModifiers, TestpCopysignAbsNegF64) {
   for (size_t e = 0; e < pool.size(); ++e) {
     double a = in.at<double>(e * 16), b = in.at<double>(e * 16 + 8);
     int cls = std::fpclassify(a);
-    bool want[] = {std::isfinite(a), std::isinf(a),    !std::isnan(a),
-                   std::isnan(a),    cls == FP_NORMAL, cls == FP_SUBNORMAL};
+    // testp.normal: "positive and negative zero are considered normal numbers".
+    bool want[] = {std::isfinite(a),
+                   std::isinf(a),
+                   !std::isnan(a),
+                   std::isnan(a),
+                   cls == FP_NORMAL || cls == FP_ZERO,
+                   cls == FP_SUBNORMAL};
     for (int k = 0; k < 6; ++k)
       EXPECT_EQ(out.at<uint32_t>(e * 48 + 4 * k), uint32_t(want[k]))
           << "testp." << kinds[k] << ".f64 " << a;
@@ -263,7 +294,56 @@ PTX_CASE(FloatModifiers, TestpCopysignAbsNegF64) {
     if (!std::isnan(a)) {
       EXPECT_EQ(out.at<uint64_t>(e * 48 + 32), bitsA & ~sign);
       EXPECT_EQ(out.at<uint64_t>(e * 48 + 40), bitsA ^ sign);
+    } else {
+      EXPECT_EQ(out.at<uint64_t>(e * 48 + 32), bitsA) << "abs.f64 passes a NaN through";
+      EXPECT_TRUE(std::isnan(out.at<double>(e * 48 + 40))) << "neg.f64 of a NaN";
     }
+  }
+}
+
+// Forms outside the ISA's syntax for sm_75..sm_90 (ptxas refuses each of them too): the module
+// does not load, and the diagnostic names the instruction.
+PTX_CASE(FloatModifiers, UndefinedFormsRefused) {
+  // Why each is refused: no rounding modifier (allowed for mad on sm_1x only); .ftz, .sat, .NaN and
+  // .xorsign.abs exist for f32 only; .abs needs .xorsign with two inputs; div, sqrt and rcp need
+  // one of .approx, .full (div.f32), .rnd; rsqrt, sin, cos, lg2, ex2 and tanh are .approx only;
+  // f64 has only rcp.approx.ftz and rsqrt.approx{.ftz}; tanh, copysign and testp have no .ftz.
+  const char *forms[] = {"mad.f32 %f1, %f2, %f3, %f4",
+                         "mad.ftz.sat.f32 %f1, %f2, %f3, %f4",
+                         "mad.f64 %fd1, %fd2, %fd3, %fd4",
+                         "fma.f32 %f1, %f2, %f3, %f4",
+                         "mad.rn.sat.f64 %fd1, %fd2, %fd3, %fd4",
+                         "add.sat.f64 %fd1, %fd2, %fd3",
+                         "mul.rn.ftz.f64 %fd1, %fd2, %fd3",
+                         "neg.ftz.f64 %fd1, %fd2",
+                         "max.ftz.f64 %fd1, %fd2, %fd3",
+                         "min.NaN.f64 %fd1, %fd2, %fd3",
+                         "max.xorsign.abs.f64 %fd1, %fd2, %fd3",
+                         "min.abs.f32 %f1, %f2, %f3",
+                         "abs.sat.f32 %f1, %f2",
+                         "div.rn.sat.f32 %f1, %f2, %f3",
+                         "div.f32 %f1, %f2, %f3",
+                         "div.approx.f64 %fd1, %fd2, %fd3",
+                         "div.full.f64 %fd1, %fd2, %fd3",
+                         "sqrt.f32 %f1, %f2",
+                         "sqrt.approx.f64 %fd1, %fd2",
+                         "rcp.approx.f64 %fd1, %fd2",
+                         "rsqrt.rn.f32 %f1, %f2",
+                         "sin.f32 %f1, %f2",
+                         "ex2.approx.f64 %fd1, %fd2",
+                         "cos.approx.f64 %fd1, %fd2",
+                         "tanh.approx.ftz.f32 %f1, %f2",
+                         "copysign.ftz.f32 %f1, %f2, %f3",
+                         "testp.normal.ftz.f32 %p1, %f2"};
+  for (const char *form : forms) {
+    Launch launch;
+    launch.ptx = elementwiseKernel(std::string("  ") + form + ";\n", 1, 4, 4);
+    launch.block.x = 32;
+    launch.outSize = 4;
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << form;
+    std::string opcode(form, std::string(form).find('.'));
+    EXPECT_NE(outcome.message.find(opcode), std::string::npos) << form << ": " << outcome.message;
   }
 }
 

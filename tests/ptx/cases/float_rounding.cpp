@@ -1,5 +1,7 @@
-// f32 and f64 add, sub, mul, div, fma, sqrt and rcp in every rounding mode (.rn, .rz, .rm, .rp),
-// against the host FPU switched to the same IEEE 754 mode.
+// f32 and f64 add, sub, mul, div, fma, mad, sqrt and rcp in every rounding mode (.rn, .rz, .rm,
+// .rp), against the host FPU switched to the same IEEE 754 mode; add, sub and mul without a
+// rounding modifier round to nearest even. mad with a rounding modifier is fma (PTX ISA, "mad":
+// the product and the sum in infinite precision, one rounding).
 #include "tests/ptx/cases/float_support.h"
 
 namespace cuport::conformance {
@@ -7,13 +9,13 @@ namespace {
 
 using namespace floats;
 
-enum class Op { add, sub, mul, div, fma, sqrt, rcp };
+enum class Op { add, sub, mul, div, fma, mad, sqrt, rcp };
 const char *opName(Op op) {
-  static const char *const kNames[] = {"add", "sub", "mul", "div", "fma", "sqrt", "rcp"};
+  static const char *const kNames[] = {"add", "sub", "mul", "div", "fma", "mad", "sqrt", "rcp"};
   return kNames[int(op)];
 }
 int arity(Op op) {
-  return op == Op::sqrt || op == Op::rcp ? 1 : op == Op::fma ? 3 : 2;
+  return op == Op::sqrt || op == Op::rcp ? 1 : op == Op::fma || op == Op::mad ? 3 : 2;
 }
 
 template <typename T> T reference(Op op, T a, T b, T c, Mode mode) {
@@ -34,6 +36,7 @@ template <typename T> T reference(Op op, T a, T b, T c, Mode mode) {
       result = x / y;
       break;
     case Op::fma:
+    case Op::mad:
       result = std::fma(T(x), T(y), T(z));
       break;
     case Op::sqrt:
@@ -48,7 +51,10 @@ template <typename T> T reference(Op op, T a, T b, T c, Mode mode) {
 }
 
 // One kernel per operation computes all four modes; each element holds its three operands.
-template <typename T> void checkAllModes(Op op, const std::string &caseName) {
+// `defaultMode`: the instruction without a rounding modifier instead, expected to round to
+// nearest even.
+template <typename T>
+void checkAllModes(Op op, const std::string &caseName, bool defaultMode = false) {
   constexpr bool single = sizeof(T) == 4;
   const char *type = single ? "f32" : "f64";
   const char *reg = single ? "%f" : "%fd";
@@ -93,7 +99,8 @@ template <typename T> void checkAllModes(Op op, const std::string &caseName) {
                             reg + std::string("1, ") + reg + "2, " + reg + "3"};
   for (Mode mode : kModes) {
     std::string dest = reg + std::to_string(4 + int(mode));
-    body += std::string(opName(op)) + "." + modeName(mode) + "." + type + " " + dest + ", " +
+    std::string rounding = defaultMode ? "" : std::string(".") + modeName(mode);
+    body += std::string(opName(op)) + rounding + "." + type + " " + dest + ", " +
             operands[arity(op)] + ";\n";
     body += std::string("st.global.") + type + " [%rd6+" + std::to_string(int(mode) * width) +
             "], " + dest + ";\n";
@@ -106,7 +113,7 @@ template <typename T> void checkAllModes(Op op, const std::string &caseName) {
       size_t at = e * 4 * width + int(mode) * width;
       T a = in.at<T>(e * 3 * width), b = in.at<T>(e * 3 * width + width),
         c = in.at<T>(e * 3 * width + 2 * width);
-      T want = reference(op, a, b, c, mode);
+      T want = reference(op, a, b, c, defaultMode ? Mode::rn : mode);
       bool same;
       if constexpr (single)
         same = sameFloat(out.at<uint32_t>(at), bits32(want));
@@ -114,7 +121,8 @@ template <typename T> void checkAllModes(Op op, const std::string &caseName) {
         same = sameDouble(out.at<uint64_t>(at), bits64(want));
       if (!same) {
         ++failures;
-        ADD_FAILURE() << opName(op) << "." << modeName(mode) << "." << type << " (" << a << ", "
+        ADD_FAILURE() << opName(op) << (defaultMode ? "" : ".")
+                      << (defaultMode ? "" : modeName(mode)) << "." << type << " (" << a << ", "
                       << b << ", " << c << ") gave " << out.at<T>(at) << ", expected " << want;
       }
     }
@@ -135,6 +143,9 @@ PTX_CASE(FloatRounding, DivF32) {
 }
 PTX_CASE(FloatRounding, FmaF32) {
   checkAllModes<float>(Op::fma, "FloatRounding.FmaF32");
+}
+PTX_CASE(FloatRounding, MadF32) {
+  checkAllModes<float>(Op::mad, "FloatRounding.MadF32");
 }
 PTX_CASE(FloatRounding, SqrtF32) {
   checkAllModes<float>(Op::sqrt, "FloatRounding.SqrtF32");
@@ -157,11 +168,24 @@ PTX_CASE(FloatRounding, DivF64) {
 PTX_CASE(FloatRounding, FmaF64) {
   checkAllModes<double>(Op::fma, "FloatRounding.FmaF64");
 }
+PTX_CASE(FloatRounding, MadF64) {
+  checkAllModes<double>(Op::mad, "FloatRounding.MadF64");
+}
 PTX_CASE(FloatRounding, SqrtF64) {
   checkAllModes<double>(Op::sqrt, "FloatRounding.SqrtF64");
 }
 PTX_CASE(FloatRounding, RcpF64) {
   checkAllModes<double>(Op::rcp, "FloatRounding.RcpF64");
+}
+
+// No rounding modifier: round to nearest even (the four kernel slots all hold the default form).
+PTX_CASE(FloatRounding, DefaultModeF32) {
+  for (Op op : {Op::add, Op::sub, Op::mul})
+    checkAllModes<float>(op, std::string("FloatRounding.DefaultModeF32.") + opName(op), true);
+}
+PTX_CASE(FloatRounding, DefaultModeF64) {
+  for (Op op : {Op::add, Op::sub, Op::mul})
+    checkAllModes<double>(op, std::string("FloatRounding.DefaultModeF64.") + opName(op), true);
 }
 
 } // namespace
