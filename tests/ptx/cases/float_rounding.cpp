@@ -188,5 +188,84 @@ PTX_CASE(FloatRounding, DefaultModeF64) {
     checkAllModes<double>(op, std::string("FloatRounding.DefaultModeF64.") + opName(op), true);
 }
 
+// "NaN payloads are supported for double-precision instructions": with one NaN operand the result
+// is that NaN, made quiet, in every rounding mode (its sign is not checked).
+PTX_CASE(FloatRounding, NaNPayloadF64) {
+  const uint64_t nans[] = {0x7ff8000000000005ull, 0xfff8000012345678ull, 0x7ff0000000000001ull,
+                           0x7fffffffffffffffull, 0xfff4000000000000ull};
+  const double others[] = {1.5, -0.0, 3e300, 5e-324, -7.25};
+  Bytes in;
+  std::vector<int> nanAt; // which operand holds the NaN
+  std::vector<uint64_t> nanOf;
+  for (uint64_t nan : nans)
+    for (double other : others)
+      for (int position = 0; position < 3; ++position) {
+        for (int k = 0; k < 3; ++k)
+          in.push(k == position ? nan : bits64(other));
+        nanAt.push_back(position);
+        nanOf.push_back(nan);
+      }
+  const Op ops[] = {Op::add, Op::sub, Op::mul, Op::div, Op::fma, Op::mad, Op::sqrt, Op::rcp};
+  std::string body = "ld.global.f64 %fd1, [%rd4];\nld.global.f64 %fd2, [%rd4+8];\n"
+                     "ld.global.f64 %fd3, [%rd4+16];\n";
+  const char *operands[] = {"", "%fd1", "%fd1, %fd2", "%fd1, %fd2, %fd3"};
+  size_t slot = 0;
+  for (Op op : ops)
+    for (Mode mode : kModes) {
+      body += std::string(opName(op)) + "." + modeName(mode) + ".f64 %fd4, " + operands[arity(op)] +
+              ";\nst.global.f64 [%rd6+" + std::to_string(8 * slot++) + "], %fd4;\n";
+    }
+  Bytes out = runElementwise(body, in, nanAt.size(), 24, 8 * slot);
+  uint64_t magnitude = ~(1ull << 63), quiet = 1ull << 51;
+  for (size_t e = 0; e < nanAt.size(); ++e) {
+    size_t s = 0;
+    for (Op op : ops)
+      for (Mode mode : kModes) {
+        uint64_t got = out.at<uint64_t>(e * 8 * slot + 8 * s++);
+        if (nanAt[e] >= arity(op))
+          continue; // the NaN is not an operand of this one
+        EXPECT_EQ(got & magnitude, (nanOf[e] | quiet) & magnitude)
+            << opName(op) << "." << modeName(mode) << ".f64 with the NaN 0x" << std::hex << nanOf[e]
+            << " as operand " << nanAt[e] << " gave 0x" << got;
+      }
+  }
+}
+
+// Immediate operands: hex bit patterns (0f, 0d) and decimal literals, which are f64 values
+// rounded to f32 where the instruction is .f32, in any operand position.
+PTX_CASE(FloatRounding, ImmediateOperands) {
+  std::vector<uint32_t> pool = samples32("FloatRounding.ImmediateOperands", 256);
+  std::vector<uint64_t> pool64 = samples64("FloatRounding.ImmediateOperands.f64", 256);
+  pool.resize(std::min(pool.size(), pool64.size()));
+  Bytes in;
+  for (size_t i = 0; i < pool.size(); ++i)
+    in.push(uint64_t(pool[i])).push(pool64[i]);
+  Bytes out = runElementwise("ld.global.f32 %f1, [%rd4];\nld.global.f64 %fd1, [%rd4+8];\n"
+                             "mul.rn.f32 %f2, %f1, 0f40400000;\nst.global.f32 [%rd6], %f2;\n"
+                             "sub.f32 %f2, 0f3F800000, %f1;\nst.global.f32 [%rd6+4], %f2;\n"
+                             "div.rn.f32 %f2, %f1, 3.14159;\nst.global.f32 [%rd6+8], %f2;\n"
+                             "fma.rn.f64 %fd2, %fd1, 0d4000000000000000, 0d3FF0000000000000;\n"
+                             "st.global.f64 [%rd6+16], %fd2;\n"
+                             "add.rz.f64 %fd2, %fd1, 0.1;\nst.global.f64 [%rd6+24], %fd2;\n",
+                             in, pool.size(), 16, 32);
+  for (size_t i = 0; i < pool.size(); ++i) {
+    float a = f32(pool[i]);
+    double d = f64(pool64[i]);
+    float want32[] = {reference(Op::mul, a, 3.0f, 0.0f, Mode::rn),
+                      reference(Op::sub, 1.0f, a, 0.0f, Mode::rn),
+                      reference(Op::div, a, float(3.14159), 0.0f, Mode::rn)};
+    for (int k = 0; k < 3; ++k)
+      EXPECT_TRUE(sameFloat(out.at<uint32_t>(i * 32 + 4 * k), bits32(want32[k])))
+          << "f32 immediate form " << k << " of " << a << " gave " << out.at<float>(i * 32 + 4 * k)
+          << ", expected " << want32[k];
+    double want64[] = {reference(Op::fma, d, 2.0, 1.0, Mode::rn),
+                       reference(Op::add, d, 0.1, 0.0, Mode::rz)};
+    for (int k = 0; k < 2; ++k)
+      EXPECT_TRUE(sameDouble(out.at<uint64_t>(i * 32 + 16 + 8 * k), bits64(want64[k])))
+          << "f64 immediate form " << k << " of " << d << " gave "
+          << out.at<double>(i * 32 + 16 + 8 * k) << ", expected " << want64[k];
+  }
+}
+
 } // namespace
 } // namespace cuport::conformance
