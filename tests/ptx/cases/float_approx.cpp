@@ -109,25 +109,28 @@ std::vector<uint32_t> inputsIn(const std::string &name, float low, float high) {
   return values;
 }
 
-// sin/cos.approx: absolute error at most 2^-20.5 over -100pi..100pi.
+// sin/cos.approx: absolute error at most 2^-20.5 over [-2pi, 2pi], 2^-14.7 over [-100pi, 100pi].
 PTX_CASE(FloatApprox, SinCos) {
-  Bound bound{0, std::ldexp(1.0L, -20) / std::sqrt(2.0L)};
-  auto inputs = inputsIn("FloatApprox.SinCos", -314.159f, 314.159f);
+  auto wide = inputsIn("FloatApprox.SinCos", -314.159f, 314.159f);
   // Outside that range only the special values are defined: keep the edge values in range.
-  std::erase_if(inputs, [](uint32_t v) {
+  std::erase_if(wide, [](uint32_t v) {
     float x = f32(v);
     return std::isfinite(x) && std::fabs(x) > 314.159f;
   });
-  checkApprox({"sin.approx", [](long double x, long double) { return std::sin(x); }, bound},
-              inputs);
-  checkApprox({"cos.approx", [](long double x, long double) { return std::cos(x); }, bound},
-              inputs);
-  checkApprox(
-      {"sin.approx.ftz", [](long double x, long double) { return std::sin(x); }, bound, 1, true},
-      inputs);
-  checkApprox(
-      {"cos.approx.ftz", [](long double x, long double) { return std::cos(x); }, bound, 1, true},
-      inputs);
+  auto near = inputsIn("FloatApprox.SinCos.near", -6.2831853f, 6.2831853f);
+  std::erase_if(near, [](uint32_t v) {
+    float x = f32(v);
+    return std::isfinite(x) && std::fabs(x) > 6.2831853f;
+  });
+  auto sine = [](long double x, long double) { return std::sin(x); };
+  auto cosine = [](long double x, long double) { return std::cos(x); };
+  for (const auto &[inputs, bits] : {std::pair{near, -20.5L}, std::pair{wide, -14.7L}}) {
+    Bound bound{0, std::exp2(bits)};
+    checkApprox({"sin.approx", sine, bound}, inputs);
+    checkApprox({"cos.approx", cosine, bound}, inputs);
+    checkApprox({"sin.approx.ftz", sine, bound, 1, true}, inputs);
+    checkApprox({"cos.approx.ftz", cosine, bound, 1, true}, inputs);
+  }
   std::vector<Special> sin = {
       {kNegInf, kNaN}, {kNegZero, kNegZero}, {kPosZero, kPosZero}, {kPosInf, kNaN}, {kNaN, kNaN}};
   std::vector<Special> cos = {
