@@ -49,6 +49,7 @@ private:
   bool minMax();
   bool approximate();
   bool upperWordApproximation();
+  Value *refinedReciprocalSqrt(Value *a);
   bool copySign();
   bool testClass();
 
@@ -234,7 +235,8 @@ bool FloatLowering::approximate() {
   if (op == "rcp")
     return out(roundedBinary(b_, llvm::Instruction::FDiv, one, a, rounding()));
   if (op == "rsqrt")
-    return out(b_.CreateFDiv(one, b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, a)));
+    return out(isF32_ ? b_.CreateFDiv(one, b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, a))
+                      : refinedReciprocalSqrt(a));
   llvm::Intrinsic::ID id = llvm::Intrinsic::not_intrinsic;
   if (op == "ex2")
     id = llvm::Intrinsic::exp2;
@@ -271,6 +273,36 @@ bool FloatLowering::upperWordApproximation() {
   bits =
       b_.CreateSelect(b_.CreateFCmpUNO(result, result), b_.getInt64(0x7fffffff00000000ull), bits);
   return fl_.write(inst_.operands[0], b_.CreateBitCast(bits, type_));
+}
+
+// rsqrt.approx.f64 (CUDA's rsqrt() for doubles, documented within 1 ulp): 1/sqrt(a) rounded
+// twice can miss by more, so one Newton step, its residual 1 - a*y*y taken through fma, corrects
+// it. Operands beyond 2^-+600 are scaled by 2^-+600 first (the result back by 2^+-300, exactly),
+// so that y*y neither overflows nor underflows.
+Value *FloatLowering::refinedReciprocalSqrt(Value *a) {
+  auto constant = [&](double value) { return llvm::ConstantFP::get(type_, value); };
+  auto fma = [&](Value *x, Value *y, Value *z) {
+    return b_.CreateIntrinsic(llvm::Intrinsic::fma, {type_}, {x, y, z});
+  };
+  auto sqrt = [&](Value *x) { return b_.CreateUnaryIntrinsic(llvm::Intrinsic::sqrt, x); };
+  Value *one = constant(1.0);
+  Value *small = b_.CreateFCmpOLT(a, constant(0x1p-600));
+  Value *big = b_.CreateFCmpOGT(a, constant(0x1p600));
+  Value *scale =
+      b_.CreateSelect(small, constant(0x1p600), b_.CreateSelect(big, constant(0x1p-600), one));
+  Value *unscale =
+      b_.CreateSelect(small, constant(0x1p300), b_.CreateSelect(big, constant(0x1p-300), one));
+  Value *x = b_.CreateFMul(a, scale);
+  Value *y = b_.CreateFDiv(one, sqrt(x));
+  Value *square = b_.CreateFMul(y, y);
+  Value *squareLow = fma(y, y, b_.CreateFNeg(square)); // y*y - square, exactly
+  Value *residual = fma(b_.CreateFNeg(x), square, one);
+  residual = fma(b_.CreateFNeg(x), squareLow, residual);
+  Value *refined = fma(b_.CreateFMul(y, constant(0.5)), residual, y);
+  // Zeros, infinities, negative numbers and NaN keep the plain quotient's special results.
+  Value *ordinary = b_.CreateAnd(b_.CreateFCmpOGT(a, constant(0.0)),
+                                 b_.CreateFCmpOLT(a, llvm::ConstantFP::getInfinity(type_)));
+  return b_.CreateSelect(ordinary, b_.CreateFMul(refined, unscale), b_.CreateFDiv(one, sqrt(a)));
 }
 
 bool FloatLowering::copySign() {
