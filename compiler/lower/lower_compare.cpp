@@ -1,12 +1,15 @@
-// Comparison and selection: setp, set, selp, slct.
+// Comparison and selection: setp, set, selp, slct, on integer, f32/f64 and half-precision
+// (f16, bf16 and their packed pairs) operands.
 #include "compiler/lower/float_semantics.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace cuport::lower {
 namespace {
@@ -47,9 +50,29 @@ std::optional<CmpInst::Predicate> floatPredicate(const std::string &op) {
   return it->second;
 }
 
-// The parts setp and set share: the comparison of a and b, and the optional combination with c.
+bool isHalf(ptx::ScalarType type) {
+  return type == ptx::ScalarType::F16 || type == ptx::ScalarType::BF16 || isFloatPair(type);
+}
+bool isBfloat(ptx::ScalarType type) {
+  return type == ptx::ScalarType::BF16 || type == ptx::ScalarType::BF16x2;
+}
+
+// A half-precision element (16 bits) as an exact f32. With .ftz a subnormal f16 becomes a zero of
+// its sign first.
+Value *widenHalf(llvm::IRBuilder<> &b, Value *bits, bool bfloat, bool ftz) {
+  if (ftz) {
+    Value *subnormal = b.CreateICmpEQ(b.CreateAnd(bits, 0x7c00), b.getInt16(0));
+    bits = b.CreateSelect(subnormal, b.CreateAnd(bits, 0x8000), bits);
+  }
+  if (bfloat) // bf16 is the upper half of an f32
+    return b.CreateBitCast(b.CreateShl(b.CreateZExt(bits, b.getInt32Ty()), 16), b.getFloatTy());
+  return b.CreateFPExt(b.CreateBitCast(bits, b.getHalfTy()), b.getFloatTy());
+}
+
+// The parts setp and set share: a CmpOp b per element (one, or two for the packed half-precision
+// pairs, the low half first), and the optional combination with c.
 struct Comparison {
-  Value *compare = nullptr; // a CmpOp b
+  std::vector<Value *> compares;
   std::optional<std::string> boolOp;
   Value *combineWith = nullptr; // c
 };
@@ -62,36 +85,60 @@ std::optional<Comparison> compare(FunctionLowering &fl, const ptx::Instruction &
   Comparison result;
   result.boolOp = mods.takeOneOf({"and", "or", "xor"});
   bool ftz = mods.take("ftz");
-  if (!op || !mods.allTaken() || (ftz && type != ptx::ScalarType::F32)) {
+  // .ftz applies to f32 and f16 operands; bf16 has no subnormal flushing.
+  bool ftzAllowed = type == ptx::ScalarType::F32 || type == ptx::ScalarType::F16 ||
+                    type == ptx::ScalarType::F16x2;
+  if (!op || !mods.allTaken() || (ftz && !ftzAllowed)) {
     fl.unsupported(inst);
     return std::nullopt;
   }
   size_t operands = firstSource + 2 + (result.boolOp ? 1 : 0);
   if (!fl.expectOperands(inst, operands))
     return std::nullopt;
-  llvm::Type *llvmType = llvmTypeOf(fl.context(), type);
-  Value *lhs = fl.read(inst.operands[firstSource], llvmType);
-  Value *rhs = fl.read(inst.operands[firstSource + 1], llvmType);
-  if (!lhs || !rhs)
-    return std::nullopt;
-  if (type == ptx::ScalarType::F32 || type == ptx::ScalarType::F64) {
+  if (isHalf(type)) {
     auto predicate = floatPredicate(*op);
     if (!predicate) {
       fl.unsupported(inst);
       return std::nullopt;
     }
-    if (ftz) {
-      lhs = flushDenormal(b, lhs);
-      rhs = flushDenormal(b, rhs);
-    }
-    result.compare = b.CreateFCmp(*predicate, lhs, rhs);
-  } else {
-    auto predicate = isFloat(type) ? std::nullopt : integerPredicate(*op, isSigned(type));
-    if (!predicate || bitsOf(type) < 16 || bitsOf(type) > 64) {
-      fl.unsupported(inst);
+    bool pair = isFloatPair(type);
+    llvm::Type *registerType = b.getIntNTy(pair ? 32 : 16);
+    Value *lhs = fl.read(inst.operands[firstSource], registerType);
+    Value *rhs = fl.read(inst.operands[firstSource + 1], registerType);
+    if (!lhs || !rhs)
       return std::nullopt;
+    for (unsigned lane = 0; lane < (pair ? 2u : 1u); ++lane) {
+      auto element = [&](Value *reg) {
+        Value *bits = pair ? b.CreateTrunc(b.CreateLShr(reg, 16 * lane), b.getInt16Ty()) : reg;
+        return widenHalf(b, bits, isBfloat(type), ftz);
+      };
+      result.compares.push_back(b.CreateFCmp(*predicate, element(lhs), element(rhs)));
     }
-    result.compare = b.CreateICmp(*predicate, lhs, rhs);
+  } else {
+    llvm::Type *llvmType = llvmTypeOf(fl.context(), type);
+    Value *lhs = fl.read(inst.operands[firstSource], llvmType);
+    Value *rhs = fl.read(inst.operands[firstSource + 1], llvmType);
+    if (!lhs || !rhs)
+      return std::nullopt;
+    if (type == ptx::ScalarType::F32 || type == ptx::ScalarType::F64) {
+      auto predicate = floatPredicate(*op);
+      if (!predicate) {
+        fl.unsupported(inst);
+        return std::nullopt;
+      }
+      if (ftz) {
+        lhs = flushDenormal(b, lhs);
+        rhs = flushDenormal(b, rhs);
+      }
+      result.compares.push_back(b.CreateFCmp(*predicate, lhs, rhs));
+    } else {
+      auto predicate = isFloat(type) ? std::nullopt : integerPredicate(*op, isSigned(type));
+      if (!predicate || bitsOf(type) < 16 || bitsOf(type) > 64) {
+        fl.unsupported(inst);
+        return std::nullopt;
+      }
+      result.compares.push_back(b.CreateICmp(*predicate, lhs, rhs));
+    }
   }
   if (result.boolOp) {
     result.combineWith = fl.readPredicate(inst.operands[firstSource + 2]);
@@ -111,39 +158,85 @@ Value *combine(llvm::IRBuilder<> &b, const Comparison &comparison, Value *value)
   return b.CreateXor(value, comparison.combineWith);
 }
 
+// setp.CmpOp{.BoolOp}.type p{|q}, a, b{, c}: q is the complement (a CmpOp b negated, then combined)
+// for the scalar types; the packed pairs write p from the low halves and q from the high halves,
+// and the scalar half types write p only.
 bool lowerSetp(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   auto type = mods.takeType();
-  if (!type)
+  if (!type || (inst.pairedDestination && isHalf(*type) && !isFloatPair(*type)))
     return fl.unsupported(inst);
   auto comparison = compare(fl, inst, mods, *type, 1);
   if (!comparison)
     return false;
   auto &b = fl.builder();
-  bool ok = fl.write(inst.operands[0], combine(b, *comparison, comparison->compare));
-  if (inst.pairedDestination)
-    ok &= fl.write(*inst.pairedDestination,
-                   combine(b, *comparison, b.CreateNot(comparison->compare)));
+  const auto &compares = comparison->compares;
+  bool ok = fl.write(inst.operands[0], combine(b, *comparison, compares[0]));
+  if (inst.pairedDestination) {
+    Value *second = compares.size() == 2 ? compares[1] : b.CreateNot(compares[0]);
+    ok &= fl.write(*inst.pairedDestination, combine(b, *comparison, second));
+  }
   return ok;
 }
 
+// Whether set accepts this destination and source type pair (PTX ISA 9.7.7.1 and 9.7.9.1): .u32,
+// .s32 and .f32 from the integer and f32/f64 types, .f16 and .bf16 from those and the halves,
+// .u16/.s16/.u32/.s32 from a scalar half, .u32/.s32 or the pair type itself from a pair.
+bool setTypesAllowed(ptx::ScalarType destination, ptx::ScalarType source) {
+  using ptx::ScalarType;
+  bool integerDestination = destination == ScalarType::U32 || destination == ScalarType::S32;
+  bool shortDestination = destination == ScalarType::U16 || destination == ScalarType::S16;
+  if (isFloatPair(source))
+    return integerDestination || destination == source;
+  if (source == ScalarType::F16 || source == ScalarType::BF16)
+    return integerDestination || shortDestination || destination == ScalarType::BF16 ||
+           (destination == ScalarType::F16 && source == ScalarType::F16);
+  return integerDestination || destination == ScalarType::F32 || destination == ScalarType::F16 ||
+         destination == ScalarType::BF16;
+}
+
+// set.CmpOp{.BoolOp}.dtype.stype d, a, b{, c}: d is all ones (integer types) or 1.0 (float types)
+// where the combined comparison holds, else 0; from a pair each 16-bit half of d holds its
+// element's result (0xffff for the integer types).
 bool lowerSet(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   auto destinationType = mods.takeType();
   auto sourceType = mods.takeType();
-  if (!destinationType || !sourceType ||
-      (*destinationType != ptx::ScalarType::U32 && *destinationType != ptx::ScalarType::S32 &&
-       *destinationType != ptx::ScalarType::F32))
+  if (!destinationType || !sourceType || !setTypesAllowed(*destinationType, *sourceType) ||
+      (isBfloat(*destinationType) && std::ranges::count(inst.modifiers, "ftz")))
     return fl.unsupported(inst);
   auto comparison = compare(fl, inst, mods, *sourceType, 1);
   if (!comparison)
     return false;
   auto &b = fl.builder();
-  Value *truth = combine(b, *comparison, comparison->compare);
-  Value *result = *destinationType == ptx::ScalarType::F32
-                      ? b.CreateSelect(truth, llvm::ConstantFP::get(b.getFloatTy(), 1.0),
-                                       llvm::ConstantFP::get(b.getFloatTy(), 0.0))
-                      : b.CreateSelect(truth, b.getInt32(0xffffffffu), b.getInt32(0));
+  // The value written where the comparison holds, in the destination's (or element's) width.
+  auto trueBits = [&](unsigned bits) -> Value * {
+    switch (*destinationType) {
+    case ptx::ScalarType::F32:
+      return llvm::ConstantFP::get(b.getFloatTy(), 1.0);
+    case ptx::ScalarType::F16:
+    case ptx::ScalarType::F16x2:
+      return b.getInt16(0x3c00);
+    case ptx::ScalarType::BF16:
+    case ptx::ScalarType::BF16x2:
+      return b.getInt16(0x3f80);
+    default:
+      return b.getInt(llvm::APInt::getAllOnes(bits));
+    }
+  };
+  const auto &compares = comparison->compares;
+  if (compares.size() == 1) {
+    Value *holds = trueBits(bitsOf(*destinationType));
+    Value *truth = combine(b, *comparison, compares[0]);
+    return fl.write(inst.operands[0],
+                    b.CreateSelect(truth, holds, llvm::Constant::getNullValue(holds->getType())));
+  }
+  Value *result = b.getInt32(0);
+  for (unsigned lane = 0; lane < 2; ++lane) {
+    Value *truth = combine(b, *comparison, compares[lane]);
+    Value *element = b.CreateSelect(truth, trueBits(16), b.getInt16(0));
+    result = b.CreateOr(result, b.CreateShl(b.CreateZExt(element, b.getInt32Ty()), 16 * lane));
+  }
   return fl.write(inst.operands[0], result);
 }
 

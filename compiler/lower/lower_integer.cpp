@@ -65,6 +65,7 @@ private:
   bool unary();
   bool minMax();
   bool packedMinMax(bool isSigned);
+  bool packedAdd();
   bool logic();
   bool shift();
   bool bitCount();
@@ -91,12 +92,12 @@ private:
 
 bool IntegerLowering::lower() {
   const std::string &op = inst_.opcode;
-  if (op == "min" || op == "max") {
+  if (op == "min" || op == "max" || op == "add") {
     // The packed .u16x2/.s16x2 forms (sm_90) are not scalar types.
     if (mods_.take("u16x2"))
-      return packedMinMax(false);
+      return op == "add" ? packedAdd() : packedMinMax(false);
     if (mods_.take("s16x2"))
-      return packedMinMax(true);
+      return op == "add" ? packedAdd() : packedMinMax(true);
   }
   auto type = mods_.takeType();
   if (!type || isFloat(*type) || *type == ptx::ScalarType::B128 || bitsOf(*type) == 0 ||
@@ -385,6 +386,21 @@ bool IntegerLowering::packedMinMax(bool isSigned) {
   return fl_.write(inst_.operands[0], b_.CreateBitCast(result, b_.getInt32Ty()));
 }
 
+// add.{u16x2,s16x2}: each 16-bit half wraps on its own (no .sat, no carry); signed and unsigned
+// addition give the same bits.
+bool IntegerLowering::packedAdd() {
+  if (!mods_.allTaken())
+    return fl_.unsupported(inst_);
+  if (!count(3))
+    return false;
+  Value *a = inU32(1), *b = inU32(2);
+  if (!a || !b)
+    return false;
+  auto *vector = llvm::FixedVectorType::get(b_.getInt16Ty(), 2);
+  Value *sum = b_.CreateAdd(b_.CreateBitCast(a, vector), b_.CreateBitCast(b, vector));
+  return fl_.write(inst_.operands[0], b_.CreateBitCast(sum, b_.getInt32Ty()));
+}
+
 bool IntegerLowering::logic() {
   if (!done() || !count(3))
     return false;
@@ -562,8 +578,15 @@ bool IntegerLowering::permute() {
   return out(result);
 }
 
+// lop3.b32 d, a, b, c, immLut; and (PTX 8.2) lop3.BoolOp.b32 d|p, a, b, c, immLut, q with
+// p = (d != 0) BoolOp q, .BoolOp being .and or .or.
 bool IntegerLowering::lop3() {
-  if (!done() || !count(5))
+  auto boolOp = mods_.takeOneOf({"and", "or"});
+  if (!done())
+    return false;
+  if (boolOp.has_value() != inst_.pairedDestination.has_value())
+    return fl_.unsupported(inst_);
+  if (!count(boolOp ? 6 : 5))
     return false;
   if (ptxType_ != ptx::ScalarType::B32 || inst_.operands[4].kind != ptx::Operand::Kind::IntImm)
     return fl_.unsupported(inst_);
@@ -580,6 +603,15 @@ bool IntegerLowering::lop3() {
         b_.CreateAnd(b_.CreateAnd(i & 4 ? a : b_.CreateNot(a), i & 2 ? b : b_.CreateNot(b)),
                      i & 1 ? c : b_.CreateNot(c));
     result = b_.CreateOr(result, term);
+  }
+  if (boolOp) {
+    Value *q = fl_.readPredicate(inst_.operands[5]);
+    if (!q)
+      return false;
+    Value *nonzero = b_.CreateICmpNE(result, b_.getInt32(0));
+    Value *p = *boolOp == "and" ? b_.CreateAnd(nonzero, q) : b_.CreateOr(nonzero, q);
+    if (!fl_.write(*inst_.pairedDestination, p))
+      return false;
   }
   return out(result);
 }

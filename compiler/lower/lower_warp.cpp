@@ -1,21 +1,45 @@
 // Warp collectives: shfl.sync, vote.sync, match.sync, redux.sync, elect.sync, activemask (->
 // the cuport.* warp intrinsics of docs/kernel-ir.md, variant codes of backends/warp_operations.h).
-// The forms without .sync (shfl, vote) were removed for sm_70 and later in PTX ISA 6.4; nvcc no
-// longer emits them, and they are rejected.
+// The deprecated forms without .sync (shfl, vote; PTX ISA 6.4 removed them for sm_70 and later, so
+// they come from PTX 6.3 and older) act among the warp's active threads: the .sync collective with
+// the active mask as its membermask.
 #include "backends/warp_operations.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/intrinsics.h"
 #include "compiler/lower/modifiers.h"
+#include "compiler/lower/module_lowering.h"
+
+#include <cstdlib>
+#include <string>
 
 namespace cuport::lower {
 namespace {
 
+// Whether the module may use shfl and vote without .sync: PTX ISA 6.4 removed them for sm_70 and
+// later, as ptxas does.
+bool allowsWithoutSync(FunctionLowering &fl) {
+  const ptx::Module &module = fl.moduleLowering().ptx();
+  bool before64 = module.versionMajor < 6 || (module.versionMajor == 6 && module.versionMinor < 4);
+  for (const std::string &target : module.targets)
+    if (target.starts_with("sm_") && std::atoi(target.c_str() + 3) >= 70 && !before64)
+      return false;
+  return true;
+}
+
 bool rejectWithoutSync(FunctionLowering &fl, const ptx::Instruction &inst) {
   return fl.error(inst.loc, "'" + inst.opcode +
-                                "' without .sync is not supported (PTX ISA 6.4 removed it for "
-                                "sm_70 and later; use " +
+                                "' without .sync is not supported on sm_70 and later from PTX "
+                                "ISA 6.4 (use " +
                                 inst.opcode + ".sync with a membermask)");
+}
+
+// The membermask: the operand of the .sync form, the active threads for the deprecated one.
+llvm::Value *memberMask(FunctionLowering &fl, const ptx::Instruction &inst, bool sync,
+                        size_t operand) {
+  if (!sync)
+    return fl.builder().CreateCall(declareActiveMask(fl.module()));
+  return fl.read(inst.operands[operand], fl.builder().getInt32Ty());
 }
 
 // Writes the {value, predicate} result of a collective: d, and p when `d|p` names one.
@@ -28,15 +52,17 @@ bool writeValueAndPredicate(FunctionLowering &fl, const ptx::Instruction &inst,
   return ok;
 }
 
-// shfl.sync.{up,down,bfly,idx}.b32 d[|p], a, b, c, membermask
+// shfl.sync.{up,down,bfly,idx}.b32 d[|p], a, b, c, membermask; shfl.{up,down,bfly,idx}.b32
+// d[|p], a, b, c
 bool lowerShuffle(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  if (!mods.take("sync"))
+  bool sync = mods.take("sync");
+  if (!sync && !allowsWithoutSync(fl))
     return rejectWithoutSync(fl, inst);
   auto mode = mods.takeOneOf({"up", "down", "bfly", "idx"});
   if (!mode || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
-  if (!fl.expectOperands(inst, 5))
+  if (!fl.expectOperands(inst, sync ? 5 : 4))
     return false;
   auto &b = fl.builder();
   uint32_t code = *mode == "up"     ? CUPORT_SHFL_UP
@@ -45,7 +71,8 @@ bool lowerShuffle(FunctionLowering &fl, const ptx::Instruction &inst) {
                                     : CUPORT_SHFL_IDX;
   llvm::SmallVector<llvm::Value *, 5> args{b.getInt32(code)};
   for (size_t i = 1; i < 5; ++i) {
-    llvm::Value *value = fl.read(inst.operands[i], b.getInt32Ty());
+    llvm::Value *value =
+        i == 4 ? memberMask(fl, inst, sync, 4) : fl.read(inst.operands[i], b.getInt32Ty());
     if (!value)
       return false;
     args.push_back(value);
@@ -53,15 +80,17 @@ bool lowerShuffle(FunctionLowering &fl, const ptx::Instruction &inst) {
   return writeValueAndPredicate(fl, inst, b.CreateCall(declareShflSync(fl.module()), args));
 }
 
-// vote.sync.{all,any,uni}.pred d, {!}a, membermask; vote.sync.ballot.b32 d, {!}a, membermask
+// vote.sync.{all,any,uni}.pred d, {!}a, membermask; vote.sync.ballot.b32 d, {!}a, membermask;
+// and the same without .sync and membermask
 bool lowerVote(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  if (!mods.take("sync"))
+  bool sync = mods.take("sync");
+  if (!sync && !allowsWithoutSync(fl))
     return rejectWithoutSync(fl, inst);
   auto mode = mods.takeOneOf({"all", "any", "uni", "ballot"});
   if (!mode || !mods.take(*mode == "ballot" ? "b32" : "pred") || !mods.allTaken())
     return fl.unsupported(inst);
-  if (!fl.expectOperands(inst, 3))
+  if (!fl.expectOperands(inst, sync ? 3 : 2))
     return false;
   auto &b = fl.builder();
   uint32_t code = *mode == "all"   ? CUPORT_VOTE_ALL
@@ -69,7 +98,7 @@ bool lowerVote(FunctionLowering &fl, const ptx::Instruction &inst) {
                   : *mode == "uni" ? CUPORT_VOTE_UNI
                                    : CUPORT_VOTE_BALLOT;
   llvm::Value *predicate = fl.readPredicate(inst.operands[1]);
-  llvm::Value *mask = fl.read(inst.operands[2], b.getInt32Ty());
+  llvm::Value *mask = memberMask(fl, inst, sync, 2);
   if (!predicate || !mask)
     return false;
   llvm::Value *result =

@@ -62,6 +62,8 @@ public:
   llvm::GlobalVariable *createFunctionScopeVariable(const ptx::VariableDecl &decl);
 
   llvm::Module &module() { return module_; }
+  // The PTX module being lowered (its .version and .target).
+  const ptx::Module &ptx() const { return ptx_; }
   llvm::LLVMContext &context();
   // A module-scope variable or function by its PTX name; nullptr when unknown.
   llvm::GlobalValue *symbol(const std::string &name) const;

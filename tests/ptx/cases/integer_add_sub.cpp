@@ -1,5 +1,5 @@
-// add, sub, addc, subc: wrapping and saturating sums of every integer width, and carry chains
-// through CC.CF (PTX ISA 9.7.1.1-2, 9.7.2.1-4).
+// add, sub, addc, subc: wrapping and saturating sums of every integer width, the packed
+// .u16x2/.s16x2 add, and carry chains through CC.CF (PTX ISA 9.7.1.1-2, 9.7.2.1-4).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
 
@@ -20,6 +20,19 @@ PTX_CASE(IntegerSub, Wrapping) {
   for (const char *type : kIntegerTypes)
     checkOperation(binary(std::string("sub.") + type, type),
                    [](const uint64_t *a, uint64_t *r) { r[0] = a[0] - a[1]; });
+}
+
+// add.u16x2 / add.s16x2 (sm_90): each 16-bit half wraps on its own, no carry between them.
+PTX_CASE(IntegerAdd, Packed16x2) {
+  for (const char *type : {"u16x2", "s16x2"}) {
+    ElementwiseOp op{{"b32", "b32"}, {"b32"}, std::string("  add.") + type + " %r0, %a0, %a1;"};
+    op.sm = 90;
+    checkOperation(op, [](const uint64_t *a, uint64_t *r) {
+      uint64_t low = (a[0] + a[1]) & 0xffff;
+      uint64_t high = ((a[0] >> 16) + (a[1] >> 16)) & 0xffff;
+      r[0] = low | high << 16;
+    });
+  }
 }
 
 // .sat clamps the exact result to [MININT, MAXINT]; PTX has it for .s32 only.

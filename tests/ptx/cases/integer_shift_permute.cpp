@@ -1,4 +1,5 @@
-// shl, shr, shf, lop3, prmt (every mode), dp4a, dp2a (PTX ISA 9.7.1.25-26, 9.7.8.6-9).
+// shl, shr, shf, lop3 (incl. the predicate result), prmt (every mode), dp4a, dp2a (PTX
+// ISA 9.7.1.25-26, 9.7.8.6-9).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
 
@@ -88,6 +89,39 @@ PTX_CASE(IntegerLop3, LookupTables) {
                          0x6a, 0xb4, 0x17, 0xd2})
     checkOperation(lop3(table),
                    [table](const uint64_t *a, uint64_t *r) { r[0] = lookup(table, a); });
+}
+
+// lop3.BoolOp.b32 d|p, a, b, c, immLut, q (PTX 8.2): d as above and p = (d != 0) BoolOp q, with q
+// or !q; tables that give zero for some operands so that both values of d != 0 occur. A sink d
+// leaves p alone.
+PTX_CASE(IntegerLop3, PredicateResult) {
+  for (const char *how : {"and", "or"})
+    for (bool negate : {false, true})
+      for (unsigned table : {0x80, 0x96, 0x01, 0xe8}) {
+        std::string combination = how;
+        ElementwiseOp op{{"b32", "b32", "b32", "u32"},
+                         {"b32", "u32"},
+                         "  setp.ne.u32 %p1, %a3, 0;\n  lop3." + combination +
+                             ".b32 %r0|%p0, %a0, %a1, %a2, " + std::to_string(table) + ", " +
+                             (negate ? "!" : "") + "%p1;\n  selp.u32 %r1, 1, 0, %p0;",
+                         ".reg .pred %p<2>;"};
+        op.version = "8.2";
+        checkOperation(op,
+                       [=](const uint64_t *a, uint64_t *r) {
+                         r[0] = lookup(table, a);
+                         bool q = (a[3] != 0) != negate;
+                         r[1] = combination == "and" ? r[0] != 0 && q : r[0] != 0 || q;
+                       },
+                       {Domain{}, Domain{}, Domain{}, Domain{{0, 1}, 1}});
+      }
+  ElementwiseOp sink{{"b32", "b32", "b32"},
+                     {"u32"},
+                     "  setp.ne.u32 %p1, %a2, 7;\n  lop3.or.b32 _|%p0, %a0, %a1, %a2, 0x80, %p1;\n"
+                     "  selp.u32 %r0, 1, 0, %p0;",
+                     ".reg .pred %p<2>;"};
+  sink.version = "8.2";
+  checkOperation(sink,
+                 [](const uint64_t *a, uint64_t *r) { r[0] = lookup(0x80, a) != 0 || a[2] != 7; });
 }
 
 uint64_t byteOf(uint64_t value, unsigned index) {

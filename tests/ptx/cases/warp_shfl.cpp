@@ -1,5 +1,7 @@
 // shfl.sync: the four modes with the c operand's clamp and segment mask, the predicate output,
-// full and partial (48-thread block) warps, registers and immediates.
+// full and partial (48-thread block) warps, registers and immediates; and the deprecated shfl
+// without .sync (PTX ISA 6.3 and earlier for sm_70 and later), which shuffles among the warp's
+// threads as a full membermask does.
 #include "tests/ptx/conformance.h"
 
 #include <optional>
@@ -8,8 +10,10 @@ namespace cuport::conformance {
 namespace {
 
 // Each thread shuffles in[tid] with b = in[64], c = in[65]; out[tid] = {d, p}.
-std::string shuffleKernel(const std::string &mode) {
-  return header(75) + R"(
+std::string shuffleKernel(const std::string &mode, bool deprecated) {
+  std::string shuffle = deprecated ? "shfl." + mode + ".b32 %r4|%p1, %r1, %r2, %r3;"
+                                   : "shfl.sync." + mode + ".b32 %r4|%p1, %r1, %r2, %r3, -1;";
+  return header(75, deprecated ? "6.3" : "8.0") + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<10>;
@@ -25,8 +29,8 @@ std::string shuffleKernel(const std::string &mode) {
   ld.global.u32 %r1, [%rd4];
   ld.global.u32 %r2, [%rd1+256];
   ld.global.u32 %r3, [%rd1+260];
-  shfl.sync.)" +
-         mode + R"(.b32 %r4|%p1, %r1, %r2, %r3, -1;
+  )" + shuffle +
+         R"(
   selp.u32 %r5, 1, 0, %p1;
   mul.wide.u32 %rd5, %r0, 8;
   add.s64 %rd6, %rd2, %rd5;
@@ -66,7 +70,7 @@ std::pair<std::optional<uint32_t>, bool> reference(const std::string &mode, uint
   return {values[j], pval};
 }
 
-void checkMode(const std::string &mode) {
+void checkMode(const std::string &mode, bool deprecated = false) {
   std::mt19937_64 random = randomFor("WarpShfl." + mode);
   std::vector<std::pair<uint32_t, uint32_t>> operands = {
       {0, 0x1f},   {1, 0x1f},   {5, 0x1f},   {16, 0x1f},  {31, 0x1f}, {1, 0},
@@ -76,7 +80,7 @@ void checkMode(const std::string &mode) {
   for (uint32_t threads : {64u, 48u}) {
     for (auto [b, c] : operands) {
       Launch launch;
-      launch.ptx = shuffleKernel(mode);
+      launch.ptx = shuffleKernel(mode, deprecated);
       launch.block = {threads, 1, 1};
       for (uint32_t t = 0; t < 64; ++t)
         launch.in.push(uint32_t(random()));
@@ -112,6 +116,13 @@ PTX_CASE(WarpShfl, Bfly) {
 }
 PTX_CASE(WarpShfl, Idx) {
   checkMode("idx");
+}
+
+PTX_CASE(WarpShfl, DeprecatedWithoutSync) {
+  for (const char *mode : {"up", "down", "bfly", "idx"}) {
+    SCOPED_TRACE(std::string("shfl.") + mode);
+    checkMode(mode, true);
+  }
 }
 
 } // namespace

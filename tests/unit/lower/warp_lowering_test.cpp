@@ -33,8 +33,11 @@ struct Call {
   std::string name;
   std::vector<int64_t> constants; // the constant arguments; INT64_MIN for the others
 };
-std::vector<Call> warpCalls(const std::string &body) {
-  Lowered lowered = lowerText(kernelWith(body));
+std::vector<Call> warpCalls(const std::string &body, const std::string &header = "") {
+  std::string text = kernelWith(body);
+  if (!header.empty())
+    text = header + text.substr(text.find(".address_size"));
+  Lowered lowered = lowerText(text);
   EXPECT_TRUE(lowered.module.has_value()) << joined(lowered.diagnostics);
   std::vector<Call> calls;
   if (!lowered.module)
@@ -172,6 +175,25 @@ TEST(WarpLowering, UnsupportedFormsAreDiagnosed) {
     std::string text = joined(lowered.diagnostics);
     EXPECT_NE(text.find("without .sync is not supported"), std::string::npos) << text;
   }
+}
+
+// Before PTX ISA 6.4 shfl and vote without .sync act among the active threads: the .sync
+// collective with cuport.activemask as its membermask.
+TEST(WarpLowering, FormsWithoutSyncUseTheActiveMask) {
+  std::vector<Call> calls = warpCalls("shfl.bfly.b32 %r1|%p1, %r2, 1, 31;\n"
+                                      "vote.ballot.b32 %r3, !%p2;\n"
+                                      "vote.uni.pred %p3, %p2;",
+                                      ".version 6.3\n.target sm_75\n");
+  ASSERT_EQ(calls.size(), 6u);
+  EXPECT_EQ(calls[0].name, "cuport.activemask");
+  EXPECT_EQ(calls[1].name, "cuport.shfl.sync");
+  EXPECT_EQ(calls[1].constants[0], CUPORT_SHFL_BFLY);
+  EXPECT_EQ(calls[1].constants[4], INT64_MIN); // the active mask, not a constant
+  EXPECT_EQ(calls[2].name, "cuport.activemask");
+  EXPECT_EQ(calls[3].name, "cuport.vote.sync");
+  EXPECT_EQ(calls[3].constants[0], CUPORT_VOTE_BALLOT);
+  EXPECT_EQ(calls[5].name, "cuport.vote.sync");
+  EXPECT_EQ(calls[5].constants[0], CUPORT_VOTE_UNI);
 }
 
 TEST(WarpLowering, MatrixVariantCodes) {
