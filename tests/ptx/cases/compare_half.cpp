@@ -354,5 +354,40 @@ PTX_CASE(SetHalf, HalfDestinations) {
   }
 }
 
+// Forms the ISA does not define are rejected when the module loads: a q for a scalar half, .ftz
+// on bf16, the unsigned-only operators on halves, an f32 result from a half, a 16-bit or scalar
+// result from a pair, and a pair result of the other format.
+void expectRejected(const std::string &statement, const std::string &operand,
+                    const std::string &result) {
+  ElementwiseOp op{
+      {operand, operand}, {result}, "  setp.ne.u32 %p1, 0, 0;\n" + statement, ".reg .pred %p<2>;"};
+  op.sm = 90;
+  op.version = "7.8";
+  Launch launch;
+  launch.ptx = elementwiseModule(op);
+  Outcome outcome = run(launch);
+  EXPECT_FALSE(outcome.loaded) << statement;
+  EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;
+}
+
+PTX_CASE(SetpHalf, RejectedForms) {
+  expectRejected("  setp.eq.f16 %p0|%p1, %a0, %a1;\n  selp.u32 %r0, 1, 0, %p0;", "b16", "u32");
+  expectRejected("  setp.lt.ftz.bf16 %p0, %a0, %a1;\n  selp.u32 %r0, 1, 0, %p0;", "b16", "u32");
+  expectRejected("  setp.lo.f16 %p0, %a0, %a1;\n  selp.u32 %r0, 1, 0, %p0;", "b16", "u32");
+  expectRejected("  setp.ge.ftz.bf16x2 %p0|%p1, %a0, %a1;\n  selp.u32 %r0, 1, 0, %p0;", "b32",
+                 "u32");
+}
+
+PTX_CASE(SetHalf, RejectedForms) {
+  expectRejected("  set.eq.f32.f16 %r0, %a0, %a1;", "b16", "f32");
+  expectRejected("  set.eq.ftz.bf16.f16 %r0, %a0, %a1;", "b16", "b16");
+  expectRejected("  set.eq.ftz.u32.bf16 %r0, %a0, %a1;", "b16", "u32");
+  expectRejected("  set.hs.u32.f16 %r0, %a0, %a1;", "b16", "u32");
+  expectRejected("  set.eq.u16.f16x2 %r0, %a0, %a1;", "b32", "b16");
+  expectRejected("  set.eq.f16.f16x2 %r0, %a0, %a1;", "b32", "b16");
+  expectRejected("  set.eq.bf16x2.f16x2 %r0, %a0, %a1;", "b32", "b32");
+  expectRejected("  set.eq.u16.u32 %r0, %a0, %a1;", "u32", "b16");
+}
+
 } // namespace
 } // namespace cuport::conformance

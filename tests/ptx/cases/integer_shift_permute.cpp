@@ -124,6 +124,24 @@ PTX_CASE(IntegerLop3, PredicateResult) {
                  [](const uint64_t *a, uint64_t *r) { r[0] = lookup(0x80, a) != 0 || a[2] != 7; });
 }
 
+// .BoolOp is .and or .or, and it comes with the predicate result and q, as that result needs it.
+PTX_CASE(IntegerLop3, PredicateFormsRejected) {
+  for (const char *statement :
+       {"lop3.xor.b32 %r0|%p0, %a0, %a1, %a2, 0x80, %p1;",
+        "lop3.and.b32 %r0, %a0, %a1, %a2, 0x80, %p1;", "lop3.b32 %r0|%p0, %a0, %a1, %a2, 0x80;"}) {
+    ElementwiseOp op{{"b32", "b32", "b32"},
+                     {"b32"},
+                     std::string("  setp.ne.u32 %p1, %a0, 0;\n  ") + statement,
+                     ".reg .pred %p<2>;"};
+    op.version = "8.2";
+    Launch launch;
+    launch.ptx = elementwiseModule(op);
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << statement;
+    EXPECT_FALSE(outcome.message.empty()) << statement;
+  }
+}
+
 uint64_t byteOf(uint64_t value, unsigned index) {
   return value >> (8 * index) & 0xff;
 }
