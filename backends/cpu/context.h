@@ -23,6 +23,13 @@ struct BlockContext {
   // A cooperative grid's barrier workspace (cooperative_groups reads it through %envreg1:2),
   // zeroed for each launch; 0 in other grids, where grid.sync() traps as on a GPU.
   uint64_t grid_workspace;
+  // The worker thread's stack, which holds the kernel's local memory (allocas) while it runs:
+  // isspacep.local tests against it (and the thread's coroutine frame).
+  const char *stack_base;
+  uint64_t stack_size;
+  // The launch's kernel parameter buffer: isspacep.param tests against it.
+  const char *params;
+  uint64_t params_size;
 };
 
 // What a suspended thread of a coroutine kernel waits for: kernel code writes the request just
@@ -105,6 +112,12 @@ inline constexpr uint64_t num_sms = offsetof(BlockContext, num_sms);
 inline constexpr uint64_t shared_base = offsetof(BlockContext, shared_base);
 inline constexpr uint64_t grid_id = offsetof(BlockContext, grid_id);
 inline constexpr uint64_t grid_workspace = offsetof(BlockContext, grid_workspace);
+inline constexpr uint64_t stack_base = offsetof(BlockContext, stack_base);
+inline constexpr uint64_t stack_size = offsetof(BlockContext, stack_size);
+inline constexpr uint64_t params = offsetof(BlockContext, params);
+inline constexpr uint64_t params_size = offsetof(BlockContext, params_size);
+inline constexpr uint64_t frame = offsetof(ThreadContext, frame);
+inline constexpr uint64_t frame_capacity = offsetof(ThreadContext, frame_capacity);
 } // namespace context_offsets
 
 } // namespace cuport::cpu

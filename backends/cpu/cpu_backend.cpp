@@ -196,6 +196,7 @@ cuport_status launch(void *self, cuport_backend_kernel *handle, const cuport_lau
   std::memcpy(geometry.block, config->block, sizeof geometry.block);
   geometry.dynamic_shared_bytes = config->dynamic_shared_bytes;
   geometry.params = config->params ? config->params : &no_params;
+  geometry.params_size = config->params ? config->params_size : 0;
   geometry.cooperative = (config->flags & CUPORT_LAUNCH_COOPERATIVE) != 0;
   cuport_status status = backendOf(self).executor.run(kernel.entry, geometry, message);
   if (status != CUPORT_OK) {

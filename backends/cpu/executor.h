@@ -31,6 +31,7 @@ struct LaunchGeometry {
   uint32_t block[3];
   uint32_t dynamic_shared_bytes;
   const void *params;
+  uint64_t params_size;
   bool cooperative; // every block gets its own worker, and the grid a barrier workspace
 };
 

@@ -22,6 +22,10 @@ llvm::Error inlineSynchronizingCallees(llvm::Function &kernel);
 // included; replaces the geometry intrinsics by loads from the context, cuport.trap and
 // __assertfail by calls into the executor. Suspending intrinsics and cuport.exit are left in place.
 llvm::Error threadContext(llvm::Module &module);
+
+// const_space_queries.cpp: cuport.isspacep.const becomes a range test against the module's
+// .const variables. Runs first, before unused declarations leave a kernel's module.
+void expandConstSpaceQueries(llvm::Module &module);
 llvm::Value *contextArgument(llvm::Function &function);
 
 // shared_memory_window.cpp: gives every addrspace(3) global an offset in the block's shared

@@ -190,16 +190,40 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     recreateCall(call, type, target.getCallee(), arguments);
     return llvm::Error::success();
   }
-  if (name == "cuport.isspacep.shared") {
-    // Inside the window: 0 <= address - base < the block's shared bytes.
+  if (name == "cuport.isspacep.shared" || name == "cuport.isspacep.local" ||
+      name == "cuport.isspacep.param") {
     llvm::IRBuilder<> builder(&call);
     llvm::Type *i64 = builder.getInt64Ty();
-    llvm::Value *base = builder.CreatePtrToInt(
-        loadBlockField(builder, builder.getPtrTy(), context, off::shared_base), i64);
-    llvm::Value *size = builder.CreateZExt(
-        loadBlockField(builder, builder.getInt32Ty(), context, off::total_smem_size), i64);
-    llvm::Value *offset = builder.CreateSub(call.getArgOperand(0), base);
-    call.replaceAllUsesWith(builder.CreateICmpULT(offset, size));
+    llvm::Value *address = call.getArgOperand(0);
+    // Inside a window: 0 <= address - base < size.
+    auto inWindow = [&](llvm::Value *base, llvm::Value *size) {
+      llvm::Value *offset = builder.CreateSub(address, builder.CreatePtrToInt(base, i64));
+      return builder.CreateICmpULT(offset, size);
+    };
+    auto blockField = [&](llvm::Type *type, uint64_t offset) {
+      return loadBlockField(builder, type, context, offset);
+    };
+    llvm::Value *inside;
+    if (name == "cuport.isspacep.shared") {
+      inside = inWindow(blockField(builder.getPtrTy(), off::shared_base),
+                        builder.CreateZExt(blockField(builder.getInt32Ty(), off::total_smem_size),
+                                           i64));
+    } else if (name == "cuport.isspacep.param") {
+      inside = inWindow(blockField(builder.getPtrTy(), off::params),
+                        blockField(i64, off::params_size));
+    } else {
+      // Local memory is the worker's stack, and for a coroutine kernel also the thread's frame
+      // (allocas live across suspension points move there). The frame may grow: a plain load.
+      auto threadField = [&](llvm::Type *type, uint64_t offset) {
+        return builder.CreateLoad(
+            type, builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), context, offset));
+      };
+      inside = builder.CreateOr(inWindow(blockField(builder.getPtrTy(), off::stack_base),
+                                         blockField(i64, off::stack_size)),
+                                inWindow(threadField(builder.getPtrTy(), off::frame),
+                                         threadField(i64, off::frame_capacity)));
+    }
+    call.replaceAllUsesWith(inside);
     call.eraseFromParent();
     return llvm::Error::success();
   }

@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <pthread.h>
+
 namespace cuport::cpu {
 namespace {
 
@@ -54,6 +56,16 @@ Worker *Worker::current() {
 void Worker::attachToThread() {
   current_worker = this;
   signal_stack_ = enableAlternateSignalStack();
+  pthread_attr_t attributes;
+  if (pthread_getattr_np(pthread_self(), &attributes) == 0) {
+    void *base = nullptr;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attributes, &base, &size) == 0) {
+      stack_base_ = static_cast<const char *>(base);
+      stack_size_ = size;
+    }
+    pthread_attr_destroy(&attributes);
+  }
 }
 
 void Worker::detachFromThread() {
@@ -141,6 +153,10 @@ void Worker::prepare(const Grid &grid) {
   block_.shared_base = shared_arena_.base();
   block_.grid_id = grid.grid_id;
   block_.grid_workspace = grid.workspace;
+  block_.stack_base = stack_base_;
+  block_.stack_size = stack_size_;
+  block_.params = static_cast<const char *>(geometry.params);
+  block_.params_size = geometry.params_size;
 }
 
 void Worker::runGrid(Grid &grid) {

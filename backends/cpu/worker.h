@@ -88,6 +88,8 @@ private:
   SharedArena shared_arena_;
   bool shared_ready_ = false;
   void *signal_stack_ = nullptr;
+  const char *stack_base_ = nullptr; // this worker thread's stack (isspacep.local)
+  uint64_t stack_size_ = 0;
 };
 
 } // namespace cuport::cpu

@@ -24,6 +24,9 @@ LoweringResult lowerHalfInstruction(FunctionLowering &fl, const ptx::Instruction
 // .rna (lower_cvt_narrow.cpp), reached through the data family.
 bool isNarrowConversion(const ptx::Instruction &inst);
 bool lowerNarrowConversion(FunctionLowering &fl, const ptx::Instruction &inst);
+// cvt.pack (lower_cvt_pack.cpp), reached through the data family.
+bool isPackConversion(const ptx::Instruction &inst);
+bool lowerPackConversion(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerCompareInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

@@ -85,11 +85,11 @@ llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegist
   return function;
 }
 
-llvm::Function *declareIsSharedAddress(llvm::Module &module) {
+llvm::Function *declareIsSpaceAddress(llvm::Module &module, std::string_view space) {
   auto &context = module.getContext();
   auto *type = llvm::FunctionType::get(llvm::Type::getInt1Ty(context),
                                        {llvm::Type::getInt64Ty(context)}, false);
-  llvm::Function *function = declare(module, "cuport.isspacep.shared", type);
+  llvm::Function *function = declare(module, "cuport.isspacep." + std::string(space), type);
   function->setDoesNotThrow();
   function->setWillReturn();
   function->setMemoryEffects(llvm::MemoryEffects::none());

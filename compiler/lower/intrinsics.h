@@ -24,9 +24,9 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
 
 llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegister &reg);
 
-// i1 @cuport.isspacep.shared(i64 address): whether a generic address lies in the block's shared
-// window; memory(none).
-llvm::Function *declareIsSharedAddress(llvm::Module &module);
+// i1 @cuport.isspacep.<space>(i64 address), space = shared, local, const or param: whether a
+// generic address lies in that state space's window; memory(none).
+llvm::Function *declareIsSpaceAddress(llvm::Module &module, std::string_view space);
 // void @cuport.bar.sync(i32 id, i32 count): convergent, nounwind.
 llvm::Function *declareBarSync(llvm::Module &module);
 // void @cuport.bar.warp.sync(i32 mask): convergent, nounwind.

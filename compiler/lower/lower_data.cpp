@@ -1,5 +1,6 @@
 // Data movement and conversion: mov (incl. vector pack/unpack, special registers and symbol
-// addresses), cvt between all integer and floating-point types, cvta.
+// addresses), cvt between all integer and floating-point types (packed and narrow formats in
+// lower_cvt_narrow.cpp, cvt.pack in lower_cvt_pack.cpp), cvta.
 #include "compiler/lower/float_semantics.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -68,6 +69,9 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
   // .ftz applies to f32 operands and results only.
   if (ftz && *from != ptx::ScalarType::F32 && *to != ptx::ScalarType::F32)
     return fl.unsupported(inst);
+  // .sat clamps f16, f32 and f64 results to [0, 1]; the ISA has no bf16 form.
+  if (saturating && *to == ptx::ScalarType::BF16)
+    return fl.unsupported(inst);
   llvm::Type *fromType = llvmTypeOf(fl.context(), *from);
   llvm::Type *toType = llvmTypeOf(fl.context(), *to);
   Value *value = fl.read(inst.operands[1], fromType, isSigned(*from) ? Extend::Sign : Extend::Zero);
@@ -75,6 +79,13 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
     return false;
   if (ftz && *from == ptx::ScalarType::F32)
     value = flushDenormal(b, value);
+
+  // bf16 goes through f32 (exact) wherever the host has no direct bf16 operation.
+  bool fromBfloat = *from == ptx::ScalarType::BF16;
+  if (fromBfloat && (!toFloat || integerRounding || *to == ptx::ScalarType::F16)) {
+    value = b.CreateFPExt(value, b.getFloatTy());
+    fromType = b.getFloatTy();
+  }
 
   Value *result = nullptr;
   if (!fromFloat && !toFloat) {
@@ -94,21 +105,27 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
       return fl.unsupported(inst);
     result = roundedCast(b, isSigned(*from) ? llvm::Instruction::SIToFP : llvm::Instruction::UIToFP,
                          value, toType, rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
+  } else if (*from == *to) {
+    // Same type: nothing, or rounding to an integral value (.rni and friends).
+    if (rounding)
+      return fl.unsupported(inst);
+    result = integerRounding ? roundToIntegral(b, value, *integerRounding) : value;
+    if (fromBfloat && integerRounding) // exact: an integral value near a bf16 fits in bf16
+      result = truncateToBfloat(b, result);
+  } else if (bitsOf(*from) < bitsOf(*to) && !(fromBfloat && *to == ptx::ScalarType::F16)) {
+    // Widening is exact; the ISA accepts (and ignores) a rounding modifier on bf16 sources.
+    if (integerRounding || (rounding && !fromBfloat))
+      return fl.unsupported(inst);
+    result = value->getType() == toType ? value : b.CreateFPExt(value, toType);
   } else {
-    unsigned fromBits = bitsOf(*from), toBits = bitsOf(*to);
-    if (fromBits == toBits && *from == *to) {
-      if (rounding)
-        return fl.unsupported(inst);
-      result = integerRounding ? roundToIntegral(b, value, *integerRounding) : value;
-    } else if (fromBits < toBits) {
-      if (rounding || integerRounding)
-        return fl.unsupported(inst);
-      result = b.CreateFPExt(value, toType);
-    } else {
-      if (!rounding || integerRounding || fromBits == toBits)
-        return fl.unsupported(inst);
-      result = roundedCast(b, llvm::Instruction::FPTrunc, value, toType, *rounding);
-    }
+    // Narrowing, or between f16 and bf16 (whose ranges and precisions differ both ways).
+    bool betweenHalves = bitsOf(*from) == 16 && bitsOf(*to) == 16;
+    if (integerRounding || (!rounding && !betweenHalves))
+      return fl.unsupported(inst);
+    if (betweenHalves && !fromBfloat) // f16 widens exactly to f32, which then rounds once
+      value = b.CreateFPExt(value, b.getFloatTy());
+    result = roundedCast(b, llvm::Instruction::FPTrunc, value, toType,
+                         rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
   }
   if (toFloat) {
     if (ftz && *to == ptx::ScalarType::F32)
@@ -124,7 +141,9 @@ bool lowerCvta(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto &b = fl.builder();
   Modifiers mods(inst.modifiers);
   bool toSpace = mods.take("to");
-  ptx::StateSpace space = mods.takeStateSpace();
+  // A cluster is one CTA (docs/execution-model.md): its shared window is the CTA's.
+  ptx::StateSpace space =
+      mods.take("shared::cluster") ? ptx::StateSpace::Shared : mods.takeStateSpace();
   auto type = mods.takeType();
   if (space == ptx::StateSpace::None || !type || !mods.allTaken() ||
       (*type != ptx::ScalarType::U32 && *type != ptx::ScalarType::U64 &&
@@ -165,6 +184,8 @@ bool lowerCvta(FunctionLowering &fl, const ptx::Instruction &inst) {
 LoweringResult lowerDataInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (inst.opcode == "mov")
     return lowerMov(fl, inst);
+  if (isPackConversion(inst))
+    return lowerPackConversion(fl, inst);
   if (inst.opcode == "cvt")
     return isNarrowConversion(inst) ? lowerNarrowConversion(fl, inst) : lowerCvt(fl, inst);
   if (inst.opcode == "cvta")

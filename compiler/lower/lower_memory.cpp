@@ -291,16 +291,16 @@ bool lowerAsyncCopyGroup(FunctionLowering &fl, const ptx::Instruction &inst) {
   return true;
 }
 
-// isspacep.shared{::cta} p, a: whether generic address a points into the block's shared memory.
-// The other spaces are refused: global, const, param and local addresses are all plain host
-// addresses to the CPU backend, which keeps no record of which is which.
+// isspacep.space p, a: whether generic address a lies in the state space's window. Shared, local,
+// const and param (the kernel's parameters: .param::entry) are intrinsics the backend answers;
+// global is every address in none of shared, local and const (the ISA counts kernel parameters
+// as global too). A cluster is one CTA (docs/execution-model.md), so .shared::cluster is the
+// CTA's shared window.
 bool lowerIsSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  if (auto other = mods.takeOneOf({"global", "local", "const", "param"}))
-    return fl.error(inst.loc, "unsupported instruction 'isspacep." + *other +
-                                  "': the CPU backend cannot tell global, local, const and "
-                                  "param addresses apart (all are plain host addresses)");
-  if (!mods.takeOneOf({"shared", "shared::cta"}) || !mods.allTaken())
+  auto space = mods.takeOneOf({"shared", "shared::cta", "shared::cluster", "local", "const",
+                               "param", "param::entry", "global"});
+  if (!space || !mods.allTaken())
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;
@@ -308,7 +308,19 @@ bool lowerIsSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
   Value *address = fl.read(inst.operands[1], b.getInt64Ty());
   if (!address)
     return false;
-  return fl.write(inst.operands[0], b.CreateCall(declareIsSharedAddress(fl.module()), {address}));
+  auto query = [&](std::string_view name) {
+    return b.CreateCall(declareIsSpaceAddress(fl.module(), name), {address});
+  };
+  Value *inside;
+  if (space->starts_with("shared"))
+    inside = query("shared");
+  else if (space->starts_with("param"))
+    inside = query("param");
+  else if (*space == "global")
+    inside = b.CreateNot(b.CreateOr(b.CreateOr(query("shared"), query("local")), query("const")));
+  else
+    inside = query(*space);
+  return fl.write(inst.operands[0], inside);
 }
 
 // createpolicy.{fractional,range,cvt}.L2... .b64 d, ...: a cache-eviction policy, an opaque
@@ -317,10 +329,20 @@ bool lowerIsSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
 bool lowerCreatePolicy(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   auto form = mods.takeOneOf({"fractional", "range", "cvt"});
-  while (mods.takeOneOf(
-      {"L2", "L2::evict_last", "L2::evict_normal", "L2::evict_first", "L2::evict_unchanged"}))
-    ;
-  if (!form || !mods.take("b64") || !mods.allTaken() || inst.operands.empty())
+  if (!form)
+    return fl.unsupported(inst);
+  if (*form == "cvt") { // createpolicy.cvt.L2.b64 d, access-property
+    if (!mods.take("L2"))
+      return fl.unsupported(inst);
+  } else { // a primary priority, then optionally a secondary one
+    if (*form == "range")
+      mods.take("global");
+    if (!mods.takeOneOf(
+            {"L2::evict_last", "L2::evict_normal", "L2::evict_first", "L2::evict_unchanged"}))
+      return fl.unsupported(inst);
+    mods.takeOneOf({"L2::evict_first", "L2::evict_unchanged"});
+  }
+  if (!mods.take("b64") || !mods.allTaken() || inst.operands.empty())
     return fl.unsupported(inst);
   size_t count = inst.operands.size();
   bool countOk = *form == "fractional" ? count <= 2 : *form == "range" ? count == 4 : count == 2;

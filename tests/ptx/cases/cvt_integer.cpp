@@ -2,6 +2,7 @@
 // destination range, NaN to 0, as the ISA defines), .ftz on f32 sources, and between integer
 // types with and without .sat.
 #include "tests/ptx/cases/float_support.h"
+#include "tests/ptx/elementwise.h"
 
 namespace cuport::conformance {
 namespace {
@@ -50,26 +51,28 @@ uint64_t toInteger(long double x, int mode, const IntType &type) {
 // Every destination type and mode from one source type: `load` reads the element into `reg`.
 void checkFloatToInteger(const char *source, const std::vector<uint64_t> &values,
                          const std::function<long double(uint64_t)> &valueOf, const char *load,
-                         const char *reg, bool ftz = false) {
+                         const char *reg, bool ftz = false, unsigned sm = 75,
+                         const std::string &version = "8.0", bool byteDestinations = true) {
+  auto included = [&](const IntType &type) { return byteDestinations || type.bits > 8; };
   Bytes in;
   for (uint64_t v : values)
     in.push(v);
   std::string body = std::string(load) + " " + reg + ", [%rd4];\n";
   size_t slot = 0;
   for (const IntType &type : kIntTypes)
-    for (int mode = 0; mode < 4; ++mode, ++slot) {
+    for (int mode = 0; mode < 4 && included(type); ++mode, ++slot) {
       body += std::string("cvt.") + kIntegerModes[mode] + (ftz ? ".ftz." : ".") + type.name + "." +
               source + " " + type.reg + ", " + reg + ";\n";
       body += std::string("st.global.") + type.store + " [%rd6+" + std::to_string(slot * 8) +
               "], " + type.reg + ";\n";
     }
-  Bytes out = runElementwise(body, in, values.size(), 8, slot * 8);
+  Bytes out = runElementwise(body, in, values.size(), 8, slot * 8, sm, version);
   int failures = 0;
   for (size_t e = 0; e < values.size() && failures < 10; ++e) {
     long double x = valueOf(values[e]);
     size_t s = 0;
     for (const IntType &type : kIntTypes)
-      for (int mode = 0; mode < 4; ++mode, ++s) {
+      for (int mode = 0; mode < 4 && included(type); ++mode, ++s) {
         uint64_t mask = type.bits == 64 ? ~0ull : (1ull << type.bits) - 1;
         uint64_t got = out.at<uint64_t>(e * slot * 8 + s * 8) & mask;
         uint64_t want = toInteger(x, mode, type);
@@ -148,6 +151,24 @@ PTX_CASE(CvtInteger, FromF16EveryPattern) {
       "ld.global.b16", "%h1");
 }
 
+// bf16 sources (sm_90) to every 16-, 32- and 64-bit integer type (the ISA has no 8-bit form).
+PTX_CASE(CvtInteger, FromBf16EveryPattern) {
+  std::vector<uint64_t> values;
+  for (uint32_t bits = 0; bits < 0x10000; ++bits)
+    values.push_back(bits);
+  checkFloatToInteger(
+      "bf16", values,
+      [](uint64_t v) -> long double {
+        uint32_t bits = uint32_t(v);
+        if (kBfloat.isNaN(bits))
+          return NAN;
+        if ((bits & 0x7fff) == 0x7f80)
+          return bits & 0x8000 ? -INFINITY : INFINITY;
+        return kBfloat.value(bits);
+      },
+      "ld.global.b16", "%h1", false, 90, "7.8", false);
+}
+
 // Integer to integer: truncation or extension, and with .sat clamping to the destination range.
 PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
   const IntType sources[] = {
@@ -211,6 +232,42 @@ PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
           ++s;
         }
     }
+  }
+}
+
+// 8- and 16-bit types in 32-bit registers (PTX ISA 5.2.4, operand size exceeding the type): the
+// source is chopped to its type, the result extended to the register by the destination's
+// signedness.
+PTX_CASE(CvtInteger, WideRegisters) {
+  auto chop = [](uint64_t value, int bits, bool isSigned) -> int64_t {
+    uint64_t low = value & ((1ull << bits) - 1);
+    return isSigned && (low >> (bits - 1)) ? int64_t(low) - (int64_t(1) << bits) : int64_t(low);
+  };
+  struct Form {
+    const char *text;
+    int toBits, fromBits;
+    bool toSigned, fromSigned, sat;
+  };
+  const Form forms[] = {
+      {"cvt.s8.s32", 8, 32, true, true, false},     {"cvt.u8.s32", 8, 32, false, true, false},
+      {"cvt.s32.s8", 32, 8, true, true, false},     {"cvt.u32.u16", 32, 16, false, false, false},
+      {"cvt.s16.u8", 16, 8, true, false, false},    {"cvt.u16.s8", 16, 8, false, true, false},
+      {"cvt.sat.s8.s32", 8, 32, true, true, true},  {"cvt.sat.u8.s32", 8, 32, false, true, true},
+      {"cvt.sat.s16.u16", 16, 16, true, false, true}, {"cvt.sat.u8.s16", 8, 16, false, true, true},
+  };
+  for (const Form &form : forms) {
+    checkOperation({{"b32"}, {"b32"}, std::string("  ") + form.text + " %r0, %a0;"},
+                   [&](const uint64_t *a, uint64_t *r) {
+                     int64_t x = chop(a[0], form.fromBits, form.fromSigned);
+                     if (form.sat) {
+                       int64_t low = form.toSigned ? -(int64_t(1) << (form.toBits - 1)) : 0;
+                       int64_t high = (int64_t(1) << (form.toSigned ? form.toBits - 1
+                                                                     : form.toBits)) -
+                                      1;
+                       x = std::clamp(x, low, high);
+                     }
+                     r[0] = uint32_t(chop(uint64_t(x), form.toBits, form.toSigned));
+                   });
   }
 }
 

@@ -120,6 +120,53 @@ PTX_CASE(CvtNarrow, PackedHalvesFromF32) {
   }
 }
 
+// The scalar forms: cvt.frnd2{.relu}{.satfinite}.{f16,bf16}.f32 d, a.
+PTX_CASE(CvtNarrow, ScalarHalvesFromF32) {
+  std::vector<uint32_t> pool = samples32("CvtNarrow.ScalarHalvesFromF32", kRandomSamples);
+  for (uint32_t v : {0x477fefffu, 0x477ff000u, 0x47800000u, 0x7f7f8000u, 0x7f7fffffu, 0x33000000u,
+                     0xc77ff000u, 0xff7fffffu, 0x80000000u, 0xff800000u})
+    pool.push_back(v);
+  Bytes in;
+  for (uint32_t v : pool)
+    in.push(v);
+  struct Variant {
+    std::string text;
+    bool bfloat;
+    Mode mode;
+    bool relu, satfinite;
+  };
+  std::vector<Variant> variants;
+  for (bool bfloat : {false, true})
+    for (Mode mode : {Mode::rn, Mode::rz})
+      for (bool relu : {false, true})
+        for (bool satfinite : {false, true})
+          if (relu || satfinite)
+            variants.push_back({std::string("cvt.") + modeName(mode) + (relu ? ".relu" : "") +
+                                    (satfinite ? ".satfinite" : "") + (bfloat ? ".bf16" : ".f16") +
+                                    ".f32",
+                                bfloat, mode, relu, satfinite});
+  std::string body = "ld.global.f32 %f1, [%rd4];\n";
+  for (size_t s = 0; s < variants.size(); ++s)
+    body += variants[s].text + " %h1, %f1;\nst.global.b16 [%rd6+" + std::to_string(2 * s) +
+            "], %h1;\n";
+  Bytes out = runElementwise(body, in, pool.size(), 4, 2 * variants.size(), 90, "8.1");
+  int failures = 0;
+  for (size_t e = 0; e < pool.size(); ++e) {
+    float a = in.at<float>(e * 4);
+    for (size_t s = 0; s < variants.size(); ++s) {
+      const Variant &v = variants[s];
+      const NarrowFormat &f = v.bfloat ? kBfloat : kHalf;
+      uint16_t want = halfWithSatRelu(f, a, v.mode, v.relu, v.satfinite);
+      uint16_t got = out.at<uint16_t>(e * 2 * variants.size() + 2 * s);
+      // NaN: any NaN, except the canonical one .relu promises.
+      bool same = got == want || (f.isNaN(got) && f.isNaN(want) && !v.relu);
+      if (!same && ++failures <= 10)
+        ADD_FAILURE() << v.text << " (" << a << ") gave 0x" << std::hex << got << ", expected 0x"
+                      << want;
+    }
+  }
+}
+
 uint32_t tf32Reference(float x, const std::string &mode, bool satfinite, bool relu) {
   if (std::isnan(x))
     return 0x7fffffff;

@@ -49,6 +49,29 @@ TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
   }
 }
 
+// sm_100a conversions (fp4 / fp6 / ue8m0 formats, stochastic rounding) are out of scope, and
+// malformed cvt.pack, createpolicy and isspacep forms are refused, all with the instruction named.
+TEST(LowerDiagnostics, OutOfScopeConversionsAndMalformedFormsAreRejected) {
+  for (const char *instruction :
+       {"cvt.rn.satfinite.e2m1x2.f32 %rs1, %f1, %f2;", "cvt.rn.f16x2.e2m1x2 %r1, %rs1;",
+        "cvt.rn.satfinite.e2m3x2.f32 %rs1, %f1, %f2;", "cvt.rn.f16x2.e3m2x2 %r1, %rs1;",
+        "cvt.rz.satfinite.ue8m0x2.f32 %rs1, %f1, %f2;", "cvt.rs.f16x2.f32 %r1, %f1, %f2, %r2;",
+        "cvt.rs.satfinite.e4m3x4.f32 %r1, {%f1, %f2, %f3, %f1}, %r2;",
+        "cvt.pack.u16.s32 %r1, %r2, %r3;", "cvt.pack.sat.u8.s32 %r1, %r2, %r3;",
+        "cvt.pack.sat.u16.s32.b32 %r1, %r2, %r3, %r4;", "cvt.pack.sat.u32.s32 %r1, %r2, %r3;",
+        "cvt.rn.sat.bf16.f32 %rs1, %f1;", "cvt.rn.f32.f16 %f1, %rs1;",
+        "createpolicy.fractional.b64 %rd1, 0.5;", "createpolicy.cvt.L2::evict_last.b64 %rd1, %rd2;",
+        "createpolicy.fractional.L2::evict_first.L2::evict_last.b64 %rd1, 0.5;",
+        "isspacep.texture %p1, %rd1;"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    ASSERT_FALSE(lowered.diagnostics.empty());
+    EXPECT_NE(lowered.diagnostics[0].find("unsupported instruction"), std::string::npos)
+        << lowered.diagnostics[0];
+  }
+}
+
 TEST(LowerDiagnostics, AllProblemsAreReported) {
   Lowered lowered = lowerText(kernelWith("redux.sync.max.f32 %r1, %r2, -1;\n"
                                          "bra $L_missing;\n"
