@@ -26,7 +26,8 @@ void expandConstSpaceQueries(llvm::Module &module) {
 
   llvm::SmallVector<llvm::CallInst *, 8> calls;
   for (llvm::User *user : query->users())
-    if (auto *call = llvm::dyn_cast<llvm::CallInst>(user); call && call->getCalledFunction() == query)
+    if (auto *call = llvm::dyn_cast<llvm::CallInst>(user);
+        call && call->getCalledFunction() == query)
       calls.push_back(call);
   for (llvm::CallInst *call : calls) {
     llvm::IRBuilder<> builder(call);

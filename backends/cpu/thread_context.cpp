@@ -205,12 +205,12 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     };
     llvm::Value *inside;
     if (name == "cuport.isspacep.shared") {
-      inside = inWindow(blockField(builder.getPtrTy(), off::shared_base),
-                        builder.CreateZExt(blockField(builder.getInt32Ty(), off::total_smem_size),
-                                           i64));
+      inside =
+          inWindow(blockField(builder.getPtrTy(), off::shared_base),
+                   builder.CreateZExt(blockField(builder.getInt32Ty(), off::total_smem_size), i64));
     } else if (name == "cuport.isspacep.param") {
-      inside = inWindow(blockField(builder.getPtrTy(), off::params),
-                        blockField(i64, off::params_size));
+      inside =
+          inWindow(blockField(builder.getPtrTy(), off::params), blockField(i64, off::params_size));
     } else {
       // Local memory is the worker's stack, and for a coroutine kernel also the thread's frame
       // (allocas live across suspension points move there). The frame may grow: a plain load.

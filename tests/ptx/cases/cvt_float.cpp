@@ -242,17 +242,21 @@ PTX_CASE(CvtFloat, IntegerToFloatSat) {
   for (uint64_t v : values)
     in.push(v);
   Bytes out = runElementwise("ld.global.s32 %r5, [%rd4];
-"
+                             "
                              "cvt.rn.sat.f32.s32 %f2, %r5;
- st.global.f32 [%rd6], %f2;
-"
+                             st.global.f32[% rd6],
+                             % f2;
+                             "
                              "cvt.rz.sat.f16.u32 %h2, %r5;
- st.global.b16 [%rd6+4], %h2;
-"
+                             st.global.b16[% rd6 + 4],
+                             % h2;
+                             "
                              "cvt.rm.sat.f64.s32 %fd2, %r5;
- st.global.f64 [%rd6+8], %fd2;
-",
-                             in, values.size(), 8, 16);
+                             st.global.f64[% rd6 + 8],
+                             % fd2;
+                             ",
+                             in,
+                             values.size(), 8, 16);
   for (size_t e = 0; e < values.size(); ++e) {
     int32_t s = int32_t(uint32_t(values[e]));
     uint32_t u = uint32_t(values[e]);
@@ -335,8 +339,9 @@ uint64_t roundTo(Format format, long double x, Mode mode) {
       return double(narrowed);
     }));
   }
-  const NarrowFormat &f =
-      format == Format::f16 ? kHalf : format == Format::bf16 ? kBfloat : kSingle;
+  const NarrowFormat &f = format == Format::f16    ? kHalf
+                          : format == Format::bf16 ? kBfloat
+                                                   : kSingle;
   if (std::isnan(x))
     return f.infinity() | (1u << (f.fractionBits - 1));
   if (std::isinf(x))
@@ -361,7 +366,9 @@ void checkConversions(Format from, const std::vector<uint64_t> &values,
                       const std::vector<Conversion> &conversions, unsigned sm = 75,
                       const std::string &version = "8.0") {
   auto reg = [](Format f, int n) {
-    return std::string(f == Format::f64 ? "%fd" : f == Format::f32 ? "%f" : "%h") +
+    return std::string(f == Format::f64   ? "%fd"
+                       : f == Format::f32 ? "%f"
+                                          : "%h") +
            std::to_string(n);
   };
   auto memoryType = [](Format f) {
@@ -375,8 +382,8 @@ void checkConversions(Format from, const std::vector<uint64_t> &values,
   for (size_t c = 0; c < conversions.size(); ++c) {
     Format to = conversions[c].to;
     body += conversions[c].text + " " + reg(to, 2) + ", " + reg(from, 1) + ";\n";
-    body += std::string("st.global.") + memoryType(to) + " [%rd6+" + std::to_string(8 * c) +
-            "], " + reg(to, 2) + ";\n";
+    body += std::string("st.global.") + memoryType(to) + " [%rd6+" + std::to_string(8 * c) + "], " +
+            reg(to, 2) + ";\n";
   }
   Bytes out = runElementwise(body, in, values.size(), 8, 8 * conversions.size(), sm, version);
   int failures = 0;
@@ -455,10 +462,9 @@ void checkRoundToIntegral(Format format, const std::vector<uint64_t> &values, un
     }
   }
   if (format != Format::bf16) // .sat alone: no rounding, only the clamp
-    conversions.push_back({std::string("cvt.sat.") + formatName(format) + "." + formatName(format),
-                           format, [=](long double x) {
-                             return roundTo(format, saturateUnit(x), Mode::rn);
-                           }});
+    conversions.push_back(
+        {std::string("cvt.sat.") + formatName(format) + "." + formatName(format), format,
+         [=](long double x) { return roundTo(format, saturateUnit(x), Mode::rn); }});
   checkConversions(format, values, conversions, sm, version);
 }
 
@@ -484,9 +490,9 @@ PTX_CASE(CvtFloat, BetweenF16AndBf16) {
     Format to = from == Format::f16 ? Format::bf16 : Format::f16;
     std::vector<Conversion> conversions;
     for (Mode mode : kModes)
-      conversions.push_back({std::string("cvt.") + modeName(mode) + "." + formatName(to) + "." +
-                                 formatName(from),
-                             to, [=](long double x) { return roundTo(to, x, mode); }});
+      conversions.push_back(
+          {std::string("cvt.") + modeName(mode) + "." + formatName(to) + "." + formatName(from), to,
+           [=](long double x) { return roundTo(to, x, mode); }});
     conversions.push_back({std::string("cvt.") + formatName(to) + "." + formatName(from), to,
                            [=](long double x) { return roundTo(to, x, Mode::rn); }});
     checkConversions(from, everyHalfPattern(), conversions, 90, "7.8");
@@ -535,14 +541,15 @@ PTX_CASE(CvtFloat, FtzAndSatBetweenFormats) {
     doubles.push_back((random() & 0x800fffffffffffffull) | ((random() % 40 + 850) << 52));
   std::vector<Conversion> fromDouble;
   for (Mode mode : kModes) {
-    fromDouble.push_back({std::string("cvt.") + modeName(mode) + ".ftz.f32.f64", Format::f32,
-                          [=](long double x) {
-                            // The f64 rounds to f32 first; a subnormal result then flushes.
-                            uint64_t r = roundTo(Format::f32, x, mode);
-                            return roundTo(Format::f32, flushSingle(f32(uint32_t(r))), Mode::rn);
-                          }});
-    fromDouble.push_back({std::string("cvt.") + modeName(mode) + ".sat.f32.f64", Format::f32,
-                          [=](long double x) { return roundTo(Format::f32, saturateUnit(x), mode); }});
+    fromDouble.push_back(
+        {std::string("cvt.") + modeName(mode) + ".ftz.f32.f64", Format::f32, [=](long double x) {
+           // The f64 rounds to f32 first; a subnormal result then flushes.
+           uint64_t r = roundTo(Format::f32, x, mode);
+           return roundTo(Format::f32, flushSingle(f32(uint32_t(r))), Mode::rn);
+         }});
+    fromDouble.push_back(
+        {std::string("cvt.") + modeName(mode) + ".sat.f32.f64", Format::f32,
+         [=](long double x) { return roundTo(Format::f32, saturateUnit(x), mode); }});
   }
   fromDouble.push_back({"cvt.sat.f64.f64", Format::f64, [](long double x) {
                           return roundTo(Format::f64, saturateUnit(x), Mode::rn);
@@ -550,7 +557,8 @@ PTX_CASE(CvtFloat, FtzAndSatBetweenFormats) {
   checkConversions(Format::f64, doubles, fromDouble);
 
   std::vector<Conversion> fromHalf = {
-      {"cvt.ftz.f32.f16", Format::f32, [](long double x) { return roundTo(Format::f32, x, Mode::rn); }},
+      {"cvt.ftz.f32.f16", Format::f32,
+       [](long double x) { return roundTo(Format::f32, x, Mode::rn); }},
       {"cvt.sat.f32.f16", Format::f32,
        [](long double x) { return roundTo(Format::f32, saturateUnit(x), Mode::rn); }},
       {"cvt.sat.f64.f16", Format::f64,

@@ -249,10 +249,10 @@ PTX_CASE(CvtInteger, WideRegisters) {
     bool toSigned, fromSigned, sat;
   };
   const Form forms[] = {
-      {"cvt.s8.s32", 8, 32, true, true, false},     {"cvt.u8.s32", 8, 32, false, true, false},
-      {"cvt.s32.s8", 32, 8, true, true, false},     {"cvt.u32.u16", 32, 16, false, false, false},
-      {"cvt.s16.u8", 16, 8, true, false, false},    {"cvt.u16.s8", 16, 8, false, true, false},
-      {"cvt.sat.s8.s32", 8, 32, true, true, true},  {"cvt.sat.u8.s32", 8, 32, false, true, true},
+      {"cvt.s8.s32", 8, 32, true, true, false},       {"cvt.u8.s32", 8, 32, false, true, false},
+      {"cvt.s32.s8", 32, 8, true, true, false},       {"cvt.u32.u16", 32, 16, false, false, false},
+      {"cvt.s16.u8", 16, 8, true, false, false},      {"cvt.u16.s8", 16, 8, false, true, false},
+      {"cvt.sat.s8.s32", 8, 32, true, true, true},    {"cvt.sat.u8.s32", 8, 32, false, true, true},
       {"cvt.sat.s16.u16", 16, 16, true, false, true}, {"cvt.sat.u8.s16", 8, 16, false, true, true},
   };
   for (const Form &form : forms) {
@@ -261,9 +261,8 @@ PTX_CASE(CvtInteger, WideRegisters) {
                      int64_t x = chop(a[0], form.fromBits, form.fromSigned);
                      if (form.sat) {
                        int64_t low = form.toSigned ? -(int64_t(1) << (form.toBits - 1)) : 0;
-                       int64_t high = (int64_t(1) << (form.toSigned ? form.toBits - 1
-                                                                     : form.toBits)) -
-                                      1;
+                       int64_t high =
+                           (int64_t(1) << (form.toSigned ? form.toBits - 1 : form.toBits)) - 1;
                        x = std::clamp(x, low, high);
                      }
                      r[0] = uint32_t(chop(uint64_t(x), form.toBits, form.toSigned));

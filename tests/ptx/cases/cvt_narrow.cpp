@@ -147,8 +147,8 @@ PTX_CASE(CvtNarrow, ScalarHalvesFromF32) {
                                 bfloat, mode, relu, satfinite});
   std::string body = "ld.global.f32 %f1, [%rd4];\n";
   for (size_t s = 0; s < variants.size(); ++s)
-    body += variants[s].text + " %h1, %f1;\nst.global.b16 [%rd6+" + std::to_string(2 * s) +
-            "], %h1;\n";
+    body +=
+        variants[s].text + " %h1, %f1;\nst.global.b16 [%rd6+" + std::to_string(2 * s) + "], %h1;\n";
   Bytes out = runElementwise(body, in, pool.size(), 4, 2 * variants.size(), 90, "8.1");
   int failures = 0;
   for (size_t e = 0; e < pool.size(); ++e) {

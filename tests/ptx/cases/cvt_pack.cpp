@@ -19,9 +19,10 @@ uint32_t saturated(uint64_t operand, unsigned bits, bool isSigned) {
 // Edges around every narrow range, for both operands.
 Domain packEdges() {
   Domain domain;
-  for (int64_t v : {0ll, 1ll, -1ll, 2ll, -2ll, 3ll, -3ll, 7ll, 8ll, -8ll, -9ll, 15ll, 16ll, 127ll,
-                    128ll, -128ll, -129ll, 255ll, 256ll, 32767ll, 32768ll, -32768ll, -32769ll,
-                    65535ll, 65536ll, 2147483647ll, -2147483648ll})
+  for (int64_t v :
+       {0ll,   1ll,     -1ll,    2ll,      -2ll,     3ll,     -3ll,    7ll,          8ll,
+        -8ll,  -9ll,    15ll,    16ll,     127ll,    128ll,   -128ll,  -129ll,       255ll,
+        256ll, 32767ll, 32768ll, -32768ll, -32769ll, 65535ll, 65536ll, 2147483647ll, -2147483648ll})
     domain.edges.push_back(uint32_t(int32_t(v)));
   return domain;
 }
@@ -29,13 +30,12 @@ Domain packEdges() {
 PTX_CASE(CvtPack, SixteenBit) {
   for (const char *type : {"u16", "s16"}) {
     bool isSigned = type[0] == 's';
-    checkOperation({{"s32", "s32"}, {"b32"}, std::string("  cvt.pack.sat.") + type +
-                                                 ".s32 %r0, %a0, %a1;"},
-                   [=](const uint64_t *a, uint64_t *r) {
-                     r[0] = uint64_t(saturated(a[0], 16, isSigned)) << 16 |
-                            saturated(a[1], 16, isSigned);
-                   },
-                   {packEdges(), packEdges()});
+    checkOperation(
+        {{"s32", "s32"}, {"b32"}, std::string("  cvt.pack.sat.") + type + ".s32 %r0, %a0, %a1;"},
+        [=](const uint64_t *a, uint64_t *r) {
+          r[0] = uint64_t(saturated(a[0], 16, isSigned)) << 16 | saturated(a[1], 16, isSigned);
+        },
+        {packEdges(), packEdges()});
   }
 }
 
@@ -43,8 +43,9 @@ PTX_CASE(CvtPack, NarrowWithC) {
   for (const char *type : {"u2", "s2", "u4", "s4", "u8", "s8"}) {
     bool isSigned = type[0] == 's';
     unsigned bits = unsigned(type[1] - '0');
-    checkOperation({{"s32", "s32", "b32"}, {"b32"}, std::string("  cvt.pack.sat.") + type +
-                                                         ".s32.b32 %r0, %a0, %a1, %a2;"},
+    checkOperation({{"s32", "s32", "b32"},
+                    {"b32"},
+                    std::string("  cvt.pack.sat.") + type + ".s32.b32 %r0, %a0, %a1, %a2;"},
                    [=](const uint64_t *a, uint64_t *r) {
                      r[0] = uint32_t(uint32_t(a[2]) << (2 * bits) |
                                      saturated(a[0], bits, isSigned) << bits |

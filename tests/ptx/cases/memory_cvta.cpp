@@ -120,8 +120,9 @@ void checkCvta(const std::string &sharedSpace, unsigned sm = 75,
   const uint32_t table[] = {11, 22, 33, 44};
   for (uint32_t t = 0; t < kThreads; ++t) {
     uint32_t in = t * 7 + 5, neighbour = (t ^ 1) * 7 + 5;
-    const uint32_t want[] = {2 * in,           neighbour + 1000,     neighbour + 1000, in + 2000,
-                             2 * (in + 3000), 101 * table[t & 3], 1};
+    const uint32_t want[] = {2 * in,    neighbour + 1000, neighbour + 1000,
+                             in + 2000, 2 * (in + 3000),  101 * table[t & 3],
+                             1};
     for (uint32_t slot = 0; slot < 7; ++slot)
       EXPECT_EQ(out.at<uint32_t>((t * kSlots + slot) * 4), want[slot])
           << "thread " << t << ", slot " << slot;

@@ -201,10 +201,9 @@ TEST_F(PtxMemory, FencesOfEveryScope) {
   EXPECT_EQ(buffer[0], 1u);
   EXPECT_EQ(buffer[2], 1234u);
 
-  for (const char *fence :
-       {"fence.proxy.tensormap::generic.release.gpu;", "fence.proxy;",
-        "fence.proxy.async.shared::cluster;", "membar;",
-        ".reg .pred %p1;\n .reg .b64 %rd1;\n isspacep %p1, %rd1;"}) {
+  for (const char *fence : {"fence.proxy.tensormap::generic.release.gpu;", "fence.proxy;",
+                            "fence.proxy.async.shared::cluster;", "membar;",
+                            ".reg .pred %p1;\n .reg .b64 %rd1;\n isspacep %p1, %rd1;"}) {
     EXPECT_EQ(loadPtx(kHeader + ".visible .entry f()\n{\n  " + fence + "\n  ret;\n}\n", &error),
               nullptr)
         << fence;
