@@ -241,22 +241,11 @@ PTX_CASE(CvtFloat, IntegerToFloatSat) {
   Bytes in;
   for (uint64_t v : values)
     in.push(v);
-  Bytes out = runElementwise("ld.global.s32 %r5, [%rd4];
-                             "
-                             "cvt.rn.sat.f32.s32 %f2, %r5;
-                             st.global.f32[% rd6],
-                             % f2;
-                             "
-                             "cvt.rz.sat.f16.u32 %h2, %r5;
-                             st.global.b16[% rd6 + 4],
-                             % h2;
-                             "
-                             "cvt.rm.sat.f64.s32 %fd2, %r5;
-                             st.global.f64[% rd6 + 8],
-                             % fd2;
-                             ",
-                             in,
-                             values.size(), 8, 16);
+  Bytes out = runElementwise("ld.global.s32 %r5, [%rd4];\n"
+                             "cvt.rn.sat.f32.s32 %f2, %r5;\n st.global.f32 [%rd6], %f2;\n"
+                             "cvt.rz.sat.f16.u32 %h2, %r5;\n st.global.b16 [%rd6+4], %h2;\n"
+                             "cvt.rm.sat.f64.s32 %fd2, %r5;\n st.global.f64 [%rd6+8], %fd2;\n",
+                             in, values.size(), 8, 16);
   for (size_t e = 0; e < values.size(); ++e) {
     int32_t s = int32_t(uint32_t(values[e]));
     uint32_t u = uint32_t(values[e]);

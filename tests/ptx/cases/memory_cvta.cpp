@@ -14,7 +14,7 @@ namespace {
 constexpr uint32_t kThreads = 64;
 constexpr uint32_t kSlots = 8;
 
-std::string cvtaKernel(const std::string &sharedSpace, unsigned sm, const std::string &version) {
+std::string cvtaKernel(unsigned sm, const std::string &version) {
   return header(sm, version) + R"(
 .const .align 4 .b32 table[4] = {11, 22, 33, 44};
 .extern .shared .align 16 .b8 dynamic[];
@@ -105,7 +105,7 @@ std::string cvtaKernel(const std::string &sharedSpace, unsigned sm, const std::s
 
 void checkCvta(const std::string &sharedSpace, unsigned sm = 75,
                const std::string &version = "8.0") {
-  std::string ptx = cvtaKernel(sharedSpace, sm, version);
+  std::string ptx = cvtaKernel(sm, version);
   for (size_t at; (at = ptx.find("SHARED")) != std::string::npos;)
     ptx.replace(at, 6, sharedSpace);
   Launch launch;
