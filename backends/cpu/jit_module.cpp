@@ -1,5 +1,6 @@
 #include "backends/cpu/jit_module.h"
 
+#include "backends/cpu/const_windows.h"
 #include "backends/cpu/kernel_pipeline.h"
 #include "backends/cpu/runtime_symbols.h"
 #include "support/dump.h"
@@ -7,6 +8,7 @@
 
 #include <atomic>
 
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Bitcode/BitcodeReader.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/IR/LLVMContext.h>
@@ -92,6 +94,11 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::load(llvm::StringRef bitco
   if (!sizes)
     return sizes.takeError();
   result->global_sizes_ = std::move(*sizes);
+  constexpr unsigned kConstSpace = 4;
+  llvm::StringSet<> constants;
+  for (const llvm::GlobalVariable &global : (*module)->globals())
+    if (global.getAddressSpace() == kConstSpace && !global.isDeclaration())
+      constants.insert(global.getName());
 
   llvm::Expected<std::unique_ptr<llvm::orc::LLJIT>> jit =
       llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*machine)).create();
@@ -123,12 +130,21 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::load(llvm::StringRef bitco
         return makeError("cannot place global '" + entry.getKey() +
                          "': " + llvm::toString(address.takeError()));
       result->globals_[entry.getKey()] = GlobalVariable{address->toPtr<void *>(), entry.getValue()};
+      if (constants.contains(entry.getKey()) && entry.getValue() > 0) {
+        const_windows::add(address->toPtr<void *>(), entry.getValue());
+        result->const_windows_.push_back(address->toPtr<void *>());
+      }
     }
   }
   CUPORT_DEBUG("cpu: loaded module %llu with %zu kernels and %zu globals",
                static_cast<unsigned long long>(result->id_), result->kernels_.size(),
                static_cast<size_t>(result->globals_.size()));
   return result;
+}
+
+JitModule::~JitModule() {
+  for (const void *base : const_windows_)
+    const_windows::remove(base);
 }
 
 const JitModule::GlobalVariable *JitModule::global(llvm::StringRef name) const {

@@ -39,6 +39,7 @@ class JitModule {
 public:
   // Parses and checks the bitcode and materializes the globals.
   static llvm::Expected<std::unique_ptr<JitModule>> load(llvm::StringRef bitcode);
+  ~JitModule();
 
   struct GlobalVariable {
     void *address;
@@ -61,6 +62,7 @@ private:
   std::mutex jit_mutex_; // one kernel compiles at a time per module
   llvm::StringMap<uint64_t> global_sizes_;
   llvm::StringMap<GlobalVariable> globals_;
+  std::vector<const void *> const_windows_; // registered with const_windows (isspacep.const)
   std::map<std::string, std::unique_ptr<Kernel>, std::less<>> kernels_;
 };
 

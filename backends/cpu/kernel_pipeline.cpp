@@ -191,7 +191,6 @@ llvm::Expected<llvm::StringMap<uint64_t>> prepareGlobalsModule(llvm::Module &mod
                        "'; the CPU backend does not support shared-variable addresses in "
                        "initializers");
   }
-  expandConstSpaceQueries(module);
   llvm::Expected<llvm::SmallPtrSet<llvm::Function *, 8>> kept = addressTakenFunctions(module);
   if (!kept)
     return kept.takeError();
@@ -247,7 +246,6 @@ prepareKernelModule(llvm::Module &module, llvm::StringRef kernel_name, llvm::Tar
   if (!kernel || kernel->isDeclaration() || !kernel->hasFnAttribute(kKernelAttribute))
     return makeError("no kernel named '" + kernel_name + "' in the module");
 
-  expandConstSpaceQueries(module); // while every .const variable is declared here
   // Keep the kernel and what it calls; every .global/.const variable lives in the globals object.
   for (llvm::Function &function : module)
     if (!function.isDeclaration() && &function != kernel)

@@ -19,13 +19,11 @@ llvm::Error inlineSynchronizingCallees(llvm::Function &kernel);
 
 // thread_context.cpp: adds a hidden `ptr` context parameter (ThreadContext *, see context.h) as
 // the last parameter of every defined function and passes it at every call site, indirect ones
-// included; replaces the geometry intrinsics by loads from the context, cuport.trap and
+// included; replaces the geometry intrinsics and cuport.isspacep.* by loads from the context (the
+// .const window by a call of the executor, which keeps every module's .const ranges), cuport.trap
+// and
 // __assertfail by calls into the executor. Suspending intrinsics and cuport.exit are left in place.
 llvm::Error threadContext(llvm::Module &module);
-
-// const_space_queries.cpp: cuport.isspacep.const becomes a range test against the module's
-// .const variables. Runs first, before unused declarations leave a kernel's module.
-void expandConstSpaceQueries(llvm::Module &module);
 llvm::Value *contextArgument(llvm::Function &function);
 
 // shared_memory_window.cpp: gives every addrspace(3) global an offset in the block's shared

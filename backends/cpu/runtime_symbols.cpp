@@ -1,6 +1,7 @@
 // The functions kernel code calls into the executor. They run on a worker thread, inside a block.
 #include "backends/cpu/runtime_symbols.h"
 
+#include "backends/cpu/const_windows.h"
 #include "backends/cpu/context.h"
 #include "backends/cpu/device_heap.h"
 #include "backends/cpu/directed_rounding.h"
@@ -96,6 +97,11 @@ void *cuport_cpu_coroutine_frame(ThreadContext *thread, uint64_t size) {
   return thread->frame;
 }
 
+uint32_t cuport_cpu_is_const_address(uint64_t address) {
+  LibraryCall call; // takes the registry's lock: no cancellation inside
+  return const_windows::contains(address) ? 1 : 0;
+}
+
 uint64_t cuport_cpu_global_timer() {
   timespec now{};
   clock_gettime(CLOCK_REALTIME, &now);
@@ -184,6 +190,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {breakpoint, reinterpret_cast<void *>(&cuport_cpu_brkpt)},
       {assert_fail, reinterpret_cast<void *>(&cuport_cpu_assert_fail)},
       {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
+      {is_const_address, reinterpret_cast<void *>(&cuport_cpu_is_const_address)},
       {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
       {texture_sample, reinterpret_cast<void *>(&cuport_cpu_tex)},
       {texture_gather, reinterpret_cast<void *>(&cuport_cpu_tld4)},

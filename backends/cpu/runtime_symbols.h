@@ -19,6 +19,9 @@ inline constexpr std::string_view breakpoint = "cuport_cpu_brkpt";
 inline constexpr std::string_view assert_fail = "cuport_cpu_assert_fail";
 // void *(ThreadContext *, uint64_t size): storage for the thread's coroutine frame.
 inline constexpr std::string_view coroutine_frame = "cuport_cpu_coroutine_frame";
+// i32 (uint64_t address): 1 when a generic address lies in a .const variable of a loaded module
+// (isspacep.const), else 0.
+inline constexpr std::string_view is_const_address = "cuport_cpu_is_const_address";
 // uint64_t (): nanoseconds, for %globaltimer.
 inline constexpr std::string_view global_timer = "cuport_cpu_global_timer";
 // Texture and surface objects (cuport.tex, cuport.tld4, cuport.suld, cuport.sust, cuport.sured,

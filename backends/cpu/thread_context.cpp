@@ -191,7 +191,7 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     return llvm::Error::success();
   }
   if (name == "cuport.isspacep.shared" || name == "cuport.isspacep.local" ||
-      name == "cuport.isspacep.param") {
+      name == "cuport.isspacep.param" || name == "cuport.isspacep.const") {
     llvm::IRBuilder<> builder(&call);
     llvm::Type *i64 = builder.getInt64Ty();
     llvm::Value *address = call.getArgOperand(0);
@@ -208,6 +208,12 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
       inside =
           inWindow(blockField(builder.getPtrTy(), off::shared_base),
                    builder.CreateZExt(blockField(builder.getInt32Ty(), off::total_smem_size), i64));
+    } else if (name == "cuport.isspacep.const") {
+      // The .const variables of every loaded module: the executor keeps their ranges.
+      llvm::FunctionCallee query =
+          module.getOrInsertFunction(runtime_symbols::is_const_address,
+                                     llvm::FunctionType::get(builder.getInt32Ty(), {i64}, false));
+      inside = builder.CreateICmpNE(builder.CreateCall(query, {address}), builder.getInt32(0));
     } else if (name == "cuport.isspacep.param") {
       inside =
           inWindow(blockField(builder.getPtrTy(), off::params), blockField(i64, off::params_size));

@@ -211,5 +211,62 @@ TEST_F(PtxMemory, FencesOfEveryScope) {
   }
 }
 
+// isspacep.const knows the .const variables of every loaded module: an address of another
+// module's constant, passed in as a pointer, is const; while a global variable's is global.
+TEST_F(PtxMemory, ConstWindowCoversEveryLoadedModule) {
+  std::string error;
+  cuport_backend_module *holder = loadPtx(kHeader + R"(
+.const .align 8 .b8 coefficients[64];
+.global .align 8 .b8 plain[64];
+)",
+                                          &error);
+  ASSERT_NE(holder, nullptr) << error;
+  cuport_backend_module *asker = loadPtx(kHeader + R"(
+.visible .entry ask(.param .u64 out, .param .u64 a, .param .u64 b, .param .u64 c)
+{
+  .reg .pred %p<4>;
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<6>;
+  ld.param.u64 %rd1, [out];
+  ld.param.u64 %rd2, [a];
+  ld.param.u64 %rd3, [b];
+  ld.param.u64 %rd4, [c];
+  isspacep.const %p1, %rd2;
+  isspacep.const %p2, %rd3;
+  isspacep.const %p3, %rd4;
+  selp.u32 %r1, 1, 0, %p1;
+  selp.u32 %r2, 2, 0, %p2;
+  selp.u32 %r3, 4, 0, %p3;
+  or.b32 %r1, %r1, %r2;
+  or.b32 %r1, %r1, %r3;
+  isspacep.global %p1, %rd2;
+  selp.u32 %r2, 8, 0, %p1;
+  or.b32 %r1, %r1, %r2;
+  st.global.u32 [%rd1], %r1;
+  ret;
+}
+)",
+                                         &error);
+  ASSERT_NE(asker, nullptr) << error;
+  void *coefficients = nullptr, *plain = nullptr;
+  size_t size = 0;
+  ASSERT_EQ(
+      backend_->module_get_global(backend_->self, holder, "coefficients", &coefficients, &size),
+      CUPORT_OK);
+  ASSERT_EQ(backend_->module_get_global(backend_->self, holder, "plain", &plain, &size), CUPORT_OK);
+  uint32_t *out = allocate<uint32_t>(1);
+  ParamBuffer params;
+  params.add(out)
+      .add(static_cast<char *>(coefficients) + 63) // the last byte: const
+      .add(static_cast<char *>(coefficients) + 64) // one past the end: not this variable
+      .add(plain);
+  ASSERT_EQ(launch(asker, "ask", {1, 1, 1}, {1, 1, 1}, params, 0, &error), CUPORT_OK) << error;
+  // Bit 0: the last byte is const; bit 3 clear: so it is not global. One past the end may be the
+  // next constant of the module (none here) or anything else; the global variable is not const.
+  EXPECT_EQ(*out & 1u, 1u);
+  EXPECT_EQ(*out & 4u, 0u);
+  EXPECT_EQ(*out & 8u, 0u);
+}
+
 } // namespace
 } // namespace cuport::cpu::test
