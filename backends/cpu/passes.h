@@ -20,9 +20,9 @@ llvm::Error inlineSynchronizingCallees(llvm::Function &kernel);
 // thread_context.cpp: adds a hidden `ptr` context parameter (ThreadContext *, see context.h) as
 // the last parameter of every defined function and passes it at every call site, indirect ones
 // included; replaces the geometry intrinsics and cuport.isspacep.* by loads from the context (the
-// .const window by a call of the executor, which keeps every module's .const ranges), cuport.trap
-// and
-// __assertfail by calls into the executor. Suspending intrinsics and cuport.exit are left in place.
+// .const window by a call into the executor, which keeps every module's .const ranges), and
+// cuport.trap and __assertfail by calls into the executor. Suspending intrinsics and cuport.exit
+// are left in place.
 llvm::Error threadContext(llvm::Module &module);
 llvm::Value *contextArgument(llvm::Function &function);
 
