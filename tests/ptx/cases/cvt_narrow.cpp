@@ -77,22 +77,21 @@ PTX_CASE(CvtNarrow, PackedHalvesFromF32) {
   for (size_t i = 0; i < pool.size(); ++i)
     in.push(pool[i]).push(pool[(i * 13 + 5) % pool.size()]);
   struct Variant {
-    const char *text;
+    std::string text;
     bool bfloat;
     Mode mode;
     bool relu, satfinite;
   };
-  const Variant variants[] = {
-      {"cvt.rn.f16x2.f32", false, Mode::rn, false, false},
-      {"cvt.rz.f16x2.f32", false, Mode::rz, false, false},
-      {"cvt.rn.relu.f16x2.f32", false, Mode::rn, true, false},
-      {"cvt.rn.satfinite.f16x2.f32", false, Mode::rn, false, true},
-      {"cvt.rz.relu.satfinite.f16x2.f32", false, Mode::rz, true, true},
-      {"cvt.rn.bf16x2.f32", true, Mode::rn, false, false},
-      {"cvt.rz.bf16x2.f32", true, Mode::rz, false, false},
-      {"cvt.rn.relu.bf16x2.f32", true, Mode::rn, true, false},
-      {"cvt.rn.satfinite.bf16x2.f32", true, Mode::rn, false, true},
-  };
+  // Every combination: f16x2 / bf16x2, .rn / .rz, with and without .relu and .satfinite.
+  std::vector<Variant> variants;
+  for (bool bfloat : {false, true})
+    for (Mode mode : {Mode::rn, Mode::rz})
+      for (bool relu : {false, true})
+        for (bool satfinite : {false, true})
+          variants.push_back({std::string("cvt.") + modeName(mode) + (relu ? ".relu" : "") +
+                                  (satfinite ? ".satfinite" : "") +
+                                  (bfloat ? ".bf16x2" : ".f16x2") + ".f32",
+                              bfloat, mode, relu, satfinite});
   std::string body = "ld.global.f32 %f1, [%rd4];\nld.global.f32 %f2, [%rd4+4];\n";
   size_t slot = 0;
   for (const Variant &v : variants)
@@ -207,15 +206,18 @@ PTX_CASE(CvtNarrow, Tf32) {
   for (uint32_t v : pool)
     in.push(v);
   struct Variant {
-    const char *text, *mode;
+    std::string text, mode;
     bool satfinite, relu;
   };
-  const Variant variants[] = {{"cvt.rna.tf32.f32", "rna", false, false},
-                              {"cvt.rna.satfinite.tf32.f32", "rna", true, false},
-                              {"cvt.rn.tf32.f32", "rn", false, false},
-                              {"cvt.rz.tf32.f32", "rz", false, false},
-                              {"cvt.rn.relu.tf32.f32", "rn", false, true},
-                              {"cvt.rz.satfinite.relu.tf32.f32", "rz", true, true}};
+  // .rna with and without .satfinite (sm_80); .rn / .rz with every .satfinite / .relu (sm_90).
+  std::vector<Variant> variants = {{"cvt.rna.tf32.f32", "rna", false, false},
+                                   {"cvt.rna.satfinite.tf32.f32", "rna", true, false}};
+  for (const char *mode : {"rn", "rz"})
+    for (bool satfinite : {false, true})
+      for (bool relu : {false, true})
+        variants.push_back({std::string("cvt.") + mode + (satfinite ? ".satfinite" : "") +
+                                (relu ? ".relu" : "") + ".tf32.f32",
+                            mode, satfinite, relu});
   std::string body = "ld.global.f32 %f1, [%rd4];\n";
   size_t slot = 0;
   for (const Variant &v : variants)
