@@ -562,10 +562,11 @@ void FunctionLowering::emitInstruction(const ptx::Instruction &instruction) {
 void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   using Family = LoweringResult (*)(FunctionLowering &, const ptx::Instruction &);
   static constexpr Family kFamilies[] = {
-      lowerMemoryInstruction,  lowerIntegerInstruction, lowerFloatInstruction,
-      lowerCompareInstruction, lowerDataInstruction,    lowerControlInstruction,
-      lowerSyncInstruction,    lowerAtomicInstruction,  lowerTextureInstruction,
-      lowerVideoInstruction,   lowerWarpInstruction,    lowerMatrixInstruction,
+      lowerMemoryInstruction,      lowerIntegerInstruction, lowerFloatInstruction,
+      lowerCompareInstruction,     lowerDataInstruction,    lowerControlInstruction,
+      lowerSyncInstruction,        lowerAtomicInstruction,  lowerTextureInstruction,
+      lowerVideoInstruction,       lowerWarpInstruction,    lowerMatrixInstruction,
+      lowerScalarVideoInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

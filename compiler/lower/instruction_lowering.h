@@ -37,6 +37,7 @@ LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction
 LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerScalarVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 
 // `@%p bra L` as one conditional branch; `condition` is null for an unguarded branch.
 bool lowerBranch(FunctionLowering &fl, const ptx::Instruction &inst, llvm::Value *condition);

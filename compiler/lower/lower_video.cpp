@@ -1,8 +1,8 @@
 // The SIMD video instructions vadd2/4, vsub2/4, vavrg2/4, vabsdiff2/4, vmin2/4, vmax2/4 and
 // vset2/4 (nvcc emits vabsdiff for __vabsdiffu4, __vsadu4 and their kin): per 16-bit half or byte,
-// then a SIMD merge with c or, with .add, the sum of the lanes accumulated into c. Only the default
-// operand selectors and destination mask: the parser takes no selector syntax, so any other form
-// fails to load.
+// then a SIMD merge with c or, with .add, the sum of the lanes accumulated into c. The source
+// selectors (.hxy, .bxyzw) pick each lane from the halves or bytes of the pair {b, a}; the
+// destination mask (.h0, .h1, .h10, .b0 ... .b3210) names the lanes that take a result.
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
@@ -11,6 +11,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include <string>
+#include <vector>
 
 namespace cuport::lower {
 namespace {
@@ -19,6 +20,45 @@ using llvm::Value;
 
 bool isWordType(std::optional<ptx::ScalarType> type) {
   return type == ptx::ScalarType::U32 || type == ptx::ScalarType::S32;
+}
+
+// The lane sources of a SIMD selector, lowest lane first, as indices into the halves (2 lanes) or
+// bytes (4 lanes) of the 64-bit pair {b, a}. Written highest lane first: .h10 is a's halves in
+// order, .b7654 b's bytes.
+std::optional<std::vector<unsigned>> laneSources(const std::string &selector, unsigned lanes,
+                                                 const char *defaultSelector) {
+  const std::string &text = selector.empty() ? std::string(defaultSelector) : selector;
+  char kind = lanes == 2 ? 'h' : 'b';
+  char highest = lanes == 2 ? '3' : '7';
+  if (text.size() != lanes + 1 || text[0] != kind)
+    return std::nullopt;
+  std::vector<unsigned> sources(lanes);
+  for (unsigned i = 0; i < lanes; ++i) {
+    char digit = text[lanes - i];
+    if (digit < '0' || digit > highest)
+      return std::nullopt;
+    sources[i] = unsigned(digit - '0');
+  }
+  return sources;
+}
+
+// The lanes a destination mask writes, as bits: its digits are distinct lanes, highest first.
+std::optional<unsigned> destinationMask(const std::string &mask, unsigned lanes) {
+  if (mask.empty())
+    return (1u << lanes) - 1;
+  char kind = lanes == 2 ? 'h' : 'b';
+  if (mask.size() < 2 || mask[0] != kind)
+    return std::nullopt;
+  unsigned bits = 0;
+  int previous = int(lanes);
+  for (char digit : mask.substr(1)) {
+    int lane = digit - '0';
+    if (lane < 0 || lane >= previous)
+      return std::nullopt;
+    bits |= 1u << lane;
+    previous = lane;
+  }
+  return bits;
 }
 
 bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const std::string &op,
@@ -38,6 +78,14 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 4))
     return false;
+  auto aSources = laneSources(inst.operands[1].videoSelector, lanes, lanes == 2 ? "h10" : "b3210");
+  auto bSources = laneSources(inst.operands[2].videoSelector, lanes, lanes == 2 ? "h32" : "b7654");
+  auto mask = destinationMask(inst.operands[0].videoSelector, lanes);
+  bool negated = false;
+  for (const ptx::Operand &operand : inst.operands)
+    negated = negated || operand.minus;
+  if (!aSources || !bSources || !mask || !inst.operands[3].videoSelector.empty() || negated)
+    return fl.unsupported(inst);
   auto &b = fl.builder();
   auto *i32 = b.getInt32Ty();
   Value *a = fl.read(inst.operands[1], i32), *bv = fl.read(inst.operands[2], i32);
@@ -49,12 +97,19 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
     Value *part = b.CreateTrunc(b.CreateLShr(word, bits * index), b.getIntNTy(bits));
     return isSigned ? b.CreateSExt(part, i32) : b.CreateZExt(part, i32);
   };
+  // The selectors index the 64-bit pair {b, a}.
+  auto *i64 = b.getInt64Ty();
+  Value *pair = b.CreateOr(b.CreateShl(b.CreateZExt(bv, i64), 32), b.CreateZExt(a, i64));
+  auto selected = [&](unsigned index, bool isSigned) {
+    Value *part = b.CreateTrunc(b.CreateLShr(pair, bits * index), b.getIntNTy(bits));
+    return isSigned ? b.CreateSExt(part, i32) : b.CreateZExt(part, i32);
+  };
   bool aSigned = *aType == ptx::ScalarType::S32, bSigned = *bType == ptx::ScalarType::S32;
   bool dSigned = *dType == ptx::ScalarType::S32;
   Value *result = accumulate ? c : b.getInt32(0);
   for (unsigned i = 0; i < lanes; ++i) {
     // Lanes are at most 16 bits wide, so every intermediate fits in 32 bits.
-    Value *x = lane(a, i, aSigned), *y = lane(bv, i, bSigned);
+    Value *x = selected((*aSources)[i], aSigned), *y = selected((*bSources)[i], bSigned);
     Value *t = nullptr;
     if (op == "vadd") {
       t = b.CreateAdd(x, y);
@@ -89,10 +144,14 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, t, b.getInt32(uint32_t(low)));
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, t, b.getInt32(uint32_t(high)));
     }
+    bool written = *mask & (1u << i);
     if (accumulate) {
-      result = b.CreateAdd(result, t);
+      if (written)
+        result = b.CreateAdd(result, t);
     } else {
-      Value *field = b.CreateAnd(t, b.getInt32((1u << bits) - 1));
+      // A lane outside the mask keeps c's lane.
+      Value *field = written ? b.CreateAnd(t, b.getInt32((1u << bits) - 1))
+                             : b.CreateAnd(lane(c, i, false), b.getInt32((1u << bits) - 1));
       result = b.CreateOr(result, b.CreateShl(field, bits * i));
     }
   }

@@ -105,6 +105,10 @@ struct Operand {
   std::string name;     // Register / Symbol: the name; Address: the base name or empty
   int component = -1;   // Register: .x=0 .y=1 .z=2 .w=3 (also .r .g .b .a); -1 none
   bool negated = false; // !%p
+  // Register in a video instruction: a byte/half selector (%r1.b0, %r1.h1), a SIMD selector
+  // (%r1.b3210, %r1.h10) or a destination mask / data-merge selector (%r0.h0); empty when none.
+  std::string videoSelector;
+  bool minus = false;                 // -%r1: vmad's operand negation
   bool addressBaseIsRegister = false; // Address: base is a register (else a symbol)
   uint64_t intValue = 0;              // IntImm: the bits
   bool intIsUnsigned = false;         // IntImm written with a U suffix

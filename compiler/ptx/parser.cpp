@@ -80,6 +80,34 @@ int componentIndex(std::string_view word) {
   return -1;
 }
 
+// A video instruction's operand selector or destination mask: .b followed by one to four byte
+// indices 0..7, or .h followed by one or two half-word indices 0..3.
+bool isVideoSelector(std::string_view word) {
+  if (word.size() < 2 || (word[0] != 'b' && word[0] != 'h'))
+    return false;
+  char highest = word[0] == 'b' ? '7' : '3';
+  if (word.size() - 1 > (word[0] == 'b' ? 4u : 2u))
+    return false;
+  for (char c : word.substr(1))
+    if (c < '0' || c > highest)
+      return false;
+  return true;
+}
+
+bool isVideoOpcode(std::string_view opcode) {
+  for (std::string_view scalar :
+       {"vadd", "vsub", "vabsdiff", "vmin", "vmax", "vshl", "vshr", "vmad", "vset"})
+    if (opcode == scalar)
+      return true;
+  if (opcode.size() < 2 || (opcode.back() != '2' && opcode.back() != '4'))
+    return false;
+  std::string_view simd = opcode.substr(0, opcode.size() - 1);
+  for (std::string_view name : {"vadd", "vsub", "vavrg", "vabsdiff", "vmin", "vmax", "vset"})
+    if (simd == name)
+      return true;
+  return false;
+}
+
 // The contents of a string literal, with backslash escapes resolved.
 std::string stringContents(std::string_view quoted) {
   std::string out;
@@ -241,6 +269,7 @@ private:
   void parseStatement(std::vector<Statement> &out, Function &function, uint32_t depth);
   CallPrototype parseCallPrototype(std::string label, SourceLoc loc);
   Instruction parseInstruction();
+  void checkVideoOperandSyntax(const Instruction &instruction);
   bool startsOperand() const {
     switch (current_.kind) {
     case TokenKind::Identifier:
@@ -786,7 +815,28 @@ Instruction Parser::parseInstruction() {
       instruction.operands.push_back(parseOperand(0));
   }
   expect(TokenKind::Semicolon, "';' after instruction");
+  checkVideoOperandSyntax(instruction);
   return instruction;
+}
+
+// Selectors and operand negation are video syntax: anywhere else they would be silently ignored.
+void Parser::checkVideoOperandSyntax(const Instruction &instruction) {
+  bool video = isVideoOpcode(instruction.opcode);
+  auto check = [&](const Operand &operand, auto &self) -> void {
+    if (!operand.videoSelector.empty() && !video)
+      fail(operand.loc, "operand selector '." + operand.videoSelector + "' on " + operand.name +
+                            " is only allowed in video instructions, not in '" +
+                            instruction.opcode + "'");
+    if (operand.minus && instruction.opcode != "vmad")
+      fail(operand.loc, "operand negation '-" + operand.name +
+                            "' is only allowed in vmad, not in '" + instruction.opcode + "'");
+    for (const Operand &element : operand.elements)
+      self(element, self);
+  };
+  for (const Operand &operand : instruction.operands)
+    check(operand, check);
+  if (instruction.pairedDestination)
+    check(*instruction.pairedDestination, check);
 }
 
 Operand Parser::parseOperand(uint32_t depth) {
@@ -808,6 +858,14 @@ Operand Parser::parseOperand(uint32_t depth) {
   bool negative = false;
   if (accept(TokenKind::Minus)) {
     negative = true;
+    // -%r1: vmad negates a register operand (checked against the opcode once it is parsed).
+    if (is(TokenKind::Identifier) && registers_.isRegister(current_.text)) {
+      SourceLoc minus = operand.loc;
+      operand = parseOperand(depth + 1);
+      operand.loc = minus;
+      operand.minus = true;
+      return operand;
+    }
     if (!is(TokenKind::Integer) && !is(TokenKind::Float) && !is(TokenKind::HexFloat))
       failExpected("a number after '-'");
   }
@@ -842,8 +900,11 @@ Operand Parser::parseOperand(uint32_t depth) {
       operand.kind = Operand::Kind::Register;
       if (is(TokenKind::DotWord)) {
         operand.component = componentIndex(dotWord());
-        if (operand.component < 0)
-          fail(current_.loc, "unknown register component " + describeToken(current_));
+        if (operand.component < 0) {
+          if (!isVideoSelector(dotWord()))
+            fail(current_.loc, "unknown register component " + describeToken(current_));
+          operand.videoSelector = std::string(dotWord());
+        }
         advance();
       }
       return operand;

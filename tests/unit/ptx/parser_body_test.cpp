@@ -109,6 +109,30 @@ TEST(ParserBody, RegisterComponents) {
   EXPECT_EQ(a.operands[1].component, 3);
 }
 
+// Video instructions' byte/half selectors, SIMD selectors, destination masks and vmad's negation.
+TEST(ParserBody, VideoSelectorsAndNegation) {
+  const Instruction vadd =
+      onlyInstruction(kernelBody("vadd.s32.u32.s32.sat %r1.h0, %r2.b3, %r3.h1, %r4;"));
+  ASSERT_EQ(vadd.operands.size(), 4u);
+  EXPECT_EQ(vadd.operands[0].videoSelector, "h0");
+  EXPECT_EQ(vadd.operands[1].videoSelector, "b3");
+  EXPECT_EQ(vadd.operands[2].videoSelector, "h1");
+  EXPECT_EQ(vadd.operands[3].videoSelector, "");
+  EXPECT_EQ(vadd.operands[1].component, -1);
+  const Instruction simd =
+      onlyInstruction(kernelBody("vmax4.u32.u32.u32 %r1.b310, %r2.b7610, %r3.b0, %r4;"));
+  EXPECT_EQ(simd.operands[0].videoSelector, "b310");
+  EXPECT_EQ(simd.operands[1].videoSelector, "b7610");
+  const Instruction vmad = onlyInstruction(kernelBody("vmad.s32.s32.s32 %r1, -%r2.h1, %r3, -%r4;"));
+  EXPECT_TRUE(vmad.operands[1].minus);
+  EXPECT_EQ(vmad.operands[1].name, "%r2");
+  EXPECT_EQ(vmad.operands[1].videoSelector, "h1");
+  EXPECT_FALSE(vmad.operands[2].minus);
+  EXPECT_TRUE(vmad.operands[3].minus);
+  // .b alone stays the colour component.
+  EXPECT_EQ(onlyInstruction(kernelBody("mov.b32 %r1, %c.b;")).operands[1].component, 2);
+}
+
 TEST(ParserBody, Immediates) {
   const Instruction i = onlyInstruction(
       kernelBody("foo %r1, 42, -1, 0xFF, 7U, 0f3F800000, 0d3FF0000000000000, 1.5, -0.25;"));

@@ -28,7 +28,14 @@ TEST(ParserErrors, BadOperand) {
   EXPECT_EQ(parseError(".entry k() {\n  mov.u32 %r1, ;\n}"),
             "2:16: expected an operand, found ';'");
   EXPECT_EQ(parseError(".entry k() {\n  mov.u32 %r1, -%r2;\n}"),
-            "2:17: expected a number after '-', found '%r2'");
+            "2:16: operand negation '-%r2' is only allowed in vmad, not in 'mov'");
+  EXPECT_EQ(parseError(".entry k() {\n  mov.u32 %r1, -x;\n}"),
+            "2:17: expected a number after '-', found 'x'");
+  EXPECT_EQ(parseError(".entry k() {\n  add.u32 %r1, %r2.b0, %r3;\n}"),
+            "2:16: operand selector '.b0' on %r2 is only allowed in video instructions, not in "
+            "'add'");
+  EXPECT_EQ(parseError(".entry k() {\n  vadd.u32.u32.u32 %r1, %r2.b8, %r3;\n}"),
+            "2:28: unknown register component '.b8'");
   EXPECT_EQ(parseError(".entry k() {\n  mov.u32 %r1, %tid.q;\n}"),
             "2:20: unknown register component '.q'");
   EXPECT_EQ(parseError(".entry k() {\n  ld.u32 %r1, [%rd1+];\n}"),
