@@ -105,7 +105,9 @@ bool lowerScalarVideo(FunctionLowering &fl, const ptx::Instruction &inst) {
   // The secondary operation and the merge both need c; the ISA has no form with both.
   if (!dPart || (merge && secondary))
     return fl.unsupported(inst);
-  if (!fl.expectOperands(inst, merge || secondary ? 4 : 3))
+  // Without either, ptxas also takes (and ignores) a c operand, as the ISA's semantics do.
+  bool unusedC = !merge && !secondary && inst.operands.size() == 4;
+  if (!unusedC && !fl.expectOperands(inst, merge || secondary ? 4 : 3))
     return false;
   for (size_t i = 0; i < inst.operands.size(); ++i)
     if (inst.operands[i].minus || (i == 3 && !inst.operands[i].videoSelector.empty()))

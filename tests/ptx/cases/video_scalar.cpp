@@ -389,6 +389,31 @@ PTX_CASE(VideoScalar, MultiplyAdd) {
       }
 }
 
+// Immediate operands stand for a whole word (no selector); without a secondary operation or a
+// merge, a c operand is allowed and has no effect.
+PTX_CASE(VideoScalar, ImmediatesAndUnusedC) {
+  ScalarVideo add = form("vadd", 4 | 2);
+  ScalarVideo shift = form("vshl", 0);
+  shift.mode = "clamp";
+  ScalarVideo maximum = form("vmax", 4 | 1);
+  maximum.saturate = true;
+  maximum.asel = "h1";
+  checkOperation({{"b32", "b32", "b32"},
+                  {"b32", "b32", "b32", "b32", "b32"},
+                  "  vadd.s32.s32.u32 %r0, %a0, 0xfffffff0;\n"
+                  "  vshl.u32.u32.u32.clamp %r1, %a0, 3;\n"
+                  "  vmad.s32.u32.s32 %r2, %a0, -7, 9;\n"
+                  "  vmax.s32.u32.s32.sat %r3, %a0.h1, %a1, %a2;\n"
+                  "  vadd.s32.s32.u32 %r4, -5, %a1;\n"},
+                 [=](const uint64_t *a, uint64_t *r) {
+                   r[0] = add.reference(a[0], 0xfffffff0, 0);
+                   r[1] = shift.reference(a[0], 3, 0);
+                   r[2] = lowBits(uint64_t(int64_t(a[0]) * -7 + 9), 32);
+                   r[3] = maximum.reference(a[0], a[1], a[2]);
+                   r[4] = add.reference(0xfffffffb, a[1], 0);
+                 });
+}
+
 // Forms outside the ISA's syntax are rejected at load with a diagnostic naming the instruction.
 PTX_CASE(VideoScalar, UnsupportedFormsRejected) {
   for (const char *statement :
@@ -398,7 +423,7 @@ PTX_CASE(VideoScalar, UnsupportedFormsRejected) {
         "vset.u32.u32.u32.lt %r0, %a0, %a1;", "vset.u32.u32.lt.sat %r0, %a0, %a1;",
         "vmad.s32.s32.s32.po %r0, -%a0, %a1, %a2;", "vmad.s32.s32.s32 %r0, -%a0, %a1, -%a2;",
         "vmad.u32.u32.u32 %r0.h0, %a0, %a1, %a2;", "vmad.u32.u32.u32 %r0, %a0, %a1, %a2.b0;",
-        "vadd.s32.s32.s32 %r0, %a0, %a1, %a2;", "vsub.s32.s32.s32 %r0, -%a0, %a1;"}) {
+        "vadd.u32.u32.u32 %r0.h0, %a0, %a1;", "vsub.s32.s32.s32 %r0, -%a0, %a1;"}) {
     Launch launch;
     launch.ptx = elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement});
     Outcome outcome = run(launch);
