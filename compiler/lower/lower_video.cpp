@@ -81,10 +81,12 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
   auto aSources = laneSources(inst.operands[1].videoSelector, lanes, lanes == 2 ? "h10" : "b3210");
   auto bSources = laneSources(inst.operands[2].videoSelector, lanes, lanes == 2 ? "h32" : "b7654");
   auto mask = destinationMask(inst.operands[0].videoSelector, lanes);
-  bool negated = false;
+  // Every operand is a register (ptxas takes no immediate: a and b have implicit selectors), and
+  // none is negated.
+  bool registers = true;
   for (const ptx::Operand &operand : inst.operands)
-    negated = negated || operand.minus;
-  if (!aSources || !bSources || !mask || !inst.operands[3].videoSelector.empty() || negated)
+    registers = registers && operand.kind == ptx::Operand::Kind::Register && !operand.minus;
+  if (!aSources || !bSources || !mask || !inst.operands[3].videoSelector.empty() || !registers)
     return fl.unsupported(inst);
   auto &b = fl.builder();
   auto *i32 = b.getInt32Ty();

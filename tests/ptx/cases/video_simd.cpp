@@ -187,7 +187,7 @@ PTX_CASE(VideoSimd, DestinationMasks) {
 }
 
 // Forms the lowering does not take are rejected: .sat with .add, 64-bit types, selectors of the
-// wrong width or length, masks out of order, a selector on c, operand negation.
+// wrong width or length, masks out of order, a selector on c, immediate operands.
 PTX_CASE(VideoSimd, UnsupportedFormsRejected) {
   for (const char *statement :
        {"vadd4.u32.u32.u32.sat.add %r0, %a0, %a1, %a2;", "vmax2.u64.u32.u32 %r0, %a0, %a1, %a2;",
@@ -196,7 +196,8 @@ PTX_CASE(VideoSimd, UnsupportedFormsRejected) {
         "vadd4.u32.u32.u32 %r0, %a0, %a1.h10, %a2;", "vmin4.u32.u32.u32 %r0.b01, %a0, %a1, %a2;",
         "vmin2.u32.u32.u32 %r0.h2, %a0, %a1, %a2;", "vmin4.u32.u32.u32 %r0.b4, %a0, %a1, %a2;",
         "vset4.u32.u32.lt %r0.h0, %a0, %a1, %a2;", "vmax4.u32.u32.u32 %r0, %a0, %a1, %a2.b3210;",
-        "vset2.u32.u32.lt %r0, %a0, %a1, %a2.h10;"}) {
+        "vset2.u32.u32.lt %r0, %a0, %a1, %a2.h10;", "vadd4.u32.u32.u32 %r0, %a0, %a1, 7;",
+        "vadd2.u32.u32.u32 %r0, 7, %a1, %a2;"}) {
     Launch launch;
     launch.ptx = elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement});
     Outcome outcome = run(launch);
