@@ -45,13 +45,26 @@ enum cuport_barrier_reduction {
   CUPORT_BAR_RED_OR = 2,
 };
 
-/* cuport.mma.sync: the variant is
-   shape | a type << 4 | b type << 8 | c type << 12 | d type << 16 | satfinite << 20. */
+/* cuport.mma.sync: the variant is shape | a type << 4 | b type << 8 | c type << 12 |
+   d type << 16 | CUPORT_MMA_SATFINITE | CUPORT_MMA_WMMA | CUPORT_MMA_AND_POPC. The m16n16 /
+   m32n8 / m8n32 shapes are wmma's; CUPORT_MMA_WMMA says the fragments are in cuport's wmma layout
+   (docs/execution-model.md) instead of the ISA's mma layout. */
 enum cuport_mma_shape {
   CUPORT_MMA_M16N8K16 = 0,
   CUPORT_MMA_M16N8K8 = 1,
   CUPORT_MMA_M8N8K4 = 2,
   CUPORT_MMA_M16N8K32 = 3,
+  CUPORT_MMA_M16N8K4 = 4,
+  CUPORT_MMA_M8N8K16 = 5,
+  CUPORT_MMA_M8N8K32 = 6,
+  CUPORT_MMA_M16N8K64 = 7,
+  CUPORT_MMA_M8N8K128 = 8,
+  CUPORT_MMA_M16N8K128 = 9,
+  CUPORT_MMA_M16N8K256 = 10,
+  CUPORT_MMA_M16N16K16 = 11,
+  CUPORT_MMA_M32N8K16 = 12,
+  CUPORT_MMA_M8N32K16 = 13,
+  CUPORT_MMA_M16N16K8 = 14,
 };
 enum cuport_mma_type {
   CUPORT_MMA_F16 = 0,
@@ -62,15 +75,23 @@ enum cuport_mma_type {
   CUPORT_MMA_S8 = 5,
   CUPORT_MMA_U8 = 6,
   CUPORT_MMA_S32 = 7,
+  CUPORT_MMA_E4M3 = 8,
+  CUPORT_MMA_E5M2 = 9,
+  CUPORT_MMA_S4 = 10,
+  CUPORT_MMA_U4 = 11,
+  CUPORT_MMA_B1 = 12,
 };
 #define CUPORT_MMA_SATFINITE (1u << 20)
+#define CUPORT_MMA_WMMA (1u << 21)
+/* .b1 forms: D = C + popc(A row AND B column) with this bit, popc(A row XOR B column) without. */
+#define CUPORT_MMA_AND_POPC (1u << 22)
 /* The per-lane fragment buffer of cuport.mma.sync: 64-bit slots, each register zero-extended
-   (f64 as its bits), A from slot 0, B from 4, C from 6; the results go to D from slot 10. */
+   (f64 as its bits), A from slot 0, B from 8, C from 16; the results go to D from slot 24. */
 #define CUPORT_MMA_SLOT_A 0
-#define CUPORT_MMA_SLOT_B 4
-#define CUPORT_MMA_SLOT_C 6
-#define CUPORT_MMA_SLOT_D 10
-#define CUPORT_MMA_SLOTS 14
+#define CUPORT_MMA_SLOT_B 8
+#define CUPORT_MMA_SLOT_C 16
+#define CUPORT_MMA_SLOT_D 24
+#define CUPORT_MMA_SLOTS 32
 
 /* cuport.ldmatrix.sync: the variant is the number of matrices (1, 2, 4) | CUPORT_LDMATRIX_TRANS. */
 #define CUPORT_LDMATRIX_TRANS (1u << 4)

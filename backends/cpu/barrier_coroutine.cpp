@@ -60,6 +60,7 @@ constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
     {"cuport.mma.sync", kSuspendMma, 0, 2, -1, -1, {1, -1, -1}},
     {"cuport.ldmatrix.sync", kSuspendLdmatrix, 0, 2, -1, -1, {1, -1, -1}},
     {"cuport.movmatrix.sync", kSuspendMovmatrix, -1, 1, -1, -1, {0, -1, -1}},
+    {"cuport.stmatrix.sync", kSuspendStmatrix, 0, 4, -1, -1, {1, 2, 3}},
 };
 
 const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {

@@ -53,6 +53,7 @@ enum SuspendKind : uint32_t {
   kSuspendMma,        // mma.sync: op, mask, operand[0] = address of the lane's fragment buffer
   kSuspendLdmatrix,   // ldmatrix: op, mask, operand[0] = address of the lane's row
   kSuspendMovmatrix,  // movmatrix: mask, operand[0] = the lane's .b16x2 fragment
+  kSuspendStmatrix,   // stmatrix: op, mask, operand = row address, registers 0|1, registers 2|3
 };
 
 struct SuspendRequest {

@@ -1,15 +1,17 @@
-// mma.sync over a warp, following the PTX ISA's "Matrix fragments for mma.m16n8k*" and
-// "mma.m8n8k4" sections: with groupID = laneid >> 2 and threadID_in_group = laneid % 4, each
-// element of a lane's A, B, C and D fragments is one element of the matrices at a row and column
-// given by a per-shape formula. The warp's fragments are gathered into whole matrices,
-// D = A * B + C is computed, and D is scattered back.
+// mma.sync and wmma.mma over a warp. mma follows the PTX ISA's "Matrix fragments for mma.m*"
+// sections: with groupID = laneid >> 2 and threadID_in_group = laneid % 4, each element of a
+// lane's A, B, C and D fragments is one element of the matrices at a row and column given by a
+// per-shape formula; wmma fragments are in cuport's own layout (docs/execution-model.md). The
+// warp's fragments are gathered into whole matrices, D = A * B + C is computed, and D is
+// scattered back.
 //
 // Precision: the ISA leaves the order of the accumulation and the intermediate precision of the
 // floating-point forms unspecified. Here each element of D is C plus the products, summed in
-// double in k order, rounded once to D's type (to nearest even); the f16, bf16 and tf32 products
-// are exact in double. tf32 operands use the upper 19 bits of their registers (the ISA: the
-// register holds .tf32 data; its low 13 bits are not part of it). Integer forms are exact: the
-// sum wraps modulo 2^32, or with .satfinite clamps to the s32 range.
+// double in k order, rounded once to D's type (to nearest even); the f16, bf16, tf32 and fp8
+// products are exact in double. tf32 operands use the upper 19 bits of their registers (the ISA:
+// the register holds .tf32 data; its low 13 bits are not part of it). Integer forms are exact:
+// the sum wraps modulo 2^32, or with .satfinite clamps to the s32 range; .b1 forms add the popc
+// of the AND or XOR of A's row and B's column.
 #include "backends/cpu/matrix_collectives.h"
 
 #include "backends/warp_operations.h"
@@ -34,6 +36,28 @@ Shape shapeOf(uint32_t shape) {
     return {8, 8, 4};
   case CUPORT_MMA_M16N8K32:
     return {16, 8, 32};
+  case CUPORT_MMA_M16N8K4:
+    return {16, 8, 4};
+  case CUPORT_MMA_M8N8K16:
+    return {8, 8, 16};
+  case CUPORT_MMA_M8N8K32:
+    return {8, 8, 32};
+  case CUPORT_MMA_M16N8K64:
+    return {16, 8, 64};
+  case CUPORT_MMA_M8N8K128:
+    return {8, 8, 128};
+  case CUPORT_MMA_M16N8K128:
+    return {16, 8, 128};
+  case CUPORT_MMA_M16N8K256:
+    return {16, 8, 256};
+  case CUPORT_MMA_M16N16K16:
+    return {16, 16, 16};
+  case CUPORT_MMA_M32N8K16:
+    return {32, 8, 16};
+  case CUPORT_MMA_M8N32K16:
+    return {8, 32, 16};
+  case CUPORT_MMA_M16N16K8:
+    return {16, 16, 8};
   default: // CUPORT_MMA_M16N8K16
     return {16, 8, 16};
   }
@@ -46,7 +70,14 @@ uint32_t bitsOf(uint32_t type) {
     return 16;
   case CUPORT_MMA_S8:
   case CUPORT_MMA_U8:
+  case CUPORT_MMA_E4M3:
+  case CUPORT_MMA_E5M2:
     return 8;
+  case CUPORT_MMA_S4:
+  case CUPORT_MMA_U4:
+    return 4;
+  case CUPORT_MMA_B1:
+    return 1;
   case CUPORT_MMA_F64:
     return 64;
   default:
@@ -55,7 +86,26 @@ uint32_t bitsOf(uint32_t type) {
 }
 
 bool isInteger(uint32_t type) {
-  return type == CUPORT_MMA_S8 || type == CUPORT_MMA_U8 || type == CUPORT_MMA_S32;
+  return type == CUPORT_MMA_S8 || type == CUPORT_MMA_U8 || type == CUPORT_MMA_S32 ||
+         type == CUPORT_MMA_S4 || type == CUPORT_MMA_U4 || type == CUPORT_MMA_B1;
+}
+
+// An fp8 value (.e4m3: bias 7, no infinities, S.1111.111 is NaN; .e5m2: bias 15, IEEE-like).
+double fp8ToDouble(uint8_t bits, bool e4m3) {
+  uint32_t mantissaBits = e4m3 ? 3 : 2, bias = e4m3 ? 7 : 15;
+  uint32_t exponent = (bits & 0x7f) >> mantissaBits, mantissa = bits & ((1u << mantissaBits) - 1);
+  uint32_t maxExponent = e4m3 ? 15 : 31;
+  double magnitude;
+  if (e4m3 && exponent == maxExponent && mantissa == 7)
+    magnitude = NAN;
+  else if (!e4m3 && exponent == maxExponent)
+    magnitude = mantissa ? NAN : INFINITY;
+  else if (exponent == 0)
+    magnitude = std::ldexp(double(mantissa), 1 - int(bias) - int(mantissaBits));
+  else
+    magnitude = std::ldexp(double(mantissa | (1u << mantissaBits)),
+                           int(exponent) - int(bias) - int(mantissaBits));
+  return (bits & 0x80) ? -magnitude : magnitude;
 }
 
 double halfToDouble(uint16_t bits) {
@@ -115,6 +165,17 @@ Element decode(uint64_t raw, uint32_t type) {
   case CUPORT_MMA_U8:
     element.integer = uint8_t(raw);
     break;
+  case CUPORT_MMA_E4M3:
+  case CUPORT_MMA_E5M2:
+    element.real = fp8ToDouble(uint8_t(raw), type == CUPORT_MMA_E4M3);
+    break;
+  case CUPORT_MMA_S4:
+    element.integer = int64_t(raw & 7) - int64_t(raw & 8);
+    break;
+  case CUPORT_MMA_U4:
+  case CUPORT_MMA_B1:
+    element.integer = int64_t(raw);
+    break;
   default: // CUPORT_MMA_S32
     element.integer = int32_t(raw);
     break;
@@ -129,53 +190,44 @@ struct Position {
   uint32_t row, col;
 };
 
-Position positionOf(Operand operand, uint32_t shape, uint32_t type, uint32_t lane, uint32_t i) {
+// Every mma fragment layout of the ISA but m8n8k4 .f16's follows one pattern in units of 32-bit
+// registers (64-bit for .f64) holding `per` = 32 / bits elements, with groupID = laneid >> 2,
+// threadID_in_group = laneid % 4, element i in register r = i / per at position p = i % per:
+// A (m x k): row groupID (+ 8 in odd registers of m16 shapes), column threadID_in_group * per + p,
+//   plus 4 * per for each further register pair (m16) or register (m8);
+// B (k x n): row threadID_in_group * per + p + 4 * per * r, column groupID;
+// C and D (m x n, two elements a row): row groupID (+ 8 for c2, c3), column
+//   threadID_in_group * 2 + (i & 1).
+// For example m16n8k16 .f16 A: a0, a1 at (groupID, 2 threadID_in_group + 0/1), a2, a3 eight rows
+// down, a4..a7 eight columns right; m16n8k8 .tf32 A: a0 (groupID, threadID_in_group), a1 eight
+// rows down, a2, a3 four columns right.
+Position positionOf(Operand operand, uint32_t m, uint32_t type, uint32_t lane, uint32_t i) {
   uint32_t group = lane >> 2, thread = lane % 4;
-  bool tf32 = type == CUPORT_MMA_TF32;
-  bool bytes = type == CUPORT_MMA_S8 || type == CUPORT_MMA_U8;
-  if (operand == Operand::C) {
-    if (shape == CUPORT_MMA_M8N8K4)
-      return {group, thread * 2 + i};
+  if (operand == Operand::C)
     return {group + 8 * (i >> 1), thread * 2 + (i & 1)};
-  }
-  if (operand == Operand::A) {
-    switch (shape) {
-    case CUPORT_MMA_M8N8K4:
-      return {group, thread};
-    case CUPORT_MMA_M16N8K8:
-      if (tf32)
-        return {group + 8 * (i & 1), thread + 4 * (i >> 1)};
-      return {group + 8 * (i >> 1), thread * 2 + (i & 1)};
-    case CUPORT_MMA_M16N8K32:
-      return {group + 8 * ((i >> 2) & 1), thread * 4 + (i & 3) + 16 * (i >> 3)};
-    default: // m16n8k16
-      if (bytes)
-        return {group + 8 * (i >> 2), thread * 4 + (i & 3)};
-      return {group + 8 * ((i >> 1) & 1), thread * 2 + (i & 1) + 8 * (i >> 2)};
-    }
-  }
-  switch (shape) { // B
-  case CUPORT_MMA_M8N8K4:
-    return {thread, group};
-  case CUPORT_MMA_M16N8K8:
-    if (tf32)
-      return {thread + 4 * i, group};
-    return {thread * 2 + i, group};
-  case CUPORT_MMA_M16N8K32:
-    return {thread * 4 + (i & 3) + 16 * (i >> 2), group};
-  default: // m16n8k16
-    if (bytes)
-      return {thread * 4 + i, group};
-    return {thread * 2 + (i & 1) + 8 * (i >> 1), group};
-  }
+  uint32_t bits = bitsOf(type);
+  uint32_t per = bits == 64 ? 1 : 32 / bits;
+  uint32_t r = i / per, p = i % per;
+  if (operand == Operand::B)
+    return {thread * per + p + 4 * per * r, group};
+  if (m == 8)
+    return {group, thread * per + p + 4 * per * r};
+  return {group + 8 * (r & 1), thread * per + p + 4 * per * (r >> 1)};
 }
 
-constexpr uint32_t kMaxElements = 16 * 32;
+constexpr uint32_t kMaxMultiplicand = 16 * 256, kMaxAccumulator = 16 * 32;
+
+// cuport's wmma layout (docs/execution-model.md): lane l holds the `elements` elements from l *
+// elements on of the matrix in row-major order, whatever the layout it was loaded with.
+Position wmmaPositionOf(uint32_t cols, uint32_t elements, uint32_t lane, uint32_t i) {
+  uint32_t index = lane * elements + i;
+  return {index / cols, index % cols};
+}
 
 // Gathers operand `operand` (rows x cols, row-major into `matrix`) from the lanes' buffers.
-void gather(Operand operand, uint32_t shape, uint32_t type, uint32_t elements, uint32_t firstSlot,
-            uint32_t cols, uint32_t group, ThreadContext *const lanes[kLanesPerWarp],
-            Element *matrix) {
+void gather(Operand operand, uint32_t m, uint32_t type, bool wmma, uint32_t elements,
+            uint32_t firstSlot, uint32_t cols, uint32_t group,
+            ThreadContext *const lanes[kLanesPerWarp], Element *matrix) {
   uint32_t bits = bitsOf(type);
   uint32_t perSlot = bits == 64 ? 1 : 32 / bits;
   for (uint32_t lane = 0; lane < kLanesPerWarp; ++lane) {
@@ -188,7 +240,8 @@ void gather(Operand operand, uint32_t shape, uint32_t type, uint32_t elements, u
         uint64_t slot = slots[firstSlot + i / perSlot];
         raw = bits == 64 ? slot : (slot >> (bits * (i % perSlot))) & ((1ull << bits) - 1);
       }
-      Position at = positionOf(operand, shape, type, lane, i);
+      Position at =
+          wmma ? wmmaPositionOf(cols, elements, lane, i) : positionOf(operand, m, type, lane, i);
       matrix[at.row * cols + at.col] = decode(raw, type);
     }
   }
@@ -217,21 +270,25 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
                                 ThreadContext *const lanes[kLanesPerWarp]) {
   uint32_t shape = variant & 15, aType = (variant >> 4) & 15, bType = (variant >> 8) & 15;
   uint32_t cType = (variant >> 12) & 15, dType = (variant >> 16) & 15;
-  bool satfinite = variant & CUPORT_MMA_SATFINITE;
+  bool satfinite = variant & CUPORT_MMA_SATFINITE, wmma = variant & CUPORT_MMA_WMMA;
   Shape size = shapeOf(shape);
-  static thread_local Element a[kMaxElements], b[kMaxElements], c[kMaxElements], d[kMaxElements];
+  static thread_local Element a[kMaxMultiplicand], b[kMaxMultiplicand], c[kMaxAccumulator],
+      d[kMaxAccumulator];
+  bool andPopc = variant & CUPORT_MMA_AND_POPC, bits1 = aType == CUPORT_MMA_B1;
   uint32_t perLaneA = size.m * size.k / kLanesPerWarp, perLaneB = size.k * size.n / kLanesPerWarp;
   uint32_t perLaneC = size.m * size.n / kLanesPerWarp;
-  gather(Operand::A, shape, aType, perLaneA, CUPORT_MMA_SLOT_A, size.k, group, lanes, a);
-  gather(Operand::B, shape, bType, perLaneB, CUPORT_MMA_SLOT_B, size.n, group, lanes, b);
-  gather(Operand::C, shape, cType, perLaneC, CUPORT_MMA_SLOT_C, size.n, group, lanes, c);
+  gather(Operand::A, size.m, aType, wmma, perLaneA, CUPORT_MMA_SLOT_A, size.k, group, lanes, a);
+  gather(Operand::B, size.m, bType, wmma, perLaneB, CUPORT_MMA_SLOT_B, size.n, group, lanes, b);
+  gather(Operand::C, size.m, cType, wmma, perLaneC, CUPORT_MMA_SLOT_C, size.n, group, lanes, c);
   bool integer = isInteger(aType);
   for (uint32_t row = 0; row < size.m; ++row)
     for (uint32_t col = 0; col < size.n; ++col) {
       Element sum = c[row * size.n + col];
       for (uint32_t k = 0; k < size.k; ++k) {
         const Element &x = a[row * size.k + k], &y = b[k * size.n + col];
-        if (integer)
+        if (bits1) // the popc of the AND or XOR of A's row and B's column
+          sum.integer += andPopc ? (x.integer & y.integer) : (x.integer ^ y.integer);
+        else if (integer)
           sum.integer += x.integer * y.integer;
         else
           sum.real += x.real * y.real;
@@ -245,16 +302,17 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
     auto *slots = reinterpret_cast<uint64_t *>(lanes[lane]->request.operand[0]);
     std::fill(slots + CUPORT_MMA_SLOT_D, slots + CUPORT_MMA_SLOTS, 0);
     for (uint32_t i = 0; i < perLaneC; ++i) {
-      Position at = positionOf(Operand::C, shape, dType, lane, i);
+      Position at = wmma ? wmmaPositionOf(size.n, perLaneC, lane, i)
+                         : positionOf(Operand::C, size.m, dType, lane, i);
       uint64_t raw = encode(d[at.row * size.n + at.col], dType, satfinite);
       slots[CUPORT_MMA_SLOT_D + i / perSlot] |= bits == 64 ? raw : raw << (bits * (i % perSlot));
     }
   }
 }
 
-// ldmatrix and movmatrix, after the ISA's ldmatrix fragment figure: in an 8x8 .b16 matrix, lane l
-// holds row l / 4, columns 2 (l % 4) and 2 (l % 4) + 1 (the lower half first); .trans delivers
-// the fragment of the transpose instead.
+// ldmatrix, stmatrix and movmatrix, after the ISA's ldmatrix fragment figure: in an 8x8 .b16
+// matrix, lane l holds row l / 4, columns 2 (l % 4) and 2 (l % 4) + 1 (the lower half first);
+// .trans delivers the fragment of the transpose instead.
 namespace {
 
 // Lane `lane`'s .b16x2 fragment of `matrix` (8x8, row-major), or of its transpose.
@@ -286,6 +344,35 @@ void loadMatrices(uint32_t variant, uint32_t group, ThreadContext *const lanes[k
     lanes[lane]->request.result[0] = registers[0] | uint64_t(registers[1]) << 32;
     lanes[lane]->request.result[1] = registers[2] | uint64_t(registers[3]) << 32;
   }
+}
+
+void storeMatrices(uint32_t variant, uint32_t group, ThreadContext *const lanes[kLanesPerWarp]) {
+  uint32_t count = variant & 7;
+  bool transpose = variant & CUPORT_LDMATRIX_TRANS;
+  uint16_t matrices[4][64] = {};
+  for (uint32_t rest = group; rest != 0; rest &= rest - 1) {
+    uint32_t lane = uint32_t(std::countr_zero(rest));
+    const uint64_t *pairs = &lanes[lane]->request.operand[1];
+    uint32_t row = lane / 4, col = 2 * (lane % 4);
+    for (uint32_t matrix = 0; matrix < count; ++matrix) {
+      auto fragment = uint32_t(pairs[matrix / 2] >> (32 * (matrix % 2)));
+      uint16_t *elements = matrices[matrix];
+      if (transpose) {
+        elements[col * 8 + row] = uint16_t(fragment);
+        elements[(col + 1) * 8 + row] = uint16_t(fragment >> 16);
+      } else {
+        elements[row * 8 + col] = uint16_t(fragment);
+        elements[row * 8 + col + 1] = uint16_t(fragment >> 16);
+      }
+    }
+  }
+  for (uint32_t matrix = 0; matrix < count; ++matrix)
+    for (uint32_t row = 0; row < 8; ++row) {
+      uint32_t lane = matrix * 8 + row;
+      if (group & (1u << lane))
+        std::memcpy(reinterpret_cast<void *>(lanes[lane]->request.operand[0]),
+                    &matrices[matrix][row * 8], 16);
+    }
 }
 
 void transposeMatrix(uint32_t group, ThreadContext *const lanes[kLanesPerWarp]) {

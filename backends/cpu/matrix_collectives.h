@@ -1,5 +1,5 @@
-// Warp-level matrix instructions (mma.sync, ldmatrix, movmatrix), computed over the 32 lanes'
-// fragments once the block scheduler has the whole warp waiting at them.
+// Warp-level matrix instructions (mma.sync, wmma.mma, ldmatrix, stmatrix, movmatrix), computed over
+// the 32 lanes' fragments once the block scheduler has the whole warp waiting at them.
 #pragma once
 
 #include "backends/cpu/context.h"
@@ -21,6 +21,13 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
 // registers 0 (low half) and 1, result[1] registers 2 and 3. Rows of lanes outside the group read
 // as zeros.
 void loadMatrices(uint32_t variant, uint32_t group, ThreadContext *const lanes[kLanesPerWarp]);
+
+// stmatrix.m8n8.b16: `variant` as ldmatrix's; each lane's operand[1] and operand[2] hold its
+// registers 0 | 1 << 32 and 2 | 3 << 32, fragments of the matrices (of their transposes with
+// CUPORT_LDMATRIX_TRANS) in ldmatrix's layout; lanes 8i..8i+7 give in operand[0] the addresses of
+// matrix i's rows, which receive 16 bytes each. Fragments of lanes outside the group count as
+// zeros; rows whose lane is outside it are not written.
+void storeMatrices(uint32_t variant, uint32_t group, ThreadContext *const lanes[kLanesPerWarp]);
 
 // movmatrix.m8n8.trans.b16: each lane's operand[0] is its .b16x2 fragment of an 8x8 matrix;
 // result[0] its fragment of the transpose. Lanes outside the group hold zeros.

@@ -142,7 +142,7 @@ void reduce(uint32_t op, uint32_t group, ThreadContext *const lanes[kLanesPerWar
 } // namespace
 
 bool isWarpCollective(uint32_t kind) {
-  return kind >= kSuspendWarpSync && kind <= kSuspendMovmatrix;
+  return kind >= kSuspendWarpSync && kind <= kSuspendStmatrix;
 }
 
 const char *suspendKindName(uint32_t kind) {
@@ -173,6 +173,8 @@ const char *suspendKindName(uint32_t kind) {
     return "ldmatrix";
   case kSuspendMovmatrix:
     return "movmatrix";
+  case kSuspendStmatrix:
+    return "stmatrix";
   default:
     return "?";
   }
@@ -209,6 +211,9 @@ void resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
     return;
   case kSuspendMovmatrix:
     transposeMatrix(group, lanes);
+    return;
+  case kSuspendStmatrix:
+    storeMatrices(op, group, lanes);
     return;
   case kSuspendActiveMask:
     forEachLane(group, [&](uint32_t lane) { lanes[lane]->request.result[0] = group; });

@@ -566,7 +566,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerCompareInstruction,     lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,        lowerAtomicInstruction,  lowerTextureInstruction,
       lowerVideoInstruction,       lowerWarpInstruction,    lowerMatrixInstruction,
-      lowerScalarVideoInstruction,
+      lowerScalarVideoInstruction, lowerWmmaInstruction,
   };
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())

@@ -35,6 +35,7 @@ LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruct
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerWmmaInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerScalarVideoInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

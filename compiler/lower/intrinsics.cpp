@@ -191,6 +191,14 @@ llvm::Function *declareLdmatrixSync(llvm::Module &module) {
                            {i32, llvm::PointerType::get(context, 0), i32});
 }
 
+llvm::Function *declareStmatrixSync(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *i64 = llvm::Type::getInt64Ty(context);
+  return declareConvergent(module, "cuport.stmatrix.sync", llvm::Type::getVoidTy(context),
+                           {i32, llvm::PointerType::get(context, 0), i64, i64, i32});
+}
+
 llvm::Function *declareMovmatrixSync(llvm::Module &module) {
   auto *i32 = llvm::Type::getInt32Ty(module.getContext());
   return declareConvergent(module, "cuport.movmatrix.sync", i32, {i32, i32});

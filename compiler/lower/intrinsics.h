@@ -45,6 +45,8 @@ llvm::Function *declareActiveMask(llvm::Module &module); // i32 ()
 llvm::Function *declareMmaSync(llvm::Module &module);    // void (i32 variant, ptr fragments, mask)
 llvm::Function *declareLdmatrixSync(llvm::Module &module);  // {i64, i64} (i32 variant, ptr, mask)
 llvm::Function *declareMovmatrixSync(llvm::Module &module); // i32 (i32 a, i32 mask)
+// void (i32 variant, ptr row, i64 registers 0 | 1 << 32, i64 registers 2 | 3 << 32, i32 mask)
+llvm::Function *declareStmatrixSync(llvm::Module &module);
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);
 // void @cuport.brkpt(): noreturn, nounwind; ends the grid (no debugger to stop in).

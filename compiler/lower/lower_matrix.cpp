@@ -1,31 +1,55 @@
-// Warp-level matrix instructions (docs/kernel-ir.md): ldmatrix -> cuport.ldmatrix.sync, movmatrix
-// -> cuport.movmatrix.sync, mma.sync.aligned (sm_80 shapes) -> cuport.mma.sync. For mma each
-// lane stores its A, B and C registers into a fragment buffer in its frame, the backend computes D
-// over the warp's fragments and writes the lane's D registers back into the buffer. Forms not
-// listed here (m8n8k4 with f16, sparse mma.sp, sub-byte and fp8 types, m16n8k4 tf32 and the sm_90
-// f64 shapes; ldmatrix's m16n16 / b8 forms, stmatrix, wmma) are rejected.
+// Warp-level matrix instructions (docs/kernel-ir.md): ldmatrix -> cuport.ldmatrix.sync,
+// stmatrix -> cuport.stmatrix.sync, movmatrix -> cuport.movmatrix.sync, mma.sync.aligned ->
+// cuport.mma.sync. For mma each lane stores its A, B and C registers into a fragment buffer in
+// its frame, the backend computes D over the warp's fragments and writes the lane's D registers
+// back into the buffer. Forms not listed here (m8n8k4 with f16, sparse mma.sp; ldmatrix's and
+// stmatrix's b8 forms) are rejected; wmma is lower_wmma.cpp's.
 #include "backends/warp_operations.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/intrinsics.h"
+#include "compiler/lower/matrix_fragments.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
 
+#include <algorithm>
 #include <map>
 
 namespace cuport::lower {
 namespace {
 
+struct MmaShape {
+  const char *name;
+  uint32_t code, m, n, k;
+};
+
+constexpr MmaShape kMmaShapes[] = {
+    {"m16n8k16", CUPORT_MMA_M16N8K16, 16, 8, 16},
+    {"m16n8k8", CUPORT_MMA_M16N8K8, 16, 8, 8},
+    {"m8n8k4", CUPORT_MMA_M8N8K4, 8, 8, 4},
+    {"m16n8k32", CUPORT_MMA_M16N8K32, 16, 8, 32},
+    {"m16n8k4", CUPORT_MMA_M16N8K4, 16, 8, 4},
+    {"m8n8k16", CUPORT_MMA_M8N8K16, 8, 8, 16},
+    {"m8n8k32", CUPORT_MMA_M8N8K32, 8, 8, 32},
+    {"m16n8k64", CUPORT_MMA_M16N8K64, 16, 8, 64},
+    {"m8n8k128", CUPORT_MMA_M8N8K128, 8, 8, 128},
+    {"m16n8k128", CUPORT_MMA_M16N8K128, 16, 8, 128},
+    {"m16n8k256", CUPORT_MMA_M16N8K256, 16, 8, 256},
+};
+
 struct MmaForm {
-  uint32_t shape, a, b, c, d;
-  bool satfinite;
+  MmaShape shape;
+  uint32_t a, b, c, d;
+  bool satfinite, andPopc;
 };
 
 std::optional<uint32_t> mmaType(const std::string &name) {
   static const std::map<std::string, uint32_t> kTypes = {
-      {"f16", CUPORT_MMA_F16}, {"bf16", CUPORT_MMA_BF16}, {"tf32", CUPORT_MMA_TF32},
-      {"f32", CUPORT_MMA_F32}, {"f64", CUPORT_MMA_F64},   {"s8", CUPORT_MMA_S8},
-      {"u8", CUPORT_MMA_U8},   {"s32", CUPORT_MMA_S32},
+      {"f16", CUPORT_MMA_F16},   {"bf16", CUPORT_MMA_BF16}, {"tf32", CUPORT_MMA_TF32},
+      {"f32", CUPORT_MMA_F32},   {"f64", CUPORT_MMA_F64},   {"s8", CUPORT_MMA_S8},
+      {"u8", CUPORT_MMA_U8},     {"s32", CUPORT_MMA_S32},   {"e4m3", CUPORT_MMA_E4M3},
+      {"e5m2", CUPORT_MMA_E5M2}, {"s4", CUPORT_MMA_S4},     {"u4", CUPORT_MMA_U4},
+      {"b1", CUPORT_MMA_B1},
   };
   auto found = kTypes.find(name);
   if (found == kTypes.end())
@@ -33,7 +57,49 @@ std::optional<uint32_t> mmaType(const std::string &name) {
   return found->second;
 }
 
-// mma.sync.aligned.shape.row.col{.satfinite}.dtype.atype.btype.ctype, in that order.
+bool isOneOf(uint32_t type, std::initializer_list<uint32_t> types) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+// Whether the ISA defines mma.sync for these shape and types (sm_75..sm_90; m8n8k4 with .f16,
+// optimized for sm_70, is not lowered).
+bool validMmaForm(const MmaForm &form) {
+  auto shapeIs = [&](std::initializer_list<uint32_t> shapes) {
+    return isOneOf(form.shape.code, shapes);
+  };
+  bool floatAccumulators = isOneOf(form.d, {CUPORT_MMA_F16, CUPORT_MMA_F32}) &&
+                           isOneOf(form.c, {CUPORT_MMA_F16, CUPORT_MMA_F32});
+  bool f32Accumulators = form.c == CUPORT_MMA_F32 && form.d == CUPORT_MMA_F32;
+  bool s32Accumulators = form.c == CUPORT_MMA_S32 && form.d == CUPORT_MMA_S32;
+  auto both = [&](std::initializer_list<uint32_t> types) {
+    return isOneOf(form.a, types) && isOneOf(form.b, types);
+  };
+  if (form.a == CUPORT_MMA_F16 && form.b == CUPORT_MMA_F16)
+    return shapeIs({CUPORT_MMA_M16N8K16, CUPORT_MMA_M16N8K8}) && floatAccumulators;
+  if (form.a == CUPORT_MMA_BF16 && form.b == CUPORT_MMA_BF16)
+    return shapeIs({CUPORT_MMA_M16N8K16, CUPORT_MMA_M16N8K8}) && f32Accumulators;
+  if (form.a == CUPORT_MMA_TF32 && form.b == CUPORT_MMA_TF32)
+    return shapeIs({CUPORT_MMA_M16N8K8, CUPORT_MMA_M16N8K4}) && f32Accumulators;
+  if (form.a == CUPORT_MMA_F64 && form.b == CUPORT_MMA_F64)
+    return shapeIs(
+               {CUPORT_MMA_M8N8K4, CUPORT_MMA_M16N8K4, CUPORT_MMA_M16N8K8, CUPORT_MMA_M16N8K16}) &&
+           form.c == CUPORT_MMA_F64 && form.d == CUPORT_MMA_F64;
+  if (both({CUPORT_MMA_E4M3, CUPORT_MMA_E5M2}))
+    return shapeIs({CUPORT_MMA_M16N8K32, CUPORT_MMA_M16N8K16}) && floatAccumulators;
+  if (both({CUPORT_MMA_S8, CUPORT_MMA_U8}))
+    return shapeIs({CUPORT_MMA_M8N8K16, CUPORT_MMA_M16N8K16, CUPORT_MMA_M16N8K32}) &&
+           s32Accumulators;
+  if (both({CUPORT_MMA_S4, CUPORT_MMA_U4}))
+    return shapeIs({CUPORT_MMA_M8N8K32, CUPORT_MMA_M16N8K32, CUPORT_MMA_M16N8K64}) &&
+           s32Accumulators;
+  if (both({CUPORT_MMA_B1}))
+    return shapeIs({CUPORT_MMA_M8N8K128, CUPORT_MMA_M16N8K128, CUPORT_MMA_M16N8K256}) &&
+           s32Accumulators;
+  return false;
+}
+
+// mma.sync.aligned.shape.row.col{.satfinite}.dtype.atype.btype.ctype{.bitOp.popc}, in that
+// order; .satfinite on the s8/u8/s4/u4 forms, .xor.popc or .and.popc on (and only on) .b1.
 std::optional<MmaForm> parseMmaForm(const std::vector<std::string> &mods) {
   size_t next = 0;
   auto take = [&](const char *name) {
@@ -47,52 +113,33 @@ std::optional<MmaForm> parseMmaForm(const std::vector<std::string> &mods) {
     return std::nullopt;
   MmaForm form{};
   const std::string &shape = mods[next++];
-  if (shape == "m16n8k16")
-    form.shape = CUPORT_MMA_M16N8K16;
-  else if (shape == "m16n8k8")
-    form.shape = CUPORT_MMA_M16N8K8;
-  else if (shape == "m8n8k4")
-    form.shape = CUPORT_MMA_M8N8K4;
-  else if (shape == "m16n8k32")
-    form.shape = CUPORT_MMA_M16N8K32;
-  else
+  auto found = std::find_if(std::begin(kMmaShapes), std::end(kMmaShapes),
+                            [&](const MmaShape &known) { return shape == known.name; });
+  if (found == std::end(kMmaShapes))
     return std::nullopt;
+  form.shape = *found;
   if (!take("row") || !take("col"))
     return std::nullopt;
   form.satfinite = take("satfinite");
-  if (mods.size() != next + 4)
+  if (mods.size() < next + 4)
     return std::nullopt;
   auto d = mmaType(mods[next]), a = mmaType(mods[next + 1]), b = mmaType(mods[next + 2]),
        c = mmaType(mods[next + 3]);
   if (!d || !a || !b || !c)
     return std::nullopt;
   form.d = *d, form.a = *a, form.b = *b, form.c = *c;
-  bool halfAccumulators = (form.d == CUPORT_MMA_F16 || form.d == CUPORT_MMA_F32) &&
-                          (form.c == CUPORT_MMA_F16 || form.c == CUPORT_MMA_F32);
-  bool bytes = (form.a == CUPORT_MMA_S8 || form.a == CUPORT_MMA_U8) &&
-               (form.b == CUPORT_MMA_S8 || form.b == CUPORT_MMA_U8);
-  bool valid = false;
-  switch (form.shape) {
-  case CUPORT_MMA_M16N8K16:
-  case CUPORT_MMA_M16N8K8:
-    if (form.a == CUPORT_MMA_F16 && form.b == CUPORT_MMA_F16)
-      valid = halfAccumulators;
-    else if (form.a == CUPORT_MMA_BF16 || form.a == CUPORT_MMA_TF32)
-      valid = form.b == form.a && form.c == CUPORT_MMA_F32 && form.d == CUPORT_MMA_F32 &&
-              (form.a == CUPORT_MMA_BF16 || form.shape == CUPORT_MMA_M16N8K8);
-    else
-      valid = bytes && form.shape == CUPORT_MMA_M16N8K16 && form.c == CUPORT_MMA_S32 &&
-              form.d == CUPORT_MMA_S32;
-    break;
-  case CUPORT_MMA_M8N8K4:
-    valid = form.a == CUPORT_MMA_F64 && form.b == CUPORT_MMA_F64 && form.c == CUPORT_MMA_F64 &&
-            form.d == CUPORT_MMA_F64;
-    break;
-  default: // m16n8k32
-    valid = bytes && form.c == CUPORT_MMA_S32 && form.d == CUPORT_MMA_S32;
-    break;
-  }
-  if (!valid || (form.satfinite && !bytes))
+  next += 4;
+  bool bitOp = false;
+  if (take("and"))
+    bitOp = form.andPopc = true;
+  else
+    bitOp = take("xor");
+  if (bitOp && !take("popc"))
+    return std::nullopt;
+  if (next != mods.size() || !validMmaForm(form) || bitOp != (form.a == CUPORT_MMA_B1))
+    return std::nullopt;
+  if (form.satfinite &&
+      !isOneOf(form.a, {CUPORT_MMA_S8, CUPORT_MMA_U8, CUPORT_MMA_S4, CUPORT_MMA_U4}))
     return std::nullopt;
   return form;
 }
@@ -104,7 +151,14 @@ uint32_t elementBits(uint32_t type) {
     return 16;
   case CUPORT_MMA_S8:
   case CUPORT_MMA_U8:
+  case CUPORT_MMA_E4M3:
+  case CUPORT_MMA_E5M2:
     return 8;
+  case CUPORT_MMA_S4:
+  case CUPORT_MMA_U4:
+    return 4;
+  case CUPORT_MMA_B1:
+    return 1;
   case CUPORT_MMA_F64:
     return 64;
   default:
@@ -119,12 +173,53 @@ size_t fragmentRegisters(uint32_t rows, uint32_t cols, uint32_t type) {
   return bits == 64 ? elements : elements * bits / 32;
 }
 
-// The registers of a fragment operand: `{a, b, ...}` or, for one register, the register itself.
+} // namespace
+
 std::vector<ptx::Operand> fragmentRegistersOf(const ptx::Operand &operand) {
   if (operand.kind == ptx::Operand::Kind::Vector)
     return operand.elements;
   return {operand};
 }
+
+bool emitMmaSync(FunctionLowering &fl, const std::string &name, uint32_t variant,
+                 const MmaFragment &d, const MmaFragment &a, const MmaFragment &b,
+                 const MmaFragment &c) {
+  for (const MmaFragment *fragment : {&d, &a, &b, &c})
+    if (fragmentRegistersOf(fragment->operand).size() != fragment->registers)
+      return fl.error(fragment->operand.loc, "'" + name + "' expects a fragment of " +
+                                                 std::to_string(fragment->registers) +
+                                                 " registers here");
+  auto &builder = fl.builder();
+  llvm::Type *slotType = builder.getInt64Ty();
+  llvm::AllocaInst *buffer =
+      fl.createEntryAlloca(llvm::ArrayType::get(slotType, CUPORT_MMA_SLOTS), 8, "mma.fragments");
+  auto slotAt = [&](uint32_t slot) {
+    return builder.CreateConstInBoundsGEP2_32(buffer->getAllocatedType(), buffer, 0, slot);
+  };
+  for (const MmaFragment *fragment : {&a, &b, &c}) {
+    llvm::Type *registerType = fragment->wide ? builder.getInt64Ty() : builder.getInt32Ty();
+    std::vector<ptx::Operand> registers = fragmentRegistersOf(fragment->operand);
+    for (size_t i = 0; i < registers.size(); ++i) {
+      llvm::Value *value = fl.read(registers[i], registerType);
+      if (!value)
+        return false;
+      builder.CreateStore(builder.CreateZExt(value, slotType),
+                          slotAt(unsigned(fragment->slot + i)));
+    }
+  }
+  builder.CreateCall(declareMmaSync(fl.module()),
+                     {builder.getInt32(variant), buffer, builder.getInt32(-1)});
+  llvm::Type *dType = d.wide ? builder.getInt64Ty() : builder.getInt32Ty();
+  std::vector<ptx::Operand> results = fragmentRegistersOf(d.operand);
+  bool ok = true;
+  for (size_t i = 0; i < results.size(); ++i) {
+    llvm::Value *slot = builder.CreateLoad(slotType, slotAt(unsigned(d.slot + i)));
+    ok &= fl.write(results[i], builder.CreateTrunc(slot, dType));
+  }
+  return ok;
+}
+
+namespace {
 
 bool lowerMma(FunctionLowering &fl, const ptx::Instruction &inst) {
   std::optional<MmaForm> form = parseMmaForm(inst.modifiers);
@@ -132,59 +227,18 @@ bool lowerMma(FunctionLowering &fl, const ptx::Instruction &inst) {
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 4))
     return false;
-  uint32_t m = form->shape == CUPORT_MMA_M8N8K4 ? 8 : 16, n = 8;
-  uint32_t k = form->shape == CUPORT_MMA_M16N8K16  ? 16
-               : form->shape == CUPORT_MMA_M16N8K8 ? 8
-               : form->shape == CUPORT_MMA_M8N8K4  ? 4
-                                                   : 32;
-  struct Fragment {
-    const ptx::Operand &operand;
-    size_t registers;
-    uint32_t slot;
-    uint32_t type;
+  uint32_t m = form->shape.m, n = form->shape.n, k = form->shape.k;
+  uint32_t variant = form->shape.code | form->a << 4 | form->b << 8 | form->c << 12 |
+                     form->d << 16 | (form->satfinite ? CUPORT_MMA_SATFINITE : 0) |
+                     (form->andPopc ? CUPORT_MMA_AND_POPC : 0);
+  auto fragment = [&](size_t operand, uint32_t rows, uint32_t cols, uint32_t type, uint32_t slot) {
+    return MmaFragment{inst.operands[operand], fragmentRegisters(rows, cols, type), slot,
+                       type == CUPORT_MMA_F64};
   };
-  const Fragment fragments[] = {
-      {inst.operands[0], fragmentRegisters(m, n, form->d), CUPORT_MMA_SLOT_D, form->d},
-      {inst.operands[1], fragmentRegisters(m, k, form->a), CUPORT_MMA_SLOT_A, form->a},
-      {inst.operands[2], fragmentRegisters(k, n, form->b), CUPORT_MMA_SLOT_B, form->b},
-      {inst.operands[3], fragmentRegisters(m, n, form->c), CUPORT_MMA_SLOT_C, form->c},
-  };
-  for (const Fragment &fragment : fragments)
-    if (fragmentRegistersOf(fragment.operand).size() != fragment.registers)
-      return fl.error(fragment.operand.loc, "'mma' expects a fragment of " +
-                                                std::to_string(fragment.registers) +
-                                                " registers here");
-  auto &b = fl.builder();
-  llvm::Type *slotType = b.getInt64Ty();
-  llvm::AllocaInst *buffer =
-      fl.createEntryAlloca(llvm::ArrayType::get(slotType, CUPORT_MMA_SLOTS), 8, "mma.fragments");
-  for (const Fragment &fragment : fragments) {
-    if (fragment.slot == CUPORT_MMA_SLOT_D)
-      continue;
-    llvm::Type *registerType = fragment.type == CUPORT_MMA_F64 ? b.getInt64Ty() : b.getInt32Ty();
-    std::vector<ptx::Operand> registers = fragmentRegistersOf(fragment.operand);
-    for (size_t i = 0; i < registers.size(); ++i) {
-      llvm::Value *value = fl.read(registers[i], registerType);
-      if (!value)
-        return false;
-      b.CreateStore(b.CreateZExt(value, slotType),
-                    b.CreateConstInBoundsGEP2_32(buffer->getAllocatedType(), buffer, 0,
-                                                 unsigned(fragment.slot + i)));
-    }
-  }
-  uint32_t variant = form->shape | form->a << 4 | form->b << 8 | form->c << 12 | form->d << 16 |
-                     (form->satfinite ? CUPORT_MMA_SATFINITE : 0);
-  b.CreateCall(declareMmaSync(fl.module()), {b.getInt32(variant), buffer, b.getInt32(-1)});
-  llvm::Type *dType = form->d == CUPORT_MMA_F64 ? b.getInt64Ty() : b.getInt32Ty();
-  std::vector<ptx::Operand> results = fragmentRegistersOf(inst.operands[0]);
-  bool ok = true;
-  for (size_t i = 0; i < results.size(); ++i) {
-    llvm::Value *slot =
-        b.CreateLoad(slotType, b.CreateConstInBoundsGEP2_32(buffer->getAllocatedType(), buffer, 0,
-                                                            unsigned(CUPORT_MMA_SLOT_D + i)));
-    ok &= fl.write(results[i], b.CreateTrunc(slot, dType));
-  }
-  return ok;
+  return emitMmaSync(fl, "mma", variant, fragment(0, m, n, form->d, CUPORT_MMA_SLOT_D),
+                     fragment(1, m, k, form->a, CUPORT_MMA_SLOT_A),
+                     fragment(2, k, n, form->b, CUPORT_MMA_SLOT_B),
+                     fragment(3, m, n, form->c, CUPORT_MMA_SLOT_C));
 }
 
 // ldmatrix.sync.aligned.m8n8.{x1,x2,x4}{.trans}{.shared{::cta}}.b16 d, [a]
@@ -221,6 +275,43 @@ bool lowerLdmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
   return ok;
 }
 
+// stmatrix.sync.aligned.m8n8.{x1,x2,x4}{.trans}{.shared{::cta}}.b16 [a], r (sm_90)
+bool lowerStmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  if (!mods.take("sync") || !mods.take("aligned") || !mods.take("m8n8"))
+    return fl.unsupported(inst);
+  auto count = mods.takeOneOf({"x1", "x2", "x4"});
+  bool transpose = mods.take("trans");
+  bool shared = mods.takeOneOf({"shared", "shared::cta"}).has_value();
+  if (!count || !mods.take("b16") || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  uint32_t matrices = uint32_t((*count)[1] - '0');
+  std::vector<ptx::Operand> sources = fragmentRegistersOf(inst.operands[1]);
+  if (sources.size() != matrices)
+    return fl.error(inst.operands[1].loc,
+                    "'stmatrix' expects " + std::to_string(matrices) + " source registers here");
+  auto &b = fl.builder();
+  llvm::Value *address = fl.address(inst.operands[0], shared ? kShared : kGeneric);
+  if (!address)
+    return false;
+  if (shared)
+    address = b.CreateAddrSpaceCast(address, llvm::PointerType::get(fl.context(), kGeneric));
+  llvm::Value *pairs[2] = {b.getInt64(0), b.getInt64(0)};
+  for (uint32_t i = 0; i < matrices; ++i) {
+    llvm::Value *value = fl.read(sources[i], b.getInt32Ty());
+    if (!value)
+      return false;
+    pairs[i / 2] =
+        b.CreateOr(pairs[i / 2], b.CreateShl(b.CreateZExt(value, b.getInt64Ty()), 32 * (i % 2)));
+  }
+  uint32_t variant = matrices | (transpose ? CUPORT_LDMATRIX_TRANS : 0);
+  b.CreateCall(declareStmatrixSync(fl.module()),
+               {b.getInt32(variant), address, pairs[0], pairs[1], b.getInt32(-1)});
+  return true;
+}
+
 // movmatrix.sync.aligned.m8n8.trans.b16 d, a
 bool lowerMovmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
@@ -246,6 +337,8 @@ LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instructi
     return lowerLdmatrix(fl, inst);
   if (inst.opcode == "movmatrix")
     return lowerMovmatrix(fl, inst);
+  if (inst.opcode == "stmatrix")
+    return lowerStmatrix(fl, inst);
   return std::nullopt;
 }
 

@@ -174,7 +174,7 @@ PTX_CASE(MatrixMovmatrix, Trans) {
 PTX_CASE(MatrixLdmatrix, UnsupportedFormsRejected) {
   for (const char *instruction :
        {"ldmatrix.sync.aligned.m16n16.x1.trans.shared.b8 {%r0, %r1}, [%rd0];",
-        "stmatrix.sync.aligned.m8n8.x1.shared.b16 [%rd0], %r0;"}) {
+        "ldmatrix.sync.aligned.m8n16.x1.shared.b8x16.b6x16_p32 %r0, [%rd0];"}) {
     Launch launch;
     launch.ptx = header(90, "8.6") +
                  ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"

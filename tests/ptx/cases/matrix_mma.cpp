@@ -1,5 +1,8 @@
-// mma.sync.aligned (sm_80): m16n8k16 and m16n8k8 with f16 (f16 or f32 accumulators), bf16 and
-// tf32 inputs, m8n8k4 f64, m16n8k16 and m16n8k32 with s8/u8 inputs (wrapping and .satfinite).
+// mma.sync.aligned: m16n8k16 and m16n8k8 with f16 (f16 or f32 accumulators), bf16 and tf32
+// inputs, m16n8k4 tf32, m8n8k4 f64 and the sm_90 f64 shapes m16n8k4/k8/k16, m8n8k16, m16n8k16
+// and m16n8k32 with s8/u8 inputs, m8n8k32, m16n8k32 and m16n8k64 with s4/u4 (wrapping and
+// .satfinite), m8n8k128, m16n8k128 and m16n8k256 .b1 (.xor.popc, .and.popc), m16n8k32 and
+// m16n8k16 with e4m3/e5m2 (sm_89).
 // The host reference draws whole matrices, hands each lane the elements the PTX ISA's "Matrix
 // fragments for mma.m16n8k*" / "mma.m8n8k4" sections assign to it, and computes D exactly.
 //
@@ -7,6 +10,7 @@
 // range), so D rounded once from the exact result is what any accumulation order yields; cuport
 // documents that it rounds once (backends/cpu/matrix_collectives.cpp). tf32 inputs carry random
 // low 13 bits, which are not part of a .tf32 value and must be ignored.
+#include "tests/ptx/cases/matrix_reference.h"
 #include "tests/ptx/conformance.h"
 
 #include <algorithm>
@@ -17,48 +21,15 @@
 namespace cuport::conformance {
 namespace {
 
-enum class Type { F16, BF16, TF32, F32, F64, S8, U8, S32 };
-
-const char *typeName(Type type) {
-  switch (type) {
-  case Type::F16:
-    return "f16";
-  case Type::BF16:
-    return "bf16";
-  case Type::TF32:
-    return "tf32";
-  case Type::F32:
-    return "f32";
-  case Type::F64:
-    return "f64";
-  case Type::S8:
-    return "s8";
-  case Type::U8:
-    return "u8";
-  default:
-    return "s32";
-  }
-}
-
-unsigned bitsOf(Type type) {
-  switch (type) {
-  case Type::F16:
-  case Type::BF16:
-    return 16;
-  case Type::S8:
-  case Type::U8:
-    return 8;
-  case Type::F64:
-    return 64;
-  default:
-    return 32;
-  }
-}
+using namespace matrix;
 
 struct Form {
   unsigned m, n, k;
   Type d, a, b, c;
   bool satfinite = false;
+  bool andPopc = false; // .b1: .and.popc instead of .xor.popc
+  unsigned sm = 80;
+  const char *version = "8.0";
 };
 
 // The ISA's fragment layouts, written out as in its tables: groupID = laneid >> 2,
@@ -69,14 +40,28 @@ struct RowCol {
 
 RowCol layoutA(const Form &form, unsigned lane, unsigned i) {
   unsigned groupID = lane >> 2, threadID_in_group = lane % 4;
-  if (form.m == 8) // m8n8k4 .f64: row = groupID, col = threadID_in_group
-    return {groupID, threadID_in_group};
-  if (form.a == Type::TF32) { // m16n8k8 .tf32: a0..a3
-    unsigned row = (i == 0 || i == 2) ? groupID : groupID + 8;
-    unsigned col = i < 2 ? threadID_in_group : threadID_in_group + 4;
-    return {row, col};
+  unsigned bits = bitsOf(form.a);
+  if (form.m == 8) {
+    if (bits == 64) // m8n8k4 .f64: row = groupID, col = threadID_in_group
+      return {groupID, threadID_in_group};
+    // m8n8k16 .s8/.u8: col = threadID_in_group * 4 + i; m8n8k32 .s4/.u4: * 8 + i;
+    // m8n8k128 .b1: * 32 + i
+    return {groupID, threadID_in_group * (32 / bits) + i};
   }
-  if (bitsOf(form.a) == 16) {
+  if (form.a == Type::TF32 || form.a == Type::F64) {
+    if (form.k == 4) // m16n8k4: a0 (groupID, threadID_in_group), a1 eight rows down
+      return {i == 0 ? groupID : groupID + 8, threadID_in_group};
+    if (form.k == 8) { // m16n8k8: a0..a3
+      unsigned row = (i == 0 || i == 2) ? groupID : groupID + 8;
+      unsigned col = i < 2 ? threadID_in_group : threadID_in_group + 4;
+      return {row, col};
+    }
+    // m16n8k16 .f64: a0..a7
+    if (i % 2 == 0)
+      return {groupID, i * 2 + threadID_in_group};
+    return {groupID + 8, i * 2 - 2 + threadID_in_group};
+  }
+  if (bits == 16) {
     if (form.k == 8) // a0..a3
       return {i < 2 ? groupID : groupID + 8, threadID_in_group * 2 + (i & 0x1)};
     // m16n8k16: a0..a7
@@ -84,28 +69,63 @@ RowCol layoutA(const Form &form, unsigned lane, unsigned i) {
     unsigned col = threadID_in_group * 2 + (i & 0x1) + (i < 4 ? 0 : 8);
     return {row, col};
   }
-  if (form.k == 16) // .s8/.u8 m16n8k16: a0..a7
-    return {i < 4 ? groupID : groupID + 8, threadID_in_group * 4 + (i & 0x3)};
-  // .s8/.u8 m16n8k32: a0..a15
-  unsigned row = (i < 4 || (i >= 8 && i < 12)) ? groupID : groupID + 8;
-  unsigned col = threadID_in_group * 4 + (i & 0x3) + (i < 8 ? 0 : 16);
+  if (bits == 8) {
+    if (form.k == 16) // .s8/.u8/.e4m3/.e5m2 m16n8k16: a0..a7
+      return {i < 4 ? groupID : groupID + 8, threadID_in_group * 4 + (i & 0x3)};
+    // m16n8k32: a0..a15
+    unsigned row = (i < 4 || (i >= 8 && i < 12)) ? groupID : groupID + 8;
+    unsigned col = threadID_in_group * 4 + (i & 0x3) + (i < 8 ? 0 : 16);
+    return {row, col};
+  }
+  if (bits == 4) {
+    if (form.k == 32) // .s4/.u4 m16n8k32: a0..a15
+      return {i < 8 ? groupID : groupID + 8, threadID_in_group * 8 + (i & 0x7)};
+    // m16n8k64: a0..a31
+    unsigned row = (i < 8 || (i >= 16 && i < 24)) ? groupID : groupID + 8;
+    unsigned col = threadID_in_group * 8 + (i & 0x7) + (i < 16 ? 0 : 32);
+    return {row, col};
+  }
+  if (form.k == 128) // .b1 m16n8k128: a0..a63
+    return {i < 32 ? groupID : groupID + 8, threadID_in_group * 32 + (i & 0x1f)};
+  // .b1 m16n8k256: a0..a127
+  unsigned row = (i < 32 || (i >= 64 && i < 96)) ? groupID : groupID + 8;
+  unsigned col = threadID_in_group * 32 + (i & 0x1f) + (i < 64 ? 0 : 128);
   return {row, col};
 }
 
 RowCol layoutB(const Form &form, unsigned lane, unsigned i) {
   unsigned groupID = lane >> 2, threadID_in_group = lane % 4;
-  if (form.m == 8)
-    return {threadID_in_group, groupID};
-  if (form.b == Type::TF32) // b0, b1
-    return {i == 0 ? threadID_in_group : threadID_in_group + 4, groupID};
-  if (bitsOf(form.b) == 16) {
+  unsigned bits = bitsOf(form.b);
+  if (form.m == 8) {
+    if (bits == 64)
+      return {threadID_in_group, groupID};
+    return {threadID_in_group * (32 / bits) + i, groupID};
+  }
+  if (form.b == Type::TF32 || form.b == Type::F64) {
+    if (form.k == 4) // b0
+      return {threadID_in_group, groupID};
+    if (form.k == 8) // b0, b1
+      return {i == 0 ? threadID_in_group : threadID_in_group + 4, groupID};
+    return {threadID_in_group + 4 * i, groupID}; // m16n8k16 .f64: b0..b3
+  }
+  if (bits == 16) {
     if (form.k == 8) // b0, b1
       return {threadID_in_group * 2 + i, groupID};
     return {threadID_in_group * 2 + (i & 0x1) + (i < 2 ? 0 : 8), groupID}; // b0..b3
   }
-  if (form.k == 16) // b0..b3
-    return {threadID_in_group * 4 + i, groupID};
-  return {threadID_in_group * 4 + (i & 0x3) + (i < 4 ? 0 : 16), groupID}; // b0..b7
+  if (bits == 8) {
+    if (form.k == 16) // b0..b3
+      return {threadID_in_group * 4 + i, groupID};
+    return {threadID_in_group * 4 + (i & 0x3) + (i < 4 ? 0 : 16), groupID}; // b0..b7
+  }
+  if (bits == 4) {
+    if (form.k == 32) // b0..b7
+      return {threadID_in_group * 8 + i, groupID};
+    return {threadID_in_group * 8 + (i & 0x7) + (i < 8 ? 0 : 32), groupID}; // b0..b15
+  }
+  if (form.k == 128) // .b1 b0..b31
+    return {threadID_in_group * 32 + i, groupID};
+  return {threadID_in_group * 32 + (i & 0x1f) + (i < 32 ? 0 : 128), groupID}; // b0..b63
 }
 
 RowCol layoutC(const Form &form, unsigned lane, unsigned i) {
@@ -113,113 +133,6 @@ RowCol layoutC(const Form &form, unsigned lane, unsigned i) {
   if (form.m == 8) // c0, c1
     return {groupID, threadID_in_group * 2 + i};
   return {i < 2 ? groupID : groupID + 8, threadID_in_group * 2 + (i & 0x1)}; // c0..c3
-}
-
-double fromHalf(uint16_t bits) {
-  int exponent = (bits >> 10) & 0x1f;
-  double mantissa = bits & 0x3ff;
-  double value = exponent == 0 ? mantissa * std::pow(2.0, -24)
-                               : (1024 + mantissa) * std::pow(2.0, exponent - 25);
-  return (bits & 0x8000) ? -value : value;
-}
-
-// The nearest f16 (ties to the even encoding) by search over the finite values.
-uint16_t toHalf(double value) {
-  static const std::vector<double> finite = [] {
-    std::vector<double> values;
-    for (uint32_t bits = 0; bits < 0x7c00; ++bits)
-      values.push_back(fromHalf(uint16_t(bits)));
-    return values;
-  }();
-  uint16_t sign = value < 0 ? 0x8000 : 0;
-  double magnitude = std::fabs(value);
-  if (magnitude >= 65520.0)
-    return sign | 0x7c00;
-  auto above = std::lower_bound(finite.begin(), finite.end(), magnitude);
-  auto upper = uint16_t(above - finite.begin());
-  if (*above == magnitude || upper == 0)
-    return sign | upper;
-  double up = *above - magnitude, down = magnitude - finite[upper - 1];
-  if (up < down || (up == down && upper % 2 == 0))
-    return sign | upper;
-  return sign | uint16_t(upper - 1);
-}
-
-// A random input element as its bits and its value. Floating values have exponents in
-// [-6, 1], so every product and sum of a fragment is exact in double.
-struct Drawn {
-  uint64_t bits;
-  double real;
-  int64_t integer;
-};
-
-Drawn draw(Type type, std::mt19937_64 &random) {
-  auto exponent = [&] { return int(random() % 8) - 6; };
-  bool negative = random() % 2;
-  switch (type) {
-  case Type::F16: {
-    auto bits =
-        uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 15) << 10 | (random() & 0x3ff));
-    return {bits, fromHalf(bits), 0};
-  }
-  case Type::BF16: {
-    auto bits =
-        uint16_t((negative ? 0x8000 : 0) | uint32_t(exponent() + 127) << 7 | (random() & 0x7f));
-    return {bits, double(std::bit_cast<float>(uint32_t(bits) << 16)), 0};
-  }
-  case Type::TF32: {
-    auto bits = uint32_t((negative ? 0x80000000u : 0) | uint32_t(exponent() + 127) << 23 |
-                         (random() & 0x7fffff));
-    return {bits, double(std::bit_cast<float>(bits & 0xffffe000u)), 0};
-  }
-  case Type::F32: {
-    auto bits = uint32_t((negative ? 0x80000000u : 0) | uint32_t(exponent() + 127) << 23 |
-                         (random() & 0x7fffff));
-    return {bits, double(std::bit_cast<float>(bits)), 0};
-  }
-  case Type::F64: {
-    double value = double(int(random() % 64) - 32) / 8.0;
-    return {std::bit_cast<uint64_t>(value), value, 0};
-  }
-  case Type::S8: {
-    auto value = int8_t(random());
-    return {uint8_t(value), 0, value};
-  }
-  case Type::U8: {
-    auto value = uint8_t(random());
-    return {value, 0, value};
-  }
-  default: { // S32: small values, or values near the ends of the range (wrap and .satfinite)
-    int64_t value = random() % 2 ? int64_t(int32_t(random() % 2000000) - 1000000)
-                                 : (negative ? INT32_MIN + int64_t(random() % 100000)
-                                             : INT32_MAX - int64_t(random() % 100000));
-    return {uint32_t(int32_t(value)), 0, value};
-  }
-  }
-}
-
-uint64_t encodeResult(Type type, double real, int64_t integer, bool satfinite) {
-  switch (type) {
-  case Type::F16:
-    return toHalf(real);
-  case Type::F32:
-    return std::bit_cast<uint32_t>(float(real));
-  case Type::F64:
-    return std::bit_cast<uint64_t>(real);
-  default:
-    if (satfinite)
-      integer = std::clamp<int64_t>(integer, INT32_MIN, INT32_MAX);
-    return uint32_t(uint64_t(integer));
-  }
-}
-
-// Registers of a lane's fragment of `elements` elements of `type`.
-unsigned registersOf(unsigned elements, Type type) {
-  return bitsOf(type) == 64 ? elements : elements * bitsOf(type) / 32;
-}
-
-const char *registerType(Type type) {
-  return type == Type::F64 ? "f64" : type == Type::F32 ? "f32" : "b32";
 }
 
 std::string fragmentList(char name, unsigned count) {
@@ -233,7 +146,7 @@ std::string fragmentList(char name, unsigned count) {
 // mma and stores its D registers to out[tid * dRegisters] (8-byte slots).
 std::string mmaKernel(const Form &form, const std::string &instruction, unsigned na, unsigned nb,
                       unsigned nc, unsigned nd) {
-  std::string body = header(80) + R"(
+  std::string body = header(form.sm, form.version) + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -276,15 +189,10 @@ std::string instructionOf(const Form &form) {
   return "mma.sync.aligned.m" + std::to_string(form.m) + "n" + std::to_string(form.n) + "k" +
          std::to_string(form.k) + ".row.col" + (form.satfinite ? ".satfinite" : "") + "." +
          typeName(form.d) + "." + typeName(form.a) + "." + typeName(form.b) + "." +
-         typeName(form.c);
-}
-
-// Packs element values into a lane's registers: element i goes to register i / perRegister at
-// bit offset bits * (i % perRegister) (the ISA packs .f16x2 / .s8x4 low element first).
-void packInto(std::vector<uint64_t> &registers, Type type, unsigned i, uint64_t bits) {
-  unsigned width = bitsOf(type);
-  unsigned perRegister = width == 64 ? 1 : 32 / width;
-  registers[i / perRegister] |= width == 64 ? bits : bits << (width * (i % perRegister));
+         typeName(form.c) +
+         (form.a != Type::B1 ? ""
+          : form.andPopc     ? ".and.popc"
+                             : ".xor.popc");
 }
 
 void checkMma(const Form &form, unsigned warps) {
@@ -334,7 +242,11 @@ void checkMma(const Form &form, unsigned warps) {
           int64_t integer = c[at.row * form.n + at.col].integer;
           for (unsigned k = 0; k < form.k; ++k) {
             real += a[at.row * form.k + k].real * b[k * form.n + at.col].real;
-            integer += a[at.row * form.k + k].integer * b[k * form.n + at.col].integer;
+            int64_t x = a[at.row * form.k + k].integer, y = b[k * form.n + at.col].integer;
+            if (form.a == Type::B1) // the popc of the AND / XOR of A's row and B's column
+              integer += form.andPopc ? (x & y) : (x ^ y);
+            else
+              integer += x * y;
           }
           packInto(expected[warp * 32 + lane], form.d, i,
                    encodeResult(form.d, real, integer, form.satfinite));
@@ -398,6 +310,51 @@ PTX_CASE(MatrixMma, M16N8K16Integer) {
         checkMma({16, 8, 16, Type::S32, a, b, Type::S32, satfinite}, kOneWarp);
 }
 
+PTX_CASE(MatrixMma, M16N8K4Tf32) {
+  checkMma({16, 8, 4, Type::F32, Type::TF32, Type::TF32, Type::F32}, kOneWarp);
+  checkMma({16, 8, 4, Type::F32, Type::TF32, Type::TF32, Type::F32}, kThreeWarps);
+}
+// The sm_90 f64 shapes (PTX 7.8).
+PTX_CASE(MatrixMma, F64Sm90Shapes) {
+  for (unsigned k : {4u, 8u, 16u})
+    checkMma({16, 8, k, Type::F64, Type::F64, Type::F64, Type::F64, false, false, 90, "7.8"},
+             kThreeWarps);
+}
+PTX_CASE(MatrixMma, M8N8K16Integer) {
+  for (Type a : {Type::S8, Type::U8})
+    for (Type b : {Type::S8, Type::U8})
+      for (bool satfinite : {false, true})
+        checkMma({8, 8, 16, Type::S32, a, b, Type::S32, satfinite}, kThreeWarps);
+}
+// .s4 / .u4: m8n8k32 (sm_75), m16n8k32 and m16n8k64 (sm_80).
+PTX_CASE(MatrixMma, SubByteInteger) {
+  for (unsigned shape = 0; shape < 3; ++shape)
+    for (Type a : {Type::S4, Type::U4})
+      for (Type b : {Type::S4, Type::U4})
+        for (bool satfinite : {false, true}) {
+          unsigned m = shape == 0 ? 8 : 16, k = shape == 2 ? 64 : 32;
+          checkMma({m, 8, k, Type::S32, a, b, Type::S32, satfinite}, kThreeWarps);
+        }
+}
+// .b1 with .xor.popc and .and.popc: m8n8k128, m16n8k128, m16n8k256.
+PTX_CASE(MatrixMma, SingleBit) {
+  for (unsigned shape = 0; shape < 3; ++shape)
+    for (bool andPopc : {false, true}) {
+      unsigned m = shape == 0 ? 8 : 16, k = shape == 2 ? 256 : 128;
+      checkMma({m, 8, k, Type::S32, Type::B1, Type::B1, Type::S32, false, andPopc}, kThreeWarps);
+    }
+}
+// .e4m3 / .e5m2 (sm_89): m16n8k32 (PTX 8.4 with f32 accumulators, 8.7 with f16 ones) and
+// m16n8k16 (PTX 8.7).
+PTX_CASE(MatrixMma, Fp8) {
+  for (Type a : {Type::E4M3, Type::E5M2})
+    for (Type b : {Type::E4M3, Type::E5M2}) {
+      checkMma({16, 8, 32, Type::F32, a, b, Type::F32, false, false, 89, "8.4"}, kThreeWarps);
+      checkMma({16, 8, 32, Type::F16, a, b, Type::F16, false, false, 89, "8.7"}, kOneWarp);
+      checkMma({16, 8, 16, Type::F32, a, b, Type::F16, false, false, 89, "8.7"}, kOneWarp);
+    }
+}
+
 // Forms cuport does not implement are rejected at load, naming the instruction.
 PTX_CASE(MatrixMma, UnsupportedFormsRejected) {
   for (const char *instruction :
@@ -405,8 +362,11 @@ PTX_CASE(MatrixMma, UnsupportedFormsRejected) {
         "%f7}, {%r0, %r1}, {%r2, %r3}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
         "mma.sync.aligned.m16n8k16.row.col.satfinite.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, {%r0, "
         "%r1, %r2, %r3}, {%r0, %r1}, {%f0, %f1, %f2, %f3};",
-        "mma.sync.aligned.m16n8k64.row.col.s32.s4.s4.s32 {%r0, %r1, %r2, %r3}, {%r0, %r1, %r2, "
-        "%r3}, {%r0, %r1}, {%r0, %r1, %r2, %r3};"}) {
+        // .b1 without its bit operation, .satfinite on .b1
+        "mma.sync.aligned.m16n8k128.row.col.s32.b1.b1.s32 {%r0, %r1, %r2, %r3}, {%r0, %r1}, "
+        "{%r0}, {%r0, %r1, %r2, %r3};",
+        "mma.sync.aligned.m8n8k128.row.col.satfinite.s32.b1.b1.s32.and.popc {%r0, %r1}, {%r0}, "
+        "{%r1}, {%r0, %r1};"}) {
     Launch launch;
     launch.ptx = header(80) +
                  ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"

@@ -1,0 +1,402 @@
+// wmma.load.{a,b,c}, wmma.mma and wmma.store.d (sm_70..sm_90): m16n16k16 / m32n8k16 / m8n32k16
+// with f16 (f16 or f32 accumulators), bf16 and s8/u8 (wrapping and .satfinite), m16n16k8 tf32
+// and m8n8k4 f64, with every .row/.col layout of A, B, C and D, through .global, .shared and
+// generic addresses, with the default and a padded stride.
+//
+// The ISA leaves the fragment layout unspecified: only the round trip is observable. Each warp
+// loads its A, B and C from memory (laid out as the instruction's layout and stride say), runs
+// the mma and stores D; the host reference computes D = A * B + C from the matrices it wrote,
+// exactly, rounded once to D's type (the inputs are drawn so that every sum is exact in double:
+// matrix_reference.h).
+#include "tests/ptx/cases/matrix_reference.h"
+#include "tests/ptx/conformance.h"
+
+namespace cuport::conformance {
+namespace {
+
+using namespace matrix;
+
+struct WmmaForm {
+  unsigned m, n, k;
+  Type d, a, b, c;
+  bool satfinite = false;
+};
+
+// Where the fragments are loaded from and stored to.
+enum class Path { Global, Shared, Generic };
+
+// The layouts of A, B, C in memory and of the stored D (true: .row).
+struct Layouts {
+  bool a, b, c, d;
+};
+
+std::string shapeName(const WmmaForm &form) {
+  return "m" + std::to_string(form.m) + "n" + std::to_string(form.n) + "k" + std::to_string(form.k);
+}
+
+// The ISA's register counts: f16 multiplicands take eight .f16x2 registers.
+unsigned fragmentRegisters(unsigned rows, unsigned cols, Type type, bool multiplicand) {
+  if (type == Type::F16 && multiplicand)
+    return 8;
+  return registersOf(rows * cols / 32, type);
+}
+
+const char *wmmaRegisterType(Type type) {
+  return type == Type::F64 ? "f64" : type == Type::F32 ? "f32" : "b32";
+}
+
+std::string mmaInstruction(const WmmaForm &form, const Layouts &layouts) {
+  std::string name = std::string("wmma.mma.sync.aligned.") + (layouts.a ? "row" : "col") + "." +
+                     (layouts.b ? "row" : "col") + "." + shapeName(form) + "." + typeName(form.d);
+  if (form.a == Type::F16)
+    name += std::string(".") + typeName(form.c);
+  else
+    name += std::string(".") + typeName(form.a) + "." + typeName(form.b) + "." + typeName(form.c);
+  if (form.satfinite)
+    name += ".satfinite";
+  if (form.a == Type::F64)
+    name += ".rn";
+  return name;
+}
+
+// A matrix stored in memory: `rows` x `cols` elements of `type`, row- or column-major with
+// `stride` elements between the starts of rows (columns), at byte `offset` of its buffer.
+struct Stored {
+  unsigned rows, cols;
+  Type type;
+  bool rowMajor;
+  unsigned stride;
+  size_t offset;
+
+  size_t bytes() const { return size_t(rowMajor ? rows : cols) * stride * bitsOf(type) / 8; }
+  size_t at(unsigned row, unsigned col) const {
+    size_t index = rowMajor ? size_t(row) * stride + col : size_t(col) * stride + row;
+    return offset + index * bitsOf(type) / 8;
+  }
+};
+
+size_t alignUp(size_t value) {
+  return (value + 255) / 256 * 256;
+}
+
+std::string fragmentOf(char name, unsigned count) {
+  std::string list = "{";
+  for (unsigned i = 0; i < count; ++i)
+    list += std::string(i ? ", " : "") + "%" + name + std::to_string(i);
+  return list + "}";
+}
+
+// The kernel: warp w's A, B, C lie at in + w * inBytes (+ offsets), its D goes to out + w *
+// outBytes. For Path::Shared the block first copies `in` into the shared tile, bar.syncs, works
+// on the tile and copies the tile's D regions back to `out`.
+std::string wmmaKernel(const WmmaForm &form, const Layouts &layouts, Path path, bool padded,
+                       const Stored &a, const Stored &b, const Stored &c, const Stored &d,
+                       size_t inBytes, size_t outBytes, unsigned warps) {
+  unsigned na = fragmentRegisters(form.m, form.k, form.a, true);
+  unsigned nb = fragmentRegisters(form.k, form.n, form.b, true);
+  unsigned nc = fragmentRegisters(form.m, form.n, form.c, false);
+  unsigned nd = fragmentRegisters(form.m, form.n, form.d, false);
+  std::string space = path == Path::Global ? ".global" : path == Path::Shared ? ".shared" : "";
+  std::string shape = shapeName(form);
+  size_t tileIn = inBytes * warps, tileOut = outBytes * warps;
+  std::string body = header(80);
+  if (path == Path::Shared)
+    body += ".shared .align 256 .b8 tile[" + std::to_string(tileIn + tileOut) + "];\n";
+  body += R"(
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .reg .pred %p<2>;
+  .reg .b16 %rs<2>;
+  .reg .b32 %r<12>;
+  .reg .b64 %rd<12>;
+  .reg .)" +
+          std::string(wmmaRegisterType(form.a)) + " %a<" + std::to_string(na) + ">;\n  .reg ." +
+          wmmaRegisterType(form.b) + " %b<" + std::to_string(nb) + ">;\n  .reg ." +
+          wmmaRegisterType(form.c) + " %c<" + std::to_string(nc) + ">;\n  .reg ." +
+          wmmaRegisterType(form.d) + " %d<" + std::to_string(nd) + ">;\n" + R"(
+  ld.param.u64 %rd1, [in];
+  ld.param.u64 %rd2, [out];
+  mov.u32 %r0, %tid.x;
+  shr.u32 %r1, %r0, 5;
+)";
+  if (path == Path::Global)
+    body += "  cvta.to.global.u64 %rd1, %rd1;\n  cvta.to.global.u64 %rd2, %rd2;\n";
+  if (path == Path::Shared) {
+    // Copy in -> tile byte by byte, then address the tile with 32-bit shared addresses.
+    body += "  cvta.to.global.u64 %rd1, %rd1;\n  cvta.to.global.u64 %rd2, %rd2;\n"
+            "  mov.u32 %r2, %r0;\n"
+            "COPY_IN:\n"
+            "  setp.ge.u32 %p0, %r2, " +
+            std::to_string(tileIn) +
+            ";\n"
+            "  @%p0 bra COPIED_IN;\n"
+            "  cvt.u64.u32 %rd3, %r2;\n"
+            "  add.s64 %rd4, %rd1, %rd3;\n"
+            "  ld.global.u8 %rs0, [%rd4];\n"
+            "  mov.u32 %r3, tile;\n"
+            "  add.u32 %r3, %r3, %r2;\n"
+            "  st.shared.u8 [%r3], %rs0;\n"
+            "  add.u32 %r2, %r2, " +
+            std::to_string(32 * warps) +
+            ";\n"
+            "  bra COPY_IN;\n"
+            "COPIED_IN:\n"
+            "  bar.sync 0;\n"
+            "  mov.u32 %r4, tile;\n"
+            "  mul.lo.u32 %r5, %r1, " +
+            std::to_string(inBytes) +
+            ";\n"
+            "  add.u32 %r5, %r4, %r5;\n"
+            "  add.u32 %r6, %r5, " +
+            std::to_string(b.offset) +
+            ";\n"
+            "  add.u32 %r7, %r5, " +
+            std::to_string(c.offset) +
+            ";\n"
+            "  mul.lo.u32 %r8, %r1, " +
+            std::to_string(outBytes) +
+            ";\n"
+            "  add.u32 %r8, %r8, " +
+            std::to_string(tileIn) +
+            ";\n"
+            "  add.u32 %r8, %r4, %r8;\n";
+  } else {
+    body += "  mul.wide.u32 %rd3, %r1, " + std::to_string(inBytes) +
+            ";\n"
+            "  add.s64 %rd5, %rd1, %rd3;\n"
+            "  add.s64 %rd6, %rd5, " +
+            std::to_string(b.offset) +
+            ";\n"
+            "  add.s64 %rd7, %rd5, " +
+            std::to_string(c.offset) +
+            ";\n"
+            "  mul.wide.u32 %rd3, %r1, " +
+            std::to_string(outBytes) +
+            ";\n"
+            "  add.s64 %rd8, %rd2, %rd3;\n";
+  }
+  bool shared = path == Path::Shared;
+  std::string aAddress = shared ? "[%r5]" : "[%rd5]", bAddress = shared ? "[%r6]" : "[%rd6]";
+  std::string cAddress = shared ? "[%r7]" : "[%rd7]", dAddress = shared ? "[%r8]" : "[%rd8]";
+  auto stride = [&](const Stored &stored) {
+    return padded ? ", " + std::to_string(stored.stride) : std::string();
+  };
+  auto order = [](bool row) { return row ? ".row." : ".col."; };
+  body += "  wmma.load.a.sync.aligned" + std::string(order(layouts.a)) + shape + space + "." +
+          typeName(form.a) + " " + fragmentOf('a', na) + ", " + aAddress + stride(a) + ";\n";
+  body += "  wmma.load.b.sync.aligned" + std::string(order(layouts.b)) + shape + space + "." +
+          typeName(form.b) + " " + fragmentOf('b', nb) + ", " + bAddress + stride(b) + ";\n";
+  body += "  wmma.load.c.sync.aligned" + std::string(order(layouts.c)) + shape + space + "." +
+          typeName(form.c) + " " + fragmentOf('c', nc) + ", " + cAddress + stride(c) + ";\n";
+  body += "  " + mmaInstruction(form, layouts) + " " + fragmentOf('d', nd) + ", " +
+          fragmentOf('a', na) + ", " + fragmentOf('b', nb) + ", " + fragmentOf('c', nc) + ";\n";
+  body += "  wmma.store.d.sync.aligned" + std::string(order(layouts.d)) + shape + space + "." +
+          typeName(form.d) + " " + dAddress + ", " + fragmentOf('d', nd) + stride(d) + ";\n";
+  if (shared)
+    body += "  bar.sync 0;\n"
+            "  mov.u32 %r2, %r0;\n"
+            "COPY_OUT:\n"
+            "  setp.ge.u32 %p1, %r2, " +
+            std::to_string(tileOut) +
+            ";\n"
+            "  @%p1 bra COPIED_OUT;\n"
+            "  add.u32 %r3, %r2, " +
+            std::to_string(tileIn) +
+            ";\n"
+            "  add.u32 %r3, %r4, %r3;\n"
+            "  ld.shared.u8 %rs1, [%r3];\n"
+            "  cvt.u64.u32 %rd3, %r2;\n"
+            "  add.s64 %rd4, %rd2, %rd3;\n"
+            "  st.global.u8 [%rd4], %rs1;\n"
+            "  add.u32 %r2, %r2, " +
+            std::to_string(32 * warps) +
+            ";\n"
+            "  bra COPY_OUT;\n"
+            "COPIED_OUT:\n";
+  return body + "  ret;\n}\n";
+}
+
+void storeBits(Bytes &buffer, size_t offset, uint64_t bits, Type type) {
+  for (unsigned byte = 0; byte < bitsOf(type) / 8; ++byte)
+    buffer.set<uint8_t>(offset + byte, uint8_t(bits >> (8 * byte)));
+}
+
+uint64_t loadBits(const Bytes &buffer, size_t offset, Type type) {
+  uint64_t bits = 0;
+  for (unsigned byte = 0; byte < bitsOf(type) / 8; ++byte)
+    bits |= uint64_t(buffer.at<uint8_t>(offset + byte)) << (8 * byte);
+  return bits;
+}
+
+void checkWmma(const WmmaForm &form, const Layouts &layouts, Path path, bool padded) {
+  constexpr unsigned kWarps = 2, kPadding = 16;
+  auto stored = [&](unsigned rows, unsigned cols, Type type, bool rowMajor, size_t offset) {
+    unsigned leading = rowMajor ? cols : rows;
+    return Stored{rows, cols, type, rowMajor, leading + (padded ? kPadding : 0), offset};
+  };
+  Stored a = stored(form.m, form.k, form.a, layouts.a, 0);
+  Stored b = stored(form.k, form.n, form.b, layouts.b, alignUp(a.bytes()));
+  Stored c = stored(form.m, form.n, form.c, layouts.c, b.offset + alignUp(b.bytes()));
+  Stored d = stored(form.m, form.n, form.d, layouts.d, 0);
+  size_t inBytes = c.offset + alignUp(c.bytes()), outBytes = alignUp(d.bytes());
+  const std::string kernel =
+      wmmaKernel(form, layouts, path, padded, a, b, c, d, inBytes, outBytes, kWarps);
+  std::mt19937_64 random = randomFor(kernel);
+  for (int round = 0; round < 2; ++round) {
+    Launch launch;
+    launch.ptx = kernel;
+    launch.block = {32 * kWarps, 1, 1};
+    launch.in.resize(inBytes * kWarps);
+    launch.outSize = outBytes * kWarps;
+    std::vector<std::vector<uint64_t>> expected(kWarps);
+    for (unsigned warp = 0; warp < kWarps; ++warp) {
+      std::vector<Drawn> ma(form.m * form.k), mb(form.k * form.n), mc(form.m * form.n);
+      for (unsigned row = 0; row < form.m; ++row)
+        for (unsigned col = 0; col < form.k; ++col) {
+          ma[row * form.k + col] = draw(form.a, random);
+          storeBits(launch.in, warp * inBytes + a.at(row, col), ma[row * form.k + col].bits,
+                    form.a);
+        }
+      for (unsigned row = 0; row < form.k; ++row)
+        for (unsigned col = 0; col < form.n; ++col) {
+          mb[row * form.n + col] = draw(form.b, random);
+          storeBits(launch.in, warp * inBytes + b.at(row, col), mb[row * form.n + col].bits,
+                    form.b);
+        }
+      for (unsigned row = 0; row < form.m; ++row)
+        for (unsigned col = 0; col < form.n; ++col) {
+          mc[row * form.n + col] = draw(form.c, random);
+          storeBits(launch.in, warp * inBytes + c.at(row, col), mc[row * form.n + col].bits,
+                    form.c);
+        }
+      for (unsigned row = 0; row < form.m; ++row)
+        for (unsigned col = 0; col < form.n; ++col) {
+          double real = mc[row * form.n + col].real;
+          int64_t integer = mc[row * form.n + col].integer;
+          for (unsigned k = 0; k < form.k; ++k) {
+            real += ma[row * form.k + k].real * mb[k * form.n + col].real;
+            integer += ma[row * form.k + k].integer * mb[k * form.n + col].integer;
+          }
+          expected[warp].push_back(encodeResult(form.d, real, integer, form.satfinite));
+        }
+    }
+    Bytes out = runOk(launch);
+    if (out.size() != launch.outSize)
+      return;
+    for (unsigned warp = 0; warp < kWarps; ++warp)
+      for (unsigned row = 0; row < form.m; ++row)
+        for (unsigned col = 0; col < form.n; ++col)
+          ASSERT_EQ(loadBits(out, warp * outBytes + d.at(row, col), form.d),
+                    expected[warp][row * form.n + col])
+              << mmaInstruction(form, layouts) << " warp " << warp << " D[" << row << "][" << col
+              << "]\n"
+              << kernel;
+  }
+}
+
+// Every layout of A and B; C is loaded in A's layout and D stored in the other one, so each
+// of the four is .row and .col somewhere. The paths and strides rotate over the combinations.
+void checkAllLayouts(const WmmaForm &form) {
+  unsigned variant = 0;
+  for (bool rowA : {true, false})
+    for (bool rowB : {true, false}) {
+      Layouts layouts{rowA, rowB, rowA, !rowA};
+      for (Path path : {Path::Global, Path::Shared, Path::Generic}) {
+        checkWmma(form, layouts, path, variant % 2 == 1);
+        ++variant;
+      }
+    }
+}
+
+struct Shape {
+  unsigned m, n, k;
+};
+constexpr Shape kHalfShapes[] = {{16, 16, 16}, {32, 8, 16}, {8, 32, 16}};
+
+PTX_CASE(MatrixWmma, F16F32Accumulators) {
+  for (Shape shape : kHalfShapes)
+    checkAllLayouts({shape.m, shape.n, shape.k, Type::F32, Type::F16, Type::F16, Type::F32});
+}
+PTX_CASE(MatrixWmma, F16F16Accumulators) {
+  for (Shape shape : kHalfShapes)
+    checkAllLayouts({shape.m, shape.n, shape.k, Type::F16, Type::F16, Type::F16, Type::F16});
+}
+PTX_CASE(MatrixWmma, F16MixedAccumulators) {
+  for (Shape shape : kHalfShapes) {
+    checkWmma({shape.m, shape.n, shape.k, Type::F32, Type::F16, Type::F16, Type::F16},
+              {true, false, true, false}, Path::Global, false);
+    checkWmma({shape.m, shape.n, shape.k, Type::F16, Type::F16, Type::F16, Type::F32},
+              {false, true, false, true}, Path::Shared, true);
+  }
+}
+PTX_CASE(MatrixWmma, Bf16) {
+  for (Shape shape : kHalfShapes)
+    checkAllLayouts({shape.m, shape.n, shape.k, Type::F32, Type::BF16, Type::BF16, Type::F32});
+}
+PTX_CASE(MatrixWmma, Tf32) {
+  checkAllLayouts({16, 16, 8, Type::F32, Type::TF32, Type::TF32, Type::F32});
+}
+PTX_CASE(MatrixWmma, F64) {
+  checkAllLayouts({8, 8, 4, Type::F64, Type::F64, Type::F64, Type::F64});
+}
+PTX_CASE(MatrixWmma, Integer) {
+  for (Shape shape : kHalfShapes)
+    for (Type a : {Type::S8, Type::U8})
+      for (Type b : {Type::S8, Type::U8})
+        for (bool satfinite : {false, true})
+          checkWmma({shape.m, shape.n, shape.k, Type::S32, a, b, Type::S32, satfinite},
+                    {a == Type::S8, b == Type::S8, satfinite, !satfinite},
+                    satfinite ? Path::Shared : Path::Global, a != b);
+}
+PTX_CASE(MatrixWmma, IntegerAllLayouts) {
+  checkAllLayouts({16, 16, 16, Type::S32, Type::S8, Type::S8, Type::S32, true});
+}
+
+// Forms outside sm_70..sm_90's wmma, or that cuport does not implement, are rejected at load,
+// naming the instruction.
+PTX_CASE(MatrixWmma, UnsupportedFormsRejected) {
+  for (const char *instruction : {
+           // sub-byte shapes (experimental in mma.h)
+           "wmma.load.a.sync.aligned.row.m8n8k32.s4 {%r0}, [%rd0];",
+           "wmma.mma.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, {%r2}, {%r3}, "
+           "{%r0, %r1};",
+           // f64 with a directed rounding
+           "wmma.mma.sync.aligned.row.col.m8n8k4.f64.f64.f64.f64.rz {%fd0, %fd1}, {%fd2}, {%fd3}, "
+           "{%fd0, %fd1};",
+           // .satfinite on a floating-point form, tf32 on an f16 shape, a missing layout
+           "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32.satfinite {%f0, %f1, %f2, %f3, %f4, "
+           "%f5, %f6, %f7}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7}, {%r0, %r1, %r2, %r3, %r4, "
+           "%r5, %r6, %r7}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
+           "wmma.load.a.sync.aligned.row.m16n16k16.tf32 {%r0, %r1, %r2, %r3}, [%rd0];",
+           "wmma.store.d.sync.aligned.m16n16k16.f32 [%rd0], {%f0, %f1, %f2, %f3, %f4, %f5, %f6, "
+           "%f7};",
+       }) {
+    Launch launch;
+    launch.ptx = header(80) +
+                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                 "  .reg .b32 %r<8>;\n  .reg .f32 %f<8>;\n  .reg .f64 %fd<4>;\n"
+                 "  .reg .b64 %rd<1>;\n  " +
+                 std::string(instruction) + "\n  ret;\n}\n";
+    launch.block = {32, 1, 1};
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << instruction;
+    EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
+  }
+}
+
+// A fragment with the wrong number of registers is diagnosed.
+PTX_CASE(MatrixWmma, FragmentSizeDiagnosed) {
+  Launch launch;
+  launch.ptx = header(80) +
+               ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+               "  .reg .b32 %r<8>;\n  .reg .b64 %rd<1>;\n"
+               "  wmma.load.a.sync.aligned.row.m16n16k16.f16 {%r0, %r1, %r2, %r3}, [%rd0];\n"
+               "  ret;\n}\n";
+  launch.block = {32, 1, 1};
+  Outcome outcome = run(launch);
+  EXPECT_FALSE(outcome.loaded);
+  EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
+}
+
+} // namespace
+} // namespace cuport::conformance
