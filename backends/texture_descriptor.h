@@ -89,6 +89,18 @@ enum cuport_surface_reduction {
 #define CUPORT_SURED_SHIFT 16u
 #define CUPORT_SURED_SIGNED 0x100000u
 
+/* sust.p / sured.p: x counts samples, not bytes, and the surface's format decides how the data
+   converts (sust.p: `%data` holds up to four 32-bit values, f32 for float formats, u32 / s32 for
+   integer ones) or how the operand compares (sured.p: signed for signed integer formats). */
+#define CUPORT_SURFACE_FORMATTED 0x200000u
+
+/* cuport.istypep's kinds. */
+enum cuport_object_kind {
+  CUPORT_ISTYPEP_TEXREF = 0,
+  CUPORT_ISTYPEP_SAMPLERREF = 1,
+  CUPORT_ISTYPEP_SURFREF = 2,
+};
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,6 +14,9 @@
 #include <cstring>
 #include <ctime>
 
+#include <sys/uio.h>
+#include <unistd.h>
+
 namespace cuport::cpu {
 namespace {
 
@@ -160,6 +163,22 @@ int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   return queryTexture(objectDescriptor(thread, handle, magic), query);
 }
 
+// istypep: whether `handle` is the address of a live descriptor of the kind asked. Any 64-bit value
+// may arrive, so the magic is read with process_vm_readv, which reports an unreadable address
+// instead of faulting. Objects carry their own sampler (unified texture mode): no handle is a
+// .samplerref.
+int32_t cuport_cpu_istypep(uint64_t handle, uint32_t kind, ThreadContext *) {
+  if (kind == CUPORT_ISTYPEP_SAMPLERREF || handle == 0 ||
+      handle % alignof(cuport_texture_descriptor) != 0)
+    return 0;
+  uint32_t magic = 0;
+  iovec local{&magic, sizeof magic};
+  iovec remote{reinterpret_cast<void *>(handle), sizeof magic};
+  if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != ssize_t(sizeof magic))
+    return 0;
+  return magic == (kind == CUPORT_ISTYPEP_TEXREF ? CUPORT_TEXTURE_MAGIC : CUPORT_SURFACE_MAGIC);
+}
+
 // PTX's malloc/free: the device heap, limited by cudaLimitMallocHeapSize.
 void *cuport_cpu_device_malloc(uint64_t bytes) {
   LibraryCall call;
@@ -198,6 +217,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
       {surface_reduce, reinterpret_cast<void *>(&cuport_cpu_sured)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
+      {object_type_test, reinterpret_cast<void *>(&cuport_cpu_istypep)},
       {rounded_f32, reinterpret_cast<void *>(&cuport_cpu_rounded_f32)},
       {rounded_f64, reinterpret_cast<void *>(&cuport_cpu_rounded_f64)},
       {rounded_convert, reinterpret_cast<void *>(&cuport_cpu_rounded_convert)},

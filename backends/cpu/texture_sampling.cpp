@@ -373,6 +373,70 @@ unsigned char *surfaceAddress(const cuport_texture_descriptor &s, uint32_t op,
          uint64_t(position[1]) * s.row_pitch + uint64_t(position[0]);
 }
 
+// sust.p / sured.p address samples: the same access as the .b form at x * element bytes, one
+// element wide. Coordinates too far out for that stay out of range.
+uint32_t sampleAccess(const cuport_texture_descriptor &s, uint32_t op,
+                      const uint32_t coordinates[4], uint32_t scaled[4]) {
+  uint32_t shape = op & CUPORT_SHAPE_MASK;
+  int first = shape == CUPORT_SHAPE_A1D || shape == CUPORT_SHAPE_A2D ? 1 : 0;
+  for (int i = 0; i < 4; ++i)
+    scaled[i] = coordinates[i];
+  int64_t x = int64_t(int32_t(coordinates[first])) * s.element_bytes;
+  scaled[first] = uint32_t(int32_t(std::clamp<int64_t>(x, INT32_MIN, INT32_MAX)));
+  return (op & ~0xff00u) | s.element_bytes << 8;
+}
+
+// IEEE binary32 -> binary16, rounding to nearest even (overflow to infinity, NaN kept quiet).
+uint16_t floatToHalf(float value) {
+  uint32_t bits = bitsOf(value);
+  uint16_t sign = uint16_t(bits >> 16 & 0x8000);
+  uint32_t exponent = bits >> 23 & 0xff;
+  uint32_t mantissa = bits & 0x7fffff;
+  if (exponent == 0xff)
+    return uint16_t(sign | 0x7c00 | (mantissa ? 0x200 | mantissa >> 13 : 0));
+  int32_t halfExponent = int32_t(exponent) - 127 + 15;
+  if (halfExponent >= 31)
+    return uint16_t(sign | 0x7c00);
+  uint32_t significand = mantissa | (exponent ? 0x800000u : 0);
+  // Bits to drop: 13 for normal halves, more for subnormal ones.
+  int shift = halfExponent >= 1 ? 13 : 14 - halfExponent;
+  if (shift > 24)
+    return sign;
+  uint32_t kept = significand >> shift;
+  uint32_t rest = significand & ((1u << shift) - 1);
+  uint32_t half = 1u << (shift - 1);
+  if (rest > half || (rest == half && (kept & 1)))
+    ++kept;
+  // A normal half adds its exponent; a carry out of the mantissa moves into it naturally.
+  uint32_t result = halfExponent >= 1 ? (uint32_t(halfExponent) << 10) + (kept - 0x400) : kept;
+  return uint16_t(sign | result);
+}
+
+// The sample sust.p writes: each channel the 32-bit value of its component (f32 for float formats,
+// u32 / s32 for integer ones) converted to the channel's format, integers saturating; channels
+// with no component are written as zero (the ISA leaves them unpredictable).
+void formatSample(const cuport_texture_descriptor &s, const uint32_t *values, uint32_t count,
+                  unsigned char *sample) {
+  for (uint32_t c = 0; c < s.channels; ++c) {
+    uint32_t value = c < count ? values[c] : 0;
+    unsigned char *channel = sample + c * (s.channel_bits / 8);
+    bool isSigned = s.channel_kind == CUPORT_CHANNEL_SIGNED;
+    if (s.channel_bits == 32) {
+      std::memcpy(channel, &value, 4);
+    } else if (s.channel_kind == CUPORT_CHANNEL_FLOAT) {
+      uint16_t half = floatToHalf(asFloat(value));
+      std::memcpy(channel, &half, 2);
+    } else {
+      int64_t low = isSigned ? -(int64_t(1) << (s.channel_bits - 1)) : 0;
+      int64_t high =
+          isSigned ? (int64_t(1) << (s.channel_bits - 1)) - 1 : (int64_t(1) << s.channel_bits) - 1;
+      int64_t wide = isSigned ? int64_t(int32_t(value)) : int64_t(value);
+      uint16_t narrow = uint16_t(std::clamp(wide, low, high));
+      std::memcpy(channel, &narrow, s.channel_bits / 8);
+    }
+  }
+}
+
 } // namespace
 
 bool surfaceLoad(const cuport_texture_descriptor &s, uint32_t op, const uint32_t coordinates[4],
@@ -390,6 +454,14 @@ bool surfaceLoad(const cuport_texture_descriptor &s, uint32_t op, const uint32_t
 bool surfaceStore(const cuport_texture_descriptor &s, uint32_t op, const uint32_t coordinates[4],
                   const void *data) {
   bool trapped;
+  if (op & CUPORT_SURFACE_FORMATTED) {
+    uint32_t scaled[4];
+    uint32_t sampleOp = sampleAccess(s, op, coordinates, scaled);
+    unsigned char *address = surfaceAddress(s, sampleOp, scaled, trapped);
+    if (address)
+      formatSample(s, static_cast<const uint32_t *>(data), ((op >> 8) & 0xff) / 4, address);
+    return !trapped;
+  }
   unsigned char *address = surfaceAddress(s, op, coordinates, trapped);
   if (address)
     std::memcpy(address, data, (op >> 8) & 0xff);
@@ -434,6 +506,16 @@ void reduceAt(unsigned char *address, uint32_t reduction, const void *operand) {
 const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
                           const uint32_t coordinates[4], const void *operand) {
   bool trapped;
+  uint32_t scaled[4];
+  if (op & CUPORT_SURFACE_FORMATTED) {
+    // sured.p: one integer sample as wide as the operand; signed formats compare signed.
+    if (s.channel_kind == CUPORT_CHANNEL_FLOAT || s.element_bytes != ((op >> 8) & 0xff))
+      return "sured.p: the surface's samples are not integers of the operand's size";
+    op = sampleAccess(s, op, coordinates, scaled);
+    if (s.channel_kind == CUPORT_CHANNEL_SIGNED)
+      op |= CUPORT_SURED_SIGNED;
+    coordinates = scaled;
+  }
   unsigned char *address = surfaceAddress(s, op, coordinates, trapped);
   if (trapped)
     return "sured.trap: surface reduction out of range";
@@ -457,6 +539,10 @@ const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
   return nullptr;
 }
 
+// The PTX ISA's txq / suq values: address modes in its enumeration { wrap, mirror, clamp_ogl,
+// clamp_to_edge, clamp_to_border }, array_size 0 for anything but an array (a cubemap array counts
+// cubemaps), no mipmap levels and no samples (neither kind of image exists), memory_layout 0 (a
+// surface is always over a CUDA array).
 int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   switch (query) {
   case 0:
@@ -466,7 +552,7 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   case 2:
     return int32_t(t.depth);
   case 3:
-    return int32_t(t.layers);
+    return !t.layered ? 0 : int32_t(t.cubemap ? t.layers / 6 : t.layers);
   case 4:
     return int32_t(t.normalized_coords);
   case 5:
@@ -474,9 +560,18 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   case 6:
   case 7:
   case 8:
-    return int32_t(t.address_mode[query - 6]);
+    switch (t.address_mode[query - 6]) {
+    case CUPORT_ADDRESS_WRAP:
+      return 0;
+    case CUPORT_ADDRESS_MIRROR:
+      return 1;
+    case CUPORT_ADDRESS_BORDER:
+      return 4;
+    default:
+      return 3; // clamp_to_edge
+    }
   default:
-    return 1; // num_mipmap_levels: only one level exists
+    return 0; // num_mipmap_levels, num_samples, memory_layout
   }
 }
 

@@ -35,7 +35,8 @@ const char *surfaceReduce(const cuport_texture_descriptor &surface, uint32_t op,
                           const uint32_t coordinates[4], const void *operand);
 
 // txq / suq: query codes are the order of docs/kernel-ir.md (width, height, depth, array_size,
-// normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels).
+// normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels, num_samples, memory_layout),
+// values as the PTX ISA defines them.
 int32_t queryTexture(const cuport_texture_descriptor &texture, uint32_t query);
 
 } // namespace cuport::cpu

@@ -179,6 +179,7 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
       {"cuport.sust", runtime_symbols::surface_store},
       {"cuport.sured", runtime_symbols::surface_reduce},
       {"cuport.txq", runtime_symbols::texture_query},
+      {"cuport.istypep", runtime_symbols::object_type_test},
   };
   for (auto [intrinsic, symbol] : kTextureCalls) {
     if (name != llvm::StringRef(intrinsic.data(), intrinsic.size()))

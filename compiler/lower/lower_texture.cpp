@@ -1,6 +1,7 @@
 // Texture and surface instructions through texture / surface objects (the 64-bit handle in a
-// register): tex (with .level / .grad, which only a mipmapped texture could tell apart), tld4,
-// suld.b, sust.b, sured.b and txq / suq. Each becomes a call of a cuport.* intrinsic that takes the
+// register): tex (with .level / .grad, which only a mipmapped texture could tell apart; .f16 and
+// .f16x2 results are the .f32 ones rounded to half), tld4, suld.b, sust.b / sust.p, sured.b /
+// sured.p, txq / suq and istypep. Each becomes a call of a cuport.* intrinsic that takes the
 // handle, an operation code (backends/texture_descriptor.h), the coordinates and the data through
 // memory (docs/kernel-ir.md); the backend samples.
 #include "backends/texture_descriptor.h"
@@ -127,12 +128,16 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   uint32_t width = mods.takeVectorWidth();
   auto resultType = mods.takeType();
   auto coordinateType = mods.takeType();
-  if (!shape || width != 4 || !resultType || !coordinateType || !mods.allTaken() ||
-      inst.pairedDestination || (gather && shape->code != CUPORT_SHAPE_2D))
+  if (!shape || !resultType || !coordinateType || !mods.allTaken() || inst.pairedDestination ||
+      (gather && shape->code != CUPORT_SHAPE_2D))
     return fl.unsupported(inst);
   using ptx::ScalarType;
-  if (*resultType != ScalarType::F32 && *resultType != ScalarType::S32 &&
-      *resultType != ScalarType::U32)
+  // .v4 of .f32 / .s32 / .u32 / .f16, or (tex only) .v2.f16x2: r and g, b and a packed.
+  bool halves = *resultType == ScalarType::F16 || *resultType == ScalarType::F16x2;
+  bool packed = *resultType == ScalarType::F16x2;
+  if (width != (packed ? 2u : 4u) || (halves && gather) ||
+      (!halves && *resultType != ScalarType::F32 && *resultType != ScalarType::S32 &&
+       *resultType != ScalarType::U32))
     return fl.unsupported(inst);
   if (*coordinateType != ScalarType::F32 && *coordinateType != ScalarType::S32)
     return fl.unsupported(inst);
@@ -142,7 +147,7 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   bool integerCoordinates = *coordinateType == ScalarType::S32;
   if (integerCoordinates)
     op |= CUPORT_TEX_COORDS_INT;
-  if (*resultType != ScalarType::F32)
+  if (*resultType == ScalarType::S32 || *resultType == ScalarType::U32)
     op |= CUPORT_TEX_RESULT_INT;
 
   Value *handle = readHandle(fl, inst.operands[1]);
@@ -157,15 +162,30 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   b.CreateCall(textureIntrinsic(fl, gather ? "cuport.tld4" : "cuport.tex"),
                {handle, b.getInt32(op), coordinates, result});
   const ptx::Operand &destination = inst.operands[0];
-  if (destination.kind != ptx::Operand::Kind::Vector || destination.elements.size() != 4)
-    return fl.error(destination.loc, "texture results need four destination registers");
-  llvm::Type *elementType = *resultType == ScalarType::F32 ? b.getFloatTy() : b.getInt32Ty();
-  bool ok = true;
+  if (destination.kind != ptx::Operand::Kind::Vector || destination.elements.size() != width)
+    return fl.error(destination.loc,
+                    "texture results need " + std::to_string(width) + " destination registers");
+  bool integer = *resultType == ScalarType::S32 || *resultType == ScalarType::U32;
+  llvm::Type *elementType = integer ? b.getInt32Ty() : b.getFloatTy();
+  std::vector<Value *> components;
   for (uint32_t i = 0; i < 4; ++i) {
-    if (destination.elements[i].kind == ptx::Operand::Kind::Sink)
-      continue;
     Value *value =
         b.CreateLoad(elementType, b.CreateConstInBoundsGEP2_32(resultSlotType, result, 0, i));
+    // Half results: the float result rounded to nearest even.
+    components.push_back(halves ? b.CreateFPTrunc(value, b.getHalfTy()) : value);
+  }
+  bool ok = true;
+  for (uint32_t i = 0; i < width; ++i) {
+    if (destination.elements[i].kind == ptx::Operand::Kind::Sink)
+      continue;
+    Value *value = components[i];
+    if (packed) { // the first of each pair in the low half
+      auto *pair = llvm::FixedVectorType::get(b.getHalfTy(), 2);
+      Value *vector =
+          b.CreateInsertElement(llvm::PoisonValue::get(pair), components[2 * i], uint64_t(0));
+      vector = b.CreateInsertElement(vector, components[2 * i + 1], uint64_t(1));
+      value = b.CreateBitCast(vector, b.getInt32Ty());
+    }
     ok &= fl.write(destination.elements[i], value);
   }
   return ok;
@@ -177,13 +197,59 @@ uint32_t clampCode(const std::string &clamp) {
                             : CUPORT_SURFACE_ZERO;
 }
 
+// sust.p.{1d,2d,3d}.vec.b32.clamp [a, c], v: a formatted store of one sample, x counting samples.
+// The backend converts the 32-bit values (f32, u32 or s32 as the surface's format says) to it.
+bool lowerFormattedStore(FunctionLowering &fl, const ptx::Instruction &inst, Modifiers &mods) {
+  auto shape = takeShape(mods);
+  uint32_t width = mods.takeVectorWidth();
+  auto type = mods.takeType();
+  auto clamp = mods.takeOneOf({"trap", "clamp", "zero"});
+  if (!shape || !type || *type != ptx::ScalarType::B32 || !clamp || !mods.allTaken() ||
+      (shape->code != CUPORT_SHAPE_1D && shape->code != CUPORT_SHAPE_2D &&
+       shape->code != CUPORT_SHAPE_3D) ||
+      (width != 1 && width != 2 && width != 4))
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  uint32_t op = shape->code | clampCode(*clamp) << 4 | (4 * width) << 8 | CUPORT_SURFACE_FORMATTED;
+  const ptx::Operand &address = inst.operands[0];
+  const ptx::Operand &data = inst.operands[1];
+  Value *handle = readHandle(fl, address);
+  if (!handle)
+    return false;
+  Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
+  if (!coordinates)
+    return false;
+  std::vector<const ptx::Operand *> registers;
+  if (data.kind == ptx::Operand::Kind::Vector)
+    for (const ptx::Operand &element : data.elements)
+      registers.push_back(&element);
+  else
+    registers.push_back(&data);
+  if (registers.size() != width)
+    return fl.error(data.loc, "expected " + std::to_string(width) + " data registers");
+  auto &b = fl.builder();
+  auto *bufferType = llvm::ArrayType::get(b.getInt32Ty(), 4);
+  llvm::AllocaInst *buffer = fl.createEntryAlloca(bufferType, 16, "surface.data");
+  for (uint32_t i = 0; i < width; ++i) {
+    Value *value = fl.read(*registers[i], b.getInt32Ty());
+    if (!value)
+      return false;
+    b.CreateStore(value, b.CreateConstInBoundsGEP2_32(bufferType, buffer, 0, i));
+  }
+  b.CreateCall(textureIntrinsic(fl, "cuport.sust"), {handle, b.getInt32(op), coordinates, buffer});
+  return true;
+}
+
 // suld.b.geom{.cop}.vec.dtype.clamp d, [a, c] and sust.b.geom{.cop}.vec.ctype.clamp [a, c], v.
 // The x coordinate is in bytes, y and z (or the layer) in elements.
 bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
   bool load = inst.opcode == "suld";
   Modifiers mods(inst.modifiers);
+  if (!load && mods.take("p"))
+    return lowerFormattedStore(fl, inst, mods);
   if (!mods.take("b"))
-    return fl.unsupported(inst); // sust.p (formatted stores) is not supported
+    return fl.unsupported(inst);
   auto shape = takeShape(mods);
   // Cache operators only steer caches.
   mods.takeOneOf({"ca", "cg", "cs", "cv", "wb", "wt"});
@@ -243,10 +309,13 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
 
 // sured.b.op.geom.ctype.clamp [a, c], v: an atomic reduction of one surface element (x in
 // bytes). The PTX ISA allows .add on .u32/.u64/.s32, .min and .max on .u32/.s32/.u64/.s64, and
-// .and / .or on .b32. sured.p is refused: its operand type depends on the surface's sample format.
+// .and / .or on .b32. sured.p.op.geom.{b32,b64}.clamp (x in samples; .b64 for .min / .max only)
+// leaves signedness to the surface's format: the backend reads it there
+// (CUPORT_SURFACE_FORMATTED).
 bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  if (!mods.take("b"))
+  bool formatted = mods.take("p");
+  if (!formatted && !mods.take("b"))
     return fl.unsupported(inst);
   auto reduction = mods.takeOneOf({"add", "min", "max", "and", "or"});
   auto shape = takeShape(mods);
@@ -258,12 +327,14 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
     return fl.unsupported(inst);
   using ptx::ScalarType;
   ScalarType t = *type;
-  bool typeAllowed = *reduction == "add"
-                         ? t == ScalarType::U32 || t == ScalarType::U64 || t == ScalarType::S32
-                     : *reduction == "and" || *reduction == "or"
-                         ? t == ScalarType::B32
-                         : t == ScalarType::U32 || t == ScalarType::S32 || t == ScalarType::U64 ||
-                               t == ScalarType::S64;
+  bool typeAllowed =
+      formatted ? t == ScalarType::B32 ||
+                      (t == ScalarType::B64 && (*reduction == "min" || *reduction == "max"))
+      : *reduction == "add" ? t == ScalarType::U32 || t == ScalarType::U64 || t == ScalarType::S32
+      : *reduction == "and" || *reduction == "or"
+          ? t == ScalarType::B32
+          : t == ScalarType::U32 || t == ScalarType::S32 || t == ScalarType::U64 ||
+                t == ScalarType::S64;
   if (!typeAllowed)
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
@@ -277,6 +348,8 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
   uint32_t op = shape->code | clampCode(*clamp) << 4 | bytes << 8 | code << CUPORT_SURED_SHIFT;
   if (t == ScalarType::S32 || t == ScalarType::S64)
     op |= CUPORT_SURED_SIGNED;
+  if (formatted)
+    op |= CUPORT_SURFACE_FORMATTED;
   const ptx::Operand &address = inst.operands[0];
   Value *handle = readHandle(fl, address);
   if (!handle)
@@ -296,22 +369,28 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
   return true;
 }
 
-// txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query).
+// txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query), the
+// query numbered by its place in kQueries. The channel_data_type / channel_order queries (whose
+// values the ISA leaves to the source language), force_unnormalized_coords (independent texture
+// mode only) and txq.level are refused.
 bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
+  static constexpr std::string_view kQueries[] = {
+      "width",       "height",       "depth",       "array_size",  "normalized_coords",
+      "filter_mode", "addr_mode_0",  "addr_mode_1", "addr_mode_2", "num_mipmap_levels",
+      "num_samples", "memory_layout"};
   Modifiers mods(inst.modifiers);
-  auto query =
-      mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords", "filter_mode",
-                      "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels"});
+  auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
+                               "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
+                               "num_mipmap_levels", "num_samples", "memory_layout"});
   if (!query || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
-  if (inst.opcode == "suq" && *query != "width" && *query != "height" && *query != "depth" &&
-      *query != "array_size")
+  bool surfaceQuery = *query == "width" || *query == "height" || *query == "depth" ||
+                      *query == "array_size" || *query == "memory_layout";
+  if ((inst.opcode == "suq" && !surfaceQuery) ||
+      (inst.opcode == "txq" && *query == "memory_layout"))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;
-  static constexpr std::string_view kQueries[] = {
-      "width",       "height",      "depth",       "array_size",  "normalized_coords",
-      "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels"};
   uint32_t code = 0;
   while (kQueries[code] != *query)
     ++code;
@@ -331,6 +410,30 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   return fl.write(inst.operands[0], b.CreateCall(callee, {handle, b.getInt32(code)}));
 }
 
+// istypep.{texref,samplerref,surfref} p, a: i32 @cuport.istypep(i64 handle, i32 kind) (0 texref,
+// 1 samplerref, 2 surfref) is nonzero when the handle is a live object of that kind.
+bool lowerTypeTest(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  auto kind = mods.takeOneOf({"texref", "samplerref", "surfref"});
+  if (!kind || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  auto &b = fl.builder();
+  Value *handle = fl.read(inst.operands[1], b.getInt64Ty());
+  if (!handle)
+    return false;
+  uint32_t code = *kind == "texref" ? 0 : *kind == "samplerref" ? 1 : 2;
+  auto *type = llvm::FunctionType::get(b.getInt32Ty(), {b.getInt64Ty(), b.getInt32Ty()}, false);
+  llvm::FunctionCallee callee = fl.module().getOrInsertFunction("cuport.istypep", type);
+  if (auto *function = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
+    function->setDoesNotThrow();
+    function->setOnlyReadsMemory();
+  }
+  Value *result = b.CreateCall(callee, {handle, b.getInt32(code)});
+  return fl.write(inst.operands[0], b.CreateICmpNE(result, b.getInt32(0)));
+}
+
 } // namespace
 
 LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruction &inst) {
@@ -342,6 +445,8 @@ LoweringResult lowerTextureInstruction(FunctionLowering &fl, const ptx::Instruct
     return lowerSurfaceReduction(fl, inst);
   if (inst.opcode == "txq" || inst.opcode == "suq")
     return lowerQuery(fl, inst);
+  if (inst.opcode == "istypep")
+    return lowerTypeTest(fl, inst);
   return std::nullopt;
 }
 

@@ -4,7 +4,9 @@
 //
 // Every kernel has the same signature, so the same case runs on every driver:
 //   .visible .entry test(.param .u64 in, .param .u64 out)
-// `in` and `out` are global pointers to the case's input and output buffers.
+// `in` and `out` are global pointers to the case's input and output buffers. A case that samples
+// textures or accesses surfaces describes them in `Launch::objects`; their 64-bit handles follow as
+// `.param .u64 object0, .param .u64 object1, ...`.
 #pragma once
 
 #include <cstdint>
@@ -54,14 +56,62 @@ private:
   std::vector<uint8_t> data_;
 };
 
+// Channel kinds and address modes: the values of cudaChannelFormatKind and
+// cudaTextureAddressMode.
+enum class ChannelKind : uint32_t { Signed = 0, Unsigned = 1, Float = 2 };
+enum class AddressMode : uint32_t { Wrap = 0, Clamp = 1, Mirror = 2, Border = 3 };
+
+// What an object's image lives in: a CUDA array, linear memory (a 1D texture read by
+// tex1Dfetch) or pitched linear memory (a 2D texture).
+enum class Resource { Array, Linear, Pitch2D };
+
+// The image behind a texture or surface object.
+struct Image {
+  Resource resource = Resource::Array;
+  uint32_t channels = 1;     // 1, 2 or 4
+  uint32_t channelBits = 32; // 8, 16 or 32; 16-bit float channels are halves
+  ChannelKind kind = ChannelKind::Float;
+  // The extent as cudaMalloc3DArray takes it: height and depth 0 where the dimension is absent.
+  // A layered array's depth is its layer count; a cubemap is square with depth 6 (6 * cubemaps
+  // when also layered).
+  uint32_t width = 1, height = 0, depth = 0;
+  bool layered = false, cubemap = false;
+  uint32_t pitch = 0; // Pitch2D: bytes from one row to the next (a multiple of 128)
+  // The elements, packed without padding: element (x, y, z) starts at byte
+  // ((z * rows + y) * width + x) * elementBytes(), the layer or face being z.
+  Bytes texels;
+
+  uint32_t elementBytes() const { return channels * channelBits / 8; }
+  uint32_t rows() const { return height ? height : 1; }
+  uint32_t slices() const { return depth ? depth : 1; }
+  size_t bytes() const { return size_t(elementBytes()) * width * rows() * slices(); }
+};
+
+// How a texture object samples its image (cudaTextureDesc).
+struct Sampler {
+  AddressMode address[3] = {AddressMode::Clamp, AddressMode::Clamp, AddressMode::Clamp};
+  bool linearFilter = false;
+  bool normalizedRead = false; // cudaReadModeNormalizedFloat (8- and 16-bit integer channels)
+  bool normalizedCoords = false;
+  float border[4] = {0, 0, 0, 0};
+};
+
+// A texture object (an image and its sampler) or a surface object (an array image).
+struct ImageObject {
+  bool surface = false;
+  Image image;
+  Sampler sampler; // textures only
+};
+
 // One launch of a case's kernel.
 struct Launch {
   std::string ptx;            // the whole module: .version, .target, .address_size, the kernel
   std::string entry = "test"; // the kernel to launch
   Dim3 grid, block;
   uint32_t dynamicShared = 0;
-  Bytes in;           // copied to the device buffer `in` points at
-  size_t outSize = 0; // bytes of the device buffer `out` points at, zero-filled first
+  Bytes in;                         // copied to the device buffer `in` points at
+  size_t outSize = 0;               // bytes of the device buffer `out` points at, zero-filled first
+  std::vector<ImageObject> objects; // created before the launch, handles passed as parameters
 };
 
 // What came back: the output buffer, or why the module did not load or the launch failed.
@@ -71,6 +121,7 @@ struct Outcome {
   int error = 0;         // the driver's error code when one failed (CUresult / cudaError_t value)
   std::string message;   // the driver's diagnostic
   Bytes out;
+  std::vector<Bytes> images; // each object's image after the launch, packed as Image::texels
 };
 
 // Runs `launch` on the driver the suite was started with: cuport's CPU backend, or a real
@@ -79,6 +130,8 @@ Outcome run(const Launch &launch);
 
 // run() that fails the current test (with the driver's message) unless it loaded and launched.
 Bytes runOk(const Launch &launch);
+// runOk() that also returns the objects' images after the launch (what surface stores wrote).
+Bytes runOk(const Launch &launch, std::vector<Bytes> &images);
 
 // Whether the `exhaustive` label asked for every input instead of edge cases and samples
 // (CUPORT_PTX_EXHAUSTIVE=1).

@@ -80,7 +80,8 @@ PTX_CASE(IntegerAbs, UnsignedRejected) {
         {},
         0,
         {},
-        0});
+        0,
+        {}});
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find(instruction), std::string::npos) << outcome.message;
   }

@@ -4,6 +4,8 @@
 
 #include <dlfcn.h>
 
+#include <vector>
+
 #if __has_include(<cuda.h>)
 #include <cuda.h>
 #define CUPORT_HAVE_CUDA_H 1
@@ -34,6 +36,38 @@ struct CudaApi {
   decltype(&::cuMemsetD8) memsetD8 = nullptr;
   decltype(&::cuLaunchKernel) launchKernel = nullptr;
   decltype(&::cuGetErrorString) getErrorString = nullptr;
+  decltype(&::cuArray3DCreate) array3DCreate = nullptr;
+  decltype(&::cuArrayDestroy) arrayDestroy = nullptr;
+  decltype(&::cuMemcpy3D) memcpy3D = nullptr;
+  decltype(&::cuTexObjectCreate) texObjectCreate = nullptr;
+  decltype(&::cuTexObjectDestroy) texObjectDestroy = nullptr;
+  decltype(&::cuSurfObjectCreate) surfObjectCreate = nullptr;
+  decltype(&::cuSurfObjectDestroy) surfObjectDestroy = nullptr;
+};
+
+CUarray_format arrayFormat(const Image &image) {
+  switch (image.kind) {
+  case ChannelKind::Float:
+    return image.channelBits == 16 ? CU_AD_FORMAT_HALF : CU_AD_FORMAT_FLOAT;
+  case ChannelKind::Signed:
+    return image.channelBits == 8    ? CU_AD_FORMAT_SIGNED_INT8
+           : image.channelBits == 16 ? CU_AD_FORMAT_SIGNED_INT16
+                                     : CU_AD_FORMAT_SIGNED_INT32;
+  case ChannelKind::Unsigned:
+    break;
+  }
+  return image.channelBits == 8    ? CU_AD_FORMAT_UNSIGNED_INT8
+         : image.channelBits == 16 ? CU_AD_FORMAT_UNSIGNED_INT16
+                                   : CU_AD_FORMAT_UNSIGNED_INT32;
+}
+
+// One object of a launch: its image (a CUDA array, or device memory for linear and pitched
+// resources) and its handle.
+struct CudaObject {
+  CUarray array = nullptr;
+  CUdeviceptr memory = 0; // what was allocated
+  CUdeviceptr image = 0;  // the image's first byte in `memory` (aligned for textures)
+  unsigned long long handle = 0;
 };
 
 template <typename Function>
@@ -109,6 +143,13 @@ private:
     resolve(library_, api_.memsetD8, "cuMemsetD8_v2", missing);
     resolve(library_, api_.launchKernel, "cuLaunchKernel", missing);
     resolve(library_, api_.getErrorString, "cuGetErrorString", missing);
+    resolve(library_, api_.array3DCreate, "cuArray3DCreate_v2", missing);
+    resolve(library_, api_.arrayDestroy, "cuArrayDestroy", missing);
+    resolve(library_, api_.memcpy3D, "cuMemcpy3D_v2", missing);
+    resolve(library_, api_.texObjectCreate, "cuTexObjectCreate", missing);
+    resolve(library_, api_.texObjectDestroy, "cuTexObjectDestroy", missing);
+    resolve(library_, api_.surfObjectCreate, "cuSurfObjectCreate", missing);
+    resolve(library_, api_.surfObjectDestroy, "cuSurfObjectDestroy", missing);
     if (!missing.empty()) {
       setupCode_ = kErrorNotSupported;
       setupError_ = "libcuda.so.1 lacks " + missing;
@@ -153,6 +194,118 @@ private:
     return outcome;
   }
 
+  // A copy between `packed` (Image::texels' layout) and the object's image.
+  CUresult copyImage(const Image &image, const CudaObject &object, uint8_t *packed, bool toDevice) {
+    CUDA_MEMCPY3D copy{};
+    size_t rowBytes = size_t(image.width) * image.elementBytes();
+    CUmemorytype deviceType = object.array ? CU_MEMORYTYPE_ARRAY : CU_MEMORYTYPE_DEVICE;
+    size_t devicePitch = image.resource == Resource::Pitch2D ? image.pitch : rowBytes;
+    if (toDevice) {
+      copy.srcMemoryType = CU_MEMORYTYPE_HOST;
+      copy.srcHost = packed;
+      copy.srcPitch = rowBytes;
+      copy.srcHeight = image.rows();
+      copy.dstMemoryType = deviceType;
+      copy.dstArray = object.array;
+      copy.dstDevice = object.image;
+      copy.dstPitch = devicePitch;
+      copy.dstHeight = image.rows();
+    } else {
+      copy.srcMemoryType = deviceType;
+      copy.srcArray = object.array;
+      copy.srcDevice = object.image;
+      copy.srcPitch = devicePitch;
+      copy.srcHeight = image.rows();
+      copy.dstMemoryType = CU_MEMORYTYPE_HOST;
+      copy.dstHost = packed;
+      copy.dstPitch = rowBytes;
+      copy.dstHeight = image.rows();
+    }
+    copy.WidthInBytes = rowBytes;
+    copy.Height = image.rows();
+    copy.Depth = image.slices();
+    return api_.memcpy3D(&copy);
+  }
+
+  CUresult createObject(const ImageObject &description, CudaObject &object) {
+    const Image &image = description.image;
+    CUDA_RESOURCE_DESC resource{};
+    CUresult result = CUDA_SUCCESS;
+    if (image.resource == Resource::Array) {
+      CUDA_ARRAY3D_DESCRIPTOR array{};
+      array.Width = image.width;
+      array.Height = image.height;
+      array.Depth = image.depth;
+      array.Format = arrayFormat(image);
+      array.NumChannels = image.channels;
+      array.Flags = (image.layered ? CUDA_ARRAY3D_LAYERED : 0) |
+                    (image.cubemap ? CUDA_ARRAY3D_CUBEMAP : 0) |
+                    (description.surface ? CUDA_ARRAY3D_SURFACE_LDST : 0);
+      result = api_.array3DCreate(&object.array, &array);
+      resource.resType = CU_RESOURCE_TYPE_ARRAY;
+      resource.res.array.hArray = object.array;
+    } else {
+      // Texture memory must start on a 512-byte boundary (textureAlignment).
+      size_t bytes =
+          image.resource == Resource::Pitch2D ? size_t(image.pitch) * image.rows() : image.bytes();
+      result = api_.memAlloc(&object.memory, bytes + 512);
+      object.image = (object.memory + 511) & ~CUdeviceptr(511);
+      if (image.resource == Resource::Linear) {
+        resource.resType = CU_RESOURCE_TYPE_LINEAR;
+        resource.res.linear.devPtr = object.image;
+        resource.res.linear.format = arrayFormat(image);
+        resource.res.linear.numChannels = image.channels;
+        resource.res.linear.sizeInBytes = image.bytes();
+      } else {
+        resource.resType = CU_RESOURCE_TYPE_PITCH2D;
+        resource.res.pitch2D.devPtr = object.image;
+        resource.res.pitch2D.format = arrayFormat(image);
+        resource.res.pitch2D.numChannels = image.channels;
+        resource.res.pitch2D.width = image.width;
+        resource.res.pitch2D.height = image.rows();
+        resource.res.pitch2D.pitchInBytes = image.pitch;
+      }
+    }
+    if (result == CUDA_SUCCESS)
+      result = copyImage(image, object, const_cast<uint8_t *>(image.texels.data()), true);
+    if (result != CUDA_SUCCESS)
+      return result;
+    if (description.surface) {
+      CUsurfObject handle = 0;
+      result = api_.surfObjectCreate(&handle, &resource);
+      object.handle = handle;
+      return result;
+    }
+    const Sampler &sampler = description.sampler;
+    CUDA_TEXTURE_DESC texture{};
+    for (int i = 0; i < 3; ++i)
+      texture.addressMode[i] = CUaddress_mode(sampler.address[i]);
+    texture.filterMode = sampler.linearFilter ? CU_TR_FILTER_MODE_LINEAR : CU_TR_FILTER_MODE_POINT;
+    texture.flags = (sampler.normalizedRead ? 0 : CU_TRSF_READ_AS_INTEGER) |
+                    (sampler.normalizedCoords ? CU_TRSF_NORMALIZED_COORDINATES : 0);
+    for (int i = 0; i < 4; ++i)
+      texture.borderColor[i] = sampler.border[i];
+    CUtexObject handle = 0;
+    result = api_.texObjectCreate(&handle, &resource, &texture, nullptr);
+    object.handle = handle;
+    return result;
+  }
+
+  void destroyObjects(const Launch &launch, std::vector<CudaObject> &objects) {
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (objects[i].handle) {
+        if (launch.objects[i].surface)
+          api_.surfObjectDestroy(objects[i].handle);
+        else
+          api_.texObjectDestroy(objects[i].handle);
+      }
+      if (objects[i].array)
+        api_.arrayDestroy(objects[i].array);
+      if (objects[i].memory)
+        api_.memFree(objects[i].memory);
+    }
+  }
+
   void launchKernel(const Launch &launch, CUmodule module, Outcome &outcome) {
     CUfunction function = nullptr;
     CUresult result = api_.moduleGetFunction(&function, module, launch.entry.c_str());
@@ -168,11 +321,16 @@ private:
       result = api_.memcpyHtoD(in, launch.in.data(), launch.in.size());
     if (result == CUDA_SUCCESS)
       result = api_.memsetD8(out, 0, launch.outSize ? launch.outSize : 1);
+    std::vector<CudaObject> objects(launch.objects.size());
+    for (size_t i = 0; i < objects.size() && result == CUDA_SUCCESS; ++i)
+      result = createObject(launch.objects[i], objects[i]);
     if (result == CUDA_SUCCESS) {
-      void *params[] = {&in, &out};
+      std::vector<void *> params{&in, &out};
+      for (CudaObject &object : objects)
+        params.push_back(&object.handle);
       result = api_.launchKernel(function, launch.grid.x, launch.grid.y, launch.grid.z,
                                  launch.block.x, launch.block.y, launch.block.z,
-                                 launch.dynamicShared, nullptr, params, nullptr);
+                                 launch.dynamicShared, nullptr, params.data(), nullptr);
       if (result == CUDA_SUCCESS)
         result = api_.ctxSynchronize();
       if (result == CUDA_SUCCESS) {
@@ -180,6 +338,11 @@ private:
         outcome.out.resize(launch.outSize);
         if (launch.outSize)
           result = api_.memcpyDtoH(outcome.out.data(), out, launch.outSize);
+        for (size_t i = 0; i < objects.size() && result == CUDA_SUCCESS; ++i) {
+          outcome.images.emplace_back(launch.objects[i].image.bytes());
+          result =
+              copyImage(launch.objects[i].image, objects[i], outcome.images.back().data(), false);
+        }
       }
     }
     if (result != CUDA_SUCCESS) {
@@ -190,6 +353,7 @@ private:
       context_ = nullptr;
       return;
     }
+    destroyObjects(launch, objects);
     api_.memFree(in);
     api_.memFree(out);
   }

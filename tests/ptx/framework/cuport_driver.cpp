@@ -3,6 +3,7 @@
 #include "tests/ptx/framework/driver.h"
 
 #include "backends/cpu/cpu_backend.h"
+#include "backends/texture_descriptor.h"
 #include "compiler/lower/lower.h"
 #include "compiler/ptx/parser.h"
 
@@ -11,6 +12,9 @@
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/Module.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <cstring>
+#include <memory>
 
 namespace cuport::conformance {
 namespace {
@@ -78,6 +82,102 @@ private:
   cuport_status status_;
 };
 
+// The texture and surface objects of a launch as the runtime creates them
+// (runtime/core/texture_object.cpp): a cuport_texture_descriptor in host memory, which the CPU
+// backend shares with the device, over an image in device memory. The handle is its address.
+class ImageObjects {
+public:
+  ImageObjects(const cuport_backend *backend, const std::vector<ImageObject> &objects)
+      : objects_(objects) {
+    descriptors_.resize(objects.size());
+    for (size_t i = 0; i < objects.size(); ++i) {
+      const Image &image = objects[i].image;
+      size_t bytes =
+          image.resource == Resource::Pitch2D ? size_t(image.pitch) * image.rows() : image.bytes();
+      images_.push_back(std::make_unique<DeviceBuffer>(backend, bytes));
+      if (images_.back()->status() != CUPORT_OK)
+        return;
+      describe(objects[i], reinterpret_cast<uint64_t>(images_.back()->get()), descriptors_[i]);
+      copy(i, /*toDevice=*/true, const_cast<uint8_t *>(image.texels.data()));
+    }
+    ready_ = true;
+  }
+
+  bool ready() const { return ready_; }
+  uint64_t handle(size_t i) const { return reinterpret_cast<uint64_t>(&descriptors_[i]); }
+
+  // Each image, packed as Image::texels.
+  std::vector<Bytes> read() const {
+    std::vector<Bytes> images;
+    for (size_t i = 0; i < objects_.size(); ++i) {
+      images.emplace_back(objects_[i].image.bytes());
+      copy(i, /*toDevice=*/false, images.back().data());
+    }
+    return images;
+  }
+
+private:
+  static void describe(const ImageObject &object, uint64_t data, cuport_texture_descriptor &d) {
+    const Image &image = object.image;
+    d.channels = image.channels;
+    d.channel_bits = image.channelBits;
+    d.channel_kind = uint32_t(image.kind);
+    d.element_bytes = image.elementBytes();
+    d.data = data;
+    d.width = image.width;
+    d.height = image.rows();
+    d.depth = image.slices();
+    d.layers = 1;
+    d.layered = image.layered;
+    d.cubemap = image.cubemap;
+    if (image.layered || image.cubemap) {
+      d.layers = d.depth; // layers (faces) are the slices of a one-slice-deep image
+      d.depth = 1;
+    }
+    d.dimensions = image.height == 0 ? 1 : image.depth == 0 || d.layers > 1 ? 2 : 3;
+    d.row_pitch =
+        image.resource == Resource::Pitch2D ? image.pitch : uint64_t(image.width) * d.element_bytes;
+    d.slice_pitch = d.row_pitch * d.height;
+    const Sampler &sampler = object.sampler;
+    for (int i = 0; i < 3; ++i)
+      d.address_mode[i] = uint32_t(sampler.address[i]);
+    bool integer = image.kind != ChannelKind::Float;
+    d.linear_filter = sampler.linearFilter;
+    d.normalized_read = sampler.normalizedRead && integer;
+    d.normalized_coords = sampler.normalizedCoords;
+    for (int i = 0; i < 4; ++i)
+      d.border_color[i] = sampler.border[i];
+    if (image.resource == Resource::Linear) // tex1Dfetch reads zero outside linear memory
+      for (int i = 0; i < 4; ++i) {
+        d.address_mode[i % 3] = CUPORT_ADDRESS_BORDER;
+        d.border_color[i] = 0;
+      }
+    d.magic = object.surface ? CUPORT_SURFACE_MAGIC : CUPORT_TEXTURE_MAGIC;
+  }
+
+  // Copies object i's image between `packed` (Image::texels' layout) and device memory, row by
+  // row: pitched images have padding after each row.
+  void copy(size_t i, bool toDevice, uint8_t *packed) const {
+    const Image &image = objects_[i].image;
+    const cuport_texture_descriptor &d = descriptors_[i];
+    size_t rowBytes = size_t(image.width) * image.elementBytes();
+    auto *device = reinterpret_cast<uint8_t *>(d.data);
+    for (size_t row = 0; row < size_t(image.rows()) * image.slices(); ++row) {
+      uint8_t *host = packed + row * rowBytes;
+      uint8_t *memory = device + row * d.row_pitch;
+      if (toDevice)
+        std::memcpy(memory, host, rowBytes);
+      else
+        std::memcpy(host, memory, rowBytes);
+    }
+  }
+
+  const std::vector<ImageObject> &objects_;
+  std::vector<std::unique_ptr<DeviceBuffer>> images_;
+  std::vector<cuport_texture_descriptor> descriptors_;
+  bool ready_ = false;
+};
+
 class CuportDriver : public Driver {
 public:
   CuportDriver() : backend_(cuport_cpu_backend_create()) {}
@@ -143,7 +243,8 @@ private:
     }
     DeviceBuffer in(backend_, launch.in.size());
     DeviceBuffer out(backend_, launch.outSize);
-    if (in.status() != CUPORT_OK || out.status() != CUPORT_OK) {
+    ImageObjects objects(backend_, launch.objects);
+    if (in.status() != CUPORT_OK || out.status() != CUPORT_OK || !objects.ready()) {
       fail(outcome, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate the case's buffers");
       return;
     }
@@ -151,8 +252,10 @@ private:
       backend_->memcpy(backend_->self, in.get(), launch.in.data(), launch.in.size());
     backend_->memset(backend_->self, out.get(), 0, launch.outSize ? launch.outSize : 1);
 
-    uint64_t params[2] = {reinterpret_cast<uint64_t>(in.get()),
-                          reinterpret_cast<uint64_t>(out.get())};
+    std::vector<uint64_t> params{reinterpret_cast<uint64_t>(in.get()),
+                                 reinterpret_cast<uint64_t>(out.get())};
+    for (size_t i = 0; i < launch.objects.size(); ++i)
+      params.push_back(objects.handle(i));
     cuport_launch_config config{};
     config.grid[0] = launch.grid.x;
     config.grid[1] = launch.grid.y;
@@ -161,8 +264,8 @@ private:
     config.block[1] = launch.block.y;
     config.block[2] = launch.block.z;
     config.dynamic_shared_bytes = launch.dynamicShared;
-    config.params = params;
-    config.params_size = sizeof params;
+    config.params = params.data();
+    config.params_size = params.size() * sizeof(uint64_t);
     status = backend_->launch(backend_->self, kernel, &config,
                               cuport_error_buffer{message, sizeof message});
     if (status != CUPORT_OK) {
@@ -173,6 +276,7 @@ private:
     outcome.out.resize(launch.outSize);
     if (launch.outSize)
       backend_->memcpy(backend_->self, outcome.out.data(), out.get(), launch.outSize);
+    outcome.images = objects.read();
   }
 
   const cuport_backend *backend_;

@@ -26,6 +26,11 @@ Outcome run(const Launch &launch) {
 }
 
 Bytes runOk(const Launch &launch) {
+  std::vector<Bytes> images;
+  return runOk(launch, images);
+}
+
+Bytes runOk(const Launch &launch, std::vector<Bytes> &images) {
   Outcome outcome = run(launch);
   if (!outcome.loaded)
     ADD_FAILURE() << "the module did not load (error " << outcome.error << "): " << outcome.message
@@ -35,6 +40,11 @@ Bytes runOk(const Launch &launch) {
     ADD_FAILURE() << "the launch failed (error " << outcome.error << "): " << outcome.message;
   if (outcome.out.size() != launch.outSize)
     outcome.out = Bytes(launch.outSize);
+  images = std::move(outcome.images);
+  images.resize(launch.objects.size());
+  for (size_t i = 0; i < images.size(); ++i)
+    if (images[i].size() != launch.objects[i].image.bytes())
+      images[i] = Bytes(launch.objects[i].image.bytes());
   return outcome.out;
 }
 

@@ -169,12 +169,13 @@ TEST(TextureLowering, SurfaceReductionsCarryTheReductionAndSignedness) {
                                           CUPORT_SURED_OR << CUPORT_SURED_SHIFT});
 }
 
-// Pairs the PTX ISA does not list (and on .u32, add on .s64), sured.p and array shapes are
-// refused at load, naming the instruction.
+// Pairs the PTX ISA does not list (and on .u32, add on .s64; sured.p add on .b64, sured.p on .u32)
+// and array shapes are refused at load, naming the instruction.
 TEST(TextureLowering, SurfaceReductionsOutsideTheIsaTableAreRefused) {
   for (const char *instruction : {"sured.b.and.1d.u32.trap [%rd1, {%r1}], %r1;",
                                   "sured.b.add.1d.s64.trap [%rd1, {%r1}], %rd1;",
-                                  "sured.p.add.1d.b32.trap [%rd1, {%r1}], %r1;",
+                                  "sured.p.add.1d.b64.trap [%rd1, {%r1}], %rd1;",
+                                  "sured.p.min.1d.u32.trap [%rd1, {%r1}], %r1;",
                                   "sured.b.add.a1d.u32.trap [%rd1, {%r1, %r1}], %r1;"}) {
     Lowered lowered = lowerText(std::string(R"(
 .version 9.0
@@ -194,6 +195,37 @@ TEST(TextureLowering, SurfaceReductionsOutsideTheIsaTableAreRefused) {
     ASSERT_FALSE(lowered.diagnostics.empty()) << instruction;
     EXPECT_NE(lowered.diagnostics[0].find("sured"), std::string::npos) << lowered.diagnostics[0];
   }
+}
+
+// sust.p and sured.p carry CUPORT_SURFACE_FORMATTED; sust.p's access size counts its 32-bit values.
+TEST(TextureLowering, FormattedSurfaceAccessesAreMarked) {
+  Lowered lowered = lowerText(R"(
+.version 8.1
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 s)
+{
+	.reg .b32 	%r<5>;
+	.reg .b64 	%rd<3>;
+	ld.param.u64 	%rd1, [s];
+	mov.u32 	%r1, 4;
+	mov.u64 	%rd2, 9;
+	sust.p.2d.v2.b32.clamp 	[%rd1, {%r1, %r1}], {%r1, %r1};
+	sured.p.max.1d.b64.zero 	[%rd1, {%r1}], %rd2;
+	ret;
+}
+)");
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  llvm::Function *kernel = lowered.module->module->getFunction("k");
+  auto stores = callsTo(*kernel, "cuport.sust");
+  ASSERT_EQ(stores.size(), 1u);
+  EXPECT_EQ(opOf(stores[0]), uint64_t{CUPORT_SHAPE_2D | CUPORT_SURFACE_CLAMP << 4 | 8u << 8 |
+                                      CUPORT_SURFACE_FORMATTED});
+  auto reductions = callsTo(*kernel, "cuport.sured");
+  ASSERT_EQ(reductions.size(), 1u);
+  EXPECT_EQ(opOf(reductions[0]),
+            uint64_t{CUPORT_SHAPE_1D | CUPORT_SURFACE_ZERO << 4 | 8u << 8 |
+                     CUPORT_SURED_MAX << CUPORT_SURED_SHIFT | CUPORT_SURFACE_FORMATTED});
 }
 
 } // namespace
