@@ -312,17 +312,37 @@ void sampleTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
 void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[4],
                    uint32_t result[4]) {
   uint32_t component = (op >> CUPORT_TEX_GATHER_SHIFT) & 3;
+  uint32_t shape = op & CUPORT_SHAPE_MASK;
   Footprint fp;
   fp.dims = 2;
+  // The image gathered from: a layer of a 2D array, or a cube face (normalized, clamped).
+  cuport_texture_descriptor image = t;
+  float position[2];
+  if (shape == CUPORT_SHAPE_CUBE || shape == CUPORT_SHAPE_ACUBE) {
+    int offset = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
+    int face;
+    cubeFace(asFloat(coordinates[offset]), asFloat(coordinates[offset + 1]),
+             asFloat(coordinates[offset + 2]), face, position[0], position[1]);
+    int64_t cube = shape == CUPORT_SHAPE_ACUBE ? int32_t(coordinates[0]) : 0;
+    fp.layer = clampLayer(t, int32_t(cube * 6 + face));
+    image.normalized_coords = 1;
+    image.address_mode[0] = image.address_mode[1] = CUPORT_ADDRESS_CLAMP;
+  } else {
+    int first = shape == CUPORT_SHAPE_A2D ? 1 : 0;
+    if (first)
+      fp.layer = clampLayer(t, int32_t(coordinates[0]));
+    position[0] = asFloat(coordinates[first]);
+    position[1] = asFloat(coordinates[first + 1]);
+  }
   int64_t base[2];
   const uint64_t sizes[2] = {t.width, t.height};
   for (int d = 0; d < 2; ++d)
-    base[d] = int64_t(std::floor(texelSpace(t, asFloat(coordinates[d]), sizes[d]) - 0.5f));
+    base[d] = int64_t(std::floor(texelSpace(image, position[d], sizes[d]) - 0.5f));
   static constexpr int kOffsets[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
   Texel gathered;
   for (int k = 0; k < 4; ++k) {
     int64_t index[3] = {base[0] + kOffsets[k][0], base[1] + kOffsets[k][1], 0};
-    Texel texel = fetch(t, fp, index);
+    Texel texel = fetch(image, fp, index);
     gathered.f[k] = texel.f[component];
     gathered.i[k] = texel.i[component];
   }

@@ -15,8 +15,8 @@ namespace cuport::cpu {
 // shape is always an integer and comes first); `result` receives four f32 or 32-bit integers.
 void sampleTexture(const cuport_texture_descriptor &texture, uint32_t op,
                    const uint32_t coordinates[4], uint32_t result[4]);
-// tld4 (2D gather): the component `op >> CUPORT_TEX_GATHER_SHIFT` of the four texels linear
-// filtering would weigh, in the order (i, j+1), (i+1, j+1), (i+1, j), (i, j).
+// tld4 (2d, a2d, cube, acube): the component `op >> CUPORT_TEX_GATHER_SHIFT` of the four texels
+// linear filtering would weigh, in the order (i, j+1), (i+1, j+1), (i+1, j), (i, j).
 void gatherTexture(const cuport_texture_descriptor &texture, uint32_t op,
                    const uint32_t coordinates[4], uint32_t result[4]);
 

@@ -108,7 +108,7 @@ llvm::FunctionCallee textureIntrinsic(FunctionLowering &fl, llvm::StringRef name
 }
 
 // tex{.level, .grad}.geom.v4.dtype.ctype d, [a, c] {, lod | , dPdx, dPdy} and
-// tld4.comp.2d.v4.dtype.f32 d, [a, c].
+// tld4.comp.{2d,a2d,cube,acube}.v4.dtype.f32 d, [a, c].
 bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   bool gather = inst.opcode == "tld4";
@@ -129,7 +129,8 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto resultType = mods.takeType();
   auto coordinateType = mods.takeType();
   if (!shape || !resultType || !coordinateType || !mods.allTaken() || inst.pairedDestination ||
-      (gather && shape->code != CUPORT_SHAPE_2D))
+      (gather && shape->code != CUPORT_SHAPE_2D && shape->code != CUPORT_SHAPE_A2D &&
+       shape->code != CUPORT_SHAPE_CUBE && shape->code != CUPORT_SHAPE_ACUBE))
     return fl.unsupported(inst);
   using ptx::ScalarType;
   // .v4 of .f32 / .s32 / .u32 / .f16, or (tex only) .v2.f16x2: r and g, b and a packed.
@@ -139,7 +140,10 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
       (!halves && *resultType != ScalarType::F32 && *resultType != ScalarType::S32 &&
        *resultType != ScalarType::U32))
     return fl.unsupported(inst);
-  if (*coordinateType != ScalarType::F32 && *coordinateType != ScalarType::S32)
+  // tld4 and the cube shapes take .f32 coordinates only.
+  bool cube = shape->code == CUPORT_SHAPE_CUBE || shape->code == CUPORT_SHAPE_ACUBE;
+  if ((*coordinateType != ScalarType::F32 && *coordinateType != ScalarType::S32) ||
+      ((gather || cube) && *coordinateType != ScalarType::F32))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2 + extraOperands))
     return false;

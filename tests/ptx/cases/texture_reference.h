@@ -179,9 +179,11 @@ inline Footprint footprint(const ImageObject &object, int dimensions, int64_t sl
   return where;
 }
 
-// tex.cube / tex.acube: the programming guide's face table picks the face of the major axis m and
-// face coordinates (s / |m| + 1) / 2, (t / |m| + 1) / 2, sampled normalized and clamped.
-inline Texel sampleCube(const ImageObject &object, float x, float y, float z, int64_t cube) {
+// tex.cube / tex.acube and tld4.cube / tld4.acube: the programming guide's face table picks the
+// face of the major axis m and face coordinates (s / |m| + 1) / 2, (t / |m| + 1) / 2, read
+// normalized and clamped. Returns the face's footprint and sets `uv`.
+inline Footprint cubeFootprint(const ImageObject &object, float x, float y, float z, int64_t cube,
+                               float uv[2]) {
   float ax = std::fabs(x), ay = std::fabs(y), az = std::fabs(z);
   int face;
   float s, t, major;
@@ -203,15 +205,21 @@ inline Texel sampleCube(const ImageObject &object, float x, float y, float z, in
   }
   Footprint where = footprint(object, 2, cube * 6 + face);
   where.modes = {AddressMode::Clamp, AddressMode::Clamp, AddressMode::Clamp};
-  float uv[3] = {(s / major + 1) / 2, (t / major + 1) / 2, 0};
+  uv[0] = (s / major + 1) / 2;
+  uv[1] = (t / major + 1) / 2;
+  return where;
+}
+
+inline Texel sampleCube(const ImageObject &object, float x, float y, float z, int64_t cube) {
+  float uv[3] = {0, 0, 0};
+  Footprint where = cubeFootprint(object, x, y, z, cube, uv);
   return sample(object, where, uv, /*normalized=*/true);
 }
 
 // tld4.comp: component `component` of the four texels linear filtering would weigh, in the
 // ISA's order (counter-clockwise from the lower left): (i, j+1), (i+1, j+1), (i+1, j), (i, j).
-inline Texel gather(const ImageObject &object, const float x[2], int component) {
-  Footprint where = footprint(object, 2, 0);
-  bool normalized = object.sampler.normalizedCoords;
+inline Texel gather(const ImageObject &object, const Footprint &where, const float x[2],
+                    bool normalized, int component) {
   int64_t base[2];
   for (int d = 0; d < 2; ++d) {
     double position = normalized ? double(x[d]) * double(where.size[d]) : double(x[d]);

@@ -281,7 +281,9 @@ private:
     for (int i = 0; i < 3; ++i)
       texture.addressMode[i] = CUaddress_mode(sampler.address[i]);
     texture.filterMode = sampler.linearFilter ? CU_TR_FILTER_MODE_LINEAR : CU_TR_FILTER_MODE_POINT;
-    texture.flags = (sampler.normalizedRead ? 0 : CU_TRSF_READ_AS_INTEGER) |
+    // Integer channels read as integers unless normalized (float channels read as floats).
+    bool integer = image.kind != ChannelKind::Float;
+    texture.flags = (integer && !sampler.normalizedRead ? CU_TRSF_READ_AS_INTEGER : 0) |
                     (sampler.normalizedCoords ? CU_TRSF_NORMALIZED_COORDINATES : 0);
     for (int i = 0; i < 4; ++i)
       texture.borderColor[i] = sampler.border[i];

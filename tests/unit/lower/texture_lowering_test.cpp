@@ -197,6 +197,38 @@ TEST(TextureLowering, SurfaceReductionsOutsideTheIsaTableAreRefused) {
   }
 }
 
+// tld4 and the cube shapes take .f32 coordinates only; tld4 has no half results; .v4.f16x2 is
+// not a form.
+TEST(TextureLowering, CoordinateAndResultTypesOutsideTheIsaAreRefused) {
+  for (const char *instruction :
+       {"tld4.r.2d.v4.f32.s32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %r1}];",
+        "tex.cube.v4.f32.s32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %r1, %r1, %r1}];",
+        "tld4.g.2d.v4.f16.f32 {%h1, %h1, %h1, %h1}, [%rd1, {%f1, %f1}];",
+        "tex.2d.v4.f16x2.f32 {%r1, %r1, %r1, %r1}, [%rd1, {%f1, %f1}];"}) {
+    Lowered lowered = lowerText(std::string(R"(
+.version 8.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 t)
+{
+	.reg .b32 	%r<2>;
+	.reg .f32 	%f<2>;
+	.reg .b16 	%h<2>;
+	.reg .b64 	%rd<2>;
+	ld.param.u64 	%rd1, [t];
+	mov.u32 	%r1, 0;
+	mov.f32 	%f1, 0f00000000;
+	)") + instruction + R"(
+	ret;
+}
+)");
+    EXPECT_FALSE(lowered.module.has_value()) << instruction;
+    ASSERT_FALSE(lowered.diagnostics.empty()) << instruction;
+    EXPECT_NE(lowered.diagnostics[0].find(std::string(instruction).substr(0, 4)), std::string::npos)
+        << lowered.diagnostics[0];
+  }
+}
+
 // sust.p and sured.p carry CUPORT_SURFACE_FORMATTED; sust.p's access size counts its 32-bit values.
 TEST(TextureLowering, FormattedSurfaceAccessesAreMarked) {
   Lowered lowered = lowerText(R"(
