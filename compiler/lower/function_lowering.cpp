@@ -89,6 +89,18 @@ bool FunctionLowering::run() {
   return ok_;
 }
 
+namespace {
+
+// A `.param` parameter is memory that `ld.param` / `st.param` address; a `.reg` one is a register
+// the body reads and writes by name. Both keep their value in `storage`.
+ScopeEntry slotEntry(const ParamSlot &slot, llvm::Value *storage) {
+  if (slot.inRegister)
+    return {ScopeEntry::Kind::Register, storage, slot.type, ptx::StateSpace::Reg};
+  return {ScopeEntry::Kind::Memory, storage, slot.type, ptx::StateSpace::Param};
+}
+
+} // namespace
+
 void FunctionLowering::bindParameters() {
   Scope &scope = scopes_.back();
   auto &ctx = context();
@@ -114,8 +126,7 @@ void FunctionLowering::bindParameters() {
     } else {
       storage = createEntryAlloca(slot.type, slot.align, slot.name);
     }
-    scope.entries[slot.name] = {ScopeEntry::Kind::Memory, storage, slot.type,
-                                ptx::StateSpace::Param};
+    scope.entries[slot.name] = slotEntry(slot, storage);
   }
   for (const ParamSlot &slot : signature_.params) {
     llvm::Argument *arg = function_->getArg(argument++);
@@ -126,8 +137,7 @@ void FunctionLowering::bindParameters() {
       llvm::IRBuilder<> entry(entryBlock_);
       entry.CreateStore(arg, storage);
     }
-    scope.entries[slot.name] = {ScopeEntry::Kind::Memory, storage, slot.type,
-                                ptx::StateSpace::Param};
+    scope.entries[slot.name] = slotEntry(slot, storage);
   }
 }
 

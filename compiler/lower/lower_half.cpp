@@ -1,7 +1,8 @@
 // Half-precision arithmetic: f16 and bf16, scalar and packed pairs (f16x2, bf16x2, one 32-bit
 // register with the first element in the low half). Each element is computed exactly in a wider
 // format and rounded once to nearest even: a + b, a - b and a * b in f32 (24 bits >= 2p + 2, so
-// the double rounding is harmless), fma through round-to-odd (see roundedToOdd).
+// the double rounding is harmless), fma through round-to-odd (see roundedToOdd). Forms and
+// modifiers follow PTX ISA 9.0 (9.7.4); whatever it does not define is rejected.
 #include "compiler/lower/float_semantics.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -17,6 +18,12 @@ namespace cuport::lower {
 namespace {
 
 using llvm::Value;
+
+// The OOB-NaN that tensor copies write for out-of-bounds elements (PTX ISA 5.5.3.3), which
+// `fma.oob` turns into a +0.0 result. The ISA names it without giving its encoding; 0x7ff7 (a NaN
+// in both f16 and bf16, not the canonical 0x7fff) is the 16-bit pattern reported for Hopper's
+// tensor copies.
+constexpr uint16_t kOobNaN = 0x7ff7;
 
 class HalfLowering {
 public:
@@ -149,8 +156,8 @@ bool HalfLowering::lower() {
   bool sat = mods_.take("sat");
   bool relu = mods_.take("relu");
   auto rounding = takeRounding(mods_);
-  // bf16 has neither .ftz (but on ex2.approx) nor .sat; .rn is the only rounding; .relu only on
-  // fma.
+  // bf16 has neither .ftz (but on ex2.approx) nor .sat; .rn is the only rounding (optional but
+  // on fma); .relu only on fma, and not with .sat.
   if ((bfloat_ && ((ftz_ && op != "ex2") || sat)) ||
       (rounding && *rounding != llvm::RoundingMode::NearestTiesToEven) ||
       (relu && (op != "fma" || sat)))
@@ -178,10 +185,21 @@ bool HalfLowering::lower() {
     });
   }
   if (op == "fma") {
-    if (!rounding || !mods_.allTaken())
+    // .oob (sm_90): +0.0 when any operand is the OOB-NaN; it takes .relu, or .sat on f16, but
+    // not .ftz.
+    bool oob = mods_.take("oob");
+    if (!rounding || (oob && ftz_) || !mods_.allTaken())
       return fl_.unsupported(inst_);
     return apply(3, [&](const std::vector<Value *> &v) {
-      return finish(fusedMultiplyAdd(v[0], v[1], v[2]));
+      Value *result = finish(fusedMultiplyAdd(v[0], v[1], v[2]));
+      if (!oob)
+        return result;
+      Value *outOfBounds = b_.getFalse();
+      for (Value *operand : v)
+        outOfBounds =
+            b_.CreateOr(outOfBounds, b_.CreateICmpEQ(b_.CreateBitCast(operand, b_.getInt16Ty()),
+                                                     b_.getInt16(kOobNaN)));
+      return b_.CreateSelect(outOfBounds, llvm::ConstantFP::get(element_, 0.0), result);
     });
   }
   if (op == "neg" || op == "abs") {

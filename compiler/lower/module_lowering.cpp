@@ -266,6 +266,10 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
 bool ModuleLowering::buildParamSlot(const ptx::VariableDecl &decl, bool isKernel, ParamSlot &slot) {
   if (decl.space != ptx::StateSpace::Param && decl.space != ptx::StateSpace::Reg)
     return error(decl.loc, "unsupported parameter '" + decl.name + "' (not in .param space)");
+  slot.inRegister = decl.space == ptx::StateSpace::Reg;
+  if (slot.inRegister && (isKernel || !decl.arrayDims.empty() || decl.vectorWidth > 1))
+    return error(decl.loc,
+                 "parameter '" + decl.name + "' in .reg space must be a scalar of a .func");
   slot.name = decl.name;
   slot.size = static_cast<uint32_t>(variableByteSize(decl));
   slot.align = variableAlignment(decl);

@@ -30,6 +30,7 @@ struct ParamSlot {
   uint32_t size = 0;          // bytes
   uint32_t align = 1;
   uint32_t kernelOffset = 0; // kernels: offset in the parameter buffer
+  bool inRegister = false;   // declared in .reg space: the callee names it as a register
 };
 
 struct FunctionSignature {

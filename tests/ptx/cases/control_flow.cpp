@@ -1,7 +1,7 @@
 // Control flow (PTX ISA 9.7.12): predicated and divergent bra, brx.idx over .branchtargets,
 // direct, recursive and indirect calls (.callprototype through function tables and vtables laid
-// out as nvcc lays them out), exit inside a .func, trap and brkpt (the launch fails), nanosleep
-// and pmevent (no effect on results).
+// out as nvcc lays them out), parameters in .reg space, exit inside a .func, trap and brkpt (the
+// launch fails), nanosleep and pmevent (no effect on results).
 #include "tests/ptx/conformance.h"
 
 #include <string>
@@ -293,6 +293,57 @@ PTX_CASE(ControlFlow, ExitInsideAFunction) {
 )"));
   for (uint32_t t = 0; t < 64; ++t)
     EXPECT_EQ(out.at<uint32_t>(4 * t), t % 2 ? 1u : 2u) << t;
+}
+
+// Parameters and results in .reg space (as clang's NVPTX backend and hand-written PTX declare
+// them): the callee names them as registers, the caller passes registers; direct, recursive and
+// through a .callprototype, with several results of different types.
+PTX_CASE(ControlFlow, RegisterSpaceParameters) {
+  Bytes out = runOk(oneBlock(R"(
+  .reg .f32 %f<3>;
+  call (%r2), sumTo, (%r1);
+  mov.f32 %f1, 0f3F000000;
+  call.uni (%f2, %rd4), scaleAndSquare, (%r1, %f1);
+  mov.u64 %rd5, sumTo;
+  add.u32 %r6, %r1, 2;
+  prototype_0 : .callprototype (.reg .b32 _) _ (.reg .b32 _);
+  call (%r3), %rd5, (%r6), prototype_0;
+  mul.wide.u32 %rd6, %r1, 16;
+  add.s64 %rd6, %rd1, %rd6;
+  mov.b32 %r4, %f2;
+  cvt.u32.u64 %r5, %rd4;
+  st.global.v4.u32 [%rd6], {%r2, %r4, %r5, %r3};
+)",
+                             64, 64 * 16, R"(
+.func (.reg .b32 total) sumTo(.reg .b32 n)
+{
+  .reg .pred %p1;
+  .reg .b32 %r<3>;
+  setp.eq.u32 %p1, n, 0;
+  @%p1 bra $L_zero;
+  sub.u32 %r1, n, 1;
+  call (%r2), sumTo, (%r1);
+  add.u32 total, %r2, n;
+  ret;
+$L_zero:
+  mov.u32 total, 0;
+  ret;
+}
+.func (.reg .f32 scaled, .reg .b64 square) scaleAndSquare(.reg .b32 x, .reg .f32 scale)
+{
+  cvt.rn.f32.u32 scaled, x;
+  mul.rn.f32 scaled, scaled, scale;
+  mul.wide.u32 square, x, x;
+  ret;
+}
+)"));
+  for (uint32_t t = 0; t < 64; ++t) {
+    uint32_t triangle = t * (t + 1) / 2;
+    EXPECT_EQ(out.at<uint32_t>(16 * t), triangle) << t;
+    EXPECT_EQ(out.at<float>(16 * t + 4), float(t) / 2) << t;
+    EXPECT_EQ(out.at<uint32_t>(16 * t + 8), t * t) << t;
+    EXPECT_EQ(out.at<uint32_t>(16 * t + 12), (t + 2) * (t + 3) / 2) << t;
+  }
 }
 
 PTX_CASE(ControlFlow, TrapAndBreakpointFailTheLaunch) {

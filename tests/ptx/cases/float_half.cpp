@@ -1,7 +1,9 @@
-// f16 and bf16 arithmetic, scalar and packed (x2): add, sub, mul, fma (.rn, .ftz, .sat, .relu),
-// neg, abs, min, max (.NaN, .xorsign.abs). The reference computes the exact result in long
-// double (an exact sum error from TwoSum where the sum itself is not exact) and rounds it to the
-// format by choosing between the neighbouring representable values (float_support.h).
+// f16 and bf16 arithmetic, scalar and packed (x2), every form of PTX ISA 9.0 (9.7.4): add, sub,
+// mul ({.rn}, .ftz, .sat), fma (.rn, .ftz, .sat, .relu, .oob), neg and abs (.ftz) over every
+// input, min and max (.ftz, .NaN, .xorsign.abs); the forms the ISA does not define are rejected.
+// The reference computes the exact result in long double (an exact sum error from TwoSum where
+// the sum itself is not exact) and rounds it to the format by choosing between the neighbouring
+// representable values (float_support.h).
 #include "tests/ptx/cases/float_support.h"
 
 namespace cuport::conformance {
@@ -18,6 +20,9 @@ const Format kF16{"f16", kHalf}, kBF16{"bf16", kBfloat};
 
 // Arithmetic NaN results may carry any payload; min/max and .relu give the canonical 0x7fff.
 constexpr uint16_t kAnyNaN = 0x7fc1; // a NaN in both formats
+// The OOB-NaN of tensor copies (PTX ISA 5.5.3.3) that fma.oob turns into +0.0. The ISA gives no
+// encoding; 0x7ff7 is the one reported for Hopper's tensor copies.
+constexpr uint16_t kOobNaN = 0x7ff7;
 
 bool isNaN(const Format &f, uint16_t bits) {
   return f.narrow.isNaN(bits);
@@ -67,7 +72,25 @@ uint16_t roundedSum(const Format &f, long double a, long double b) {
   return roundPair(f, s, err);
 }
 
-enum class Op { add, sub, mul, fma, fmaRelu, neg, abs, min, max, minNaN, maxNaN, minXor, maxXor };
+enum class Op {
+  add,
+  sub,
+  mul,
+  fma,
+  fmaRelu,
+  fmaOob,
+  fmaOobRelu,
+  neg,
+  abs,
+  min,
+  max,
+  minNaN,
+  maxNaN,
+  minXor,
+  maxXor,
+  minNaNXor,
+  maxNaNXor
+};
 struct Instruction {
   Op op;
   const char *text; // the mnemonic without the type
@@ -116,8 +139,14 @@ uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, b
     break;
   case Op::fma:
   case Op::fmaRelu:
+  case Op::fmaOob:
+  case Op::fmaOobRelu:
+    // .oob: +0.0 when an operand is the OOB-NaN, in each lane on its own.
+    if ((op == Op::fmaOob || op == Op::fmaOobRelu) &&
+        (a == kOobNaN || b == kOobNaN || c == kOobNaN))
+      return 0;
     result = roundedSum(f, x * y, z);
-    if (op == Op::fmaRelu)
+    if (op == Op::fmaRelu || op == Op::fmaOobRelu)
       result = isNaN(f, result) ? f.quietNaN() : (result & 0x8000) ? 0 : result;
     break;
   case Op::neg:
@@ -136,6 +165,10 @@ uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, b
   case Op::maxXor:
     result = minMax(op == Op::minXor, false, true);
     break;
+  case Op::minNaNXor:
+  case Op::maxNaNXor:
+    result = minMax(op == Op::minNaNXor, true, true);
+    break;
   }
   if (sat) {
     long double r = valueOf(f, result);
@@ -146,36 +179,27 @@ uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, b
   return ftz ? flush(f, result) : result;
 }
 
+// The operations that take .sat (on f16).
 bool isArithmetic(Op op) {
-  return op == Op::add || op == Op::sub || op == Op::mul || op == Op::fma;
+  return op == Op::add || op == Op::sub || op == Op::mul || op == Op::fma || op == Op::fmaOob;
 }
 
 std::vector<uint16_t> halfSamples(const Format &f, const std::string &name, size_t randoms) {
   std::vector<uint16_t> values = f.narrow.exponentBits == 5 ? edgeHalves() : edgeBfloats();
+  // The OOB-NaN, its negation and a neighbouring NaN: only the first one is out of bounds.
+  for (uint16_t nan : {kOobNaN, uint16_t(kOobNaN | 0x8000), uint16_t(kOobNaN - 1)})
+    values.push_back(nan);
   std::mt19937_64 random = randomFor(name);
   for (size_t i = 0; i < randoms; ++i)
     values.push_back(uint16_t(random()));
   return values;
 }
 
-// Runs each instruction (with the flavours the format allows) on scalar and x2 forms.
-void checkFormat(const Format &f, const std::vector<Instruction> &instructions,
+// Runs each instruction (with the flavours the format allows) on scalar and x2 forms over `in`:
+// `count` rows of three operand registers, the scalar form taking their low halves.
+void checkInputs(const Format &f, const std::vector<Instruction> &instructions,
                  const std::vector<std::string> &flavours, unsigned sm, const std::string &version,
-                 const std::string &name) {
-  std::vector<uint16_t> pool = halfSamples(f, name, 48);
-  std::mt19937_64 random = randomFor(name + ".lanes");
-  Bytes in;
-  size_t count = 0;
-  for (uint16_t a : pool)
-    for (uint16_t b : pool) {
-      // Each operand register: this element in the low lane, a random one in the high lane.
-      in.push(uint32_t(a | (random() << 16))).push(uint32_t(b | (random() << 16)));
-      in.push(uint32_t(pool[random() % pool.size()] | (random() << 16)));
-      ++count;
-    }
-  for (size_t i = 0; i < kRandomSamples; ++i, ++count)
-    in.push(uint32_t(random())).push(uint32_t(random())).push(uint32_t(random()));
-
+                 const Bytes &in, size_t count) {
   for (const Instruction &inst : instructions) {
     for (const std::string &flavour : flavours) {
       bool ftz = flavour.find("ftz") != std::string::npos;
@@ -223,20 +247,63 @@ void checkFormat(const Format &f, const std::vector<Instruction> &instructions,
   }
 }
 
+// Every pair of sample operands (edge values, NaNs and randoms) with a random third operand, then
+// random registers.
+void checkFormat(const Format &f, const std::vector<Instruction> &instructions,
+                 const std::vector<std::string> &flavours, unsigned sm, const std::string &version,
+                 const std::string &name) {
+  std::vector<uint16_t> pool = halfSamples(f, name, 48);
+  std::mt19937_64 random = randomFor(name + ".lanes");
+  Bytes in;
+  size_t count = 0;
+  for (uint16_t a : pool)
+    for (uint16_t b : pool) {
+      // Each operand register: this element in the low lane, a random one in the high lane.
+      in.push(uint32_t(a | (random() << 16))).push(uint32_t(b | (random() << 16)));
+      in.push(uint32_t(pool[random() % pool.size()] | (random() << 16)));
+      ++count;
+    }
+  for (size_t i = 0; i < kRandomSamples; ++i, ++count)
+    in.push(uint32_t(random())).push(uint32_t(random())).push(uint32_t(random()));
+  checkInputs(f, instructions, flavours, sm, version, in, count);
+}
+
+// Unary forms over every 16-bit input, in the scalar form and in both lanes of the x2 form.
+void checkEveryInput(const Format &f, const std::vector<Instruction> &instructions,
+                     const std::vector<std::string> &flavours, unsigned sm,
+                     const std::string &version) {
+  Bytes in;
+  for (uint32_t v = 0; v < 0x10000; ++v) // the high lane sees every value too, in another order
+    in.push(uint32_t(v | ((v ^ 0xa5a5) << 16))).push(uint32_t(0)).push(uint32_t(0));
+  checkInputs(f, instructions, flavours, sm, version, in, 0x10000);
+}
+
 PTX_CASE(FloatHalf, F16Arithmetic) {
+  // Without a rounding modifier add, sub and mul round to nearest even as with .rn.
   checkFormat(kF16,
               {{Op::add, "add.rn", 2},
                {Op::sub, "sub.rn", 2},
                {Op::mul, "mul.rn", 2},
-               {Op::fma, "fma.rn", 3},
-               {Op::neg, "neg", 1},
-               {Op::abs, "abs", 1}},
+               {Op::add, "add", 2},
+               {Op::sub, "sub", 2},
+               {Op::mul, "mul", 2},
+               {Op::fma, "fma.rn", 3}},
               {"", ".ftz", ".sat", ".ftz.sat"}, 75, "8.0", "FloatHalf.F16Arithmetic");
 }
 
 PTX_CASE(FloatHalf, F16FmaRelu) {
   checkFormat(kF16, {{Op::fmaRelu, "fma.rn.relu", 3}}, {"", ".ftz"}, 80, "8.0",
               "FloatHalf.F16FmaRelu");
+}
+
+// .oob (sm_90, PTX 8.1) takes .relu, or .sat on f16, but not .ftz.
+PTX_CASE(FloatHalf, F16FmaOob) {
+  checkFormat(kF16, {{Op::fmaOob, "fma.rn.oob", 3}, {Op::fmaOobRelu, "fma.rn.oob.relu", 3}},
+              {"", ".sat"}, 90, "8.1", "FloatHalf.F16FmaOob");
+}
+
+PTX_CASE(FloatHalf, F16NegAbsEveryInput) {
+  checkEveryInput(kF16, {{Op::neg, "neg", 1}, {Op::abs, "abs", 1}}, {"", ".ftz"}, 75, "8.0");
 }
 
 PTX_CASE(FloatHalf, F16MinMax) {
@@ -246,7 +313,9 @@ PTX_CASE(FloatHalf, F16MinMax) {
                {Op::minNaN, "min.NaN", 2},
                {Op::maxNaN, "max.NaN", 2},
                {Op::minXor, "min.xorsign.abs", 2},
-               {Op::maxXor, "max.xorsign.abs", 2}},
+               {Op::maxXor, "max.xorsign.abs", 2},
+               {Op::minNaNXor, "min.NaN.xorsign.abs", 2},
+               {Op::maxNaNXor, "max.NaN.xorsign.abs", 2}},
               {"", ".ftz"}, 86, "7.2", "FloatHalf.F16MinMax");
 }
 
@@ -255,11 +324,21 @@ PTX_CASE(FloatHalf, Bf16Arithmetic) {
               {{Op::add, "add.rn", 2},
                {Op::sub, "sub.rn", 2},
                {Op::mul, "mul.rn", 2},
+               {Op::add, "add", 2},
+               {Op::sub, "sub", 2},
+               {Op::mul, "mul", 2},
                {Op::fma, "fma.rn", 3},
-               {Op::fmaRelu, "fma.rn.relu", 3},
-               {Op::neg, "neg", 1},
-               {Op::abs, "abs", 1}},
+               {Op::fmaRelu, "fma.rn.relu", 3}},
               {""}, 90, "7.8", "FloatHalf.Bf16Arithmetic");
+}
+
+PTX_CASE(FloatHalf, Bf16FmaOob) {
+  checkFormat(kBF16, {{Op::fmaOob, "fma.rn.oob", 3}, {Op::fmaOobRelu, "fma.rn.oob.relu", 3}}, {""},
+              90, "8.1", "FloatHalf.Bf16FmaOob");
+}
+
+PTX_CASE(FloatHalf, Bf16NegAbsEveryInput) {
+  checkEveryInput(kBF16, {{Op::neg, "neg", 1}, {Op::abs, "abs", 1}}, {""}, 80, "7.0");
 }
 
 PTX_CASE(FloatHalf, Bf16MinMax) {
@@ -269,8 +348,56 @@ PTX_CASE(FloatHalf, Bf16MinMax) {
                {Op::minNaN, "min.NaN", 2},
                {Op::maxNaN, "max.NaN", 2},
                {Op::minXor, "min.xorsign.abs", 2},
-               {Op::maxXor, "max.xorsign.abs", 2}},
+               {Op::maxXor, "max.xorsign.abs", 2},
+               {Op::minNaNXor, "min.NaN.xorsign.abs", 2},
+               {Op::maxNaNXor, "max.NaN.xorsign.abs", 2}},
               {""}, 86, "7.2", "FloatHalf.Bf16MinMax");
+}
+
+// Forms PTX ISA 9.0 does not define (ptxas rejects each of them): other roundings, .ftz and
+// .sat on bf16, fma without .rn, .relu with .sat or off fma, .oob with .ftz or on bf16 with
+// .sat, .sat or a rounding on neg, abs, min and max, .xorsign or .abs alone.
+PTX_CASE(FloatHalf, RejectedForms) {
+  for (const char *form : {"add.rz.f16 %h7, %h1, %h2;",
+                           "sub.rm.f16x2 %r8, %r5, %r6;",
+                           "mul.rp.bf16 %h7, %h1, %h2;",
+                           "add.ftz.bf16 %h7, %h1, %h2;",
+                           "sub.sat.bf16x2 %r8, %r5, %r6;",
+                           "mul.ftz.bf16 %h7, %h1, %h2;",
+                           "fma.f16 %h7, %h1, %h2, %h3;",
+                           "fma.bf16x2 %r8, %r5, %r6, %r7;",
+                           "fma.rz.f16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.sat.relu.f16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.sat.bf16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.ftz.bf16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.oob.ftz.f16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.oob.sat.bf16 %h7, %h1, %h2, %h3;",
+                           "fma.rn.oob.relu.sat.f16x2 %r8, %r5, %r6, %r7;",
+                           "add.rn.relu.f16 %h7, %h1, %h2;",
+                           "mul.rn.relu.bf16 %h7, %h1, %h2;",
+                           "add.oob.f16 %h7, %h1, %h2;",
+                           "neg.ftz.bf16 %h7, %h1;",
+                           "abs.ftz.bf16x2 %r8, %r5;",
+                           "neg.rn.f16 %h7, %h1;",
+                           "abs.sat.f16 %h7, %h1;",
+                           "neg.relu.f16 %h7, %h1;",
+                           "min.ftz.bf16 %h7, %h1, %h2;",
+                           "max.rn.f16 %h7, %h1, %h2;",
+                           "min.relu.f16 %h7, %h1, %h2;",
+                           "min.sat.f16 %h7, %h1, %h2;",
+                           "min.xorsign.f16 %h7, %h1, %h2;",
+                           "max.abs.f16 %h7, %h1, %h2;",
+                           "min.oob.f16 %h7, %h1, %h2;"}) {
+    Launch launch;
+    launch.ptx = elementwiseKernel(std::string("ld.global.b16 %h1, [%rd4];\n") +
+                                       "ld.global.b16 %h2, [%rd4];\nld.global.b16 %h3, [%rd4];\n" +
+                                       "ld.global.b32 %r5, [%rd4];\nld.global.b32 %r6, [%rd4];\n" +
+                                       "ld.global.b32 %r7, [%rd4];\n" + form,
+                                   1, 4, 4, 90, "8.1");
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << form;
+    EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;
+  }
 }
 
 } // namespace

@@ -269,5 +269,46 @@ TEST_F(KernelExecution, EarlyReturn) {
   EXPECT_EQ(out, (std::vector<int>{0, 2, 4, 6, 8, -7, -7, -7}));
 }
 
+// Parameters and results declared in .reg space are registers the body names directly; the
+// caller passes and receives registers.
+TEST(FunctionExecution, RegisterSpaceParameters) {
+  Lowered lowered = lowerText(R"(.version 9.0
+.target sm_75
+.address_size 64
+.visible .func (.reg .b32 sum, .reg .b64 wide) addScaled(.reg .b32 x, .reg .b32 y)
+{
+  .reg .b32 %r<2>;
+  shl.b32 %r1, y, 2;
+  add.s32 x, x, %r1;
+  mov.b32 sum, x;
+  mul.wide.s32 wide, x, 3;
+  ret;
+}
+.visible .func (.reg .b32 out) viaRegisters(.reg .b32 a)
+{
+  .reg .b32 %r1;
+  .reg .b64 %rd1;
+  mov.b32 %r1, 10;
+  call (out, %rd1), addScaled, (a, %r1);
+  add.s32 out, out, 1;
+  ret;
+}
+)");
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  Jit jit(lowered);
+  auto *viaRegisters = reinterpret_cast<int32_t (*)(int32_t)>(jit.function("viaRegisters"));
+  EXPECT_EQ(viaRegisters(5), 5 + 4 * 10 + 1);
+  EXPECT_EQ(viaRegisters(-100), -100 + 40 + 1);
+}
+
+TEST(FunctionExecution, RegisterSpaceKernelParameterIsRejected) {
+  Lowered lowered = lowerText(".version 9.0\n.target sm_75\n.address_size 64\n"
+                              ".visible .entry k(.reg .b32 x)\n{\nret;\n}\n");
+  EXPECT_FALSE(lowered.module.has_value());
+  ASSERT_FALSE(lowered.diagnostics.empty());
+  EXPECT_NE(lowered.diagnostics[0].find("'x' in .reg space"), std::string::npos)
+      << lowered.diagnostics[0];
+}
+
 } // namespace
 } // namespace cuport::lower::test
