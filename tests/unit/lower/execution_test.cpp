@@ -306,8 +306,7 @@ TEST(FunctionExecution, RegisterSpaceKernelParameterIsRejected) {
                               ".visible .entry k(.reg .b32 x)\n{\nret;\n}\n");
   EXPECT_FALSE(lowered.module.has_value());
   ASSERT_FALSE(lowered.diagnostics.empty());
-  EXPECT_NE(lowered.diagnostics[0].find(".reg"), std::string::npos)
-      << lowered.diagnostics[0];
+  EXPECT_NE(lowered.diagnostics[0].find(".reg"), std::string::npos) << lowered.diagnostics[0];
 }
 
 } // namespace
