@@ -96,4 +96,13 @@ enum cuport_mma_type {
 /* cuport.ldmatrix.sync: the variant is the number of matrices (1, 2, 4) | CUPORT_LDMATRIX_TRANS. */
 #define CUPORT_LDMATRIX_TRANS (1u << 4)
 
+/* cuport.mbarrier.arrive: flags. */
+#define CUPORT_MBARRIER_DROP (1u << 0) /* arrive_drop: also lowers the expected count */
+#define CUPORT_MBARRIER_NO_COMPLETE                                                                \
+  (1u << 1) /* .noComplete: the arrival must not end the phase                                     \
+             */
+/* cuport.mbarrier.wait: the variant. */
+#define CUPORT_MBARRIER_WAIT_PARITY (1u << 0) /* the operand is a phase parity, not a state */
+#define CUPORT_MBARRIER_WAIT_TRY (1u << 1)    /* try_wait (test_wait otherwise) */
+
 #endif

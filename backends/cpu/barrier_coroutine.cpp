@@ -61,6 +61,7 @@ constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
     {"cuport.ldmatrix.sync", kSuspendLdmatrix, 0, 2, -1, -1, {1, -1, -1}},
     {"cuport.movmatrix.sync", kSuspendMovmatrix, -1, 1, -1, -1, {0, -1, -1}},
     {"cuport.stmatrix.sync", kSuspendStmatrix, 0, 4, -1, -1, {1, 2, 3}},
+    {"cuport.mbarrier.wait", kSuspendMbarrierWait, 0, -1, -1, -1, {1, 2, -1}},
 };
 
 const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {

@@ -1,5 +1,6 @@
 #include "backends/cpu/block_scheduler.h"
 
+#include "backends/cpu/mbarrier.h"
 #include "backends/cpu/warp_collectives.h"
 #include "backends/warp_operations.h"
 
@@ -27,6 +28,8 @@ bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadCont
   barriers_.fill(Barrier{});
   arrived_lanes_.assign(size_t(kBarriers) * warps_, 0);
   warp_arrived_.assign(size_t(kBarriers) * warps_, 0);
+  events_ = idle_signature_ = 0;
+  idle_passes_ = 0;
 
   for (;;) {
     bool progress = false;
@@ -47,13 +50,13 @@ bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadCont
         bool resolved = false;
         if (!resolveWarp(warp, resolved))
           return false;
-        again |= resolved;
+        again |= resolved | resolveMbarrierWaits(warp);
         progress |= again;
       }
     }
     if (done_ == count_)
       return true;
-    if (!progress)
+    if (!progress && !releaseMbarrierWaits())
       return fail(deadlockMessage());
   }
 }
@@ -71,10 +74,13 @@ bool BlockScheduler::runLane(uint32_t thread) {
   if (context.done) {
     state_[thread] = State::Done;
     ++done_;
+    ++events_;
     laneExited(thread);
     return true;
   }
   uint32_t kind = context.request.kind;
+  if (kind == kSuspendMbarrierWait)
+    return waitAtMbarrier(thread);
   if (kind == kSuspendBarArrive)
     return arrive(thread); // the thread goes on at once
   state_[thread] = State::Waiting;
@@ -122,6 +128,7 @@ bool BlockScheduler::arrive(uint32_t thread) {
     barrier.any |= predicate;
   }
   uint32_t warp = thread / kLanesPerWarp;
+  ++events_;
   arrived_lanes_[size_t(id) * warps_ + warp] |= 1u << (thread % kLanesPerWarp);
   updateWarp(id, warp);
   updateBarrier(id);
@@ -205,9 +212,90 @@ bool BlockScheduler::resolveWarp(uint32_t warp, bool &resolved) {
     if (request.kind != kSuspendActiveMask && group != (request.mask & live))
       continue; // some lanes of the membermask have not got there yet
     resolveWarpCollective(request.kind, request.op, group, lanes);
+    ++events_;
     for (uint32_t members = group; members != 0; members &= members - 1)
       state_[first + uint32_t(std::countr_zero(members))] = State::Ready;
     resolved = true;
+  }
+  return true;
+}
+
+// mbarrier.test_wait / try_wait: true at once when the phase has completed, else the thread waits
+// until it does (or until nothing else can run, see releaseMbarrierWaits).
+bool BlockScheduler::waitAtMbarrier(uint32_t thread) {
+  ThreadContext &context = threads_[thread];
+  uint64_t offset =
+      context.request.operand[0] - reinterpret_cast<uint64_t>(context.block->shared_base);
+  if (offset >= context.block->total_smem_size || offset % 8 != 0) {
+    char text[200];
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] waits on an mbarrier object at 0x%llx, which is not an "
+                  "aligned 64-bit word of the block's shared memory",
+                  context.tid[0], context.tid[1], context.tid[2],
+                  static_cast<unsigned long long>(context.request.operand[0]));
+    return fail(text);
+  }
+  if (mbarrierWaitComplete(thread)) {
+    context.request.result[0] = 1;
+    ++events_;
+  } else {
+    state_[thread] = State::Waiting;
+  }
+  return true;
+}
+
+bool BlockScheduler::mbarrierWaitComplete(uint32_t thread) const {
+  const SuspendRequest &request = threads_[thread].request;
+  return mbarrierPhaseComplete(*reinterpret_cast<const uint64_t *>(request.operand[0]), request.op,
+                               request.operand[1]);
+}
+
+// The warp's lanes whose mbarrier phase has completed (by arrivals of lanes that ran since they
+// began to wait) go on with true.
+bool BlockScheduler::resolveMbarrierWaits(uint32_t warp) {
+  bool resolved = false;
+  uint32_t first = warp * kLanesPerWarp;
+  uint32_t end = std::min(count_, first + kLanesPerWarp);
+  for (uint32_t thread = first; thread < end; ++thread) {
+    if (state_[thread] != State::Waiting || threads_[thread].request.kind != kSuspendMbarrierWait ||
+        !mbarrierWaitComplete(thread))
+      continue;
+    threads_[thread].request.result[0] = 1;
+    state_[thread] = State::Ready;
+    ++events_;
+    resolved = true;
+  }
+  return resolved;
+}
+
+// No thread can run: test_wait and try_wait may then return false (the ISA lets try_wait give up
+// after a time of its own choosing, and test_wait never waits), so the program can do whatever
+// it does between its polls. When passes of false results change nothing (no event, no mbarrier
+// word the waits look at), the block is deadlocked.
+bool BlockScheduler::releaseMbarrierWaits() {
+  constexpr uint32_t kIdlePasses = 8;
+  uint64_t signature = events_;
+  bool waiting = false;
+  for (uint32_t thread = 0; thread < count_; ++thread) {
+    const SuspendRequest &request = threads_[thread].request;
+    if (state_[thread] != State::Waiting || request.kind != kSuspendMbarrierWait)
+      continue;
+    waiting = true;
+    signature = signature * 0x9e3779b97f4a7c15u +
+                *reinterpret_cast<const uint64_t *>(request.operand[0]) + thread;
+  }
+  if (!waiting)
+    return false;
+  idle_passes_ = signature == idle_signature_ ? idle_passes_ + 1 : 0;
+  idle_signature_ = signature;
+  if (idle_passes_ >= kIdlePasses)
+    return false;
+  for (uint32_t thread = 0; thread < count_; ++thread) {
+    SuspendRequest &request = threads_[thread].request;
+    if (state_[thread] != State::Waiting || request.kind != kSuspendMbarrierWait)
+      continue;
+    request.result[0] = 0;
+    state_[thread] = State::Ready;
   }
   return true;
 }
@@ -220,8 +308,18 @@ bool BlockScheduler::fail(std::string message) {
 std::string BlockScheduler::describeWait(uint32_t thread) const {
   const ThreadContext &context = threads_[thread];
   const SuspendRequest &request = context.request;
-  char text[160];
-  if (isWarpCollective(request.kind))
+  char text[256];
+  if (request.kind == kSuspendMbarrierWait) {
+    uint64_t offset = request.operand[0] - reinterpret_cast<uint64_t>(context.block->shared_base);
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] (warp %u, lane %u) waits at %s on the mbarrier at shared "
+                  "offset %llu for its phase of parity %u to complete",
+                  context.tid[0], context.tid[1], context.tid[2], context.warp_id, context.lane_id,
+                  request.op & CUPORT_MBARRIER_WAIT_TRY ? "mbarrier.try_wait"
+                                                        : "mbarrier.test_wait",
+                  static_cast<unsigned long long>(offset),
+                  mbarrierWaitedParity(request.op, request.operand[1]));
+  } else if (isWarpCollective(request.kind))
     std::snprintf(text, sizeof text,
                   "thread [%u,%u,%u] (warp %u, lane %u) waits at %s (mask 0x%08x)", context.tid[0],
                   context.tid[1], context.tid[2], context.warp_id, context.lane_id,

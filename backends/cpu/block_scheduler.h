@@ -1,7 +1,8 @@
 // Runs the threads of one block of a coroutine kernel (a kernel with barriers or warp collectives,
 // see barrier_coroutine.cpp): warp after warp, every runnable lane runs to its next suspension
 // point; a warp collective completes when every non-exited lane of its membermask waits at one
-// with the same kind, variant and membermask; a barrier releases when its warps have arrived.
+// with the same kind, variant and membermask; a barrier releases when its warps have arrived; an
+// mbarrier wait returns true once its phase has completed, false when nothing else can run.
 // docs/execution-model.md describes the rules.
 #pragma once
 
@@ -41,6 +42,10 @@ private:
   void updateWarp(uint32_t barrier, uint32_t warp);
   void updateBarrier(uint32_t barrier);
   bool resolveWarp(uint32_t warp, bool &resolved);
+  bool waitAtMbarrier(uint32_t thread);
+  bool mbarrierWaitComplete(uint32_t thread) const;
+  bool resolveMbarrierWaits(uint32_t warp);
+  bool releaseMbarrierWaits();
   bool fail(std::string message);
   std::string describeWait(uint32_t thread) const;
   std::string deadlockMessage() const;
@@ -58,6 +63,11 @@ private:
   std::array<Barrier, kBarriers> barriers_;
   std::vector<uint32_t> arrived_lanes_; // [barrier * warps_ + warp]
   std::vector<uint8_t> warp_arrived_;   // [barrier * warps_ + warp]
+  // Progress a pass of forced mbarrier wait results (false) cannot fake: threads ending, arriving
+  // at barriers, completing collectives, or seeing an mbarrier phase complete.
+  uint64_t events_ = 0;
+  uint64_t idle_signature_ = 0; // events_ and the waited mbarrier words at the last forced pass
+  uint32_t idle_passes_ = 0;    // forced passes in a row after which nothing had changed
   std::string error_;
 };
 

@@ -5,6 +5,7 @@
 #include "backends/cpu/context.h"
 #include "backends/cpu/device_heap.h"
 #include "backends/cpu/directed_rounding.h"
+#include "backends/cpu/mbarrier.h"
 #include "backends/cpu/printf_fifo.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
@@ -179,6 +180,49 @@ int32_t cuport_cpu_istypep(uint64_t handle, uint32_t kind, ThreadContext *) {
   return magic == (kind == CUPORT_ISTYPEP_TEXREF ? CUPORT_TEXTURE_MAGIC : CUPORT_SURFACE_MAGIC);
 }
 
+// The mbarrier object at `address`, which must be an aligned word in the block's shared memory.
+uint64_t &sharedObject(const ThreadContext *thread, uint64_t *address) {
+  uint64_t base = reinterpret_cast<uint64_t>(thread->block->shared_base);
+  uint64_t offset = reinterpret_cast<uint64_t>(address) - base;
+  if (offset >= thread->block->total_smem_size || offset % 8 != 0) {
+    char message[128];
+    std::snprintf(message, sizeof message,
+                  "mbarrier object at 0x%llx is not an aligned 64-bit word of the block's shared "
+                  "memory",
+                  static_cast<unsigned long long>(reinterpret_cast<uint64_t>(address)));
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, message);
+  }
+  return *address;
+}
+
+void failIf(const ThreadContext *thread, const char *failure) {
+  if (failure)
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
+}
+
+void cuport_cpu_mbarrier_init(uint64_t *address, uint32_t count, ThreadContext *thread) {
+  failIf(thread, mbarrierInit(sharedObject(thread, address), count));
+}
+
+void cuport_cpu_mbarrier_inval(uint64_t *address, ThreadContext *thread) {
+  sharedObject(thread, address) = 0;
+}
+
+uint64_t cuport_cpu_mbarrier_arrive(uint64_t *address, uint32_t count, int32_t transactions,
+                                    uint32_t flags, ThreadContext *thread) {
+  uint64_t state = 0;
+  failIf(thread, mbarrierArrive(sharedObject(thread, address), count, transactions, flags, state));
+  return state;
+}
+
+void cuport_cpu_mbarrier_tx(uint64_t *address, int32_t delta, ThreadContext *thread) {
+  failIf(thread, mbarrierTransactions(sharedObject(thread, address), delta));
+}
+
+uint32_t cuport_cpu_mbarrier_pending_count(uint64_t state, ThreadContext *) {
+  return mbarrierPendingCount(state);
+}
+
 // PTX's malloc/free: the device heap, limited by cudaLimitMallocHeapSize.
 void *cuport_cpu_device_malloc(uint64_t bytes) {
   LibraryCall call;
@@ -218,6 +262,11 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_reduce, reinterpret_cast<void *>(&cuport_cpu_sured)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
       {object_type_test, reinterpret_cast<void *>(&cuport_cpu_istypep)},
+      {mbarrier_init, reinterpret_cast<void *>(&cuport_cpu_mbarrier_init)},
+      {mbarrier_inval, reinterpret_cast<void *>(&cuport_cpu_mbarrier_inval)},
+      {mbarrier_arrive, reinterpret_cast<void *>(&cuport_cpu_mbarrier_arrive)},
+      {mbarrier_transactions, reinterpret_cast<void *>(&cuport_cpu_mbarrier_tx)},
+      {mbarrier_pending_count, reinterpret_cast<void *>(&cuport_cpu_mbarrier_pending_count)},
       {rounded_f32, reinterpret_cast<void *>(&cuport_cpu_rounded_f32)},
       {rounded_f64, reinterpret_cast<void *>(&cuport_cpu_rounded_f64)},
       {rounded_convert, reinterpret_cast<void *>(&cuport_cpu_rounded_convert)},

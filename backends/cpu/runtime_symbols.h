@@ -34,6 +34,15 @@ inline constexpr std::string_view surface_reduce = "cuport_cpu_sured";
 inline constexpr std::string_view texture_query = "cuport_cpu_txq";
 inline constexpr std::string_view object_type_test = "cuport_cpu_istypep";
 
+// mbarrier objects (cuport.mbarrier.init, .inval, .arrive, .tx, .pending_count; mbarrier.h) with
+// the thread's context appended: an object outside the block's shared memory, or an operation
+// the ISA forbids, ends the grid with a launch failure.
+inline constexpr std::string_view mbarrier_init = "cuport_cpu_mbarrier_init";
+inline constexpr std::string_view mbarrier_inval = "cuport_cpu_mbarrier_inval";
+inline constexpr std::string_view mbarrier_arrive = "cuport_cpu_mbarrier_arrive";
+inline constexpr std::string_view mbarrier_transactions = "cuport_cpu_mbarrier_tx";
+inline constexpr std::string_view mbarrier_pending_count = "cuport_cpu_mbarrier_pending_count";
+
 // Directed rounding (directed_rounding.h): float (op, a, b, c, mode), double (op, a, b, c,
 // mode) and the conversion uint64_t (bits, from kind, to kind, mode).
 inline constexpr std::string_view rounded_f32 = "cuport_cpu_rounded_f32";

@@ -171,8 +171,9 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     recreateCall(call, type, fail.getCallee(), arguments)->setDoesNotReturn();
     return llvm::Error::success();
   }
-  // Texture and surface intrinsics become calls of the executor's functions, context appended.
-  static constexpr std::pair<std::string_view, std::string_view> kTextureCalls[] = {
+  // Texture, surface and mbarrier intrinsics become calls of the executor's functions, context
+  // appended.
+  static constexpr std::pair<std::string_view, std::string_view> kRuntimeCalls[] = {
       {"cuport.tex", runtime_symbols::texture_sample},
       {"cuport.tld4", runtime_symbols::texture_gather},
       {"cuport.suld", runtime_symbols::surface_load},
@@ -180,8 +181,13 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
       {"cuport.sured", runtime_symbols::surface_reduce},
       {"cuport.txq", runtime_symbols::texture_query},
       {"cuport.istypep", runtime_symbols::object_type_test},
+      {"cuport.mbarrier.init", runtime_symbols::mbarrier_init},
+      {"cuport.mbarrier.inval", runtime_symbols::mbarrier_inval},
+      {"cuport.mbarrier.arrive", runtime_symbols::mbarrier_arrive},
+      {"cuport.mbarrier.tx", runtime_symbols::mbarrier_transactions},
+      {"cuport.mbarrier.pending_count", runtime_symbols::mbarrier_pending_count},
   };
-  for (auto [intrinsic, symbol] : kTextureCalls) {
+  for (auto [intrinsic, symbol] : kRuntimeCalls) {
     if (name != llvm::StringRef(intrinsic.data(), intrinsic.size()))
       continue;
     llvm::FunctionType *type = withContext(call.getFunctionType());

@@ -175,6 +175,8 @@ const char *suspendKindName(uint32_t kind) {
     return "movmatrix";
   case kSuspendStmatrix:
     return "stmatrix";
+  case kSuspendMbarrierWait:
+    return "mbarrier.test_wait/try_wait";
   default:
     return "?";
   }

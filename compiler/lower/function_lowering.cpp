@@ -572,6 +572,7 @@ void FunctionLowering::emitInstruction(const ptx::Instruction &instruction) {
 void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   using Family = LoweringResult (*)(FunctionLowering &, const ptx::Instruction &);
   static constexpr Family kFamilies[] = {
+      lowerMbarrierInstruction, // before memory: it owns cp.async.mbarrier.arrive
       lowerMemoryInstruction,      lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction,     lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,        lowerAtomicInstruction,  lowerTextureInstruction,

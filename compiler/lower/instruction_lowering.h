@@ -33,6 +33,8 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
 LoweringResult lowerAtomicInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+// mbarrier.* and cp.async.mbarrier.arrive (lower_mbarrier.cpp).
+LoweringResult lowerMbarrierInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWmmaInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

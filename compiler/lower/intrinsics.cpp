@@ -204,6 +204,55 @@ llvm::Function *declareMovmatrixSync(llvm::Module &module) {
   return declareConvergent(module, "cuport.movmatrix.sync", i32, {i32, i32});
 }
 
+static llvm::Function *declareNoThrow(llvm::Module &module, std::string_view name,
+                                      llvm::Type *result, llvm::ArrayRef<llvm::Type *> params) {
+  llvm::Function *function = declare(module, name, llvm::FunctionType::get(result, params, false));
+  function->setDoesNotThrow();
+  return function;
+}
+
+llvm::Function *declareMbarrierInit(llvm::Module &module) {
+  auto &context = module.getContext();
+  return declareNoThrow(module, "cuport.mbarrier.init", llvm::Type::getVoidTy(context),
+                        {llvm::PointerType::get(context, 0), llvm::Type::getInt32Ty(context)});
+}
+
+llvm::Function *declareMbarrierInval(llvm::Module &module) {
+  auto &context = module.getContext();
+  return declareNoThrow(module, "cuport.mbarrier.inval", llvm::Type::getVoidTy(context),
+                        {llvm::PointerType::get(context, 0)});
+}
+
+llvm::Function *declareMbarrierArrive(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  return declareNoThrow(module, "cuport.mbarrier.arrive", llvm::Type::getInt64Ty(context),
+                        {llvm::PointerType::get(context, 0), i32, i32, i32});
+}
+
+llvm::Function *declareMbarrierTx(llvm::Module &module) {
+  auto &context = module.getContext();
+  return declareNoThrow(module, "cuport.mbarrier.tx", llvm::Type::getVoidTy(context),
+                        {llvm::PointerType::get(context, 0), llvm::Type::getInt32Ty(context)});
+}
+
+llvm::Function *declareMbarrierPendingCount(llvm::Module &module) {
+  auto &context = module.getContext();
+  llvm::Function *function =
+      declareNoThrow(module, "cuport.mbarrier.pending_count", llvm::Type::getInt32Ty(context),
+                     {llvm::Type::getInt64Ty(context)});
+  function->setDoesNotAccessMemory();
+  function->setWillReturn();
+  return function;
+}
+
+llvm::Function *declareMbarrierWait(llvm::Module &module) {
+  auto &context = module.getContext();
+  return declareConvergent(module, "cuport.mbarrier.wait", llvm::Type::getInt1Ty(context),
+                           {llvm::Type::getInt32Ty(context), llvm::PointerType::get(context, 0),
+                            llvm::Type::getInt64Ty(context)});
+}
+
 static llvm::Function *declareNoReturn(llvm::Module &module, std::string_view name) {
   auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(module.getContext()), false);
   llvm::Function *function = declare(module, name, type);

@@ -47,6 +47,14 @@ llvm::Function *declareLdmatrixSync(llvm::Module &module);  // {i64, i64} (i32 v
 llvm::Function *declareMovmatrixSync(llvm::Module &module); // i32 (i32 a, i32 mask)
 // void (i32 variant, ptr row, i64 registers 0 | 1 << 32, i64 registers 2 | 3 << 32, i32 mask)
 llvm::Function *declareStmatrixSync(llvm::Module &module);
+// mbarrier objects (docs/kernel-ir.md), all nounwind; the pointer is generic. Waits suspend the
+// thread, so they are convergent like barriers.
+llvm::Function *declareMbarrierInit(llvm::Module &module);   // void (ptr, i32 count)
+llvm::Function *declareMbarrierInval(llvm::Module &module);  // void (ptr)
+llvm::Function *declareMbarrierArrive(llvm::Module &module); // i64 (ptr, i32, i32 tx, i32 flags)
+llvm::Function *declareMbarrierTx(llvm::Module &module);     // void (ptr, i32 delta)
+llvm::Function *declareMbarrierPendingCount(llvm::Module &module); // i32 (i64 state)
+llvm::Function *declareMbarrierWait(llvm::Module &module); // i1 (i32 variant, ptr, i64 phase)
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);
 // void @cuport.brkpt(): noreturn, nounwind; ends the grid (no debugger to stop in).

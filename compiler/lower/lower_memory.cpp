@@ -370,7 +370,7 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
       return lowerAsyncCopyGroup(fl, inst);
     if (form == "ca" || form == "cg")
       return lowerAsyncCopy(fl, inst);
-    return fl.unsupported(inst); // cp.async.bulk, cp.async.mbarrier.arrive, ...
+    return fl.unsupported(inst); // cp.async.bulk, ...
   }
   return std::nullopt;
 }
