@@ -100,8 +100,10 @@ void writeRequest(llvm::IRBuilder<> &builder, llvm::CallInst *call, llvm::Value 
   auto argument = [&](int index) { return call->getArgOperand(unsigned(index)); };
   storeField(builder, context, off::request_kind, builder.getInt32(intrinsic.kind), i32);
   storeField(builder, context, off::request_site, builder.getInt32(site), i32);
-  if (intrinsic.op >= 0)
-    storeField(builder, context, off::request_op, argument(intrinsic.op), i32);
+  // The scheduler groups warp collectives by op: one without an op must not keep the op of the
+  // thread's previous request (of an earlier kernel, too: contexts are reused).
+  storeField(builder, context, off::request_op,
+             intrinsic.op >= 0 ? argument(intrinsic.op) : builder.getInt32(0), i32);
   if (intrinsic.mask >= 0)
     storeField(builder, context, off::request_mask, argument(intrinsic.mask), i32);
   if (intrinsic.barrier >= 0)
