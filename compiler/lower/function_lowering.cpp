@@ -2,6 +2,7 @@
 
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/intrinsics.h"
+#include "compiler/lower/target_requirements.h"
 #include "compiler/lower/types.h"
 
 #include <llvm/IR/Constants.h>
@@ -579,6 +580,14 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerVideoInstruction,       lowerWarpInstruction,    lowerMatrixInstruction,
       lowerScalarVideoInstruction, lowerWmmaInstruction,
   };
+  // A form the ISA defines only on newer targets than the module's has no meaning here.
+  std::optional<unsigned> target = moduleTarget(module_.ptx());
+  if (unsigned needed = minimumTarget(instruction); target && needed > *target) {
+    error(instruction.loc, "unsupported instruction '" + fullName(instruction) +
+                               "' before sm_" + std::to_string(needed) + " (the module targets sm_" +
+                               std::to_string(*target) + ")");
+    return;
+  }
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())
       return;

@@ -185,7 +185,9 @@ bool lowerAtomic(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!opName || !type || !mods.allTaken() ||
       (space != ptx::StateSpace::None && space != ptx::StateSpace::Global &&
        space != ptx::StateSpace::Shared) ||
-      (!returnsOld && (*opName == "cas" || *opName == "exch")))
+      (!returnsOld && (*opName == "cas" || *opName == "exch")) ||
+      // red has no load half to acquire with: .relaxed and .release only.
+      (!returnsOld && (semantics == "acquire" || semantics == "acq_rel")))
     return fl.unsupported(inst);
   std::optional<AtomicOperation> op = classify(*opName, *type, noftz);
   // Vector atomics (sm_90) are global-only: .v2/.v4 f32 add; .v2/.v4/.v8 f16 / bf16 and

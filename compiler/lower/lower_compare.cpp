@@ -133,7 +133,12 @@ std::optional<Comparison> compare(FunctionLowering &fl, const ptx::Instruction &
       result.compares.push_back(b.CreateFCmp(*predicate, lhs, rhs));
     } else {
       auto predicate = isFloat(type) ? std::nullopt : integerPredicate(*op, isSigned(type));
-      if (!predicate || bitsOf(type) < 16 || bitsOf(type) > 64) {
+      // The bit-size types compare for equality only; lo/ls/hi/hs are for unsigned operands.
+      bool orderedOnBits = isBits(type) && *op != "eq" && *op != "ne";
+      bool unsignedOpOnSigned =
+          isSigned(type) && (*op == "lo" || *op == "ls" || *op == "hi" || *op == "hs");
+      if (!predicate || orderedOnBits || unsignedOpOnSigned || bitsOf(type) < 16 ||
+          bitsOf(type) > 64) {
         fl.unsupported(inst);
         return std::nullopt;
       }
@@ -243,8 +248,9 @@ bool lowerSet(FunctionLowering &fl, const ptx::Instruction &inst) {
 bool lowerSelp(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   auto type = mods.takeType();
+  // The ISA's selp and slct types are the integer, bit-size, f32 and f64 ones: no halves.
   if (!type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) < 16 ||
-      bitsOf(*type) > 64)
+      bitsOf(*type) > 64 || isHalf(*type))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 4))
     return false;
@@ -265,7 +271,7 @@ bool lowerSlct(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto type = mods.takeType();
   auto selectorType = mods.takeType();
   if (!type || !selectorType || !mods.allTaken() || *type == ptx::ScalarType::Pred ||
-      bitsOf(*type) < 16 || bitsOf(*type) > 64 ||
+      bitsOf(*type) < 16 || bitsOf(*type) > 64 || isHalf(*type) ||
       (*selectorType != ptx::ScalarType::S32 && *selectorType != ptx::ScalarType::F32) ||
       (ftz && *selectorType != ptx::ScalarType::F32))
     return fl.unsupported(inst);

@@ -17,7 +17,10 @@ using llvm::Value;
 bool lowerMov(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   auto type = mods.takeType();
-  if (!type || !mods.allTaken() || (isFloat(*type) && bitsOf(*type) < 32))
+  // The ISA's mov types are .pred and the 16-, 32-, 64- (and 128-) bit ones: no 8-bit types and
+  // no packed half-precision pairs.
+  if (!type || !mods.allTaken() || (isFloat(*type) && bitsOf(*type) < 32) ||
+      bitsOf(*type) == 8 || isFloatPair(*type))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;
@@ -69,8 +72,12 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
   // .ftz applies to f32 operands and results only.
   if (ftz && *from != ptx::ScalarType::F32 && *to != ptx::ScalarType::F32)
     return fl.unsupported(inst);
-  // .sat clamps f16, f32 and f64 results to [0, 1]; the ISA has no bf16 form.
-  if (saturating && *to == ptx::ScalarType::BF16)
+  // .sat clamps f16, f32 and f64 results to [0, 1]; the ISA has no form with a bf16 operand.
+  bool bfloat = *to == ptx::ScalarType::BF16 || *from == ptx::ScalarType::BF16;
+  if (saturating && bfloat)
+    return fl.unsupported(inst);
+  // bf16 converts from and to the 16-bit and wider integers only.
+  if (bfloat && (bitsOf(*to) == 8 || bitsOf(*from) == 8))
     return fl.unsupported(inst);
   llvm::Type *fromType = llvmTypeOf(fl.context(), *from);
   llvm::Type *toType = llvmTypeOf(fl.context(), *to);
@@ -89,7 +96,10 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
 
   Value *result = nullptr;
   if (!fromFloat && !toFloat) {
-    if (integerRounding || rounding || ftz)
+    // .sat only where the source's range exceeds the destination's.
+    bool canOverflow = bitsOf(*to) < bitsOf(*from) || (isSigned(*from) && !isSigned(*to)) ||
+                       (bitsOf(*to) == bitsOf(*from) && isSigned(*to) != isSigned(*from));
+    if (integerRounding || rounding || ftz || (saturating && !canOverflow))
       return fl.unsupported(inst);
     result = convertInteger(b, value, *from, *to, saturating);
   } else if (fromFloat && !toFloat) {
@@ -101,10 +111,11 @@ bool lowerCvt(FunctionLowering &fl, const ptx::Instruction &inst) {
         b.CreateIntrinsic(isSigned(*to) ? llvm::Intrinsic::fptosi_sat : llvm::Intrinsic::fptoui_sat,
                           {toType, fromType}, {value});
   } else if (!fromFloat && toFloat) {
-    if (integerRounding)
+    // The ISA requires a rounding modifier on every integer-to-float conversion.
+    if (integerRounding || !rounding)
       return fl.unsupported(inst);
     result = roundedCast(b, isSigned(*from) ? llvm::Instruction::SIToFP : llvm::Instruction::UIToFP,
-                         value, toType, rounding.value_or(llvm::RoundingMode::NearestTiesToEven));
+                         value, toType, *rounding);
   } else if (*from == *to) {
     // Same type: nothing, or rounding to an integral value (.rni and friends).
     if (rounding)

@@ -103,6 +103,16 @@ bool IntegerLowering::lower() {
   if (!type || isFloat(*type) || *type == ptx::ScalarType::B128 || bitsOf(*type) == 0 ||
       (bitsOf(*type) == 1 && op != "and" && op != "or" && op != "xor" && op != "not"))
     return fl_.unsupported(inst_);
+  // The ISA's arithmetic takes the signed and unsigned types; not, cnot and brev the bit-size
+  // ones (brev from 32 bits); no integer instruction takes a packed half-precision pair.
+  static const std::set<std::string> kArithmetic = {
+      "add", "sub", "mul", "mad", "addc", "subc", "madc", "mul24",
+      "mad24", "sad", "div", "rem", "abs", "neg", "min", "max"};
+  bool bitwiseUnary = op == "not" || op == "cnot" || op == "brev";
+  if (isFloatPair(*type) || (kArithmetic.contains(op) && isBits(*type)) ||
+      (bitwiseUnary && !isBits(*type) && *type != ptx::ScalarType::Pred) ||
+      (op == "brev" && bitsOf(*type) < 32))
+    return fl_.unsupported(inst_);
   ptxType_ = *type;
   type_ = llvmTypeOf(fl_.context(), ptxType_);
   if (!type_->isIntegerTy())

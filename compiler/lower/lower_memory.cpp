@@ -67,12 +67,27 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
     fl.unsupported(inst);
     return std::nullopt;
   }
+  // .mmio.relaxed.sys: a strong access to global memory that must happen exactly once, which
+  // every access on the CPU backend is.
+  bool mmio = mods.take("mmio");
+  auto named = [&](std::string_view name) {
+    return std::find(inst.modifiers.begin(), inst.modifiers.end(), name) != inst.modifiers.end();
+  };
+  if (mmio && (!named("relaxed") || !named("sys") ||
+               (access.space != ptx::StateSpace::Global && access.space != ptx::StateSpace::None))) {
+    fl.unsupported(inst);
+    return std::nullopt;
+  }
   auto kind = takeAccessKind(mods, isLoad);
   takeCacheHints(mods);
   access.cachePolicy = mods.take("L2::cache_hint");
   access.width = mods.takeVectorWidth();
   auto type = mods.takeType();
-  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || bitsOf(*type) > 128) {
+  // The ISA's ld/st types are the bit-size, integer, f32 and f64 ones (half-precision values move
+  // as .b16/.b32), at most 128 bits to an access before sm_100.
+  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred ||
+      isFloatPair(*type) || (isFloat(*type) && bitsOf(*type) == 16) ||
+      bitsOf(*type) * access.width > 128) {
     fl.unsupported(inst);
     return std::nullopt;
   }

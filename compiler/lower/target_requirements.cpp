@@ -1,0 +1,105 @@
+// Target requirements of instruction forms, after the PTX ISA's "Target ISA notes" (and what ptxas
+// enforces, checked by tests/coverage/ptxas_legality_test.py).
+#include "compiler/lower/target_requirements.h"
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <vector>
+
+namespace cuport::lower {
+namespace {
+
+bool has(const ptx::Instruction &inst, std::string_view modifier) {
+  return std::ranges::find(inst.modifiers, modifier) != inst.modifiers.end();
+}
+
+bool isTypeName(const std::string &modifier) {
+  static const char *const kTypes[] = {"b8",  "b16", "b32",  "b64",  "b128",   "u8",     "u16",
+                                       "u32", "u64", "s8",   "s16",  "s32",    "s64",    "f16",
+                                       "f32", "f64", "bf16", "tf32", "f16x2",  "bf16x2", "u16x2",
+                                       "s16x2"};
+  return std::ranges::find(kTypes, modifier) != std::end(kTypes);
+}
+
+// cvt.dtype.atype: the two types, destination first.
+std::vector<std::string> typesOf(const ptx::Instruction &inst) {
+  std::vector<std::string> types;
+  for (const std::string &modifier : inst.modifiers)
+    if (isTypeName(modifier))
+      types.push_back(modifier);
+  return types;
+}
+
+unsigned cvtTarget(const ptx::Instruction &inst) {
+  std::vector<std::string> types = typesOf(inst);
+  if (types.size() != 2)
+    return 0;
+  const std::string &to = types[0], &from = types[1];
+  if (to == "bf16" || from == "bf16") {
+    // f32 <-> bf16 came with sm_80; bf16 with every other type, and .ftz on f32 results, with
+    // sm_90.
+    const std::string &other = to == "bf16" ? from : to;
+    if (other != "f32" || (to == "f32" && has(inst, "ftz")))
+      return 90;
+    return 80;
+  }
+  if (to == "tf32") // .rna with sm_80; .rn and .rz with sm_90, and with .satfinite sm_100
+    return has(inst, "rna") ? 80 : has(inst, "satfinite") ? 100 : 90;
+  if (to == "f16x2" || to == "bf16x2" || has(inst, "relu"))
+    return 80;
+  return 0;
+}
+
+unsigned halfTarget(const ptx::Instruction &inst) {
+  const std::string &op = inst.opcode;
+  bool bfloat = has(inst, "bf16") || has(inst, "bf16x2");
+  // The bf16 forms of these came with sm_90; fma, min, max, abs and neg have them since sm_80.
+  if (bfloat && (op == "add" || op == "sub" || op == "mul" || op == "setp" || op == "set" ||
+                 op == "tanh" || op == "ex2"))
+    return 90;
+  if (bfloat || has(inst, "tf32"))
+    return 80;
+  if ((op == "min" || op == "max") && (has(inst, "f16") || has(inst, "f16x2")))
+    return 80;
+  return 0;
+}
+
+} // namespace
+
+unsigned minimumTarget(const ptx::Instruction &inst) {
+  const std::string &op = inst.opcode;
+  unsigned target = 0;
+  if (has(inst, "cluster")) // the .cluster scope
+    target = 90;
+  if (has(inst, "u16x2") || has(inst, "s16x2"))
+    target = std::max(target, 90u);
+  if (op == "cvt")
+    return std::max(target, cvtTarget(inst));
+  target = std::max(target, halfTarget(inst));
+  if (op == "min" || op == "max") {
+    if (has(inst, "relu"))
+      target = std::max(target, 90u);
+    if (has(inst, "abs")) // .xorsign.abs
+      target = std::max(target, 86u);
+    if (has(inst, "NaN"))
+      target = std::max(target, 80u);
+  } else if (has(inst, "relu")) {
+    target = std::max(target, 80u);
+  }
+  return target;
+}
+
+std::optional<unsigned> moduleTarget(const ptx::Module &module) {
+  for (const std::string &target : module.targets) {
+    if (!target.starts_with("sm_"))
+      continue;
+    unsigned number = 0;
+    const char *begin = target.data() + 3, *end = target.data() + target.size();
+    if (std::from_chars(begin, end, number).ec == std::errc())
+      return number;
+  }
+  return std::nullopt;
+}
+
+} // namespace cuport::lower

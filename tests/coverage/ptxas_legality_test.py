@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""cuport refuses what ptxas refuses: a differential legality check.
+
+Generates single-instruction kernels over the instruction forms of the families cuport lowers
+(types x modifiers x rounding x .ftz/.sat x state spaces, after the PTX ISA's instruction pages),
+asks NVIDIA's ptxas for each target (sm_75, sm_80, sm_86, sm_90) which of them it assembles, and
+asks cuport (ptx_legality_probe: parse and lower) which of them it loads.
+
+Fails on every form cuport loads but ptxas rejects for the kernel's target: cuport would give it a
+meaning the ISA does not define. Forms ptxas assembles but cuport rejects are gaps, printed as
+information. Exits 77 (a CTest skip) when ptxas is not installed.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TARGETS = (75, 80, 86, 90)
+SKIP = 77
+KERNEL_SIZE = 512
+
+HEAD = ".version 9.0\n.target sm_{sm}\n.address_size 64\n"
+REGS = ("  .reg .pred %p<8>;\n  .reg .b16 %h<8>;\n  .reg .b32 %r<8>;\n  .reg .b64 %rd<8>;\n"
+        "  .shared .align 16 .b8 sbuf[64];\n")
+
+# Register bank of each operand type: bit-size registers take any type of their size.
+SIZE = {"pred": 0, "b8": 8, "u8": 8, "s8": 8, "b16": 16, "u16": 16, "s16": 16, "f16": 16,
+        "bf16": 16, "b32": 32, "u32": 32, "s32": 32, "f32": 32, "f16x2": 32, "bf16x2": 32,
+        "u16x2": 32, "s16x2": 32, "tf32": 32, "b64": 64, "u64": 64, "s64": 64, "f64": 64,
+        "b128": 128}
+BANK = {0: "%p", 8: "%h", 16: "%h", 32: "%r", 64: "%rd"}
+
+
+def reg(type_, index):
+    return "%s%d" % (BANK[SIZE[type_]], index)
+
+
+def wide(type_):
+    return {"s16": "s32", "u16": "u32", "s32": "s64", "u32": "u64", "f16": "f32"}.get(type_, type_)
+
+
+INT = ("s16", "u16", "s32", "u32", "s64", "u64")
+BITS = ("b16", "b32", "b64")
+FLOAT = ("f32", "f64")
+HALF = ("f16", "f16x2", "bf16", "bf16x2")
+PACKED_INT = ("u16x2", "s16x2")
+SCALAR = ("b8", "u8", "s8") + INT + BITS + FLOAT + ("f16", "bf16")
+ARITH = INT + FLOAT + HALF + PACKED_INT + BITS
+CVT_TYPES = ("u8", "s8", "u16", "s16", "u32", "s32", "u64", "s64", "f16", "bf16", "f32", "f64")
+FROUND = ("", ".rn", ".rz", ".rm", ".rp")
+IROUND = (".rni", ".rzi", ".rmi", ".rpi")
+CMP = ("eq", "ne", "lt", "le", "gt", "ge", "lo", "ls", "hi", "hs", "equ", "neu", "ltu", "leu",
+       "gtu", "geu", "num", "nan")
+SPACES = ("", ".global", ".shared", ".local", ".const", ".param")
+
+
+def product(*slots):
+    return ("".join(parts) for parts in itertools.product(*slots))
+
+
+def forms():
+    """Yields (family, instruction text) for every generated form."""
+    def ops(types, dst, srcs):
+        return ", ".join([reg(dst, 0)] + [reg(t, i + 1) for i, t in enumerate(srcs)])
+
+    for op in ("add", "sub"):
+        for mods in product(FROUND, ("", ".ftz"), ("", ".sat")):
+            for t in ARITH:
+                yield op, "%s%s.%s %s" % (op, mods, t, ops(t, t, (t, t)))
+        for t in ("s32", "u32"):
+            yield op, "%s.cc.%s %s" % (op, t, ops(t, t, (t, t)))
+            yield op, "%sc.%s %s" % (op, t, ops(t, t, (t, t)))
+            yield op, "%sc.cc.%s %s" % (op, t, ops(t, t, (t, t)))
+    for op, n in (("mul", 2), ("mad", 3)):
+        for mode in ("", ".lo", ".hi", ".wide"):
+            for mods in product(FROUND, ("", ".ftz"), ("", ".sat")):
+                for t in ARITH:
+                    d = wide(t) if mode == ".wide" else t
+                    srcs = [t, t] + ([d] if n == 3 else [])
+                    yield op, "%s%s%s.%s %s" % (op, mode, mods, t, ops(t, d, srcs))
+    for t in ("s32", "u32", "s64", "u64"):
+        for mode in (".lo", ".hi"):
+            yield "mad", "mad%s.cc.%s %s" % (mode, t, ops(t, t, (t, t, t)))
+            yield "mad", "madc%s.%s %s" % (mode, t, ops(t, t, (t, t, t)))
+    for op, n in (("mul24", 2), ("mad24", 3)):
+        for mods in product(("", ".lo", ".hi"), ("", ".sat")):
+            for t in INT + ("b32",):
+                yield op, "%s%s.%s %s" % (op, mods, t, ops(t, t, (t,) * n))
+    for t in ARITH:
+        yield "sad", "sad.%s %s" % (t, ops(t, t, (t, t, t)))
+        yield "rem", "rem.%s %s" % (t, ops(t, t, (t, t)))
+    for mods in product(("", ".approx", ".full") + FROUND[1:], ("", ".ftz")):
+        for t in ARITH:
+            yield "div", "div%s.%s %s" % (mods, t, ops(t, t, (t, t)))
+    for op in ("abs", "neg"):
+        for ftz in ("", ".ftz"):
+            for t in ARITH:
+                yield op, "%s%s.%s %s" % (op, ftz, t, ops(t, t, (t,)))
+    for op in ("min", "max"):
+        for mods in product(("", ".ftz"), ("", ".NaN"), ("", ".xorsign.abs"), ("", ".relu")):
+            for t in ARITH:
+                yield op, "%s%s.%s %s" % (op, mods, t, ops(t, t, (t, t)))
+        for t in ("f32", "f16", "bf16"):
+            yield op, "%s.%s %s, %s, %s, %s" % (op, t, reg(t, 0), reg(t, 1), reg(t, 2), reg(t, 3))
+    for op in ("popc", "clz"):
+        for t in ARITH:
+            yield op, "%s.%s %s" % (op, t, ops(t, "u32", (t,)))
+    for mods in product(("", ".shiftamt")):
+        for t in ARITH:
+            yield "bfind", "bfind%s.%s %s" % (mods, t, ops(t, "u32", (t,)))
+    for t in ARITH:
+        yield "brev", "brev.%s %s" % (t, ops(t, t, (t,)))
+        yield "bfe", "bfe.%s %s" % (t, ops(t, t, (t, "u32", "u32")))
+        yield "bfi", "bfi.%s %s" % (t, ops(t, t, (t, t, "u32", "u32")))
+        yield "fns", "fns.%s %s" % (t, ops(t, "b32", ("b32", "s32", "s32")))
+        for mode in (".clamp", ".wrap"):
+            yield "szext", "szext%s.%s %s" % (mode, t, ops(t, t, (t, "u32")))
+            yield "bmsk", "bmsk%s.%s %s" % (mode, t, ops(t, t, ("u32", "u32")))
+    for op in ("dp4a", "dp2a.lo", "dp2a.hi"):
+        for a, b in itertools.product(("u32", "s32", "u16", "f32"), repeat=2):
+            yield op.split(".")[0], "%s.%s.%s %s" % (op, a, b, ops(a, "s32", (a, b, "s32")))
+    for op, n in (("and", 2), ("or", 2), ("xor", 2), ("not", 1), ("cnot", 1)):
+        for t in ("pred",) + ARITH:
+            yield op, "%s.%s %s" % (op, t, ops(t, t, (t,) * n))
+    for t in ARITH:
+        yield "lop3", "lop3.%s %s, 0x96" % (t, ops(t, t, (t, t, t)))
+    for mods in product((".l", ".r"), (".clamp", ".wrap", "")):
+        for t in ARITH:
+            yield "shf", "shf%s.%s %s" % (mods, t, ops(t, t, (t, t, "u32")))
+    for op in ("shl", "shr"):
+        for t in ARITH:
+            yield op, "%s.%s %s" % (op, t, ops(t, t, (t, "u32")))
+    for cmp in CMP:
+        for ftz in ("", ".ftz"):
+            for t in SCALAR + ("f16x2", "bf16x2"):
+                yield "setp", "setp.%s%s.%s %s" % (cmp, ftz, t, ops(t, "pred", (t, t)))
+                for d in ("u32", "s32", "f32", "b32", "f16", "u16"):
+                    yield "set", "set.%s%s.%s.%s %s" % (cmp, ftz, d, t, ops(t, d, (t, t)))
+        for bop in (".and", ".or", ".xor"):
+            for t in ("s32", "b32", "f32"):
+                yield "setp", "setp.%s%s.%s %s|%s, %s, %s, %s" % (
+                    cmp, bop, t, reg("pred", 0), reg("pred", 1), reg(t, 1), reg(t, 2),
+                    reg("pred", 3))
+    for t in ("pred",) + ARITH:
+        yield "selp", "selp.%s %s, %s" % (t, ops(t, t, (t, t)), reg("pred", 3))
+        for c in ("s32", "f32", "u32", "b32", "s64"):
+            for ftz in ("", ".ftz"):
+                yield "slct", "slct%s.%s.%s %s" % (ftz, t, c, ops(t, t, (t, t, c)))
+    for op in ("rcp", "sqrt", "rsqrt", "sin", "cos", "lg2", "ex2", "tanh"):
+        for mods in product(("", ".approx", ".full") + FROUND[1:], ("", ".ftz")):
+            for t in FLOAT + HALF:
+                yield op, "%s%s.%s %s" % (op, mods, t, ops(t, t, (t,)))
+    for mods in product(FROUND, ("", ".ftz"), ("", ".sat"), ("", ".relu")):
+        for t in FLOAT + HALF:
+            yield "fma", "fma%s.%s %s" % (mods, t, ops(t, t, (t, t, t)))
+    for op in ("finite", "infinite", "number", "notanumber", "normal", "subnormal"):
+        for t in FLOAT + HALF + ("b32",):
+            yield "testp", "testp.%s.%s %s" % (op, t, ops(t, "pred", (t,)))
+    for t in FLOAT + HALF + ("b32",):
+        yield "copysign", "copysign.%s %s" % (t, ops(t, t, (t, t)))
+    for mode in ("", ".f4e", ".b4e", ".rc8", ".ecl", ".ecr", ".rc16", ".foo"):
+        for t in ("b32", "b64", "u32"):
+            yield "prmt", "prmt.%s%s %s" % (t, mode, ops(t, t, (t, t, t)))
+    for t in ("pred",) + SCALAR + HALF + PACKED_INT + ("b128",):
+        if SIZE[t] in BANK:
+            yield "mov", "mov.%s %s" % (t, ops(t, t, (t,)))
+    # cvt: every type pair x rounding x .ftz x .sat (plus .relu and .satfinite).
+    for d, a in itertools.product(CVT_TYPES, repeat=2):
+        for mods in product(("",) + FROUND[1:] + IROUND, ("", ".ftz"), ("", ".sat")):
+            dst = "%h0" if d in ("u8", "s8") else reg(d, 0)
+            src = "%h1" if a in ("u8", "s8") else reg(a, 1)
+            yield "cvt", "cvt%s.%s.%s %s, %s" % (mods, d, a, dst, src)
+    for d in ("f16", "bf16", "f16x2", "bf16x2", "tf32"):
+        for mods in product(("", ".rn", ".rz", ".rna", ".rm"), ("", ".relu"), ("", ".satfinite")):
+            srcs = (reg("f32", 1), reg("f32", 2)) if d.endswith("x2") else (reg("f32", 1),)
+            yield "cvt", "cvt%s.%s.f32 %s, %s" % (mods, d, reg(d, 0), ", ".join(srcs))
+    # ld / st: state spaces x cache operators x vectors x types, and the memory-model forms.
+    caches_ld = ("", ".ca", ".cg", ".cs", ".lu", ".cv")
+    caches_st = ("", ".wb", ".cg", ".cs", ".wt")
+    for space, vec, t in itertools.product(SPACES, ("", ".v2", ".v4"), SCALAR):
+        addr = "[sbuf]" if space == ".shared" else "[%rd7]"
+        n = {"": 1, ".v2": 2, ".v4": 4}[vec]
+        values = reg(t, 0) if n == 1 else "{%s}" % ", ".join(reg(t, i) for i in range(n))
+        for cache in caches_ld:
+            yield "ld", "ld%s%s%s.%s %s, %s" % (space, cache, vec, t, values, addr)
+        if space not in (".const", ".param"):
+            for cache in caches_st:
+                yield "st", "st%s%s%s.%s %s, %s" % (space, cache, vec, t, addr, values)
+    for space in ("", ".global", ".shared"):
+        addr = "[sbuf]" if space == ".shared" else "[%rd7]"
+        for sem, scope in itertools.product(("", ".volatile", ".relaxed", ".acquire", ".release",
+                                             ".weak", ".mmio.relaxed"),
+                                            ("", ".cta", ".cluster", ".gpu", ".sys")):
+            for t in ("b32", "u64", "f32", "b16"):
+                yield "ld", "ld%s%s%s.%s %s, %s" % (sem, scope, space, t, reg(t, 0), addr)
+                yield "st", "st%s%s%s.%s %s, %s" % (sem, scope, space, t, addr, reg(t, 0))
+    for space in ("", ".global", ".shared"):
+        addr = "[sbuf]" if space == ".shared" else "[%rd7]"
+        for op in (".and", ".or", ".xor", ".exch", ".add", ".inc", ".dec", ".min", ".max",
+                   ".cas"):
+            for sem, scope in itertools.product(("", ".relaxed", ".acquire", ".release",
+                                                 ".acq_rel"), ("", ".cta", ".gpu", ".sys")):
+                for t in ("b32", "b64", "u32", "s32", "u64", "s64", "f32", "f64", "f16",
+                          "bf16", "f16x2", "bf16x2", "b16"):
+                    extra = ", %s" % reg(t, 2) if op == ".cas" else ""
+                    yield "atom", "atom%s%s%s%s.%s %s, %s, %s%s" % (
+                        sem, scope, space, op, t, reg(t, 0), addr, reg(t, 1), extra)
+                    if op != ".cas" and op != ".exch" and sem != ".acquire":
+                        yield "red", "red%s%s%s%s.%s %s, %s" % (sem, scope, space, op, t, addr,
+                                                               reg(t, 1))
+
+
+def kernel(index, instruction):
+    return ".visible .entry k%d()\n{\n%s  %s;\n}\n" % (index, REGS, instruction)
+
+
+ERROR_LINE = re.compile(r"^ptxas [^,]*, line (\d+); error\s*: (.*)$")
+
+
+def ptxas_rejections(ptxas, sm, instructions, workdir):
+    """Maps the index of every instruction ptxas rejects for sm_XX to its error. One ptxas call
+    assembles them all, KERNEL_SIZE instructions to a kernel (code generation costs per kernel,
+    not per instruction); its line-numbered errors name the instructions. Those left unnamed when
+    ptxas gives up are assembled again without the named ones."""
+    rejected = {}
+    pending = list(range(len(instructions)))
+    while pending:
+        text = [HEAD.format(sm=sm)]
+        line_of = {}
+        line = text[0].count("\n") + 1
+        for start in range(0, len(pending), KERNEL_SIZE):
+            head = ".visible .entry k%d()\n{\n%s" % (start, REGS)
+            text.append(head)
+            line += head.count("\n")
+            for index in pending[start:start + KERNEL_SIZE]:
+                text.append("  %s;\n" % instructions[index])
+                line_of[line] = index
+                line += 1
+            text.append("}\n")
+            line += 1
+        path = os.path.join(workdir, "sm_%d.ptx" % sm)
+        with open(path, "w") as out:
+            out.write("".join(text))
+        run = subprocess.run([ptxas, "-arch=sm_%d" % sm, "-O0", path, "-o", os.devnull],
+                             capture_output=True, text=True)
+        if run.returncode == 0:
+            break
+        named = {}
+        for message in (run.stdout + run.stderr).splitlines():
+            match = ERROR_LINE.match(message)
+            if match and int(match.group(1)) in line_of:
+                named.setdefault(line_of[int(match.group(1))], match.group(2).strip())
+        if not named:
+            sys.exit("ptxas failed on sm_%d without naming an instruction:\n%s" %
+                     (sm, run.stdout + run.stderr))
+        rejected.update(named)
+        pending = [index for index in pending if index not in named]
+    return rejected
+
+
+def cuport_rejections(probe, sm, instructions):
+    modules = "".join(HEAD.format(sm=sm) + kernel(0, instruction) + "%%\n"
+                      for instruction in instructions)
+    run = subprocess.run([probe], input=modules, capture_output=True, text=True, check=True)
+    rejected = {}
+    for line in run.stdout.splitlines():
+        fields = line.split("\t")
+        if fields[1] == "rejected":
+            rejected[int(fields[0])] = fields[2] if len(fields) > 2 else ""
+    return rejected
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--probe", required=True, help="the ptx_legality_probe binary")
+    parser.add_argument("--ptxas", default=None, help="ptxas (default: PATH, /usr/local/cuda)")
+    parser.add_argument("--family", action="append", help="check only these families")
+    parser.add_argument("--targets", default=",".join(str(sm) for sm in TARGETS))
+    args = parser.parse_args()
+    ptxas = args.ptxas or shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+    if not os.access(ptxas, os.X_OK):
+        print("SKIP: ptxas is not installed (looked in PATH and /usr/local/cuda/bin); "
+              "the legality check needs NVIDIA's assembler as its reference")
+        return SKIP
+    generated = [(family, text) for family, text in forms()
+                 if not args.family or family in args.family]
+    instructions = [text for _, text in generated]
+    wrong = []  # (sm, instruction, ptxas's error)
+    gaps = []  # (sm, instruction, cuport's diagnostic)
+    targets = [int(sm) for sm in args.targets.split(",")]
+    with tempfile.TemporaryDirectory(prefix="ptxas-legality-") as workdir, \
+            concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
+        by_ptxas = {sm: pool.submit(ptxas_rejections, ptxas, sm, instructions, workdir)
+                    for sm in targets}
+        by_cuport = {sm: pool.submit(cuport_rejections, args.probe, sm, instructions)
+                     for sm in targets}
+        for sm in targets:
+            ptxas_says, cuport_says = by_ptxas[sm].result(), by_cuport[sm].result()
+            for index, instruction in enumerate(instructions):
+                if index in ptxas_says and index not in cuport_says:
+                    wrong.append((sm, instruction, ptxas_says[index]))
+                elif index in cuport_says and index not in ptxas_says:
+                    gaps.append((sm, instruction, cuport_says[index]))
+    checks = len(instructions) * len(targets)
+    print("%d forms x %d targets = %d checks: %d accepted by cuport but rejected by ptxas, "
+          "%d accepted by ptxas but rejected by cuport" % (
+              len(instructions), len(targets), checks, len(wrong), len(gaps)))
+    if gaps:
+        print("\nGaps (ptxas assembles them, cuport rejects them at load):")
+        print_grouped(gaps)
+    if wrong:
+        print("\nFAIL: cuport loads forms ptxas rejects (ptxas's error shown):")
+        print_grouped(wrong)
+        return 1
+    return 0
+
+
+def print_grouped(findings):
+    """One line per instruction: the targets it concerns, then the first reason given."""
+    targets = collections.defaultdict(list)
+    reasons = {}
+    for sm, instruction, why in findings:
+        targets[instruction].append("sm_%d" % sm)
+        reasons.setdefault(instruction, why)
+    for instruction, sms in targets.items():
+        print("  %-48s %-24s %s" % (instruction, ",".join(sms), reasons[instruction]))
+
+if __name__ == "__main__":
+    sys.exit(main())
