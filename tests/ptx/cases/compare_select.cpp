@@ -80,8 +80,11 @@ ElementwiseOp setpOp(const std::string &instruction, const std::string &type) {
 PTX_CASE(Setp, IntegerCompare) {
   for (const char *type : {"b16", "u16", "s16", "b32", "u32", "s32", "b64", "u64", "s64"})
     for (const char *op : kIntegerOps) {
-      // Bit-size types compare only for equality.
+      // Bit-size types compare only for equality; lo/ls/hi/hs are for unsigned types.
       if (type[0] == 'b' && std::string(op) != "eq" && std::string(op) != "ne")
+        continue;
+      std::string name = op;
+      if (type[0] == 's' && (name == "lo" || name == "ls" || name == "hi" || name == "hs"))
         continue;
       std::string compareType = type[0] == 'b' ? "u" + std::string(type + 1) : type;
       checkOperation(setpOp(std::string("setp.") + op + "." + type, type),

@@ -169,6 +169,13 @@ PTX_CASE(CvtInteger, FromBf16EveryPattern) {
       "ld.global.b16", "%h1", false, 90, "7.8", false);
 }
 
+// The ISA allows .sat between integers only where the source's range exceeds the destination's
+// (ptxas refuses cvt.sat.s32.s16 and its kin).
+bool canSaturate(const IntType &to, const IntType &from) {
+  return to.bits < from.bits || (from.isSigned && !to.isSigned) ||
+         (to.bits == from.bits && to.isSigned != from.isSigned);
+}
+
 // Integer to integer: truncation or extension, and with .sat clamping to the destination range.
 PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
   const IntType sources[] = {
@@ -194,6 +201,8 @@ PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
     size_t slot = 0;
     for (const IntType &to : kIntTypes)
       for (bool sat : {false, true}) {
+        if (sat && !canSaturate(to, from))
+          continue;
         body += std::string("cvt") + (sat ? ".sat." : ".") + to.name + "." + from.name + " " +
                 to.reg + ", " + from.reg + ";\n";
         body += std::string("st.global.") + to.store + " [%rd6+" + std::to_string(slot * 8) +
@@ -216,6 +225,8 @@ PTX_CASE(CvtInteger, BetweenIntegersWithSat) {
       size_t s = 0;
       for (const IntType &to : kIntTypes)
         for (bool sat : {false, true}) {
+          if (sat && !canSaturate(to, from))
+            continue;
           uint64_t mask = to.bits == 64 ? ~0ull : (1ull << to.bits) - 1;
           __int128 value = x;
           if (sat) {

@@ -164,7 +164,8 @@ PTX_CASE(MemoryLoadStore, OrderedVectorsAndWarpSizeConstant) {
 // membar and fence of every scope, and the proxy fences, between a store and a load.
 PTX_CASE(MemoryLoadStore, FencesOfEveryScope) {
   Launch launch;
-  launch.ptx = header(80) + R"(
+  // The .cluster scope needs sm_90.
+  launch.ptx = header(90) + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -203,3 +204,29 @@ PTX_CASE(MemoryLoadStore, FencesOfEveryScope) {
 
 } // namespace
 } // namespace cuport::conformance
+
+// ld/st .mmio.relaxed.sys (PTX 8.2): strong system-scope accesses that happen exactly once.
+PTX_CASE(MemoryLoadStore, MmioRelaxedSys) {
+  Launch launch;
+  launch.ptx = header(75, "8.2") + R"(
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<8>;
+  ld.param.u64 %rd1, [in];
+  ld.param.u64 %rd2, [out];
+  cvta.to.global.u64 %rd3, %rd1;
+  ld.mmio.relaxed.sys.global.u32 %r1, [%rd3];
+  ld.mmio.relaxed.sys.u64 %rd4, [%rd1+8];
+  add.u32 %r2, %r1, 1;
+  st.mmio.relaxed.sys.global.u32 [%rd2], %r2;
+  st.mmio.relaxed.sys.u64 [%rd2+8], %rd4;
+  ret;
+}
+)";
+  launch.in.push(uint32_t{0xfffffffe}).push(uint32_t{0}).push(uint64_t{0x0123456789abcdefull});
+  launch.outSize = 16;
+  Bytes out = runOk(launch);
+  EXPECT_EQ(out.at<uint32_t>(0), 0xffffffffu);
+  EXPECT_EQ(out.at<uint64_t>(8), 0x0123456789abcdefull);
+}

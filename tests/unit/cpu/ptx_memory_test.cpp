@@ -166,7 +166,8 @@ TEST_F(PtxMemory, VectorsAndQualifiersInEveryStateSpace) {
 // than a full fence for.
 TEST_F(PtxMemory, FencesOfEveryScope) {
   std::string error;
-  cuport_backend_module *module = loadPtx(kHeader + R"(
+  // The .cluster scope needs sm_90.
+  cuport_backend_module *module = loadPtx(std::string(".version 8.0\n.target sm_90\n.address_size 64\n") + R"(
 .visible .entry fences(.param .u64 buffer)
 {
   .reg .b32 %r<4>;

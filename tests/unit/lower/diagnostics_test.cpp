@@ -49,6 +49,50 @@ TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
   }
 }
 
+// Forms ptxas refuses (tests/coverage/ptxas_legality_test.py checks the whole space against it).
+TEST(LowerDiagnostics, FormsTheIsaDoesNotDefineAreRejected) {
+  for (const char *instruction :
+       {"setp.lt.b32 %p1, %r1, %r2;", "setp.hi.s32 %p1, %r1, %r2;", "cvt.sat.s32.u8 %r1, %rs1;",
+        "cvt.f32.s32 %f1, %r1;", "cvt.rn.bf16.u8 %rs1, %rs2;", "add.b32 %r1, %r2, %r3;",
+        "ld.global.f16 %rs1, [%rd1];", "ld.global.v4.u64 {%rd1, %rd2, %rd3, %rd1}, [%rd2];",
+        "red.acq_rel.gpu.global.add.u32 [%rd1], %r1;", "mov.u8 %rs1, %rs2;",
+        "not.u32 %r1, %r2;", "selp.f16 %rs1, %rs2, %rs3, %p1;"}) {
+    SCOPED_TRACE(instruction);
+    Lowered lowered = lowerText(kernelWith(instruction));
+    EXPECT_FALSE(lowered.module.has_value());
+    ASSERT_FALSE(lowered.diagnostics.empty());
+    EXPECT_NE(lowered.diagnostics[0].find("unsupported instruction"), std::string::npos)
+        << lowered.diagnostics[0];
+  }
+}
+
+// A form newer than the module's .target is rejected with the target it needs; the same form
+// loads for that target.
+TEST(LowerDiagnostics, FormsNewerThanTheTargetAreRejected) {
+  struct Form {
+    const char *instruction;
+    unsigned target;
+  };
+  for (const Form &form : {Form{"cvt.rn.bf16.f32 %rs1, %f1;", 80},
+                           Form{"add.rn.bf16 %rs1, %rs2, %rs3;", 90},
+                           Form{"min.NaN.f32 %f1, %f2, %f3;", 80},
+                           Form{"min.xorsign.abs.f32 %f1, %f2, %f3;", 86},
+                           Form{"ld.relaxed.cluster.global.u32 %r1, [%rd1];", 90}}) {
+    SCOPED_TRACE(form.instruction);
+    std::string older = kernelWith(form.instruction);
+    older.replace(older.find("sm_75"), 5, "sm_" + std::to_string(form.target - 5));
+    Lowered rejected = lowerText(older);
+    ASSERT_FALSE(rejected.diagnostics.empty());
+    EXPECT_NE(rejected.diagnostics[0].find("before sm_" + std::to_string(form.target)),
+              std::string::npos)
+        << rejected.diagnostics[0];
+    std::string newer = kernelWith(form.instruction);
+    newer.replace(newer.find("sm_75"), 5, "sm_" + std::to_string(form.target));
+    Lowered accepted = lowerText(newer);
+    EXPECT_TRUE(accepted.module.has_value()) << joined(accepted.diagnostics);
+  }
+}
+
 // sm_100a conversions (fp4 / fp6 / ue8m0 formats, stochastic rounding) are out of scope, and
 // malformed cvt.pack, createpolicy and isspacep forms are refused, all with the instruction named.
 TEST(LowerDiagnostics, OutOfScopeConversionsAndMalformedFormsAreRejected) {

@@ -111,7 +111,7 @@ public:
     if (second)
       body += storeOf(second, registerName(second, 5), 1) + "\n";
     std::string ptx = R"(.version 9.0
-.target sm_75
+.target sm_90
 .address_size 64
 .visible .entry k(.param .u64 k_out, .param .u64 k_in)
 {
