@@ -77,7 +77,7 @@ std::string moduleFor(const ElementwiseOp &op, uint64_t rows) {
   std::string ptx = header(op.sm, op.version);
   ptx += ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
          "  .reg .b64 %in_base, %out_base, %address, %offset;\n"
-         "  .reg .b32 %tid, %ntid, %ctaid, %index;\n";
+         "  .reg .b32 %thread, %threads, %block, %index;\n";
   for (size_t k = 0; k < op.operands.size(); ++k)
     ptx += "  .reg ." + op.operands[k] + " %a" + std::to_string(k) + ";\n";
   for (size_t k = 0; k < op.results.size(); ++k)
@@ -87,10 +87,10 @@ std::string moduleFor(const ElementwiseOp &op, uint64_t rows) {
          "  ld.param.u64 %out_base, [out];\n"
          "  cvta.to.global.u64 %in_base, %in_base;\n"
          "  cvta.to.global.u64 %out_base, %out_base;\n"
-         "  mov.u32 %tid, %tid.x;\n"
-         "  mov.u32 %ntid, %ntid.x;\n"
-         "  mov.u32 %ctaid, %ctaid.x;\n"
-         "  mad.lo.u32 %index, %ctaid, %ntid, %tid;\n";
+         "  mov.u32 %thread, %tid.x;\n"
+         "  mov.u32 %threads, %ntid.x;\n"
+         "  mov.u32 %block, %ctaid.x;\n"
+         "  mad.lo.u32 %index, %block, %threads, %thread;\n";
   auto access = [&](const char *base, uint64_t columnOffset, const std::string &type) {
     return "  mul.wide.u32 %offset, %index, " + std::to_string(widthOf(type)) +
            ";\n  add.u64 %address, " + base + ", %offset;\n  add.u64 %address, %address, " +
