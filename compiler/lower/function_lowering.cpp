@@ -583,8 +583,8 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   // A form the ISA defines only on newer targets than the module's has no meaning here.
   std::optional<unsigned> target = moduleTarget(module_.ptx());
   if (unsigned needed = minimumTarget(instruction); target && needed > *target) {
-    error(instruction.loc, "unsupported instruction '" + fullName(instruction) +
-                               "' before sm_" + std::to_string(needed) + " (the module targets sm_" +
+    error(instruction.loc, "unsupported instruction '" + fullName(instruction) + "' before sm_" +
+                               std::to_string(needed) + " (the module targets sm_" +
                                std::to_string(*target) + ")");
     return;
   }

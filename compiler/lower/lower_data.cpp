@@ -19,8 +19,8 @@ bool lowerMov(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto type = mods.takeType();
   // The ISA's mov types are .pred and the 16-, 32-, 64- (and 128-) bit ones: no 8-bit types and
   // no packed half-precision pairs.
-  if (!type || !mods.allTaken() || (isFloat(*type) && bitsOf(*type) < 32) ||
-      bitsOf(*type) == 8 || isFloatPair(*type))
+  if (!type || !mods.allTaken() || (isFloat(*type) && bitsOf(*type) < 32) || bitsOf(*type) == 8 ||
+      isFloatPair(*type))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;

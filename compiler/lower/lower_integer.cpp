@@ -105,9 +105,9 @@ bool IntegerLowering::lower() {
     return fl_.unsupported(inst_);
   // The ISA's arithmetic takes the signed and unsigned types; not, cnot and brev the bit-size
   // ones (brev from 32 bits); no integer instruction takes a packed half-precision pair.
-  static const std::set<std::string> kArithmetic = {
-      "add", "sub", "mul", "mad", "addc", "subc", "madc", "mul24",
-      "mad24", "sad", "div", "rem", "abs", "neg", "min", "max"};
+  static const std::set<std::string> kArithmetic = {"add",  "sub",   "mul",   "mad", "addc", "subc",
+                                                    "madc", "mul24", "mad24", "sad", "div",  "rem",
+                                                    "abs",  "neg",   "min",   "max"};
   bool bitwiseUnary = op == "not" || op == "cnot" || op == "brev";
   if (isFloatPair(*type) || (kArithmetic.contains(op) && isBits(*type)) ||
       (bitwiseUnary && !isBits(*type) && *type != ptx::ScalarType::Pred) ||

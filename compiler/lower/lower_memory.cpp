@@ -73,8 +73,9 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
   auto named = [&](std::string_view name) {
     return std::find(inst.modifiers.begin(), inst.modifiers.end(), name) != inst.modifiers.end();
   };
-  if (mmio && (!named("relaxed") || !named("sys") ||
-               (access.space != ptx::StateSpace::Global && access.space != ptx::StateSpace::None))) {
+  if (mmio &&
+      (!named("relaxed") || !named("sys") ||
+       (access.space != ptx::StateSpace::Global && access.space != ptx::StateSpace::None))) {
     fl.unsupported(inst);
     return std::nullopt;
   }
@@ -85,9 +86,8 @@ std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &
   auto type = mods.takeType();
   // The ISA's ld/st types are the bit-size, integer, f32 and f64 ones (half-precision values move
   // as .b16/.b32), at most 128 bits to an access before sm_100.
-  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred ||
-      isFloatPair(*type) || (isFloat(*type) && bitsOf(*type) == 16) ||
-      bitsOf(*type) * access.width > 128) {
+  if (!kind || !type || !mods.allTaken() || *type == ptx::ScalarType::Pred || isFloatPair(*type) ||
+      (isFloat(*type) && bitsOf(*type) == 16) || bitsOf(*type) * access.width > 128) {
     fl.unsupported(inst);
     return std::nullopt;
   }

@@ -15,10 +15,9 @@ bool has(const ptx::Instruction &inst, std::string_view modifier) {
 }
 
 bool isTypeName(const std::string &modifier) {
-  static const char *const kTypes[] = {"b8",  "b16", "b32",  "b64",  "b128",   "u8",     "u16",
-                                       "u32", "u64", "s8",   "s16",  "s32",    "s64",    "f16",
-                                       "f32", "f64", "bf16", "tf32", "f16x2",  "bf16x2", "u16x2",
-                                       "s16x2"};
+  static const char *const kTypes[] = {
+      "b8",  "b16", "b32", "b64", "b128", "u8",   "u16",  "u32",   "u64",    "s8",    "s16",
+      "s32", "s64", "f16", "f32", "f64",  "bf16", "tf32", "f16x2", "bf16x2", "u16x2", "s16x2"};
   return std::ranges::find(kTypes, modifier) != std::end(kTypes);
 }
 

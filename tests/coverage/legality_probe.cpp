@@ -1,5 +1,5 @@
-// Tells whether cuport loads each of a series of PTX modules: reads modules from stdin, separated by
-// lines holding only "%%", parses and lowers each on its own, and prints one line per module:
+// Tells whether cuport loads each of a series of PTX modules: reads modules from stdin, separated
+// by lines holding only "%%", parses and lowers each on its own, and prints one line per module:
 // "INDEX<TAB>accepted" or "INDEX<TAB>rejected<TAB>first diagnostic". The ptxas legality check
 // (ptxas_legality_test.py) compares these verdicts with ptxas's.
 #include "compiler/lower/lower.h"

@@ -167,7 +167,8 @@ TEST_F(PtxMemory, VectorsAndQualifiersInEveryStateSpace) {
 TEST_F(PtxMemory, FencesOfEveryScope) {
   std::string error;
   // The .cluster scope needs sm_90.
-  cuport_backend_module *module = loadPtx(std::string(".version 8.0\n.target sm_90\n.address_size 64\n") + R"(
+  cuport_backend_module *module =
+      loadPtx(std::string(".version 8.0\n.target sm_90\n.address_size 64\n") + R"(
 .visible .entry fences(.param .u64 buffer)
 {
   .reg .b32 %r<4>;
@@ -192,7 +193,7 @@ TEST_F(PtxMemory, FencesOfEveryScope) {
   ret;
 }
 )",
-                                          &error);
+              &error);
   ASSERT_NE(module, nullptr) << error;
   uint32_t *buffer = allocate<uint32_t>(3);
   std::memset(buffer, 0, 12);

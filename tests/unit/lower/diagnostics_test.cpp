@@ -55,8 +55,8 @@ TEST(LowerDiagnostics, FormsTheIsaDoesNotDefineAreRejected) {
        {"setp.lt.b32 %p1, %r1, %r2;", "setp.hi.s32 %p1, %r1, %r2;", "cvt.sat.s32.u8 %r1, %rs1;",
         "cvt.f32.s32 %f1, %r1;", "cvt.rn.bf16.u8 %rs1, %rs2;", "add.b32 %r1, %r2, %r3;",
         "ld.global.f16 %rs1, [%rd1];", "ld.global.v4.u64 {%rd1, %rd2, %rd3, %rd1}, [%rd2];",
-        "red.acq_rel.gpu.global.add.u32 [%rd1], %r1;", "mov.u8 %rs1, %rs2;",
-        "not.u32 %r1, %r2;", "selp.f16 %rs1, %rs2, %rs3, %p1;"}) {
+        "red.acq_rel.gpu.global.add.u32 [%rd1], %r1;", "mov.u8 %rs1, %rs2;", "not.u32 %r1, %r2;",
+        "selp.f16 %rs1, %rs2, %rs3, %p1;"}) {
     SCOPED_TRACE(instruction);
     Lowered lowered = lowerText(kernelWith(instruction));
     EXPECT_FALSE(lowered.module.has_value());
@@ -73,11 +73,10 @@ TEST(LowerDiagnostics, FormsNewerThanTheTargetAreRejected) {
     const char *instruction;
     unsigned target;
   };
-  for (const Form &form : {Form{"cvt.rn.bf16.f32 %rs1, %f1;", 80},
-                           Form{"add.rn.bf16 %rs1, %rs2, %rs3;", 90},
-                           Form{"min.NaN.f32 %f1, %f2, %f3;", 80},
-                           Form{"min.xorsign.abs.f32 %f1, %f2, %f3;", 86},
-                           Form{"ld.relaxed.cluster.global.u32 %r1, [%rd1];", 90}}) {
+  for (const Form &form :
+       {Form{"cvt.rn.bf16.f32 %rs1, %f1;", 80}, Form{"add.rn.bf16 %rs1, %rs2, %rs3;", 90},
+        Form{"min.NaN.f32 %f1, %f2, %f3;", 80}, Form{"min.xorsign.abs.f32 %f1, %f2, %f3;", 86},
+        Form{"ld.relaxed.cluster.global.u32 %r1, [%rd1];", 90}}) {
     SCOPED_TRACE(form.instruction);
     std::string older = kernelWith(form.instruction);
     older.replace(older.find("sm_75"), 5, "sm_" + std::to_string(form.target - 5));
