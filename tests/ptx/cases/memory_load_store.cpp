@@ -202,9 +202,6 @@ PTX_CASE(MemoryLoadStore, FencesOfEveryScope) {
   }
 }
 
-} // namespace
-} // namespace cuport::conformance
-
 // ld/st .mmio.relaxed.sys (PTX 8.2): strong system-scope accesses that happen exactly once.
 PTX_CASE(MemoryLoadStore, MmioRelaxedSys) {
   Launch launch;
@@ -230,3 +227,6 @@ PTX_CASE(MemoryLoadStore, MmioRelaxedSys) {
   EXPECT_EQ(out.at<uint32_t>(0), 0xffffffffu);
   EXPECT_EQ(out.at<uint64_t>(8), 0x0123456789abcdefull);
 }
+
+} // namespace
+} // namespace cuport::conformance
