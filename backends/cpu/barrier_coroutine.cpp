@@ -62,6 +62,8 @@ constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
     {"cuport.movmatrix.sync", kSuspendMovmatrix, -1, 1, -1, -1, {0, -1, -1}},
     {"cuport.stmatrix.sync", kSuspendStmatrix, 0, 4, -1, -1, {1, 2, 3}},
     {"cuport.mbarrier.wait", kSuspendMbarrierWait, 0, -1, -1, -1, {1, 2, -1}},
+    {"cuport.barrier.cluster.arrive", kSuspendClusterArrive, -1, -1, -1, -1, {-1, -1, -1}},
+    {"cuport.barrier.cluster.wait", kSuspendClusterWait, -1, -1, -1, -1, {-1, -1, -1}},
 };
 
 const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {
@@ -240,6 +242,14 @@ llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel) {
   llvm::SmallVector<llvm::CallInst *, 8> suspensions = suspendingCalls(kernel);
   if (suspensions.empty())
     return BarrierLowering{&kernel, false};
+  // A coroutine frame has a fixed size: LLVM's coroutine passes cannot keep a stack allocation
+  // of run-time size (PTX alloca) alive across a suspension.
+  for (llvm::Instruction &inst : llvm::instructions(kernel))
+    if (auto *allocation = llvm::dyn_cast<llvm::AllocaInst>(&inst);
+        allocation && !allocation->isStaticAlloca())
+      return makeError("kernel '" + kernel.getName() +
+                       "' allocates stack memory at run time (alloca) and has barriers or warp "
+                       "collectives, which the CPU backend does not support together");
   return BarrierLowering{makeCoroutine(kernel, suspensions), true};
 }
 

@@ -30,6 +30,11 @@ bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadCont
   warp_arrived_.assign(size_t(kBarriers) * warps_, 0);
   events_ = idle_signature_ = 0;
   idle_passes_ = 0;
+  cluster_phase_ = 0;
+  cluster_missing_ = count;
+  cluster_arrived_.assign(count, 0);
+  cluster_pending_.assign(count, 0);
+  cluster_arrival_phase_.assign(count, 0);
 
   for (;;) {
     bool progress = false;
@@ -83,7 +88,11 @@ bool BlockScheduler::runLane(uint32_t thread) {
     return waitAtMbarrier(thread);
   if (kind == kSuspendBarArrive)
     return arrive(thread); // the thread goes on at once
+  if (kind == kSuspendClusterArrive)
+    return clusterArrive(thread);
   state_[thread] = State::Waiting;
+  if (kind == kSuspendClusterWait)
+    return clusterWait(thread);
   if (kind == kSuspendBarSync || kind == kSuspendBarRed)
     return arrive(thread);
   if (kind != kSuspendActiveMask && !(context.request.mask & (1u << context.lane_id))) {
@@ -135,7 +144,56 @@ bool BlockScheduler::arrive(uint32_t thread) {
   return true;
 }
 
+static std::string threadName(const ThreadContext &context) {
+  return "thread [" + std::to_string(context.tid[0]) + "," + std::to_string(context.tid[1]) + "," +
+         std::to_string(context.tid[2]) + "]";
+}
+
+// The ISA requires barrier.cluster.wait between two arrivals of a thread, and an arrival before
+// each wait.
+bool BlockScheduler::clusterArrive(uint32_t thread) {
+  if (cluster_pending_[thread])
+    return fail(threadName(threads_[thread]) +
+                " executes barrier.cluster.arrive twice without barrier.cluster.wait");
+  cluster_pending_[thread] = 1;
+  cluster_arrived_[thread] = 1;
+  cluster_arrival_phase_[thread] = cluster_phase_;
+  --cluster_missing_;
+  ++events_;
+  updateCluster();
+  return true;
+}
+
+bool BlockScheduler::clusterWait(uint32_t thread) {
+  if (!cluster_pending_[thread])
+    return fail(threadName(threads_[thread]) +
+                " executes barrier.cluster.wait without barrier.cluster.arrive before it");
+  if (cluster_arrival_phase_[thread] != cluster_phase_) {
+    cluster_pending_[thread] = 0;
+    state_[thread] = State::Ready;
+  }
+  return true;
+}
+
+void BlockScheduler::updateCluster() {
+  if (cluster_missing_ != 0)
+    return;
+  ++cluster_phase_;
+  ++events_;
+  std::fill(cluster_arrived_.begin(), cluster_arrived_.end(), uint8_t{0});
+  cluster_missing_ = count_ - done_;
+  for (uint32_t thread = 0; thread < count_; ++thread)
+    if (state_[thread] == State::Waiting && threads_[thread].request.kind == kSuspendClusterWait) {
+      cluster_pending_[thread] = 0;
+      state_[thread] = State::Ready;
+    }
+}
+
 void BlockScheduler::laneExited(uint32_t thread) {
+  if (!cluster_arrived_[thread]) {
+    --cluster_missing_;
+    updateCluster();
+  }
   uint32_t warp = thread / kLanesPerWarp;
   exited_[warp] |= 1u << (thread % kLanesPerWarp);
   for (uint32_t id = 0; id < kBarriers; ++id) {
@@ -319,6 +377,10 @@ std::string BlockScheduler::describeWait(uint32_t thread) const {
                                                         : "mbarrier.test_wait",
                   static_cast<unsigned long long>(offset),
                   mbarrierWaitedParity(request.op, request.operand[1]));
+  } else if (request.kind == kSuspendClusterWait) {
+    std::snprintf(text, sizeof text, "thread [%u,%u,%u] (warp %u, lane %u) waits at %s",
+                  context.tid[0], context.tid[1], context.tid[2], context.warp_id, context.lane_id,
+                  suspendKindName(request.kind));
   } else if (isWarpCollective(request.kind))
     std::snprintf(text, sizeof text,
                   "thread [%u,%u,%u] (warp %u, lane %u) waits at %s (mask 0x%08x)", context.tid[0],

@@ -38,6 +38,9 @@ private:
 
   bool runLane(uint32_t thread);
   bool arrive(uint32_t thread);
+  bool clusterArrive(uint32_t thread);
+  bool clusterWait(uint32_t thread);
+  void updateCluster();
   void laneExited(uint32_t thread);
   void updateWarp(uint32_t barrier, uint32_t warp);
   void updateBarrier(uint32_t barrier);
@@ -68,6 +71,14 @@ private:
   uint64_t events_ = 0;
   uint64_t idle_signature_ = 0; // events_ and the waited mbarrier words at the last forced pass
   uint32_t idle_passes_ = 0;    // forced passes in a row after which nothing had changed
+  // The cluster barrier (barrier.cluster; a cluster is one CTA), per thread: a phase completes
+  // when every thread that has not exited has arrived; a waiting thread goes on once the phase of
+  // its arrival has completed.
+  uint32_t cluster_phase_ = 0;           // phases completed
+  uint32_t cluster_missing_ = 0;         // threads that have not exited nor arrived in this phase
+  std::vector<uint8_t> cluster_arrived_; // per thread: arrived in this phase
+  std::vector<uint8_t> cluster_pending_; // per thread: arrived and not yet waited
+  std::vector<uint32_t> cluster_arrival_phase_; // per thread: the phase of its last arrival
   std::string error_;
 };
 

@@ -40,21 +40,23 @@ struct BlockContext {
 // `op` holds the variant, coded as in backends/warp_operations.h.
 enum SuspendKind : uint32_t {
   kSuspendNone = 0,
-  kSuspendBarSync,      // bar.sync / barrier.sync: barrier, count
-  kSuspendBarArrive,    // bar.arrive: barrier, count; the thread does not wait
-  kSuspendBarRed,       // bar.red: op, barrier, count, operand[0] = predicate
-  kSuspendWarpSync,     // bar.warp.sync: mask
-  kSuspendShuffle,      // shfl.sync: op , mask, operand = a, b, c
-  kSuspendVote,         // vote.sync: op mask, operand[0] = predicate (negation applied)
-  kSuspendMatch,        // match.sync: op mask, operand[0] = value
-  kSuspendReduce,       // redux.sync: op mask, operand[0] = value
-  kSuspendElect,        // elect.sync: mask
-  kSuspendActiveMask,   // activemask: site
-  kSuspendMma,          // mma.sync: op, mask, operand[0] = address of the lane's fragment buffer
-  kSuspendLdmatrix,     // ldmatrix: op, mask, operand[0] = address of the lane's row
-  kSuspendMovmatrix,    // movmatrix: mask, operand[0] = the lane's .b16x2 fragment
-  kSuspendStmatrix,     // stmatrix: op, mask, operand = row address, registers 0|1, registers 2|3
-  kSuspendMbarrierWait, // mbarrier.test_wait / try_wait: op = variant, operand = object, phase
+  kSuspendBarSync,       // bar.sync / barrier.sync: barrier, count
+  kSuspendBarArrive,     // bar.arrive: barrier, count; the thread does not wait
+  kSuspendBarRed,        // bar.red: op, barrier, count, operand[0] = predicate
+  kSuspendWarpSync,      // bar.warp.sync: mask
+  kSuspendShuffle,       // shfl.sync: op , mask, operand = a, b, c
+  kSuspendVote,          // vote.sync: op mask, operand[0] = predicate (negation applied)
+  kSuspendMatch,         // match.sync: op mask, operand[0] = value
+  kSuspendReduce,        // redux.sync: op mask, operand[0] = value
+  kSuspendElect,         // elect.sync: mask
+  kSuspendActiveMask,    // activemask: site
+  kSuspendMma,           // mma.sync: op, mask, operand[0] = address of the lane's fragment buffer
+  kSuspendLdmatrix,      // ldmatrix: op, mask, operand[0] = address of the lane's row
+  kSuspendMovmatrix,     // movmatrix: mask, operand[0] = the lane's .b16x2 fragment
+  kSuspendStmatrix,      // stmatrix: op, mask, operand = row address, registers 0|1, registers 2|3
+  kSuspendMbarrierWait,  // mbarrier.test_wait / try_wait: op = variant, operand = object, phase
+  kSuspendClusterArrive, // barrier.cluster.arrive: the thread does not wait
+  kSuspendClusterWait,   // barrier.cluster.wait: until the phase of the thread's arrival completes
 };
 
 struct SuspendRequest {

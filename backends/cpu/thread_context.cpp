@@ -53,6 +53,20 @@ llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llv
     return v;
   if (llvm::Value *v = dimension("cuport.nctaid", off::nctaid, true))
     return v;
+  // Every cluster is one CTA: a cluster's id and count are the CTA's, and the CTA is rank 0 of 1.
+  if (llvm::Value *v = dimension("cuport.clusterid", off::ctaid, true))
+    return v;
+  if (llvm::Value *v = dimension("cuport.nclusterid", off::nctaid, true))
+    return v;
+  if (name.starts_with("cuport.cluster_ctaid.") || name == "cuport.cluster_ctarank")
+    return builder.getInt32(0);
+  if (name.starts_with("cuport.cluster_nctaid.") || name == "cuport.cluster_nctarank")
+    return builder.getInt32(1);
+  // No device graphs run here; the performance monitor counters, undefined by the ISA, read 0.
+  if (name == "cuport.current_graph_exec" || name.starts_with("cuport.pm64."))
+    return builder.getInt64(0);
+  if (name.starts_with("cuport.pm."))
+    return builder.getInt32(0);
   if (name == "cuport.laneid")
     return loadInvariant(builder, i32, context, off::lane_id);
   if (name == "cuport.warpid")
@@ -79,7 +93,8 @@ llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llv
   }
   if (name == "cuport.dynamic_smem_size")
     return loadBlockField(builder, i32, context, off::dynamic_smem_size);
-  if (name == "cuport.total_smem_size")
+  // No shared memory is reserved for the driver, so the aggregate is the CTA's own.
+  if (name == "cuport.total_smem_size" || name == "cuport.aggr_smem_size")
     return loadBlockField(builder, i32, context, off::total_smem_size);
   if (name.starts_with("cuport.lanemask.")) {
     llvm::Value *lane = loadInvariant(builder, i32, context, off::lane_id);
@@ -94,15 +109,24 @@ llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llv
         .Case("ge", builder.CreateNot(lt))
         .Default(nullptr);
   }
-  if (name == "cuport.clock64" || name == "cuport.clock") {
+  if (name == "cuport.clock64" || name == "cuport.clock" || name == "cuport.clock.hi") {
     llvm::Value *cycles = builder.CreateIntrinsic(llvm::Intrinsic::readcyclecounter, {}, {});
-    return name == "cuport.clock" ? builder.CreateTrunc(cycles, i32) : cycles;
+    if (name == "cuport.clock64")
+      return cycles;
+    if (name == "cuport.clock.hi")
+      cycles = builder.CreateLShr(cycles, 32);
+    return builder.CreateTrunc(cycles, i32);
   }
-  if (name == "cuport.globaltimer") {
+  if (name.starts_with("cuport.globaltimer")) {
     llvm::Module &module = *builder.GetInsertBlock()->getModule();
     llvm::FunctionCallee timer = module.getOrInsertFunction(
         runtime_symbols::global_timer, llvm::FunctionType::get(builder.getInt64Ty(), false));
-    return builder.CreateCall(timer);
+    llvm::Value *nanoseconds = builder.CreateCall(timer);
+    if (name == "cuport.globaltimer")
+      return nanoseconds;
+    if (name == "cuport.globaltimer.hi")
+      nanoseconds = builder.CreateLShr(nanoseconds, 32);
+    return builder.CreateTrunc(nanoseconds, i32);
   }
   return nullptr;
 }

@@ -153,6 +153,10 @@ const char *suspendKindName(uint32_t kind) {
     return "bar.arrive";
   case kSuspendBarRed:
     return "bar.red";
+  case kSuspendClusterArrive:
+    return "barrier.cluster.arrive";
+  case kSuspendClusterWait:
+    return "barrier.cluster.wait";
   case kSuspendWarpSync:
     return "bar.warp.sync";
   case kSuspendShuffle:

@@ -393,6 +393,11 @@ llvm::Value *FunctionLowering::read(const ptx::Operand &operand, llvm::Type *typ
         llvm::Function *intrinsic = declareSpecialRegister(module(), *special);
         return convert(builder_.CreateCall(intrinsic), type, Extend::Zero);
       }
+      if (auto reason = unsupportedSpecialRegister(operand.name)) {
+        error(operand.loc,
+              "unsupported special register '" + operand.name + "': " + std::string(*reason));
+        return nullptr;
+      }
       if (!operand.name.empty() && operand.name[0] == '%') {
         error(operand.loc, "unknown register '" + operand.name + "'");
         return nullptr;
@@ -578,7 +583,8 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
       lowerCompareInstruction,     lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,        lowerAtomicInstruction,  lowerTextureInstruction,
       lowerVideoInstruction,       lowerWarpInstruction,    lowerMatrixInstruction,
-      lowerScalarVideoInstruction, lowerWmmaInstruction,
+      lowerScalarVideoInstruction, lowerWmmaInstruction,    lowerClusterInstruction,
+      lowerStackInstruction,
   };
   // A form the ISA defines only on newer targets than the module's has no meaning here.
   std::optional<unsigned> target = moduleTarget(module_.ptx());

@@ -35,6 +35,8 @@ LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruct
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 // mbarrier.* and cp.async.mbarrier.arrive (lower_mbarrier.cpp).
 LoweringResult lowerMbarrierInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerClusterInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+LoweringResult lowerStackInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerMatrixInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWmmaInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

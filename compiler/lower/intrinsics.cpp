@@ -21,8 +21,9 @@ llvm::Function *declare(llvm::Module &module, std::string_view name, llvm::Funct
 } // namespace
 
 std::optional<SpecialRegister> specialRegister(std::string_view name, int component) {
-  static constexpr std::array<std::string_view, 4> kVectorRegisters{"%tid", "%ntid", "%ctaid",
-                                                                    "%nctaid"};
+  static constexpr std::array<std::string_view, 8> kVectorRegisters{
+      "%tid",       "%ntid",       "%ctaid",         "%nctaid",
+      "%clusterid", "%nclusterid", "%cluster_ctaid", "%cluster_nctaid"};
   static constexpr std::array<const char *, 3> kAxes{"x", "y", "z"};
   for (std::string_view vector : kVectorRegisters) {
     if (name != vector)
@@ -40,7 +41,7 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
     unsigned bits;
     bool pure;
   };
-  static constexpr std::array<Scalar, 16> kScalars{{
+  static constexpr std::array<Scalar, 24> kScalars{{
       {"%laneid", "cuport.laneid", 32, true},
       {"%warpid", "cuport.warpid", 32, true},
       {"%nwarpid", "cuport.nwarpid", 32, true},
@@ -53,10 +54,17 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
       {"%nsmid", "cuport.nsmid", 32, true},
       {"%gridid", "cuport.gridid", 64, true},
       {"%clock", "cuport.clock", 32, false},
+      {"%clock_hi", "cuport.clock.hi", 32, false},
       {"%clock64", "cuport.clock64", 64, false},
       {"%globaltimer", "cuport.globaltimer", 64, false},
+      {"%globaltimer_lo", "cuport.globaltimer.lo", 32, false},
+      {"%globaltimer_hi", "cuport.globaltimer.hi", 32, false},
       {"%dynamic_smem_size", "cuport.dynamic_smem_size", 32, true},
       {"%total_smem_size", "cuport.total_smem_size", 32, true},
+      {"%aggr_smem_size", "cuport.aggr_smem_size", 32, true},
+      {"%cluster_ctarank", "cuport.cluster_ctarank", 32, true},
+      {"%cluster_nctarank", "cuport.cluster_nctarank", 32, true},
+      {"%current_graph_exec", "cuport.current_graph_exec", 64, true},
   }};
   for (const Scalar &scalar : kScalars)
     if (scalar.ptxName == name)
@@ -71,6 +79,23 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
         index < 32)
       return SpecialRegister{"cuport.envreg." + std::to_string(index), 32, true};
   }
+  // %pm0..%pm7 and %pm0_64..%pm7_64: performance monitor counters, whose behaviour the ISA leaves
+  // undefined.
+  if (name.size() >= 4 && name.starts_with("%pm") && name[3] >= '0' && name[3] <= '7') {
+    std::string_view rest = name.substr(4);
+    if (rest.empty())
+      return SpecialRegister{"cuport.pm." + std::string(1, name[3]), 32, false};
+    if (rest == "_64")
+      return SpecialRegister{"cuport.pm64." + std::string(1, name[3]), 64, false};
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> unsupportedSpecialRegister(std::string_view name) {
+  if (name == "%is_explicit_cluster")
+    return "whether the launch named its cluster dimensions does not reach kernels";
+  if (name.starts_with("%reserved_smem_offset_"))
+    return "the layout of the driver's reserved shared memory is not modelled";
   return std::nullopt;
 }
 
@@ -133,6 +158,12 @@ llvm::Function *declareBarArrive(llvm::Module &module) {
   auto *i32 = llvm::Type::getInt32Ty(module.getContext());
   return declareConvergent(module, "cuport.bar.arrive", llvm::Type::getVoidTy(module.getContext()),
                            {i32, i32});
+}
+
+llvm::Function *declareClusterBarrier(llvm::Module &module, bool wait) {
+  return declareConvergent(module,
+                           wait ? "cuport.barrier.cluster.wait" : "cuport.barrier.cluster.arrive",
+                           llvm::Type::getVoidTy(module.getContext()), {});
 }
 
 llvm::Function *declareBarRed(llvm::Module &module) {

@@ -22,7 +22,13 @@ struct SpecialRegister {
 // lower (the caller then treats it as an ordinary register name).
 std::optional<SpecialRegister> specialRegister(std::string_view name, int component);
 
+// Why a special register of the PTX ISA is refused, or nullopt when `name` is not one of those.
+std::optional<std::string_view> unsupportedSpecialRegister(std::string_view name);
+
 llvm::Function *declareSpecialRegister(llvm::Module &module, const SpecialRegister &reg);
+
+// barrier.cluster.arrive / .wait: void(), convergent.
+llvm::Function *declareClusterBarrier(llvm::Module &module, bool wait);
 
 // i1 @cuport.isspacep.<space>(i64 address), space = shared, local, const or param: whether a
 // generic address lies in that state space's window; memory(none).

@@ -33,6 +33,7 @@ struct KernelInfo {
   uint32_t staticSharedBytes = 0;
   std::array<uint32_t, 3> reqntid{0, 0, 0}; // 0 = not given
   std::array<uint32_t, 3> maxntid{0, 0, 0};
+  std::array<uint32_t, 3> reqnctapercluster{0, 0, 0}; // 0 = not given
 };
 
 struct GlobalInfo {

@@ -174,7 +174,9 @@ bool lowerAtomic(FunctionLowering &fl, const ptx::Instruction &inst) {
   auto semantics = mods.takeOneOf({"relaxed", "acquire", "release", "acq_rel"});
   // Scopes narrower than the system only weaken the guarantee; system scope is always right.
   mods.takeOneOf({"cta", "cluster", "gpu", "sys"});
-  ptx::StateSpace space = mods.takeStateSpace();
+  // A cluster is one CTA (docs/execution-model.md): its shared window is the CTA's.
+  ptx::StateSpace space =
+      mods.take("shared::cluster") ? ptx::StateSpace::Shared : mods.takeStateSpace();
   auto opName =
       mods.takeOneOf({"and", "or", "xor", "cas", "exch", "add", "inc", "dec", "min", "max"});
   bool noftz = mods.take("noftz");

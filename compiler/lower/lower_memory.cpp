@@ -61,7 +61,8 @@ struct Access {
 std::optional<Access> parseAccess(FunctionLowering &fl, const ptx::Instruction &inst, bool isLoad) {
   Modifiers mods(inst.modifiers);
   Access access;
-  access.space = mods.takeStateSpace();
+  // A cluster is one CTA (docs/execution-model.md): its shared window is the CTA's.
+  access.space = mods.take("shared::cluster") ? ptx::StateSpace::Shared : mods.takeStateSpace();
   bool nonCoherent = isLoad && mods.take("nc"); // read-only data: any load sees it
   if (nonCoherent && access.space != ptx::StateSpace::Global) {
     fl.unsupported(inst);
@@ -210,13 +211,38 @@ bool lowerStore(FunctionLowering &fl, const ptx::Instruction &inst) {
 
 bool lowerPrefetch(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
-  mods.takeStateSpace();
-  mods.takeOneOf({"L1", "L2", "L2::evict_last", "L2::evict_normal"});
+  ptx::StateSpace space = mods.takeStateSpace();
+  if (mods.take("tensormap")) {
+    // prefetch{.const,.param}.tensormap [a] (sm_90): a tensor map, generic, const or param.
+    bool tensorMapSpace = space == ptx::StateSpace::None || space == ptx::StateSpace::Const ||
+                          space == ptx::StateSpace::Param;
+    if (inst.opcode != "prefetch" || !tensorMapSpace)
+      return fl.unsupported(inst);
+  } else {
+    mods.takeOneOf({"L1", "L2", "L2::evict_last", "L2::evict_normal"});
+  }
   if (!mods.allTaken())
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 1))
     return false;
   // A prefetch only warms caches: nothing to emit.
+  return true;
+}
+
+// applypriority.global.L2::evict_normal [a], 128 and discard.global.L2 [a], 128 (sm_80): cache
+// effects on the 128-byte line at a. The CPU's caches need neither: applypriority only steers
+// eviction, and discard leaves the line's contents unspecified, which keeping them satisfies.
+bool lowerCacheLineControl(FunctionLowering &fl, const ptx::Instruction &inst) {
+  Modifiers mods(inst.modifiers);
+  mods.take("global");
+  bool level = inst.opcode == "discard" ? mods.take("L2") : mods.take("L2::evict_normal");
+  if (!level || !mods.allTaken())
+    return fl.unsupported(inst);
+  if (!fl.expectOperands(inst, 2))
+    return false;
+  const ptx::Operand &size = inst.operands[1];
+  if (size.kind != ptx::Operand::Kind::IntImm || size.intValue != 128)
+    return fl.error(size.loc, "'" + inst.opcode + "' needs the size 128 (one L2 cache line)");
   return true;
 }
 
@@ -375,6 +401,8 @@ LoweringResult lowerMemoryInstruction(FunctionLowering &fl, const ptx::Instructi
     return lowerStore(fl, inst);
   if (inst.opcode == "prefetch" || inst.opcode == "prefetchu")
     return lowerPrefetch(fl, inst);
+  if (inst.opcode == "applypriority" || inst.opcode == "discard")
+    return lowerCacheLineControl(fl, inst);
   if (inst.opcode == "isspacep")
     return lowerIsSpace(fl, inst);
   if (inst.opcode == "createpolicy")

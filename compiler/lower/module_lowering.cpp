@@ -76,6 +76,8 @@ void readLaunchBounds(const ptx::Function &function, KernelInfo &info) {
       target = &info.reqntid;
     else if (name == "maxntid")
       target = &info.maxntid;
+    else if (name == "reqnctapercluster")
+      target = &info.reqnctapercluster;
     if (!target)
       continue;
     std::array<uint32_t, 3> dims{1, 1, 1};

@@ -120,6 +120,18 @@ cudaError_t prepareKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block,
                  kernel->deviceName().c_str(), most, static_cast<unsigned long long>(threads));
     return cudaErrorLaunchOutOfResources;
   }
+  if (resolved.info) {
+    // The device runs every cluster as one block (cudaDevAttrClusterLaunch is 0).
+    const std::array<uint32_t, 3> &cluster = resolved.info->reqnctapercluster;
+    uint64_t blocks = uint64_t{std::max<uint32_t>(cluster[0], 1)} *
+                      std::max<uint32_t>(cluster[1], 1) * std::max<uint32_t>(cluster[2], 1);
+    if (blocks > 1) {
+      CUPORT_ERROR("kernel %s requires clusters of (%u, %u, %u) blocks (.reqnctapercluster); "
+                   "thread block clusters of more than one block are not supported on this device",
+                   kernel->deviceName().c_str(), cluster[0], cluster[1], cluster[2]);
+      return cudaErrorNotSupported;
+    }
+  }
   if (sharedBytes > info.max_shared_memory_per_block) {
     CUPORT_ERROR("kernel %s launched with %zu bytes of dynamic shared memory; at most %llu",
                  kernel->deviceName().c_str(), sharedBytes,

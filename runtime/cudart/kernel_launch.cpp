@@ -28,7 +28,7 @@ cudaError_t launchWith(core::Kernel *kernel, dim3 grid, dim3 block, void **args,
 
 // Reads the attributes of a cudaLaunchConfig_t into `options`. Attributes that only tune a GPU's
 // scheduling are validated and accepted; those asking for something this device lacks (clusters
-// of more than one block, programmatic dependent launch, ...) are cudaErrorNotSupported.
+// of more than one block, ...) are cudaErrorNotSupported.
 cudaError_t readAttributes(const cudaLaunchConfig_t &config, core::LaunchOptions &options) {
   if (config.numAttrs > 0 && !config.attrs) {
     CUPORT_ERROR("cudaLaunchKernelExC: %u attributes but attrs is null", config.numAttrs);
@@ -95,11 +95,10 @@ cudaError_t readAttributes(const cudaLaunchConfig_t &config, core::LaunchOptions
         return cudaErrorInvalidValue;
       break;
     case cudaLaunchAttributeProgrammaticStreamSerialization:
-      // Without it, a launch waits for all earlier work in its stream, which is always correct.
-      if (value.programmaticStreamSerializationAllowed == 0)
-        break;
-      CUPORT_ERROR("cudaLaunchKernelExC: programmatic dependent launch is not supported");
-      return cudaErrorNotSupported;
+      // Programmatic dependent launch lets this grid start before the previous one ends, without
+      // requiring it: the launch still waits for all earlier work in its stream, which satisfies
+      // every griddepcontrol.wait of the kernel (docs/execution-model.md).
+      break;
     default:
       CUPORT_ERROR("cudaLaunchKernelExC: launch attribute %d is not supported",
                    static_cast<int>(attribute.id));

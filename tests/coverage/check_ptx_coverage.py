@@ -59,10 +59,11 @@ def suite_cases(binary):
 
 
 def lowering_candidates(sources):
-    """Every identifier-like string literal of the lowering: a superset of the opcodes it knows."""
+    """Every identifier-like string literal of the lowering: a superset of the opcodes it knows,
+    and of the special registers (literals starting with '%')."""
     names = set()
     for path in sorted(pathlib.Path(sources).glob("*.cpp")):
-        names.update(re.findall(r'"([a-z][a-z0-9_]*)"', path.read_text()))
+        names.update(re.findall(r'"(%?[a-z][a-z0-9_]*)"', path.read_text()))
     return names
 
 

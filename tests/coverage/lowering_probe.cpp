@@ -4,6 +4,11 @@
 // instruction family recognised the opcode; "unsupported" means the form was first diagnosed as an
 // unsupported instruction (the families check modifiers before operands, so a form the lowering
 // handles fails first on its missing operands).
+//
+// A form that starts with '%' is a special register ("%tid", "%envreg<32>": a `<N>` range stands
+// for its first register): it is read by `mov` into a 64-bit, 32-bit or predicate register (a
+// vector register through its .x component) and is known and accepted when one of them lowers
+// without a diagnostic.
 #include "compiler/lower/lower.h"
 #include "compiler/ptx/parser.h"
 
@@ -42,6 +47,30 @@ int probe(const std::string &form) {
   return 0;
 }
 
+bool lowersCleanly(const std::string &body) {
+  std::string text = std::string(kModuleHead) + body + "}\n";
+  cuport::ptx::ParseResult parsed = cuport::ptx::parseModule(text);
+  if (!parsed.module)
+    return false;
+  llvm::LLVMContext context;
+  cuport::lower::LowerResult lowered = cuport::lower::lowerModule(*parsed.module, context, "probe");
+  return lowered.diagnostics.empty();
+}
+
+int probeSpecialRegister(const std::string &form) {
+  std::string name = form;
+  if (size_t range = name.find('<'); range != std::string::npos)
+    name = name.substr(0, range) + "0" + name.substr(name.find('>', range) + 1);
+  bool accepted = false;
+  for (const char *type : {"b64", "b32", "pred"})
+    for (const char *component : {"", ".x"})
+      accepted = accepted || lowersCleanly(std::string("  .reg .") + type + " %value;\n  mov." +
+                                           type + " %value, " + name + component + ";\n");
+  const char *answer = accepted ? "accepted" : "unsupported";
+  std::printf("%s\t%s\t%s\n", form.c_str(), accepted ? "known" : "unknown", answer);
+  return 0;
+}
+
 } // namespace
 
 int main() {
@@ -49,6 +78,6 @@ int main() {
   std::string line;
   while (std::getline(std::cin, line))
     if (!line.empty())
-      status |= probe(line);
+      status |= line[0] == '%' ? probeSpecialRegister(line) : probe(line);
   return status;
 }

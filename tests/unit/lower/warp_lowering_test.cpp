@@ -155,12 +155,27 @@ TEST(WarpLowering, BarrierForms) {
   EXPECT_EQ(calls[7].constants, (std::vector<int64_t>{CUPORT_BAR_RED_OR, 7, -1, INT64_MIN}));
 }
 
+TEST(WarpLowering, ClusterBarrierForms) {
+  auto calls = warpCalls("barrier.cluster.arrive;\n"
+                         "barrier.cluster.wait;\n"
+                         "barrier.cluster.arrive.release.aligned;\n"
+                         "barrier.cluster.wait.acquire.aligned;\n"
+                         "barrier.cluster.arrive.relaxed;");
+  ASSERT_EQ(calls.size(), 5u);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    EXPECT_EQ(calls[i].name,
+              i % 2 == 0 ? "cuport.barrier.cluster.arrive" : "cuport.barrier.cluster.wait");
+    EXPECT_TRUE(calls[i].constants.empty());
+  }
+}
+
 TEST(WarpLowering, UnsupportedFormsAreDiagnosed) {
   for (const char *instruction :
        {"redux.sync.min.f32 %r1, %r2, -1;", "redux.sync.add.b32 %r1, %r2, -1;",
         "redux.sync.and.u32 %r1, %r2, -1;", "match.any.sync.b32 %r1|%p1, %r2, -1;",
         "shfl.sync.idx.b64 %rd1, %rd2, 0, 31, -1;", "vote.sync.ballot.pred %p1, %p2, -1;",
-        "bar.arrive 1;", "barrier.cluster.arrive;", "bar.red.popc.u32 %r1, 1;",
+        "bar.arrive 1;", "barrier.cluster.arrive.acquire;", "barrier.cluster.wait.release;",
+        "barrier.cluster.sync;", "barrier.cluster.arrive 1;", "bar.red.popc.u32 %r1, 1;",
         "activemask.b64 %rd1;"}) {
     SCOPED_TRACE(instruction);
     Lowered lowered = lowerText(kernelWith(instruction));

@@ -361,6 +361,11 @@ TEST_F(CudartLaunchTest, LaunchKernelExCAttributes) {
   attributes[0].val.clusterDim.x = 1;
   EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaSuccess);
 
+  // Programmatic dependent launch allows overlap with the previous grid without requiring it.
+  attributes[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  attributes[0].val.programmaticStreamSerializationAllowed = 1;
+  EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaSuccess);
+
   attributes[1].id = static_cast<cudaLaunchAttributeID>(999);
   config.numAttrs = 2;
   EXPECT_EQ(cudaLaunchKernelExC(&config, &vectorAddStub, args), cudaErrorNotSupported);

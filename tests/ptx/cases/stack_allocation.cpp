@@ -1,0 +1,206 @@
+// alloca, stacksave and stackrestore (PTX 7.3): dynamic allocations in local memory, aligned to
+// max(immAlign, 8), released by stackrestore and when the function returns.
+#include "tests/ptx/conformance.h"
+
+namespace cuport::conformance {
+namespace {
+
+// Per thread, 8 words: three allocations (size from a register: default alignment; immAlign 16;
+// immAlign 256), each address modulo its alignment, the words written through st.local and read
+// back through generic loads after cvta.local, and whether the allocations overlap.
+const char *kAllocaBody = R"(
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .reg .b32 %r<20>;
+  .reg .b64 %rd<20>;
+  .reg .pred %p<4>;
+  ld.param.u64 %rd1, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  mov.u32 %r0, %tid.x;
+  mul.wide.u32 %rd2, %r0, 8;
+  add.s64 %rd2, %rd2, 12;
+  alloca.u64 %rd3, %rd2;
+  alloca.u64 %rd4, 24, 16;
+  alloca.u64 %rd5, %rd2, 256;
+  and.b64 %rd6, %rd3, 7;
+  and.b64 %rd7, %rd4, 15;
+  and.b64 %rd8, %rd5, 255;
+  cvt.u32.u64 %r1, %rd6;
+  cvt.u32.u64 %r2, %rd7;
+  cvt.u32.u64 %r3, %rd8;
+  // The last word of each allocation, written as a local address and read as a generic one.
+  add.s64 %rd9, %rd3, %rd2;
+  sub.s64 %rd9, %rd9, 4;
+  add.u32 %r4, %r0, 11;
+  st.local.u32 [%rd9], %r4;
+  add.u32 %r5, %r0, 22;
+  st.local.u32 [%rd4+20], %r5;
+  add.s64 %rd10, %rd5, %rd2;
+  sub.s64 %rd10, %rd10, 4;
+  add.u32 %r6, %r0, 33;
+  st.local.u32 [%rd10], %r6;
+  cvta.local.u64 %rd11, %rd9;
+  ld.u32 %r7, [%rd11];
+  cvta.local.u64 %rd12, %rd4;
+  ld.u32 %r8, [%rd12+20];
+  cvta.local.u64 %rd13, %rd10;
+  ld.u32 %r9, [%rd13];
+  // Disjoint: [rd3, rd3 + size) and [rd4, rd4 + 24) and [rd5, rd5 + size) do not meet.
+  add.s64 %rd14, %rd3, %rd2;
+  add.s64 %rd15, %rd4, 24;
+  add.s64 %rd16, %rd5, %rd2;
+  setp.le.u64 %p1, %rd14, %rd4;
+  setp.le.u64 %p2, %rd15, %rd3;
+  or.pred %p1, %p1, %p2;
+  setp.le.u64 %p2, %rd15, %rd5;
+  setp.le.u64 %p3, %rd16, %rd4;
+  or.pred %p2, %p2, %p3;
+  and.pred %p1, %p1, %p2;
+  setp.le.u64 %p2, %rd14, %rd5;
+  setp.le.u64 %p3, %rd16, %rd3;
+  or.pred %p2, %p2, %p3;
+  and.pred %p1, %p1, %p2;
+  selp.u32 %r10, 1, 0, %p1;
+  mul.wide.u32 %rd17, %r0, 32;
+  add.s64 %rd18, %rd1, %rd17;
+  st.global.v4.u32 [%rd18], {%r1, %r2, %r3, %r7};
+  st.global.v4.u32 [%rd18+16], {%r8, %r9, %r10, %r0};
+  ret;
+}
+)";
+
+PTX_CASE(StackAllocation, AllocaAlignmentAndContents) {
+  Launch launch;
+  launch.ptx = header(75, "7.3") + kAllocaBody;
+  const uint32_t threads = 72;
+  launch.block = {threads, 1, 1};
+  launch.outSize = threads * 32;
+  Bytes out = runOk(launch);
+  for (uint32_t t = 0; t < threads; ++t) {
+    SCOPED_TRACE("thread " + std::to_string(t));
+    size_t at = t * 32;
+    EXPECT_EQ(out.at<uint32_t>(at), 0u);     // the default alignment, 8
+    EXPECT_EQ(out.at<uint32_t>(at + 4), 0u); // immAlign 16
+    EXPECT_EQ(out.at<uint32_t>(at + 8), 0u); // immAlign 256
+    EXPECT_EQ(out.at<uint32_t>(at + 12), t + 11);
+    EXPECT_EQ(out.at<uint32_t>(at + 16), t + 22);
+    EXPECT_EQ(out.at<uint32_t>(at + 20), t + 33);
+    EXPECT_EQ(out.at<uint32_t>(at + 24), 1u); // the allocations are disjoint
+  }
+}
+
+// stacksave, alloca, stackrestore in a loop of 4096 iterations of 64 KiB each (256 MiB in all,
+// far more than any stack): only freeing every allocation lets it finish. The stack pointer after
+// stackrestore is the one stacksave returned. A .func's allocations go when it returns: 4096
+// calls of 64 KiB each.
+const char *kRestoreBody = R"(
+.func (.param .b32 result) fill(.param .b32 value)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<4>;
+  ld.param.u32 %r0, [value];
+  alloca.u64 %rd0, 65536, 64;
+  st.local.u32 [%rd0+65532], %r0;
+  ld.local.u32 %r1, [%rd0+65532];
+  st.param.b32 [result], %r1;
+  ret;
+}
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .reg .b32 %r<12>;
+  .reg .b64 %rd<12>;
+  .reg .pred %p<4>;
+  ld.param.u64 %rd1, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  mov.u32 %r0, 0;
+  mov.u32 %r1, 0;
+  mov.u32 %r2, 1;
+  stacksave.u64 %rd2;
+$loop:
+  stacksave.u64 %rd3;
+  alloca.u64 %rd4, 65536;
+  st.local.u32 [%rd4+65532], %r0;
+  ld.local.u32 %r3, [%rd4+65532];
+  add.u32 %r1, %r1, %r3;
+  stackrestore.u64 %rd3;
+  stacksave.u64 %rd5;
+  setp.eq.u64 %p1, %rd5, %rd3;
+  selp.u32 %r4, 1, 0, %p1;
+  and.b32 %r2, %r2, %r4;
+  {
+    .param .b32 argument;
+    .param .b32 returned;
+    st.param.b32 [argument], %r0;
+    call (returned), fill, (argument);
+    ld.param.b32 %r5, [returned];
+  }
+  add.u32 %r1, %r1, %r5;
+  add.u32 %r0, %r0, 1;
+  setp.lt.u32 %p2, %r0, 4096;
+  @%p2 bra $loop;
+  stacksave.u64 %rd6;
+  setp.eq.u64 %p3, %rd6, %rd2;
+  selp.u32 %r6, 1, 0, %p3;
+  st.global.v4.u32 [%rd1], {%r1, %r2, %r6, %r0};
+  ret;
+}
+)";
+
+PTX_CASE(StackAllocation, StacksaveAndStackrestoreFreeAllocations) {
+  Launch launch;
+  launch.ptx = header(75, "7.3") + kRestoreBody;
+  launch.outSize = 16;
+  Bytes out = runOk(launch);
+  EXPECT_EQ(out.at<uint32_t>(0), 2u * (4095u * 4096u / 2)); // the loop's and the calls' values
+  EXPECT_EQ(out.at<uint32_t>(4), 1u);                       // restored to what was saved
+  EXPECT_EQ(out.at<uint32_t>(8), 1u);
+  EXPECT_EQ(out.at<uint32_t>(12), 4096u);
+}
+
+// The .u32 forms (32-bit local addresses) and alignments the ISA forbids are refused at load.
+PTX_CASE(StackAllocation, RefusedForms) {
+  for (const char *statement : {"alloca.u32 %r1, 16;", "stacksave.u32 %r1;",
+                                "stackrestore.u32 %r1;", "alloca.u64 %rd1, 16, 12;",
+                                "alloca.u64 %rd1, 16, 16777216;", "alloca.u64 %rd1, 16, %r1;"}) {
+    Launch launch;
+    launch.ptx = header(75, "7.3") +
+                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                 "  .reg .b32 %r<2>;\n  .reg .b64 %rd<2>;\n  mov.u32 %r1, 0;\n  " +
+                 statement + "\n  ret;\n}\n";
+    Outcome outcome = run(launch);
+    std::string opcode(statement, std::string_view(statement).find('.'));
+    EXPECT_FALSE(outcome.loaded) << statement;
+    EXPECT_NE(outcome.message.find(opcode), std::string::npos) << outcome.message;
+  }
+}
+
+// A kernel with a barrier runs as a coroutine of fixed frame size, which cannot hold an
+// allocation of run-time size: the launch is refused with a message naming alloca.
+PTX_CASE(StackAllocation, AllocaWithBarriersIsRefused) {
+  Launch launch;
+  launch.ptx = header(75, "7.3") + R"(
+.visible .entry test(.param .u64 in, .param .u64 out)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [out];
+  mov.u32 %r0, %tid.x;
+  cvt.u64.u32 %rd2, %r0;
+  add.s64 %rd2, %rd2, 8;
+  alloca.u64 %rd3, %rd2;
+  st.local.u32 [%rd3], %r0;
+  bar.sync 0;
+  ld.local.u32 %r1, [%rd3];
+  st.global.u32 [%rd1], %r1;
+  ret;
+}
+)";
+  launch.block = {32, 1, 1};
+  launch.outSize = 4;
+  Outcome outcome = run(launch);
+  EXPECT_FALSE(outcome.launched);
+  EXPECT_NE(outcome.message.find("alloca"), std::string::npos) << outcome.message;
+}
+
+} // namespace
+} // namespace cuport::conformance
