@@ -160,7 +160,8 @@ TEST(WarpLowering, ClusterBarrierForms) {
                          "barrier.cluster.wait;\n"
                          "barrier.cluster.arrive.release.aligned;\n"
                          "barrier.cluster.wait.acquire.aligned;\n"
-                         "barrier.cluster.arrive.relaxed;");
+                         "barrier.cluster.arrive.relaxed;",
+                         ".version 8.0\n.target sm_90\n");
   ASSERT_EQ(calls.size(), 5u);
   for (size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(calls[i].name,
