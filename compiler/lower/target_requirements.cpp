@@ -14,6 +14,21 @@ bool has(const ptx::Instruction &inst, std::string_view modifier) {
   return std::ranges::find(inst.modifiers, modifier) != inst.modifiers.end();
 }
 
+// The cluster scope and the cluster state spaces (.cluster, .shared::cluster) came with sm_90.
+bool namesCluster(const ptx::Instruction &inst) {
+  return std::ranges::any_of(inst.modifiers, [](const std::string &modifier) {
+    return modifier == "cluster" || modifier.ends_with("::cluster");
+  });
+}
+
+// fence.proxy.async and the tensormap proxy fences came with sm_90.
+bool isSm90Fence(const ptx::Instruction &inst) {
+  return inst.opcode == "fence" &&
+         std::ranges::any_of(inst.modifiers, [](const std::string &modifier) {
+           return modifier == "async" || modifier.starts_with("tensormap");
+         });
+}
+
 bool isTypeName(const std::string &modifier) {
   static const char *const kTypes[] = {
       "b8",  "b16", "b32", "b64", "b128", "u8",   "u16",  "u32",   "u64",    "s8",    "s16",
@@ -69,7 +84,7 @@ unsigned halfTarget(const ptx::Instruction &inst) {
 unsigned minimumTarget(const ptx::Instruction &inst) {
   const std::string &op = inst.opcode;
   unsigned target = 0;
-  if (has(inst, "cluster")) // the .cluster scope
+  if (namesCluster(inst) || isSm90Fence(inst))
     target = 90;
   if (has(inst, "u16x2") || has(inst, "s16x2"))
     target = std::max(target, 90u);
