@@ -201,6 +201,17 @@ uint32_t clampCode(const std::string &clamp) {
                             : CUPORT_SURFACE_ZERO;
 }
 
+// The registers of a surface access's data operand: a vector's elements, or the one register.
+std::vector<const ptx::Operand *> dataRegisters(const ptx::Operand &data) {
+  std::vector<const ptx::Operand *> registers;
+  if (data.kind == ptx::Operand::Kind::Vector)
+    for (const ptx::Operand &element : data.elements)
+      registers.push_back(&element);
+  else
+    registers.push_back(&data);
+  return registers;
+}
+
 // sust.p.{1d,2d,3d}.vec.b32.clamp [a, c], v: a formatted store of one sample, x counting samples.
 // The backend converts the 32-bit values (f32, u32 or s32 as the surface's format says) to it.
 bool lowerFormattedStore(FunctionLowering &fl, const ptx::Instruction &inst, Modifiers &mods) {
@@ -224,12 +235,7 @@ bool lowerFormattedStore(FunctionLowering &fl, const ptx::Instruction &inst, Mod
   Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
   if (!coordinates)
     return false;
-  std::vector<const ptx::Operand *> registers;
-  if (data.kind == ptx::Operand::Kind::Vector)
-    for (const ptx::Operand &element : data.elements)
-      registers.push_back(&element);
-  else
-    registers.push_back(&data);
+  std::vector<const ptx::Operand *> registers = dataRegisters(data);
   if (registers.size() != width)
     return fl.error(data.loc, "expected " + std::to_string(width) + " data registers");
   auto &b = fl.builder();
@@ -280,12 +286,7 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
   Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
   if (!coordinates)
     return false;
-  std::vector<const ptx::Operand *> registers;
-  if (data.kind == ptx::Operand::Kind::Vector)
-    for (const ptx::Operand &element : data.elements)
-      registers.push_back(&element);
-  else
-    registers.push_back(&data);
+  std::vector<const ptx::Operand *> registers = dataRegisters(data);
   if (registers.size() != width)
     return fl.error(data.loc, "expected " + std::to_string(width) + " data registers");
   auto &b = fl.builder();
