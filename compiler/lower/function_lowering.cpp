@@ -594,6 +594,14 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
                                std::to_string(*target) + ")");
     return;
   }
+  std::optional<unsigned> version = moduleVersion(module_.ptx());
+  if (unsigned needed = minimumVersion(instruction); version && needed > *version) {
+    auto dotted = [](unsigned v) { return std::to_string(v / 10) + "." + std::to_string(v % 10); };
+    error(instruction.loc, "unsupported instruction '" + fullName(instruction) +
+                               "' before PTX ISA " + dotted(needed) + " (the module is .version " +
+                               dotted(*version) + ")");
+    return;
+  }
   for (Family family : kFamilies)
     if (family(*this, instruction).has_value())
       return;

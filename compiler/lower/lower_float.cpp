@@ -75,9 +75,10 @@ bool FloatLowering::lower() {
   approx_ = mods_.take("approx");
   full_ = mods_.take("full");
   rounding_ = takeRounding(mods_);
-  // .ftz and .sat exist for f32 only (and .ftz on the f64 reciprocal approximations).
-  bool f64ApproxFtz = !isF32_ && approx_ && (op == "rcp" || op == "rsqrt");
-  if ((ftz_ && !isF32_ && !f64ApproxFtz) || (sat_ && !isF32_))
+  // .ftz and .sat exist for f32 only, and .ftz on the f64 reciprocal approximations and on
+  // rcp.rnd.f64 (ptxas assembles rcp.rnd.ftz.f64, which flushes like its f32 form).
+  bool f64Ftz = !isF32_ && (op == "rcp" || (op == "rsqrt" && approx_));
+  if ((ftz_ && !isF32_ && !f64Ftz) || (sat_ && !isF32_))
     return fl_.unsupported(inst_);
 
   if (op == "add" || op == "sub" || op == "mul" || op == "abs" || op == "neg")
@@ -218,13 +219,13 @@ bool FloatLowering::approximate() {
   bool roundable = op == "sqrt" || op == "rcp";
   if (roundable ? (approx_ == rounding_.has_value()) : (!approx_ || rounding_))
     return fl_.unsupported(inst_);
-  // f64 has sqrt.rnd, rcp.rnd, rcp.approx.ftz and rsqrt.approx{.ftz}; tanh has no .ftz.
+  // f64 has sqrt.rnd, rcp.rnd{.ftz}, rcp.approx.ftz and rsqrt.approx{.ftz}; tanh has no .ftz.
   bool f64Form = op == "rsqrt" || (roundable && rounding_) || (op == "rcp" && ftz_);
   if ((!isF32_ && !f64Form) || (op == "tanh" && ftz_))
     return fl_.unsupported(inst_);
   if (!fl_.expectOperands(inst_, 2))
     return false;
-  if (!isF32_ && ftz_)
+  if (!isF32_ && ftz_ && approx_)
     return upperWordApproximation();
   Value *a = in(1);
   if (!a)

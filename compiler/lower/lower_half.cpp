@@ -45,7 +45,7 @@ private:
   Value *narrow(Value *value) {
     return bfloat_ ? truncateToBfloat(b_, value) : b_.CreateFPTrunc(value, element_);
   }
-  Value *fusedMultiplyAdd(Value *a, Value *x, Value *c);
+  Value *fusedMultiplyAdd(Value *a, Value *x, Value *c, llvm::RoundingMode rounding);
   Value *minMax(Value *a, Value *b, bool isMin, bool propagateNaN, bool xorsign);
   // Sign-bit operations in integer arithmetic: LLVM may widen a bfloat fabs/fneg through a
   // conversion that flushes subnormals.
@@ -94,11 +94,12 @@ bool HalfLowering::apply(size_t arity, const Elementwise &compute) {
   return fl_.write(inst_.operands[0], result);
 }
 
-Value *HalfLowering::fusedMultiplyAdd(Value *a, Value *x, Value *c) {
+Value *HalfLowering::fusedMultiplyAdd(Value *a, Value *x, Value *c, llvm::RoundingMode rounding) {
   // The product of two half-precision values is exact in f64; the sum's rounding error comes
   // from TwoSum, and an inexact sum with an even last bit moves one step toward the exact value
-  // (round to odd). Rounding to odd again into f32 and then to nearest even into the element
-  // type gives the correctly rounded fma (each step keeps at least p + 2 bits).
+  // (round to odd). Rounding to odd again into f32 and then in the instruction's rounding into
+  // the element type gives the correctly rounded fma (each step keeps at least p + 2 bits, which
+  // round to odd needs for any rounding direction).
   llvm::Type *f64 = b_.getDoubleTy();
   Value *product = b_.CreateFMul(b_.CreateFPExt(a, f64), b_.CreateFPExt(x, f64));
   Value *addend = b_.CreateFPExt(c, f64);
@@ -116,7 +117,21 @@ Value *HalfLowering::fusedMultiplyAdd(Value *a, Value *x, Value *c) {
   Value *odd = b_.CreateSelect(sameSign, b_.CreateAdd(bits, b_.getInt64(1)),
                                b_.CreateSub(bits, b_.getInt64(1)));
   Value *oddSum = b_.CreateBitCast(b_.CreateSelect(b_.CreateAnd(even, inexact), odd, bits), f64);
-  return narrow(roundToOddSingle(b_, oddSum));
+  if (rounding == llvm::RoundingMode::TowardNegative) {
+    // An exact zero sum rounded down is -0.0 unless both terms are +0.0 (the f64 sum, rounded to
+    // nearest, made it +0.0).
+    Value *signs = b_.CreateAnd(b_.CreateOr(b_.CreateBitCast(product, b_.getInt64Ty()),
+                                            b_.CreateBitCast(addend, b_.getInt64Ty())),
+                                b_.getInt64(1ull << 63));
+    oddSum = b_.CreateSelect(b_.CreateFCmpOEQ(sum, llvm::ConstantFP::get(f64, 0.0)),
+                             b_.CreateBitCast(signs, f64), oddSum);
+  }
+  Value *single = roundToOddSingle(b_, oddSum);
+  if (rounding == llvm::RoundingMode::NearestTiesToEven)
+    return narrow(single);
+  // Directed rounding (bf16 only); a NaN keeps the quieted payload the nearest-even path gives.
+  Value *directed = roundedCast(b_, llvm::Instruction::FPTrunc, single, element_, rounding);
+  return b_.CreateSelect(b_.CreateFCmpUNO(single, single), narrow(single), directed);
 }
 
 Value *HalfLowering::minMax(Value *a, Value *b, bool isMin, bool propagateNaN, bool xorsign) {
@@ -157,9 +172,10 @@ bool HalfLowering::lower() {
   bool relu = mods_.take("relu");
   auto rounding = takeRounding(mods_);
   // bf16 has neither .ftz (but on ex2.approx) nor .sat; .rn is the only rounding (optional but
-  // on fma); .relu only on fma, and not with .sat.
-  if ((bfloat_ && ((ftz_ && op != "ex2") || sat)) ||
-      (rounding && *rounding != llvm::RoundingMode::NearestTiesToEven) ||
+  // on fma), except that ptxas also assembles bf16 fma with .rz, .rm and .rp (sm_80; the ISA's
+  // syntax lists only .rn); .relu only on fma, and not with .sat.
+  bool directed = rounding && *rounding != llvm::RoundingMode::NearestTiesToEven;
+  if ((bfloat_ && ((ftz_ && op != "ex2") || sat)) || (directed && (!bfloat_ || op != "fma")) ||
       (relu && (op != "fma" || sat)))
     return fl_.unsupported(inst_);
   auto finish = [&](Value *value) {
@@ -191,7 +207,7 @@ bool HalfLowering::lower() {
     if (!rounding || (oob && ftz_) || !mods_.allTaken())
       return fl_.unsupported(inst_);
     return apply(3, [&](const std::vector<Value *> &v) {
-      Value *result = finish(fusedMultiplyAdd(v[0], v[1], v[2]));
+      Value *result = finish(fusedMultiplyAdd(v[0], v[1], v[2], *rounding));
       if (!oob)
         return result;
       Value *outOfBounds = b_.getFalse();

@@ -1,5 +1,6 @@
-// Target requirements of instruction forms, after the PTX ISA's "Target ISA notes" (and what ptxas
-// enforces, checked by tests/coverage/ptxas_legality_test.py).
+// Target and PTX ISA version requirements of instruction forms, after the PTX ISA's "Target ISA
+// notes" and "PTX ISA notes" (and what ptxas enforces, checked by
+// tests/coverage/ptxas_legality_test.py).
 #include "compiler/lower/target_requirements.h"
 
 #include <algorithm>
@@ -79,12 +80,32 @@ unsigned halfTarget(const ptx::Instruction &inst) {
   return 0;
 }
 
+// cvt forms newer than their types: f32 from bf16 (7.1, where bf16 to f32 came with 7.0) and
+// .satfinite to the half and tf32 formats (8.1; tf32 with .rn / .rz takes it from 8.6 on).
+unsigned cvtVersion(const ptx::Instruction &inst) {
+  std::vector<std::string> types = typesOf(inst);
+  if (types.size() != 2)
+    return 0;
+  unsigned version = 0;
+  if (types[0] == "f32" && types[1] == "bf16")
+    version = 71;
+  if (has(inst, "satfinite"))
+    version = std::max(version, types[0] == "tf32" && !has(inst, "rna") ? 86u : 81u);
+  if (has(inst, "relu"))
+    version = std::max(version, 70u);
+  return version;
+}
+
+bool hasHalfType(const ptx::Instruction &inst) {
+  return has(inst, "f16") || has(inst, "f16x2");
+}
+
 } // namespace
 
 unsigned minimumTarget(const ptx::Instruction &inst) {
   const std::string &op = inst.opcode;
   unsigned target = 0;
-  if (namesCluster(inst) || isSm90Fence(inst))
+  if (namesCluster(inst) || isSm90Fence(inst) || has(inst, "oob")) // .oob: fma on halves
     target = 90;
   if (has(inst, "u16x2") || has(inst, "s16x2"))
     target = std::max(target, 90u);
@@ -102,6 +123,50 @@ unsigned minimumTarget(const ptx::Instruction &inst) {
     target = std::max(target, 80u);
   }
   return target;
+}
+
+unsigned minimumVersion(const ptx::Instruction &inst) {
+  const std::string &op = inst.opcode;
+  unsigned version = 0;
+  auto need = [&](unsigned required) { version = std::max(version, required); };
+  if (has(inst, "u16x2") || has(inst, "s16x2"))
+    need(80);
+  if (has(inst, "mmio"))
+    need(82);
+  if (has(inst, "oob"))
+    need(81);
+  if (op == "cvt")
+    return std::max(version, cvtVersion(inst));
+  if (op == "szext" || op == "bmsk")
+    need(76);
+  if (op == "sured" && (has(inst, "min") || has(inst, "max")) &&
+      (has(inst, "u64") || has(inst, "s64") || has(inst, "b64")))
+    need(81);
+  if (op == "tanh" || (op == "ex2" && hasHalfType(inst)))
+    need(70);
+  if (op == "abs" && hasHalfType(inst))
+    need(65);
+  // set on halves with an integer result; the half-typed result came earlier.
+  if (op == "set" && hasHalfType(inst) && typesOf(inst).size() == 2 && typesOf(inst)[0] != "f16" &&
+      typesOf(inst)[0] != "f16x2")
+    need(65);
+  if (op == "min" || op == "max") {
+    if (has(inst, "relu"))
+      need(80);
+    if (has(inst, "abs")) // .xorsign.abs
+      need(72);
+    if (has(inst, "NaN"))
+      need(70);
+  } else if (has(inst, "relu")) {
+    need(70);
+  }
+  return version;
+}
+
+std::optional<unsigned> moduleVersion(const ptx::Module &module) {
+  if (module.versionMajor == 0 && module.versionMinor == 0)
+    return std::nullopt;
+  return module.versionMajor * 10 + module.versionMinor;
 }
 
 std::optional<unsigned> moduleTarget(const ptx::Module &module) {

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""cuport refuses what ptxas refuses: a differential legality check.
+"""cuport refuses exactly what ptxas refuses: a differential legality check.
 
 Generates single-instruction kernels over the instruction forms of the families cuport lowers
 (types x modifiers x rounding x .ftz/.sat x state spaces, after the PTX ISA's instruction pages),
 asks NVIDIA's ptxas for each target (sm_75, sm_80, sm_86, sm_90) which of them it assembles, and
-asks cuport (ptx_legality_probe: parse and lower) which of them it loads.
+asks cuport (ptx_legality_probe: parse and lower) which of them it loads. Every form is judged in a
+.version 9.0 module and in a module of the target's oldest PTX ISA version; the forms whose verdict
+differs between the two (those newer than the target) are judged again at every version between.
 
-Fails on every form cuport loads but ptxas rejects for the kernel's target: cuport would give it a
-meaning the ISA does not define. Forms ptxas assembles but cuport rejects are gaps, printed as
-information. Exits 77 (a CTest skip) when ptxas is not installed.
+Fails on every form cuport loads but ptxas rejects for the module's target and version (cuport
+would give it a meaning the ISA does not define), and on every form ptxas assembles but cuport
+rejects (a gap), unless DELIBERATE_GAPS names it. Exits 77 (a CTest skip) when ptxas is not
+installed.
 """
 
 import argparse
@@ -26,7 +29,17 @@ TARGETS = (75, 80, 86, 90)
 SKIP = 77
 KERNEL_SIZE = 512
 
-HEAD = ".version 9.0\n.target sm_{sm}\n.address_size 64\n"
+HEAD = ".version {version}\n.target sm_{sm}\n.address_size 64\n"
+NEWEST = "9.0"
+# The PTX ISA versions ptxas knows, oldest first, and the oldest one of each target.
+VERSIONS = ("6.3", "6.4", "6.5", "7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8",
+            "8.0", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "9.0")
+OLDEST = {75: "6.3", 80: "7.0", 86: "7.1", 90: "7.8"}
+
+# Forms ptxas assembles that cuport refuses on purpose, each with the reason: regular expressions
+# matched against the whole instruction text. Empty: every generated form ptxas takes is lowered.
+DELIBERATE_GAPS = {
+}
 REGS = ("  .reg .pred %p<8>;\n  .reg .b16 %h<8>;\n  .reg .b32 %r<8>;\n  .reg .b64 %rd<8>;\n"
         "  .shared .align 16 .b8 sbuf[64];\n")
 
@@ -157,7 +170,7 @@ def forms():
         for mods in product(("", ".approx", ".full") + FROUND[1:], ("", ".ftz")):
             for t in FLOAT + HALF:
                 yield op, "%s%s.%s %s" % (op, mods, t, ops(t, t, (t,)))
-    for mods in product(FROUND, ("", ".ftz"), ("", ".sat"), ("", ".relu")):
+    for mods in product(FROUND, ("", ".ftz"), ("", ".sat"), ("", ".oob"), ("", ".relu")):
         for t in FLOAT + HALF:
             yield "fma", "fma%s.%s %s" % (mods, t, ops(t, t, (t, t, t)))
     for op in ("finite", "infinite", "number", "notanumber", "normal", "subnormal"):
@@ -224,15 +237,16 @@ def kernel(index, instruction):
 ERROR_LINE = re.compile(r"^ptxas [^,]*, line (\d+); error\s*: (.*)$")
 
 
-def ptxas_rejections(ptxas, sm, instructions, workdir):
-    """Maps the index of every instruction ptxas rejects for sm_XX to its error. One ptxas call
+def ptxas_rejections(ptxas, sm, version, instructions, workdir):
+    """Maps the index of every instruction ptxas rejects for sm_XX in a module of the given PTX
+    ISA version to its error. One ptxas call
     assembles them all, KERNEL_SIZE instructions to a kernel (code generation costs per kernel,
     not per instruction); its line-numbered errors name the instructions. Those left unnamed when
     ptxas gives up are assembled again without the named ones."""
     rejected = {}
     pending = list(range(len(instructions)))
     while pending:
-        text = [HEAD.format(sm=sm)]
+        text = [HEAD.format(sm=sm, version=version)]
         line_of = {}
         line = text[0].count("\n") + 1
         for start in range(0, len(pending), KERNEL_SIZE):
@@ -245,7 +259,7 @@ def ptxas_rejections(ptxas, sm, instructions, workdir):
                 line += 1
             text.append("}\n")
             line += 1
-        path = os.path.join(workdir, "sm_%d.ptx" % sm)
+        path = os.path.join(workdir, "sm_%d_%s.ptx" % (sm, version))
         with open(path, "w") as out:
             out.write("".join(text))
         run = subprocess.run([ptxas, "-arch=sm_%d" % sm, "-O0", path, "-o", os.devnull],
@@ -258,15 +272,15 @@ def ptxas_rejections(ptxas, sm, instructions, workdir):
             if match and int(match.group(1)) in line_of:
                 named.setdefault(line_of[int(match.group(1))], match.group(2).strip())
         if not named:
-            sys.exit("ptxas failed on sm_%d without naming an instruction:\n%s" %
-                     (sm, run.stdout + run.stderr))
+            sys.exit("ptxas failed on sm_%d (.version %s) without naming an instruction:\n%s" %
+                     (sm, version, run.stdout + run.stderr))
         rejected.update(named)
         pending = [index for index in pending if index not in named]
     return rejected
 
 
-def cuport_rejections(probe, sm, instructions):
-    modules = "".join(HEAD.format(sm=sm) + kernel(0, instruction) + "%%\n"
+def cuport_rejections(probe, sm, version, instructions):
+    modules = "".join(HEAD.format(sm=sm, version=version) + kernel(0, instruction) + "%%\n"
                       for instruction in instructions)
     run = subprocess.run([probe], input=modules, capture_output=True, text=True, check=True)
     rejected = {}
@@ -292,42 +306,75 @@ def main():
     generated = [(family, text) for family, text in forms()
                  if not args.family or family in args.family]
     instructions = [text for _, text in generated]
-    wrong = []  # (sm, instruction, ptxas's error)
-    gaps = []  # (sm, instruction, cuport's diagnostic)
     targets = [int(sm) for sm in args.targets.split(",")]
+    # (sm, version) -> (indices judged, ptxas's rejections, cuport's rejections)
+    verdicts = {}
     with tempfile.TemporaryDirectory(prefix="ptxas-legality-") as workdir, \
             concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 2) as pool:
-        by_ptxas = {sm: pool.submit(ptxas_rejections, ptxas, sm, instructions, workdir)
-                    for sm in targets}
-        by_cuport = {sm: pool.submit(cuport_rejections, args.probe, sm, instructions)
-                     for sm in targets}
+        def judge(sm, version, indices):
+            subset = [instructions[index] for index in indices]
+            return (pool.submit(ptxas_rejections, ptxas, sm, version, subset, workdir),
+                    pool.submit(cuport_rejections, args.probe, sm, version, subset))
+
+        def collect(sm, version, indices, futures):
+            by_ptxas, by_cuport = (future.result() for future in futures)
+            verdicts[(sm, version)] = (
+                indices, {indices[i]: why for i, why in by_ptxas.items()},
+                {indices[i]: why for i, why in by_cuport.items()})
+
+        everything = list(range(len(instructions)))
+        pending = {(sm, version): judge(sm, version, everything)
+                   for sm in targets for version in (NEWEST, OLDEST[sm])}
+        for (sm, version), futures in pending.items():
+            collect(sm, version, everything, futures)
+        # Forms newer than the target's oldest version: every version between decides them.
+        pending = {}
         for sm in targets:
-            ptxas_says, cuport_says = by_ptxas[sm].result(), by_cuport[sm].result()
-            for index, instruction in enumerate(instructions):
-                if index in ptxas_says and index not in cuport_says:
-                    wrong.append((sm, instruction, ptxas_says[index]))
-                elif index in cuport_says and index not in ptxas_says:
-                    gaps.append((sm, instruction, cuport_says[index]))
-    checks = len(instructions) * len(targets)
-    print("%d forms x %d targets = %d checks: %d accepted by cuport but rejected by ptxas, "
-          "%d accepted by ptxas but rejected by cuport" % (
-              len(instructions), len(targets), checks, len(wrong), len(gaps)))
+            newer = sorted(set(verdicts[(sm, OLDEST[sm])][1]) - set(verdicts[(sm, NEWEST)][1]))
+            between = VERSIONS[VERSIONS.index(OLDEST[sm]) + 1:VERSIONS.index(NEWEST)]
+            for version in between if newer else ():
+                pending[(sm, version)] = (newer, judge(sm, version, newer))
+        for (sm, version), (indices, futures) in pending.items():
+            collect(sm, version, indices, futures)
+    wrong = []  # (where, instruction, ptxas's error)
+    gaps = []  # (where, instruction, cuport's diagnostic)
+    deliberate = []  # (where, instruction, why cuport refuses it)
+    for (sm, version), (indices, ptxas_says, cuport_says) in sorted(verdicts.items()):
+        where = "sm_%d" % sm if version == NEWEST else "sm_%d@%s" % (sm, version)
+        for index in indices:
+            instruction = instructions[index]
+            if index in ptxas_says and index not in cuport_says:
+                wrong.append((where, instruction, ptxas_says[index]))
+            elif index in cuport_says and index not in ptxas_says:
+                reason = next((why for pattern, why in DELIBERATE_GAPS.items()
+                               if re.fullmatch(pattern, instruction)), None)
+                if reason:
+                    deliberate.append((where, instruction, reason))
+                else:
+                    gaps.append((where, instruction, cuport_says[index]))
+    checks = sum(len(indices) for indices, _, _ in verdicts.values())
+    print("%d forms, %d checks over targets and PTX ISA versions: %d accepted by cuport but "
+          "rejected by ptxas, %d accepted by ptxas but rejected by cuport (%d of them on purpose)"
+          % (len(instructions), checks, len(wrong), len(gaps) + len(deliberate), len(deliberate)))
+    if deliberate:
+        print("\nRefused on purpose (DELIBERATE_GAPS):")
+        print_grouped(deliberate)
     if gaps:
-        print("\nGaps (ptxas assembles them, cuport rejects them at load):")
+        print("\nFAIL: cuport rejects forms ptxas assembles (cuport's diagnostic shown):")
         print_grouped(gaps)
     if wrong:
         print("\nFAIL: cuport loads forms ptxas rejects (ptxas's error shown):")
         print_grouped(wrong)
-        return 1
-    return 0
+    return 1 if wrong or gaps else 0
 
 
 def print_grouped(findings):
-    """One line per instruction: the targets it concerns, then the first reason given."""
+    """One line per instruction: the targets (sm_XX@version below .version 9.0) it concerns, then
+    the first reason given."""
     targets = collections.defaultdict(list)
     reasons = {}
-    for sm, instruction, why in findings:
-        targets[instruction].append("sm_%d" % sm)
+    for where, instruction, why in findings:
+        targets[instruction].append(where)
         reasons.setdefault(instruction, why)
     for instruction, sms in targets.items():
         print("  %-48s %-24s %s" % (instruction, ",".join(sms), reasons[instruction]))

@@ -1,10 +1,13 @@
 // f16 and bf16 arithmetic, scalar and packed (x2), every form of PTX ISA 9.0 (9.7.4): add, sub,
 // mul ({.rn}, .ftz, .sat), fma (.rn, .ftz, .sat, .relu, .oob), neg and abs (.ftz) over every
 // input, min and max (.ftz, .NaN, .xorsign.abs); the forms the ISA does not define are rejected.
+// bf16 fma also takes .rz, .rm and .rp, which ptxas assembles though the ISA's syntax lists .rn
+// only: the exact a * b + c rounded in that direction.
 // The reference computes the exact result in long double (an exact sum error from TwoSum where
 // the sum itself is not exact) and rounds it to the format by choosing between the neighbouring
 // representable values (float_support.h).
 #include "tests/ptx/cases/float_support.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -72,6 +75,34 @@ uint16_t roundedSum(const Format &f, long double a, long double b) {
   return roundPair(f, s, err);
 }
 
+// a + b (finite or infinite) rounded in a directed mode. When TwoSum's sum s is inexact, the exact
+// sum lies strictly between s and its long double neighbour on the error's side, and no value of
+// the format lies strictly between those two: rounding down the lower one, up the upper one, or
+// toward zero the one nearer zero gives the exact sum's rounding.
+uint16_t directedSum(const Format &f, long double a, long double b, Mode mode) {
+  volatile long double s = a + b;
+  long double bb = s - a;
+  long double err = (a - (s - bb)) + (b - bb);
+  if (std::isnan(s))
+    return kAnyNaN;
+  if (std::isinf(s))
+    return uint16_t((s < 0 ? f.narrow.signBit() : 0) | f.narrow.infinity());
+  if (s == 0) { // exact: two zeros keep a common sign, any other zero sum is -0.0 only for .rm
+    bool negative =
+        a == 0 && b == 0 && std::signbit(a) == std::signbit(b) ? std::signbit(a) : mode == Mode::rm;
+    return negative ? uint16_t(f.narrow.signBit()) : 0;
+  }
+  long double sum = s;
+  if (err != 0) {
+    long double other = std::nextafter(sum, err > 0 ? INFINITY : -INFINITY);
+    long double lower = std::min(sum, other), upper = std::max(sum, other);
+    sum = mode == Mode::rm   ? lower
+          : mode == Mode::rp ? upper
+                             : (std::fabs(lower) < std::fabs(upper) ? lower : upper);
+  }
+  return uint16_t(f.narrow.round(sum, mode));
+}
+
 enum class Op {
   add,
   sub,
@@ -95,9 +126,11 @@ struct Instruction {
   Op op;
   const char *text; // the mnemonic without the type
   int arity;
+  Mode rounding = Mode::rn; // fma's
 };
 
-uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, bool ftz, bool sat) {
+uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, bool ftz, bool sat,
+                   Mode rounding) {
   if (ftz) {
     a = flush(f, a);
     b = flush(f, b);
@@ -145,7 +178,8 @@ uint16_t reference(const Format &f, Op op, uint16_t a, uint16_t b, uint16_t c, b
     if ((op == Op::fmaOob || op == Op::fmaOobRelu) &&
         (a == kOobNaN || b == kOobNaN || c == kOobNaN))
       return 0;
-    result = roundedSum(f, x * y, z);
+    // The product of two 8- or 11-bit significands is exact in long double.
+    result = rounding == Mode::rn ? roundedSum(f, x * y, z) : directedSum(f, x * y, z, rounding);
     if (op == Op::fmaRelu || op == Op::fmaOobRelu)
       result = isNaN(f, result) ? f.quietNaN() : (result & 0x8000) ? 0 : result;
     break;
@@ -226,10 +260,11 @@ void checkInputs(const Format &f, const std::vector<Instruction> &instructions,
       for (size_t e = 0; e < count; ++e) {
         uint32_t a = in.at<uint32_t>(e * 12), b = in.at<uint32_t>(e * 12 + 4),
                  c = in.at<uint32_t>(e * 12 + 8);
-        uint16_t wants[3] = {reference(f, inst.op, uint16_t(a), uint16_t(b), uint16_t(c), ftz, sat),
-                             reference(f, inst.op, uint16_t(a), uint16_t(b), uint16_t(c), ftz, sat),
-                             reference(f, inst.op, uint16_t(a >> 16), uint16_t(b >> 16),
-                                       uint16_t(c >> 16), ftz, sat)};
+        auto want = [&](uint32_t x, uint32_t y, uint32_t z) {
+          return reference(f, inst.op, uint16_t(x), uint16_t(y), uint16_t(z), ftz, sat,
+                           inst.rounding);
+        };
+        uint16_t wants[3] = {want(a, b, c), want(a, b, c), want(a >> 16, b >> 16, c >> 16)};
         uint16_t gots[3] = {out.at<uint16_t>(e * 8), out.at<uint16_t>(e * 8 + 4),
                             out.at<uint16_t>(e * 8 + 6)};
         for (int k = 0; k < 3; ++k) {
@@ -337,6 +372,28 @@ PTX_CASE(FloatHalf, Bf16FmaOob) {
               90, "8.1", "FloatHalf.Bf16FmaOob");
 }
 
+PTX_CASE(FloatHalf, Bf16FmaDirected) {
+  checkFormat(kBF16,
+              {{Op::fma, "fma.rz", 3, Mode::rz},
+               {Op::fma, "fma.rm", 3, Mode::rm},
+               {Op::fma, "fma.rp", 3, Mode::rp},
+               {Op::fmaRelu, "fma.rz.relu", 3, Mode::rz},
+               {Op::fmaRelu, "fma.rm.relu", 3, Mode::rm},
+               {Op::fmaRelu, "fma.rp.relu", 3, Mode::rp}},
+              {""}, 80, "7.0", "FloatHalf.Bf16FmaDirected");
+}
+
+PTX_CASE(FloatHalf, Bf16FmaOobDirected) {
+  checkFormat(kBF16,
+              {{Op::fmaOob, "fma.rz.oob", 3, Mode::rz},
+               {Op::fmaOob, "fma.rm.oob", 3, Mode::rm},
+               {Op::fmaOob, "fma.rp.oob", 3, Mode::rp},
+               {Op::fmaOobRelu, "fma.rz.oob.relu", 3, Mode::rz},
+               {Op::fmaOobRelu, "fma.rm.oob.relu", 3, Mode::rm},
+               {Op::fmaOobRelu, "fma.rp.oob.relu", 3, Mode::rp}},
+              {""}, 90, "8.1", "FloatHalf.Bf16FmaOobDirected");
+}
+
 PTX_CASE(FloatHalf, Bf16NegAbsEveryInput) {
   checkEveryInput(kBF16, {{Op::neg, "neg", 1}, {Op::abs, "abs", 1}}, {""}, 80, "7.0");
 }
@@ -389,11 +446,12 @@ PTX_CASE(FloatHalf, RejectedForms) {
                            "max.abs.f16 %h7, %h1, %h2;",
                            "min.oob.f16 %h7, %h1, %h2;"}) {
     Launch launch;
-    launch.ptx = elementwiseKernel(std::string("ld.global.b16 %h1, [%rd4];\n") +
-                                       "ld.global.b16 %h2, [%rd4];\nld.global.b16 %h3, [%rd4];\n" +
-                                       "ld.global.b32 %r5, [%rd4];\nld.global.b32 %r6, [%rd4];\n" +
-                                       "ld.global.b32 %r7, [%rd4];\n" + form,
-                                   1, 4, 4, 90, "8.1");
+    launch.ptx = invalidOnPurpose(
+        elementwiseKernel(std::string("ld.global.b16 %h1, [%rd4];\n") +
+                              "ld.global.b16 %h2, [%rd4];\nld.global.b16 %h3, [%rd4];\n" +
+                              "ld.global.b32 %r5, [%rd4];\nld.global.b32 %r6, [%rd4];\n" +
+                              "ld.global.b32 %r7, [%rd4];\n" + form,
+                          1, 4, 4, 90, "8.1"));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << form;
     EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

@@ -1,7 +1,9 @@
 // f32 and f64 add, sub, mul, div, fma, mad, sqrt and rcp in every rounding mode (.rn, .rz, .rm,
 // .rp), against the host FPU switched to the same IEEE 754 mode; add, sub and mul without a
 // rounding modifier round to nearest even. mad with a rounding modifier is fma (PTX ISA, "mad":
-// the product and the sum in infinite precision, one rounding).
+// the product and the sum in infinite precision, one rounding). rcp.rnd.ftz.f64, which ptxas
+// assembles though the ISA's syntax has .ftz on rcp.rnd.f32 only, gets .ftz's meaning there:
+// subnormal inputs and results become zeros of the same sign.
 #include "tests/ptx/cases/float_support.h"
 
 namespace cuport::conformance {
@@ -52,9 +54,9 @@ template <typename T> T reference(Op op, T a, T b, T c, Mode mode) {
 
 // One kernel per operation computes all four modes; each element holds its three operands.
 // `defaultMode`: the instruction without a rounding modifier instead, expected to round to
-// nearest even.
+// nearest even. `ftz`: the instruction with .ftz after the rounding modifier.
 template <typename T>
-void checkAllModes(Op op, const std::string &caseName, bool defaultMode = false) {
+void checkAllModes(Op op, const std::string &caseName, bool defaultMode = false, bool ftz = false) {
   constexpr bool single = sizeof(T) == 4;
   const char *type = single ? "f32" : "f64";
   const char *reg = single ? "%f" : "%fd";
@@ -100,20 +102,24 @@ void checkAllModes(Op op, const std::string &caseName, bool defaultMode = false)
   for (Mode mode : kModes) {
     std::string dest = reg + std::to_string(4 + int(mode));
     std::string rounding = defaultMode ? "" : std::string(".") + modeName(mode);
-    body += std::string(opName(op)) + rounding + "." + type + " " + dest + ", " +
+    body += std::string(opName(op)) + rounding + (ftz ? ".ftz." : ".") + type + " " + dest + ", " +
             operands[arity(op)] + ";\n";
     body += std::string("st.global.") + type + " [%rd6+" + std::to_string(int(mode) * width) +
             "], " + dest + ";\n";
   }
   Bytes out = runElementwise(body, in, count, 3 * width, 4 * width);
 
+  auto flushed = [ftz](T value) {
+    return ftz && std::fpclassify(value) == FP_SUBNORMAL ? std::copysign(T(0), value) : value;
+  };
   int failures = 0;
   for (size_t e = 0; e < count && failures < 10; ++e) {
     for (Mode mode : kModes) {
       size_t at = e * 4 * width + int(mode) * width;
       T a = in.at<T>(e * 3 * width), b = in.at<T>(e * 3 * width + width),
         c = in.at<T>(e * 3 * width + 2 * width);
-      T want = reference(op, a, b, c, defaultMode ? Mode::rn : mode);
+      T want =
+          flushed(reference(op, flushed(a), flushed(b), flushed(c), defaultMode ? Mode::rn : mode));
       bool same;
       if constexpr (single)
         same = sameFloat(out.at<uint32_t>(at), bits32(want));
@@ -122,8 +128,9 @@ void checkAllModes(Op op, const std::string &caseName, bool defaultMode = false)
       if (!same) {
         ++failures;
         ADD_FAILURE() << opName(op) << (defaultMode ? "" : ".")
-                      << (defaultMode ? "" : modeName(mode)) << "." << type << " (" << a << ", "
-                      << b << ", " << c << ") gave " << out.at<T>(at) << ", expected " << want;
+                      << (defaultMode ? "" : modeName(mode)) << (ftz ? ".ftz." : ".") << type
+                      << " (" << a << ", " << b << ", " << c << ") gave " << out.at<T>(at)
+                      << ", expected " << want;
       }
     }
   }
@@ -176,6 +183,9 @@ PTX_CASE(FloatRounding, SqrtF64) {
 }
 PTX_CASE(FloatRounding, RcpF64) {
   checkAllModes<double>(Op::rcp, "FloatRounding.RcpF64");
+}
+PTX_CASE(FloatRounding, RcpFtzF64) {
+  checkAllModes<double>(Op::rcp, "FloatRounding.RcpFtzF64", false, /*ftz=*/true);
 }
 
 // No rounding modifier: round to nearest even (the four kernel slots all hold the default form).

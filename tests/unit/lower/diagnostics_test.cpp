@@ -92,6 +92,40 @@ TEST(LowerDiagnostics, FormsNewerThanTheTargetAreRejected) {
   }
 }
 
+// A form newer than the module's .version is rejected with the PTX ISA version it needs; the same
+// form loads in a module of that version.
+TEST(LowerDiagnostics, FormsNewerThanTheVersionAreRejected) {
+  struct Form {
+    const char *instruction;
+    const char *target, *older, *needed;
+  };
+  for (const Form &form :
+       {Form{"abs.f16 %rs1, %rs2;", "sm_75", "6.4", "6.5"},
+        Form{"tanh.approx.f32 %f1, %f2;", "sm_75", "6.5", "7.0"},
+        Form{"szext.clamp.s32 %r1, %r2, %r3;", "sm_75", "7.5", "7.6"},
+        Form{"cvt.f32.bf16 %f1, %rs1;", "sm_80", "7.0", "7.1"},
+        Form{"min.xorsign.abs.f32 %f1, %f2, %f3;", "sm_86", "7.1", "7.2"},
+        Form{"max.relu.s32 %r1, %r2, %r3;", "sm_90", "7.8", "8.0"},
+        Form{"cvt.rn.satfinite.f16.f32 %rs1, %f1;", "sm_90", "8.0", "8.1"},
+        Form{"sured.b.min.1d.u64.trap [%rd1, {%r1}], %rd2;", "sm_75", "8.0", "8.1"},
+        Form{"ld.mmio.relaxed.sys.global.u32 %r1, [%rd1];", "sm_75", "8.1", "8.2"}}) {
+    SCOPED_TRACE(form.instruction);
+    auto module = [&](const char *version) {
+      std::string text = kernelWith(form.instruction);
+      text.replace(text.find("9.0"), 3, version);
+      text.replace(text.find("sm_75"), 5, form.target);
+      return text;
+    };
+    Lowered rejected = lowerText(module(form.older));
+    ASSERT_FALSE(rejected.diagnostics.empty());
+    EXPECT_NE(rejected.diagnostics[0].find(std::string("before PTX ISA ") + form.needed),
+              std::string::npos)
+        << rejected.diagnostics[0];
+    Lowered accepted = lowerText(module(form.needed));
+    EXPECT_TRUE(accepted.module.has_value()) << joined(accepted.diagnostics);
+  }
+}
+
 // sm_100a conversions (fp4 / fp6 / ue8m0 formats, stochastic rounding) are out of scope, and
 // malformed cvt.pack, createpolicy and isspacep forms are refused, all with the instruction named.
 TEST(LowerDiagnostics, OutOfScopeConversionsAndMalformedFormsAreRejected) {
