@@ -67,8 +67,8 @@ bool validMmaForm(const MmaForm &form) {
   auto shapeIs = [&](std::initializer_list<uint32_t> shapes) {
     return isOneOf(form.shape.code, shapes);
   };
-  bool floatAccumulators = isOneOf(form.d, {CUPORT_MMA_F16, CUPORT_MMA_F32}) &&
-                           isOneOf(form.c, {CUPORT_MMA_F16, CUPORT_MMA_F32});
+  // f16 or f32, d and c of the same type (ptxas refuses the mixed forms of these shapes).
+  bool floatAccumulators = isOneOf(form.d, {CUPORT_MMA_F16, CUPORT_MMA_F32}) && form.c == form.d;
   bool f32Accumulators = form.c == CUPORT_MMA_F32 && form.d == CUPORT_MMA_F32;
   bool s32Accumulators = form.c == CUPORT_MMA_S32 && form.d == CUPORT_MMA_S32;
   auto both = [&](std::initializer_list<uint32_t> types) {
@@ -254,9 +254,11 @@ bool lowerLdmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!fl.expectOperands(inst, 2))
     return false;
   uint32_t matrices = uint32_t((*count)[1] - '0');
+  // A vector of registers, one element for .x1 too (ptxas refuses a bare register).
   std::vector<ptx::Operand> results = fragmentRegistersOf(inst.operands[0]);
-  if (results.size() != matrices)
-    return fl.error(inst.operands[0].loc, "'ldmatrix' expects " + std::to_string(matrices) +
+  if (inst.operands[0].kind != ptx::Operand::Kind::Vector || results.size() != matrices)
+    return fl.error(inst.operands[0].loc, "'ldmatrix' expects a vector of " +
+                                              std::to_string(matrices) +
                                               " destination registers here");
   auto &b = fl.builder();
   llvm::Value *address = fl.address(inst.operands[1], shared ? kShared : kGeneric);
@@ -289,9 +291,9 @@ bool lowerStmatrix(FunctionLowering &fl, const ptx::Instruction &inst) {
     return false;
   uint32_t matrices = uint32_t((*count)[1] - '0');
   std::vector<ptx::Operand> sources = fragmentRegistersOf(inst.operands[1]);
-  if (sources.size() != matrices)
-    return fl.error(inst.operands[1].loc,
-                    "'stmatrix' expects " + std::to_string(matrices) + " source registers here");
+  if (inst.operands[1].kind != ptx::Operand::Kind::Vector || sources.size() != matrices)
+    return fl.error(inst.operands[1].loc, "'stmatrix' expects a vector of " +
+                                              std::to_string(matrices) + " source registers here");
   auto &b = fl.builder();
   llvm::Value *address = fl.address(inst.operands[0], shared ? kShared : kGeneric);
   if (!address)

@@ -308,9 +308,8 @@ bool lowerWmmaMma(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (types.size() == 2)
     valid = (d == CUPORT_MMA_F16 || d == CUPORT_MMA_F32) &&
             (c == CUPORT_MMA_F16 || c == CUPORT_MMA_F32);
-  else if (integer)
-    valid =
-        (b == CUPORT_MMA_S8 || b == CUPORT_MMA_U8) && c == CUPORT_MMA_S32 && d == CUPORT_MMA_S32;
+  else if (integer) // a and b of the same type: ptxas refuses s8 with u8
+    valid = b == a && c == CUPORT_MMA_S32 && d == CUPORT_MMA_S32;
   else if (a == CUPORT_MMA_F64)
     valid = b == a && c == a && d == a;
   else if (a == CUPORT_MMA_BF16 || a == CUPORT_MMA_TF32)

@@ -83,7 +83,7 @@ PTX_CASE(AtomicContention, AddAcrossBlocks) {
   atom.relaxed.gpu.global.add.s32 %r7, [%rd1+16], %r6;
   atom.add.u64 %rd8, [%rd1+24], 3;
 )",
-                                      70),
+                                      75),
                      {kBlocks}, {kThreads}, in);
   uint64_t sum64 = 0;
   uint32_t sum32 = 0;
@@ -226,7 +226,7 @@ spin:
   st.global.u64 [%rd3], %rd7;
   atom.global.cas.b64 %rd8, [%rd1+24], 0, 0;
 )",
-                                      70),
+                                      75),
                      {kBlocks}, {kThreads}, std::vector<uint64_t>(kTotal));
   EXPECT_EQ(out[0], 0u);
   EXPECT_EQ(uint32_t(out[1]), kTotal * (kTotal - 1) / 2);
@@ -258,7 +258,7 @@ retry:
   cvt.u64.u16 %rd8, %rs1;
   st.global.u64 [%rd3], %rd8;
 )",
-                                      70),
+                                      75),
                      {kBlocks}, {kThreads}, std::vector<uint64_t>(kTotal));
   float f32[2];
   std::memcpy(f32, &out[0], 8);
@@ -400,7 +400,7 @@ PTX_CASE(AtomicContention, HalfAddRounding) {
   atom.global.add.noftz.f16 %rs3, [%rd3], %rs2;
   st.global.u16 [%rd3+2], %rs3;
 )",
-                                      70, "7.8"),
+                                      75, "7.8"),
                      {kBlocks}, {kThreads}, in);
   int failures = 0;
   for (uint32_t i = 0; i < kTotal && failures < 10; ++i) {

@@ -2,6 +2,7 @@
 // caches need none of them; discard leaves the line's contents unspecified, so only values
 // written after it are checked, and every other location keeps its value.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -65,10 +66,10 @@ PTX_CASE(CacheControl, RefusedForms) {
         "applypriority.global.L2::evict_last [%rd1], 128;", "discard.global.L1 [%rd1], 128;",
         "prefetch.global.tensormap [%rd1];", "prefetchu.tensormap [%rd1];"}) {
     Launch launch;
-    launch.ptx = header(90, "8.0") +
-                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                 "  .reg .b64 %rd<2>;\n  ld.param.u64 %rd1, [out];\n  " +
-                 statement + "\n  ret;\n}\n";
+    launch.ptx = invalidOnPurpose(header(90, "8.0") +
+                                  ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                                  "  .reg .b64 %rd<2>;\n  ld.param.u64 %rd1, [out];\n  " +
+                                  statement + "\n  ret;\n}\n");
     Outcome outcome = run(launch);
     std::string opcode(statement, std::string_view(statement).find('.'));
     EXPECT_FALSE(outcome.loaded) << statement;

@@ -5,6 +5,7 @@
 // ones), .f16/.bf16 (1.0), per half for the pairs; and .f16/.bf16 results of integer and f32/f64
 // comparisons.
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <bit>
 #include <cmath>
@@ -364,7 +365,7 @@ void expectRejected(const std::string &statement, const std::string &operand,
   op.sm = 90;
   op.version = "7.8";
   Launch launch;
-  launch.ptx = elementwiseModule(op);
+  launch.ptx = invalidOnPurpose(elementwiseModule(op));
   Outcome outcome = run(launch);
   EXPECT_FALSE(outcome.loaded) << statement;
   EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

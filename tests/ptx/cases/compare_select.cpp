@@ -168,7 +168,8 @@ PTX_CASE(Set, IntegerAndFloatDestinations) {
       domains = {edges, edges};
     }
     checkOperation(
-        {{type, type}, {"u32"}, "  " + name + " %r0, %a0, %a1;"},
+        // A .b32 result register: an f32 destination type does not take a .u32 one.
+        {{type, type}, {"b32"}, "  " + name + " %r0, %a0, %a1;"},
         [=](const uint64_t *a, uint64_t *r) {
           bool holds = floatSource ? floatCompare(op, asFloat(a[0], type), asFloat(a[1], type))
                                    : integerCompare(op, a[0], a[1], type[0] == 'b' ? "u16" : type);

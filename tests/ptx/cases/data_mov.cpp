@@ -3,6 +3,7 @@
 // registers in .b16 / .b32 / .b64 / .b128 (sink elements included), and the addresses of
 // variables (with and without an offset), functions and entries.
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -204,7 +205,7 @@ PTX_CASE(DataMov, HalfTypesRejected) {
     ElementwiseOp op{{"b16"}, {"b16"}, std::string("  ") + form};
     op.sm = 90;
     Launch launch;
-    launch.ptx = elementwiseModule(op);
+    launch.ptx = invalidOnPurpose(elementwiseModule(op));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << form;
     EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

@@ -3,6 +3,7 @@
 // The reference is the exact function in long double; results must lie within the ISA's stated
 // error: ex2 relative 2^-9.9 (f16) and 2^-7 (bf16), tanh absolute 2^-10.987 (f16) and 2^-8 (bf16).
 #include "tests/ptx/cases/float_support.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <algorithm>
 #include <cmath>
@@ -115,8 +116,8 @@ PTX_CASE(FloatHalfApprox, RejectedForms) {
   for (const char *form : {"ex2.approx.bf16 %h3, %h1;", "tanh.approx.ftz.f16 %h3, %h1;",
                            "ex2.approx.ftz.f16 %h3, %h1;", "ex2.f16 %h3, %h1;"}) {
     Launch launch;
-    launch.ptx =
-        elementwiseKernel(std::string("ld.global.b16 %h1, [%rd4];\n") + form, 1, 2, 2, 90, "7.8");
+    launch.ptx = invalidOnPurpose(
+        elementwiseKernel(std::string("ld.global.b16 %h1, [%rd4];\n") + form, 1, 2, 2, 90, "7.8"));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << form;
     EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

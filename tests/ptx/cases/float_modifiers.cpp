@@ -3,6 +3,7 @@
 // [+0.0, 1.0] with NaN to +0.0 (PTX ISA, "Floating-Point Instructions"); min/max with .ftz, .NaN
 // and .xorsign.abs; testp, copysign, abs and neg; the forms the ISA does not define are refused.
 #include "tests/ptx/cases/float_support.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -337,7 +338,7 @@ PTX_CASE(FloatModifiers, UndefinedFormsRefused) {
                          "testp.normal.ftz.f32 %p1, %f2"};
   for (const char *form : forms) {
     Launch launch;
-    launch.ptx = elementwiseKernel(std::string("  ") + form + ";\n", 1, 4, 4);
+    launch.ptx = invalidOnPurpose(elementwiseKernel(std::string("  ") + form + ";\n", 1, 4, 4));
     launch.block.x = 32;
     launch.outSize = 4;
     Outcome outcome = run(launch);

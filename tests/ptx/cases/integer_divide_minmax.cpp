@@ -1,6 +1,7 @@
 // div, rem, abs, neg, min, max on every integer width (PTX ISA 9.7.1.9-14).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -73,15 +74,16 @@ PTX_CASE(IntegerMinMax, AllTypes) {
 // Rejected: abs and neg of unsigned types, which the ISA does not define.
 PTX_CASE(IntegerAbs, UnsignedRejected) {
   for (const char *instruction : {"abs.u32", "neg.u32", "abs.b32"}) {
-    Outcome outcome = run(Launch{
-        elementwiseModule({{"u32"}, {"u32"}, std::string("  ") + instruction + " %r0, %a0;"}),
-        "test",
-        {},
-        {},
-        0,
-        {},
-        0,
-        {}});
+    Outcome outcome =
+        run(Launch{invalidOnPurpose(elementwiseModule(
+                       {{"u32"}, {"u32"}, std::string("  ") + instruction + " %r0, %a0;"})),
+                   "test",
+                   {},
+                   {},
+                   0,
+                   {},
+                   0,
+                   {}});
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find(instruction), std::string::npos) << outcome.message;
   }
@@ -150,7 +152,7 @@ PTX_CASE(IntegerMinMax, ReluRejectedElsewhere) {
           {"s64", "s64"}, {"s64"}, std::string("  ") + instruction + " %r0, %a0, %a1;"};
     op.sm = 90;
     Launch launch;
-    launch.ptx = elementwiseModule(op);
+    launch.ptx = invalidOnPurpose(elementwiseModule(op));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

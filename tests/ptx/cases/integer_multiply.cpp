@@ -2,6 +2,7 @@
 // (PTX ISA 9.7.1.3-8, 9.7.2.4).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -212,8 +213,10 @@ PTX_CASE(IntegerSad, AllTypes) {
 PTX_CASE(IntegerMad, SatOnlyForHiS32) {
   for (const char *instruction : {"mad.lo.sat.s32", "mad.hi.sat.u32", "mad24.lo.sat.s32"}) {
     Launch launch;
-    launch.ptx = elementwiseModule(
-        {{"s32", "s32", "s32"}, {"s32"}, std::string("  ") + instruction + " %r0, %a0, %a1, %a2;"});
+    launch.ptx = invalidOnPurpose(
+        elementwiseModule({{"s32", "s32", "s32"},
+                           {"s32"},
+                           std::string("  ") + instruction + " %r0, %a0, %a1, %a2;"}));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find(instruction), std::string::npos) << outcome.message;

@@ -2,6 +2,7 @@
 // ISA 9.7.1.25-26, 9.7.8.6-9).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -135,7 +136,7 @@ PTX_CASE(IntegerLop3, PredicateFormsRejected) {
                      ".reg .pred %p<2>;"};
     op.version = "8.2";
     Launch launch;
-    launch.ptx = elementwiseModule(op);
+    launch.ptx = invalidOnPurpose(elementwiseModule(op));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << statement;
     EXPECT_FALSE(outcome.message.empty()) << statement;

@@ -4,6 +4,7 @@
 // columns 2 (l % 4) and 2 (l % 4) + 1 of each 8x8 matrix (lower half first); .trans and movmatrix
 // deliver the transpose.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <algorithm>
 #include <numeric>
@@ -18,7 +19,7 @@ constexpr uint32_t kThreads = 64, kTileBytes = 1024;
 std::string ldmatrixKernel(const std::string &instruction, unsigned count, bool generic) {
   std::string destination;
   if (count == 1)
-    destination = "%r10";
+    destination = "{%r10}"; // a vector of one, as ptxas requires
   else if (count == 2)
     destination = "{%r10, %r11}";
   else
@@ -176,10 +177,10 @@ PTX_CASE(MatrixLdmatrix, UnsupportedFormsRejected) {
        {"ldmatrix.sync.aligned.m16n16.x1.trans.shared.b8 {%r0, %r1}, [%rd0];",
         "ldmatrix.sync.aligned.m8n16.x1.shared.b8x16.b6x16_p32 %r0, [%rd0];"}) {
     Launch launch;
-    launch.ptx = header(90, "8.6") +
-                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                 "  .reg .b32 %r<4>;\n  .reg .b64 %rd<2>;\n  " +
-                 std::string(instruction) + "\n  ret;\n}\n";
+    launch.ptx = invalidOnPurpose(header(90, "8.6") +
+                                  ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                                  "  .reg .b32 %r<4>;\n  .reg .b64 %rd<2>;\n  " +
+                                  std::string(instruction) + "\n  ret;\n}\n");
     launch.block = {32, 1, 1};
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;

@@ -12,6 +12,7 @@
 // low 13 bits, which are not part of a .tf32 value and must be ignored.
 #include "tests/ptx/cases/matrix_reference.h"
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <algorithm>
 #include <bit>
@@ -274,10 +275,6 @@ PTX_CASE(MatrixMma, M16N8K16F16F16) {
   checkMma({16, 8, 16, Type::F16, Type::F16, Type::F16, Type::F16}, kOneWarp);
   checkMma({16, 8, 16, Type::F16, Type::F16, Type::F16, Type::F16}, kThreeWarps);
 }
-PTX_CASE(MatrixMma, M16N8K16MixedAccumulators) {
-  checkMma({16, 8, 16, Type::F32, Type::F16, Type::F16, Type::F16}, kOneWarp);
-  checkMma({16, 8, 16, Type::F16, Type::F16, Type::F16, Type::F32}, kOneWarp);
-}
 PTX_CASE(MatrixMma, M16N8K16Bf16) {
   checkMma({16, 8, 16, Type::F32, Type::BF16, Type::BF16, Type::F32}, kOneWarp);
   checkMma({16, 8, 16, Type::F32, Type::BF16, Type::BF16, Type::F32}, kThreeWarps);
@@ -345,38 +342,54 @@ PTX_CASE(MatrixMma, SingleBit) {
     }
 }
 // .e4m3 / .e5m2 (sm_89): m16n8k32 (PTX 8.4 with f32 accumulators, 8.7 with f16 ones) and
-// m16n8k16 (PTX 8.7).
+// m16n8k16 (PTX 8.7); d and c have the same type.
 PTX_CASE(MatrixMma, Fp8) {
   for (Type a : {Type::E4M3, Type::E5M2})
     for (Type b : {Type::E4M3, Type::E5M2}) {
       checkMma({16, 8, 32, Type::F32, a, b, Type::F32, false, false, 89, "8.4"}, kThreeWarps);
       checkMma({16, 8, 32, Type::F16, a, b, Type::F16, false, false, 89, "8.7"}, kOneWarp);
-      checkMma({16, 8, 16, Type::F32, a, b, Type::F16, false, false, 89, "8.7"}, kOneWarp);
+      checkMma({16, 8, 16, Type::F32, a, b, Type::F32, false, false, 89, "8.7"}, kOneWarp);
+      checkMma({16, 8, 16, Type::F16, a, b, Type::F16, false, false, 89, "8.7"}, kOneWarp);
     }
 }
 
-// Forms cuport does not implement are rejected at load, naming the instruction.
+// A form is refused at load with a diagnostic naming mma. `invalid`: ptxas refuses it too.
+void expectRefused(const std::string &instruction, bool invalid) {
+  Launch launch;
+  launch.ptx = header(80) +
+               ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+               "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
+               instruction + "\n  ret;\n}\n";
+  if (invalid)
+    launch.ptx = invalidOnPurpose(launch.ptx);
+  launch.block = {32, 1, 1};
+  Outcome outcome = run(launch);
+  EXPECT_FALSE(outcome.loaded) << instruction;
+  EXPECT_NE(outcome.message.find("mma"), std::string::npos) << outcome.message;
+}
+
+// Valid forms cuport does not implement are rejected at load, naming the instruction.
 PTX_CASE(MatrixMma, UnsupportedFormsRejected) {
+  expectRefused("mma.sync.aligned.m8n8k4.row.col.f32.f16.f16.f32 {%f0, %f1, %f2, %f3, %f4, %f5, "
+                "%f6, %f7}, {%r0, %r1}, {%r2, %r3}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
+                false);
+}
+
+// Forms the ISA does not define: .satfinite on a float form, .b1 without its bit operation,
+// .satfinite on .b1, d and c of different types on the f16 shapes.
+PTX_CASE(MatrixMma, InvalidFormsRejected) {
   for (const char *instruction :
-       {"mma.sync.aligned.m8n8k4.row.col.f32.f16.f16.f32 {%f0, %f1, %f2, %f3, %f4, %f5, %f6, "
-        "%f7}, {%r0, %r1}, {%r2, %r3}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
-        "mma.sync.aligned.m16n8k16.row.col.satfinite.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, {%r0, "
+       {"mma.sync.aligned.m16n8k16.row.col.satfinite.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, {%r0, "
         "%r1, %r2, %r3}, {%r0, %r1}, {%f0, %f1, %f2, %f3};",
-        // .b1 without its bit operation, .satfinite on .b1
         "mma.sync.aligned.m16n8k128.row.col.s32.b1.b1.s32 {%r0, %r1, %r2, %r3}, {%r0, %r1}, "
         "{%r0}, {%r0, %r1, %r2, %r3};",
         "mma.sync.aligned.m8n8k128.row.col.satfinite.s32.b1.b1.s32.and.popc {%r0, %r1}, {%r0}, "
-        "{%r1}, {%r0, %r1};"}) {
-    Launch launch;
-    launch.ptx = header(80) +
-                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                 "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
-                 std::string(instruction) + "\n  ret;\n}\n";
-    launch.block = {32, 1, 1};
-    Outcome outcome = run(launch);
-    EXPECT_FALSE(outcome.loaded) << instruction;
-    EXPECT_NE(outcome.message.find("mma"), std::string::npos) << outcome.message;
-  }
+        "{%r1}, {%r0, %r1};",
+        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f16 {%f0, %f1, %f2, %f3}, {%r0, %r1, %r2, "
+        "%r3}, {%r0, %r1}, {%r2, %r3};",
+        "mma.sync.aligned.m16n8k8.row.col.f16.f16.f16.f32 {%r0, %r1}, {%r0, %r1}, {%r2}, {%f0, "
+        "%f1, %f2, %f3};"})
+    expectRefused(instruction, true);
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 // 8i..8i+7 give the addresses of matrix i's rows; with .trans the registers hold the fragment of
 // the transpose of the stored matrix.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <algorithm>
 #include <numeric>
@@ -19,7 +20,7 @@ constexpr uint32_t kThreads = 64, kTileBytes = 1024;
 std::string stmatrixKernel(const std::string &instruction, unsigned count, bool generic) {
   std::string sources;
   if (count == 1)
-    sources = "%r10";
+    sources = "{%r10}"; // a vector of one, as ptxas requires
   else if (count == 2)
     sources = "{%r10, %r11}";
   else
@@ -130,10 +131,10 @@ PTX_CASE(MatrixStmatrix, UnsupportedFormsRejected) {
   for (const char *instruction : {"stmatrix.sync.aligned.m16n8.x1.trans.shared.b8 [%rd0], %r0;",
                                   "stmatrix.sync.aligned.m8n8.x2.shared.b16 [%rd0], %r0;"}) {
     Launch launch;
-    launch.ptx = header(90, "8.6") +
-                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                 "  .reg .b32 %r<4>;\n  .reg .b64 %rd<2>;\n  " +
-                 std::string(instruction) + "\n  ret;\n}\n";
+    launch.ptx = invalidOnPurpose(header(90, "8.6") +
+                                  ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                                  "  .reg .b32 %r<4>;\n  .reg .b64 %rd<2>;\n  " +
+                                  std::string(instruction) + "\n  ret;\n}\n");
     launch.block = {32, 1, 1};
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;

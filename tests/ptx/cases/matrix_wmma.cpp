@@ -10,6 +10,7 @@
 // matrix_reference.h).
 #include "tests/ptx/cases/matrix_reference.h"
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -339,59 +340,73 @@ PTX_CASE(MatrixWmma, Tf32) {
 PTX_CASE(MatrixWmma, F64) {
   checkAllLayouts({8, 8, 4, Type::F64, Type::F64, Type::F64, Type::F64});
 }
+// A and B of the same type: ptxas refuses s8 with u8.
 PTX_CASE(MatrixWmma, Integer) {
   for (Shape shape : kHalfShapes)
     for (Type a : {Type::S8, Type::U8})
-      for (Type b : {Type::S8, Type::U8})
-        for (bool satfinite : {false, true})
-          checkWmma({shape.m, shape.n, shape.k, Type::S32, a, b, Type::S32, satfinite},
-                    {a == Type::S8, b == Type::S8, satfinite, !satfinite},
-                    satfinite ? Path::Shared : Path::Global, a != b);
+      for (bool satfinite : {false, true})
+        checkWmma({shape.m, shape.n, shape.k, Type::S32, a, a, Type::S32, satfinite},
+                  {a == Type::S8, satfinite, satfinite, !satfinite},
+                  satfinite ? Path::Shared : Path::Global, (a == Type::U8) != satfinite);
 }
 PTX_CASE(MatrixWmma, IntegerAllLayouts) {
   checkAllLayouts({16, 16, 16, Type::S32, Type::S8, Type::S8, Type::S32, true});
 }
 
-// Forms outside sm_70..sm_90's wmma, or that cuport does not implement, are rejected at load,
-// naming the instruction.
+// A form is refused at load with a diagnostic naming wmma. `invalid`: ptxas refuses it too.
+void expectRefused(const std::string &instruction, bool invalid) {
+  Launch launch;
+  launch.ptx = header(80) +
+               ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+               "  .reg .b32 %r<8>;\n  .reg .f32 %f<8>;\n  .reg .f64 %fd<4>;\n"
+               "  .reg .b64 %rd<1>;\n  " +
+               instruction + "\n  ret;\n}\n";
+  if (invalid)
+    launch.ptx = invalidOnPurpose(launch.ptx);
+  launch.block = {32, 1, 1};
+  Outcome outcome = run(launch);
+  EXPECT_FALSE(outcome.loaded) << instruction;
+  EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
+}
+
+// Valid forms cuport does not implement are rejected at load, naming the instruction.
 PTX_CASE(MatrixWmma, UnsupportedFormsRejected) {
   for (const char *instruction : {
            // sub-byte shapes (experimental in mma.h)
            "wmma.load.a.sync.aligned.row.m8n8k32.s4 {%r0}, [%rd0];",
-           "wmma.mma.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, {%r2}, {%r3}, "
-           "{%r0, %r1};",
            // f64 with a directed rounding
            "wmma.mma.sync.aligned.row.col.m8n8k4.f64.f64.f64.f64.rz {%fd0, %fd1}, {%fd2}, {%fd3}, "
            "{%fd0, %fd1};",
-           // .satfinite on a floating-point form, tf32 on an f16 shape, a missing layout
+       })
+    expectRefused(instruction, false);
+}
+
+// Forms outside sm_70..sm_90's wmma: .b1 without its bit operation, .satfinite on a
+// floating-point form, tf32 on an f16 shape, a missing layout, s8 with u8.
+PTX_CASE(MatrixWmma, InvalidFormsRejected) {
+  for (const char *instruction : {
+           "wmma.mma.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, {%r2}, {%r3}, "
+           "{%r0, %r1};",
            "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32.satfinite {%f0, %f1, %f2, %f3, %f4, "
            "%f5, %f6, %f7}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7}, {%r0, %r1, %r2, %r3, %r4, "
            "%r5, %r6, %r7}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
            "wmma.load.a.sync.aligned.row.m16n16k16.tf32 {%r0, %r1, %r2, %r3}, [%rd0];",
            "wmma.store.d.sync.aligned.m16n16k16.f32 [%rd0], {%f0, %f1, %f2, %f3, %f4, %f5, %f6, "
            "%f7};",
-       }) {
-    Launch launch;
-    launch.ptx = header(80) +
-                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-                 "  .reg .b32 %r<8>;\n  .reg .f32 %f<8>;\n  .reg .f64 %fd<4>;\n"
-                 "  .reg .b64 %rd<1>;\n  " +
-                 std::string(instruction) + "\n  ret;\n}\n";
-    launch.block = {32, 1, 1};
-    Outcome outcome = run(launch);
-    EXPECT_FALSE(outcome.loaded) << instruction;
-    EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
-  }
+           "wmma.mma.sync.aligned.row.col.m16n16k16.s32.s8.u8.s32 {%r0, %r1, %r2, %r3, %r4, %r5, "
+           "%r6, %r7}, {%r0, %r1}, {%r2, %r3}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7};",
+       })
+    expectRefused(instruction, true);
 }
 
 // A fragment with the wrong number of registers is diagnosed.
 PTX_CASE(MatrixWmma, FragmentSizeDiagnosed) {
   Launch launch;
-  launch.ptx = header(80) +
-               ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-               "  .reg .b32 %r<8>;\n  .reg .b64 %rd<1>;\n"
-               "  wmma.load.a.sync.aligned.row.m16n16k16.f16 {%r0, %r1, %r2, %r3}, [%rd0];\n"
-               "  ret;\n}\n";
+  launch.ptx = invalidOnPurpose(
+      header(80) + ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                   "  .reg .b32 %r<8>;\n  .reg .b64 %rd<1>;\n"
+                   "  wmma.load.a.sync.aligned.row.m16n16k16.f16 {%r0, %r1, %r2, %r3}, [%rd0];\n"
+                   "  ret;\n}\n");
   launch.block = {32, 1, 1};
   Outcome outcome = run(launch);
   EXPECT_FALSE(outcome.loaded);

@@ -85,7 +85,8 @@ void checkReduction(const Reduction &reduction, Geometry geometry, const std::st
                           ";\n  mov.u32 %r9, 0;\n  mov.u32 %r10, 0;\n  mov.u32 %r11, 0;\n"
                           "  mov.u32 %r12, 0;\n";
   std::vector<Bytes> images;
-  runOk(imageLaunch(imageKernel(statement, 1, false), rows, {object}), images);
+  // 64-bit min and max came with PTX 8.1.
+  runOk(imageLaunch(imageKernel(statement, 1, false, 75, "8.1"), rows, {object}), images);
   for (size_t i = 0; i < expected.texels.size(); i += 4)
     if (images[0].at<uint32_t>(i) != expected.texels.at<uint32_t>(i)) {
       ADD_FAILURE() << statement << ": surface word " << i / 4 << " is " << std::hex

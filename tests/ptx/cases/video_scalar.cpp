@@ -7,6 +7,7 @@
 // the destination's sign), and the low 32 bits are written.
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -425,7 +426,8 @@ PTX_CASE(VideoScalar, UnsupportedFormsRejected) {
         "vmad.u32.u32.u32 %r0.h0, %a0, %a1, %a2;", "vmad.u32.u32.u32 %r0, %a0, %a1, %a2.b0;",
         "vadd.u32.u32.u32 %r0.h0, %a0, %a1;", "vsub.s32.s32.s32 %r0, -%a0, %a1;"}) {
     Launch launch;
-    launch.ptx = elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement});
+    launch.ptx = invalidOnPurpose(
+        elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement}));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << statement;
     std::string opcode = std::string(statement).substr(0, std::string(statement).find('.'));

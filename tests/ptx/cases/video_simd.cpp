@@ -3,6 +3,7 @@
 // and destination masks (PTX ISA 9.7.18.2).
 #include "tests/ptx/cases/integer_reference.h"
 #include "tests/ptx/elementwise.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -199,7 +200,8 @@ PTX_CASE(VideoSimd, UnsupportedFormsRejected) {
         "vset2.u32.u32.lt %r0, %a0, %a1, %a2.h10;", "vadd4.u32.u32.u32 %r0, %a0, %a1, 7;",
         "vadd2.u32.u32.u32 %r0, 7, %a1, %a2;"}) {
     Launch launch;
-    launch.ptx = elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement});
+    launch.ptx = invalidOnPurpose(
+        elementwiseModule({{"b32", "b32", "b32"}, {"b32"}, std::string("  ") + statement}));
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << statement;
     EXPECT_NE(outcome.message.find("unsupported"), std::string::npos) << outcome.message;

@@ -1,6 +1,8 @@
 // The ptx_conformance entry point. --confirm-report=FILE (or CUPORT_PTX_CONFIRM_REPORT=FILE)
 // appends one line per case that ran: its name, passed or failed, and the driver and device that
 // ran it. scripts/ptx-confirm-on-gpu.sh gathers the passing ones into tests/ptx/confirmed.txt.
+// --dump-kernels=DIR (or CUPORT_PTX_DUMP_KERNELS=DIR) also writes every module the cases launch
+// into DIR (see framework/kernel_dump.h).
 #include "tests/ptx/conformance.h"
 #include "tests/ptx/framework/driver.h"
 
@@ -29,21 +31,22 @@ private:
   std::string path_;
 };
 
-std::string confirmReportPath(int &argc, char **argv) {
-  const std::string flag = "--confirm-report=";
-  std::string path;
-  if (const char *fromEnvironment = std::getenv("CUPORT_PTX_CONFIRM_REPORT"))
-    path = fromEnvironment;
+// The value of --NAME=VALUE (removed from argv), else of the environment variable.
+std::string option(int &argc, char **argv, const std::string &name, const char *variable) {
+  const std::string flag = "--" + name + "=";
+  std::string value;
+  if (const char *fromEnvironment = std::getenv(variable))
+    value = fromEnvironment;
   int kept = 1;
   for (int i = 1; i < argc; ++i) {
     std::string argument = argv[i];
     if (argument.rfind(flag, 0) == 0)
-      path = argument.substr(flag.size());
+      value = argument.substr(flag.size());
     else
       argv[kept++] = argv[i];
   }
   argc = kept;
-  return path;
+  return value;
 }
 
 } // namespace
@@ -51,7 +54,10 @@ std::string confirmReportPath(int &argc, char **argv) {
 
 int main(int argc, char **argv) {
   using namespace cuport::conformance;
-  std::string reportPath = confirmReportPath(argc, argv);
+  std::string reportPath = option(argc, argv, "confirm-report", "CUPORT_PTX_CONFIRM_REPORT");
+  std::string dumpDirectory = option(argc, argv, "dump-kernels", "CUPORT_PTX_DUMP_KERNELS");
+  if (!dumpDirectory.empty()) // read by activeDriver()
+    setenv("CUPORT_PTX_DUMP_KERNELS", dumpDirectory.c_str(), 1);
   ::testing::InitGoogleTest(&argc, argv);
   if (!reportPath.empty()) {
     std::cout << "ptx_conformance: running on " << activeDriver().describe() << std::endl;

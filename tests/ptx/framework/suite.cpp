@@ -2,6 +2,7 @@
 // reproducible random generators and the module header.
 #include "tests/ptx/conformance.h"
 #include "tests/ptx/framework/driver.h"
+#include "tests/ptx/framework/kernel_dump.h"
 
 #include <cstdlib>
 #include <stdexcept>
@@ -12,11 +13,15 @@ Driver &activeDriver() {
   static std::unique_ptr<Driver> driver = [] {
     const char *name = std::getenv("CUPORT_PTX_DRIVER");
     std::string choice = name && *name ? name : "cuport";
+    std::unique_ptr<Driver> chosen;
     if (choice == "cuport")
-      return makeCuportDriver();
-    if (choice == "cuda")
-      return makeCudaDriver();
-    throw std::invalid_argument("CUPORT_PTX_DRIVER must be cuport or cuda, not " + choice);
+      chosen = makeCuportDriver();
+    else if (choice == "cuda")
+      chosen = makeCudaDriver();
+    else
+      throw std::invalid_argument("CUPORT_PTX_DRIVER must be cuport or cuda, not " + choice);
+    const char *dump = std::getenv("CUPORT_PTX_DUMP_KERNELS");
+    return dump && *dump ? makeKernelDumpDriver(std::move(chosen), dump) : std::move(chosen);
   }();
   return *driver;
 }

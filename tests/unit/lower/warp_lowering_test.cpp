@@ -222,7 +222,7 @@ TEST(WarpLowering, MatrixVariantCodes) {
       "%rd1};\n"
       "ldmatrix.sync.aligned.m8n8.x2.trans.shared.b16 {%r0, %r1}, [%rd0];\n"
       "movmatrix.sync.aligned.m8n8.trans.b16 %r0, %r1;\n"
-      "wmma.mma.sync.aligned.col.row.m32n8k16.s32.u8.s8.s32.satfinite {%r0, %r1, %r2, %r3, %r4, "
+      "wmma.mma.sync.aligned.col.row.m32n8k16.s32.u8.u8.s32.satfinite {%r0, %r1, %r2, %r3, %r4, "
       "%r5, %r6, %r7}, {%r8, %r9, %r10, %r11}, {%r12}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, "
       "%r7};\n"
       "stmatrix.sync.aligned.m8n8.x4.trans.shared.b16 [%rd0], {%r0, %r1, %r2, %r3};\n"
@@ -243,7 +243,7 @@ TEST(WarpLowering, MatrixVariantCodes) {
   EXPECT_EQ(calls[3].constants[0], 2 | CUPORT_LDMATRIX_TRANS);
   EXPECT_EQ(calls[4].name, "cuport.movmatrix.sync");
   EXPECT_EQ(calls[5].name, "cuport.mma.sync");
-  EXPECT_EQ(calls[5].constants[0], CUPORT_MMA_M32N8K16 | CUPORT_MMA_U8 << 4 | CUPORT_MMA_S8 << 8 |
+  EXPECT_EQ(calls[5].constants[0], CUPORT_MMA_M32N8K16 | CUPORT_MMA_U8 << 4 | CUPORT_MMA_U8 << 8 |
                                        CUPORT_MMA_S32 << 12 | CUPORT_MMA_S32 << 16 |
                                        CUPORT_MMA_SATFINITE | CUPORT_MMA_WMMA);
   EXPECT_EQ(calls[6].name, "cuport.stmatrix.sync");
