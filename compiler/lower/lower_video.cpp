@@ -7,6 +7,7 @@
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
+#include "compiler/lower/video_fields.h"
 
 #include <llvm/IR/Intrinsics.h>
 
@@ -17,10 +18,6 @@ namespace cuport::lower {
 namespace {
 
 using llvm::Value;
-
-bool isWordType(std::optional<ptx::ScalarType> type) {
-  return type == ptx::ScalarType::U32 || type == ptx::ScalarType::S32;
-}
 
 // The lane sources of a SIMD selector, lowest lane first, as indices into the halves (2 lanes) or
 // bytes (4 lanes) of the 64-bit pair {b, a}. Written highest lane first: .h10 is a's halves in
@@ -73,8 +70,8 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
     comparison = mods.takeOneOf({"eq", "ne", "lt", "le", "gt", "ge"});
   bool saturate = !compare && mods.take("sat");
   bool accumulate = mods.take("add");
-  if (!isWordType(dType) || !isWordType(aType) || !isWordType(bType) || !mods.allTaken() ||
-      (saturate && accumulate) || (compare && !comparison))
+  if (!videoWordSignedness(dType) || !videoWordSignedness(aType) || !videoWordSignedness(bType) ||
+      !mods.allTaken() || (saturate && accumulate) || (compare && !comparison))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 4))
     return false;
@@ -95,16 +92,11 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
   if (!a || !bv || !c)
     return false;
   const unsigned bits = 32 / lanes;
-  auto lane = [&](Value *word, unsigned index, bool isSigned) {
-    Value *part = b.CreateTrunc(b.CreateLShr(word, bits * index), b.getIntNTy(bits));
-    return isSigned ? b.CreateSExt(part, i32) : b.CreateZExt(part, i32);
-  };
   // The selectors index the 64-bit pair {b, a}.
   auto *i64 = b.getInt64Ty();
   Value *pair = b.CreateOr(b.CreateShl(b.CreateZExt(bv, i64), 32), b.CreateZExt(a, i64));
   auto selected = [&](unsigned index, bool isSigned) {
-    Value *part = b.CreateTrunc(b.CreateLShr(pair, bits * index), b.getIntNTy(bits));
-    return isSigned ? b.CreateSExt(part, i32) : b.CreateZExt(part, i32);
+    return extractVideoField(b, pair, bits * index, bits, isSigned, i32);
   };
   bool aSigned = *aType == ptx::ScalarType::S32, bSigned = *bType == ptx::ScalarType::S32;
   bool dSigned = *dType == ptx::ScalarType::S32;
@@ -127,22 +119,15 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
       Value *difference = b.CreateSub(x, y);
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::abs, difference, b.getFalse());
     } else if (compare) {
-      // The lanes are exact in 32 bits, so a signed comparison orders mixed signedness too.
-      llvm::CmpInst::Predicate predicate = *comparison == "eq"   ? llvm::CmpInst::ICMP_EQ
-                                           : *comparison == "ne" ? llvm::CmpInst::ICMP_NE
-                                           : *comparison == "lt" ? llvm::CmpInst::ICMP_SLT
-                                           : *comparison == "le" ? llvm::CmpInst::ICMP_SLE
-                                           : *comparison == "gt" ? llvm::CmpInst::ICMP_SGT
-                                                                 : llvm::CmpInst::ICMP_SGE;
-      t = b.CreateZExt(b.CreateICmp(predicate, x, y), i32);
+      // The lanes are exact in 32 bits.
+      t = b.CreateZExt(b.CreateICmp(videoComparison(*comparison), x, y), i32);
     } else if (op == "vmin" || op == "vmax") {
       // Mixed signedness compares the extended values, which are exact in 32 bits.
       t = b.CreateBinaryIntrinsic(op == "vmin" ? llvm::Intrinsic::smin : llvm::Intrinsic::smax, x,
                                   y);
     }
     if (saturate) {
-      int64_t low = dSigned ? -(int64_t(1) << (bits - 1)) : 0;
-      int64_t high = dSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+      auto [low, high] = videoSaturationRange(bits, dSigned);
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::smax, t, b.getInt32(uint32_t(low)));
       t = b.CreateBinaryIntrinsic(llvm::Intrinsic::smin, t, b.getInt32(uint32_t(high)));
     }
@@ -153,7 +138,7 @@ bool lowerSimdVideo(FunctionLowering &fl, const ptx::Instruction &inst, const st
     } else {
       // A lane outside the mask keeps c's lane.
       Value *field = written ? b.CreateAnd(t, b.getInt32((1u << bits) - 1))
-                             : b.CreateAnd(lane(c, i, false), b.getInt32((1u << bits) - 1));
+                             : extractVideoField(b, c, bits * i, bits, false, i32);
       result = b.CreateOr(result, b.CreateShl(field, bits * i));
     }
   }

@@ -7,6 +7,7 @@
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
 #include "compiler/lower/types.h"
+#include "compiler/lower/video_fields.h"
 
 #include <llvm/IR/Intrinsics.h>
 
@@ -34,19 +35,9 @@ std::optional<PartSelect> scalarSelector(const std::string &selector) {
   return std::nullopt;
 }
 
-std::optional<bool> isSignedWord(std::optional<ptx::ScalarType> type) {
-  if (type == ptx::ScalarType::U32)
-    return false;
-  if (type == ptx::ScalarType::S32)
-    return true;
-  return std::nullopt;
-}
-
 // The selected part of `word`, sign- or zero-extended to i64 (the ISA's .s33 input value).
 Value *extractPart(llvm::IRBuilder<> &b, Value *word, PartSelect part, bool isSigned) {
-  Value *shifted = part.shift ? b.CreateLShr(word, part.shift) : word;
-  Value *narrow = b.CreateTrunc(shifted, b.getIntNTy(part.bits));
-  return isSigned ? b.CreateSExt(narrow, b.getInt64Ty()) : b.CreateZExt(narrow, b.getInt64Ty());
+  return extractVideoField(b, word, part.shift, part.bits, isSigned, b.getInt64Ty());
 }
 
 // Keeps the low `bits` bits of an i64 as a signed value: the ISA's .s33 / .s34 intermediates.
@@ -83,9 +74,9 @@ bool lowerScalarVideo(FunctionLowering &fl, const ptx::Instruction &inst) {
   bool compare = op == "vset", shift = op == "vshl" || op == "vshr";
   // vset has no destination type: its result is 0 or 1, unsigned, and so is c.
   std::optional<bool> dSigned =
-      compare ? std::optional<bool>(false) : isSignedWord(mods.takeType());
-  std::optional<bool> aSigned = isSignedWord(mods.takeType());
-  std::optional<bool> bSigned = isSignedWord(mods.takeType());
+      compare ? std::optional<bool>(false) : videoWordSignedness(mods.takeType());
+  std::optional<bool> aSigned = videoWordSignedness(mods.takeType());
+  std::optional<bool> bSigned = videoWordSignedness(mods.takeType());
   std::optional<std::string> comparison;
   if (compare)
     comparison = mods.takeOneOf({"eq", "ne", "lt", "le", "gt", "ge"});
@@ -129,13 +120,7 @@ bool lowerScalarVideo(FunctionLowering &fl, const ptx::Instruction &inst) {
     tmp = b.CreateBinaryIntrinsic(op == "vmin" ? llvm::Intrinsic::smin : llvm::Intrinsic::smax, ta,
                                   tb);
   } else if (compare) {
-    llvm::CmpInst::Predicate predicate = *comparison == "eq"   ? llvm::CmpInst::ICMP_EQ
-                                         : *comparison == "ne" ? llvm::CmpInst::ICMP_NE
-                                         : *comparison == "lt" ? llvm::CmpInst::ICMP_SLT
-                                         : *comparison == "le" ? llvm::CmpInst::ICMP_SLE
-                                         : *comparison == "gt" ? llvm::CmpInst::ICMP_SGT
-                                                               : llvm::CmpInst::ICMP_SGE;
-    tmp = b.CreateZExt(b.CreateICmp(predicate, ta, tb), b.getInt64Ty());
+    tmp = b.CreateZExt(b.CreateICmp(videoComparison(*comparison), ta, tb), b.getInt64Ty());
   } else {
     // The shift amount is unsigned: .clamp limits it to 32, .wrap keeps its low five bits.
     Value *amount = *mode == "clamp"
@@ -148,9 +133,7 @@ bool lowerScalarVideo(FunctionLowering &fl, const ptx::Instruction &inst) {
 
   // Saturation to the destination type, narrowed to the merged byte or half-word.
   if (saturate) {
-    unsigned bits = dPart->bits;
-    int64_t low = *dSigned ? -(int64_t(1) << (bits - 1)) : 0;
-    int64_t high = *dSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+    auto [low, high] = videoSaturationRange(dPart->bits, *dSigned);
     tmp = clampSigned(b, tmp, low, high);
   }
   Value *result = tmp;
@@ -184,9 +167,9 @@ bool lowerScalarVideo(FunctionLowering &fl, const ptx::Instruction &inst) {
 bool lowerVmad(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   // The ISA's semantics do not consult dtype: the final signedness follows from the operands.
-  std::optional<bool> dSigned = isSignedWord(mods.takeType());
-  std::optional<bool> aSigned = isSignedWord(mods.takeType());
-  std::optional<bool> bSigned = isSignedWord(mods.takeType());
+  std::optional<bool> dSigned = videoWordSignedness(mods.takeType());
+  std::optional<bool> aSigned = videoWordSignedness(mods.takeType());
+  std::optional<bool> bSigned = videoWordSignedness(mods.takeType());
   bool plusOne = mods.take("po");
   bool saturate = mods.take("sat");
   auto scale = mods.takeOneOf({"shr7", "shr15"});
