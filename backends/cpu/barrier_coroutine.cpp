@@ -14,6 +14,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/InstIterator.h>
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/Intrinsics.h>
 #include <llvm/Transforms/Utils/Local.h>
 
@@ -64,6 +65,7 @@ constexpr SuspendingIntrinsic kSuspendingIntrinsics[] = {
     {"cuport.mbarrier.wait", kSuspendMbarrierWait, 0, -1, -1, -1, {1, 2, -1}},
     {"cuport.barrier.cluster.arrive", kSuspendClusterArrive, -1, -1, -1, -1, {-1, -1, -1}},
     {"cuport.barrier.cluster.wait", kSuspendClusterWait, -1, -1, -1, -1, {-1, -1, -1}},
+    {"cuport.yield", kSuspendYield, -1, -1, -1, -1, {0, 1, -1}},
 };
 
 const SuspendingIntrinsic *suspendingIntrinsic(llvm::StringRef name) {
@@ -138,6 +140,59 @@ llvm::Value *readResult(llvm::IRBuilder<> &builder, llvm::CallInst *call, llvm::
     return result;
   }
   return slot(0, type);
+}
+
+// A coroutine frame has a fixed size, so LLVM's coroutine passes cannot keep a stack allocation
+// of run-time size (PTX alloca) alive across a suspension: such allocations, and the stacksave /
+// stackrestore that scope them, go to the thread's own stack for them (ThreadContext::
+// dynamic_stack) instead.
+void moveDynamicAllocations(llvm::Function &kernel) {
+  llvm::Module &module = *kernel.getParent();
+  llvm::LLVMContext &llvmContext = module.getContext();
+  llvm::Type *pointer = llvm::PointerType::get(llvmContext, 0);
+  llvm::Type *i64 = llvm::Type::getInt64Ty(llvmContext);
+  const llvm::DataLayout &layout = module.getDataLayout();
+  llvm::Value *context = contextArgument(kernel);
+  llvm::SmallVector<llvm::Instruction *, 8> replaced;
+  for (llvm::Instruction &inst : llvm::instructions(kernel)) {
+    llvm::IRBuilder<> builder(&inst);
+    llvm::Value *replacement = nullptr;
+    if (auto *allocation = llvm::dyn_cast<llvm::AllocaInst>(&inst);
+        allocation && !allocation->isStaticAlloca()) {
+      llvm::Value *count = builder.CreateZExtOrTrunc(allocation->getArraySize(), i64);
+      llvm::Value *size = builder.CreateMul(
+          count, builder.getInt64(layout.getTypeAllocSize(allocation->getAllocatedType())));
+      llvm::FunctionCallee allocate =
+          module.getOrInsertFunction(runtime_symbols::dynamic_alloca,
+                                     llvm::FunctionType::get(pointer, {pointer, i64, i64}, false));
+      replacement = builder.CreateCall(
+          allocate, {context, size, builder.getInt64(allocation->getAlign().value())});
+      if (allocation->getType() != pointer)
+        replacement = builder.CreateAddrSpaceCast(replacement, allocation->getType());
+    } else if (auto *call = llvm::dyn_cast<llvm::IntrinsicInst>(&inst);
+               call && call->getIntrinsicID() == llvm::Intrinsic::stacksave) {
+      llvm::FunctionCallee save = module.getOrInsertFunction(
+          runtime_symbols::dynamic_stack_save, llvm::FunctionType::get(pointer, {pointer}, false));
+      replacement = builder.CreateCall(save, {context});
+      if (call->getType() != pointer)
+        replacement = builder.CreateAddrSpaceCast(replacement, call->getType());
+    } else if (call && call->getIntrinsicID() == llvm::Intrinsic::stackrestore) {
+      llvm::FunctionCallee restore = module.getOrInsertFunction(
+          runtime_symbols::dynamic_stack_restore,
+          llvm::FunctionType::get(builder.getVoidTy(), {pointer, pointer}, false));
+      llvm::Value *saved = call->getArgOperand(0);
+      if (saved->getType() != pointer)
+        saved = builder.CreateAddrSpaceCast(saved, pointer);
+      builder.CreateCall(restore, {context, saved});
+    } else {
+      continue;
+    }
+    if (replacement)
+      inst.replaceAllUsesWith(replacement);
+    replaced.push_back(&inst);
+  }
+  for (llvm::Instruction *inst : replaced)
+    inst->eraseFromParent();
 }
 
 llvm::Function *makeCoroutine(llvm::Function &kernel,
@@ -242,14 +297,7 @@ llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel) {
   llvm::SmallVector<llvm::CallInst *, 8> suspensions = suspendingCalls(kernel);
   if (suspensions.empty())
     return BarrierLowering{&kernel, false};
-  // A coroutine frame has a fixed size: LLVM's coroutine passes cannot keep a stack allocation
-  // of run-time size (PTX alloca) alive across a suspension.
-  for (llvm::Instruction &inst : llvm::instructions(kernel))
-    if (auto *allocation = llvm::dyn_cast<llvm::AllocaInst>(&inst);
-        allocation && !allocation->isStaticAlloca())
-      return makeError("kernel '" + kernel.getName() +
-                       "' allocates stack memory at run time (alloca) and has barriers or warp "
-                       "collectives, which the CPU backend does not support together");
+  moveDynamicAllocations(kernel);
   return BarrierLowering{makeCoroutine(kernel, suspensions), true};
 }
 

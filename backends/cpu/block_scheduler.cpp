@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <cstring>
+#include <thread>
 
 namespace cuport::cpu {
 
@@ -28,8 +30,9 @@ bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadCont
   barriers_.fill(Barrier{});
   arrived_lanes_.assign(size_t(kBarriers) * warps_, 0);
   warp_arrived_.assign(size_t(kBarriers) * warps_, 0);
-  events_ = idle_signature_ = 0;
-  idle_passes_ = 0;
+  events_ = idle_signature_ = yield_signature_ = 0;
+  idle_passes_ = yield_idle_passes_ = 0;
+  yielded_ = 0;
   cluster_phase_ = 0;
   cluster_missing_ = count;
   cluster_arrived_.assign(count, 0);
@@ -61,6 +64,11 @@ bool BlockScheduler::run(CoroutineKernelFn entry, const void *params, ThreadCont
     }
     if (done_ == count_)
       return true;
+    if (yielded_ != 0) {
+      if (!resumeYields())
+        return fail(deadlockMessage());
+      continue;
+    }
     if (!progress && !releaseMbarrierWaits())
       return fail(deadlockMessage());
   }
@@ -91,6 +99,10 @@ bool BlockScheduler::runLane(uint32_t thread) {
   if (kind == kSuspendClusterArrive)
     return clusterArrive(thread);
   state_[thread] = State::Waiting;
+  if (kind == kSuspendYield) {
+    ++yielded_;
+    return true;
+  }
   if (kind == kSuspendClusterWait)
     return clusterWait(thread);
   if (kind == kSuspendBarSync || kind == kSuspendBarRed)
@@ -358,6 +370,52 @@ bool BlockScheduler::releaseMbarrierWaits() {
   return true;
 }
 
+// The shared-memory word a spin-wait polls in a loop that writes nothing, null when it polls
+// something else (global memory, which other blocks and the host write) or writes memory.
+const void *BlockScheduler::polledSharedWord(uint32_t thread) const {
+  const ThreadContext &context = threads_[thread];
+  uint64_t width = context.request.operand[1] & kYieldWidthMask;
+  uint64_t offset =
+      context.request.operand[0] - reinterpret_cast<uint64_t>(context.block->shared_base);
+  if (!(context.request.operand[1] & kYieldPurePoll) || width == 0 ||
+      offset >= context.block->total_smem_size || context.block->total_smem_size - offset < width)
+    return nullptr;
+  return context.block->shared_base + offset;
+}
+
+// Threads that yielded in a spin-wait run again once the block's other threads have had their
+// turn (a pass). When passes change nothing (no event, no polled shared word), the spin-waits can
+// only end through something else: mbarrier waits give up (false); if there are none and every
+// spin-wait polls the block's own shared memory in a loop that writes nothing, the block is
+// deadlocked (false). Waits on other memory go on, letting other host threads run.
+bool BlockScheduler::resumeYields() {
+  constexpr uint32_t kIdlePasses = 8;
+  uint64_t signature = events_;
+  bool only_shared_polls = true;
+  for (uint32_t thread = 0; thread < count_; ++thread) {
+    if (state_[thread] != State::Waiting || threads_[thread].request.kind != kSuspendYield)
+      continue;
+    uint64_t word = 0;
+    if (const void *polled = polledSharedWord(thread))
+      std::memcpy(&word, polled, threads_[thread].request.operand[1] & kYieldWidthMask);
+    else
+      only_shared_polls = false;
+    signature = signature * 0x9e3779b97f4a7c15u + word + thread;
+  }
+  yield_idle_passes_ = signature == yield_signature_ ? yield_idle_passes_ + 1 : 0;
+  yield_signature_ = signature;
+  if (yield_idle_passes_ >= kIdlePasses && !releaseMbarrierWaits()) {
+    if (only_shared_polls)
+      return false;
+    std::this_thread::yield();
+  }
+  for (uint32_t thread = 0; thread < count_; ++thread)
+    if (state_[thread] == State::Waiting && threads_[thread].request.kind == kSuspendYield)
+      state_[thread] = State::Ready;
+  yielded_ = 0;
+  return true;
+}
+
 bool BlockScheduler::fail(std::string message) {
   error_ = std::move(message);
   return false;
@@ -377,6 +435,14 @@ std::string BlockScheduler::describeWait(uint32_t thread) const {
                                                         : "mbarrier.test_wait",
                   static_cast<unsigned long long>(offset),
                   mbarrierWaitedParity(request.op, request.operand[1]));
+  } else if (request.kind == kSuspendYield) {
+    const void *polled = polledSharedWord(thread);
+    uint64_t offset = polled ? static_cast<const char *>(polled) - context.block->shared_base : 0;
+    std::snprintf(text, sizeof text,
+                  "thread [%u,%u,%u] (warp %u, lane %u) spins until the shared word at offset "
+                  "%llu changes",
+                  context.tid[0], context.tid[1], context.tid[2], context.warp_id, context.lane_id,
+                  static_cast<unsigned long long>(offset));
   } else if (request.kind == kSuspendClusterWait) {
     std::snprintf(text, sizeof text, "thread [%u,%u,%u] (warp %u, lane %u) waits at %s",
                   context.tid[0], context.tid[1], context.tid[2], context.warp_id, context.lane_id,

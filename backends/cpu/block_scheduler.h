@@ -2,7 +2,8 @@
 // see barrier_coroutine.cpp): warp after warp, every runnable lane runs to its next suspension
 // point; a warp collective completes when every non-exited lane of its membermask waits at one
 // with the same kind, variant and membermask; a barrier releases when its warps have arrived; an
-// mbarrier wait returns true once its phase has completed, false when nothing else can run.
+// mbarrier wait returns true once its phase has completed, false when nothing else can run; a
+// spin-wait's iteration (yield) runs again after the other threads have had their turn.
 // docs/execution-model.md describes the rules.
 #pragma once
 
@@ -49,6 +50,8 @@ private:
   bool mbarrierWaitComplete(uint32_t thread) const;
   bool resolveMbarrierWaits(uint32_t warp);
   bool releaseMbarrierWaits();
+  const void *polledSharedWord(uint32_t thread) const;
+  bool resumeYields();
   bool fail(std::string message);
   std::string describeWait(uint32_t thread) const;
   std::string deadlockMessage() const;
@@ -71,6 +74,11 @@ private:
   uint64_t events_ = 0;
   uint64_t idle_signature_ = 0; // events_ and the waited mbarrier words at the last forced pass
   uint32_t idle_passes_ = 0;    // forced passes in a row after which nothing had changed
+  // Spin-waits (kSuspendYield): threads that yielded in this pass, and passes in a row after which
+  // neither events_ nor the polled shared words had changed.
+  uint32_t yielded_ = 0;
+  uint64_t yield_signature_ = 0;
+  uint32_t yield_idle_passes_ = 0;
   // The cluster barrier (barrier.cluster; a cluster is one CTA), per thread: a phase completes
   // when every thread that has not exited has arrived; a waiting thread goes on once the phase of
   // its arrival has completed.

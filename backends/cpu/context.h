@@ -57,7 +57,14 @@ enum SuspendKind : uint32_t {
   kSuspendMbarrierWait,  // mbarrier.test_wait / try_wait: op = variant, operand = object, phase
   kSuspendClusterArrive, // barrier.cluster.arrive: the thread does not wait
   kSuspendClusterWait,   // barrier.cluster.wait: until the phase of the thread's arrival completes
+  kSuspendYield,         // a spin-wait's iteration: operand = polled address, kYield* flags
 };
+
+// kSuspendYield's operand[1]: the polled word's width in bytes (0: address unknown), and whether
+// the loop only polls (writes no memory, and only polled values decide its exits), so that an
+// unchanged word means the loop cannot end.
+inline constexpr uint64_t kYieldWidthMask = 0xff;
+inline constexpr uint64_t kYieldPurePoll = 0x100;
 
 struct SuspendRequest {
   uint32_t kind; // SuspendKind
@@ -81,7 +88,16 @@ struct ThreadContext {
   // Storage for the thread's coroutine frame (barrier kernels), reused across blocks.
   void *frame;
   uint64_t frame_capacity;
+  // A coroutine kernel's run-time allocations (PTX alloca), which cannot live in its fixed-size
+  // frame: kDynamicStackBytes allocated at the first one, reused across blocks; `dynamic_top` is
+  // the bytes in use, reset when the thread starts (stacksave / stackrestore read and set it).
+  char *dynamic_stack;
+  uint64_t dynamic_top;
 };
+
+// The run-time allocations one thread of a coroutine kernel may hold at once: more than CUDA's
+// default cudaLimitStackSize (1 KiB), the bound a GPU thread's allocas usually live within.
+inline constexpr uint64_t kDynamicStackBytes = 64 * 1024;
 
 // The executor's per-thread entry points as the compiled code exposes them.
 using PlainKernelFn = void (*)(const void *params, ThreadContext *ctx);
@@ -122,6 +138,7 @@ inline constexpr uint64_t params = offsetof(BlockContext, params);
 inline constexpr uint64_t params_size = offsetof(BlockContext, params_size);
 inline constexpr uint64_t frame = offsetof(ThreadContext, frame);
 inline constexpr uint64_t frame_capacity = offsetof(ThreadContext, frame_capacity);
+inline constexpr uint64_t dynamic_stack = offsetof(ThreadContext, dynamic_stack);
 } // namespace context_offsets
 
 } // namespace cuport::cpu

@@ -274,6 +274,7 @@ prepareKernelModule(llvm::Module &module, llvm::StringRef kernel_name, llvm::Tar
   PreparedKernel result;
   if (llvm::Error error = lowerDirectedRounding(module))
     return error;
+  insertSpinWaitYields(module);
   if (llvm::Error error = inlineSynchronizingCallees(*kernel))
     return error;
   if (llvm::Error error = threadContext(module))

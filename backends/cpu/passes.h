@@ -10,6 +10,13 @@
 
 namespace cuport::cpu {
 
+// spin_wait_yields.cpp: puts a cuport.yield (a suspending intrinsic) on the back edges of every
+// loop that waits on memory (its exit depends on an atomic or volatile load) and in place of
+// cuport.nanosleep in other loops, so that the block's other threads run between iterations;
+// other sleeps are erased. Runs first, so that inlining brings the yields into the kernel.
+inline constexpr const char *kYieldIntrinsic = "cuport.yield";
+void insertSpinWaitYields(llvm::Module &module);
+
 // inline_synchronizing_callees.cpp: functions that (transitively) contain a suspending intrinsic
 // (a barrier or a warp collective, see isSuspendingIntrinsic) or cuport.exit are inlined into the
 // kernel, so that only the kernel body needs splitting at barriers. Such a function that is

@@ -88,7 +88,10 @@ extern "C" {
   worker->abortKernel(CUPORT_ERROR_ASSERT, std::move(text));
 }
 
+// The ramp of every coroutine thread calls this first: the thread's run-time allocations start
+// over here too.
 void *cuport_cpu_coroutine_frame(ThreadContext *thread, uint64_t size) {
+  thread->dynamic_top = 0;
   if (thread->frame_capacity < size) {
     LibraryCall call;
     std::free(thread->frame);
@@ -99,6 +102,37 @@ void *cuport_cpu_coroutine_frame(ThreadContext *thread, uint64_t size) {
       failThread(thread, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate a barrier frame");
   }
   return thread->frame;
+}
+
+void *cuport_cpu_dynamic_alloca(ThreadContext *thread, uint64_t size, uint64_t alignment) {
+  if (!thread->dynamic_stack) {
+    LibraryCall call;
+    thread->dynamic_stack = static_cast<char *>(std::malloc(kDynamicStackBytes));
+    if (!thread->dynamic_stack)
+      failThread(thread, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate a thread's alloca stack");
+  }
+  uint64_t base = reinterpret_cast<uint64_t>(thread->dynamic_stack);
+  uint64_t start = (base + thread->dynamic_top + alignment - 1) & ~(alignment - 1);
+  if (start - base > kDynamicStackBytes || size > kDynamicStackBytes - (start - base))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED,
+               "alloca of " + std::to_string(size) + " bytes (aligned to " +
+                   std::to_string(alignment) + ") exceeds the " +
+                   std::to_string(kDynamicStackBytes) +
+                   " bytes a thread of a kernel with barriers or warp collectives has for them (" +
+                   std::to_string(thread->dynamic_top) + " in use)");
+  thread->dynamic_top = start - base + size;
+  return reinterpret_cast<void *>(start);
+}
+
+void *cuport_cpu_dynamic_stacksave(ThreadContext *thread) {
+  return thread->dynamic_stack + thread->dynamic_top;
+}
+
+void cuport_cpu_dynamic_stackrestore(ThreadContext *thread, void *saved) {
+  // An address stacksave did not give (undefined in PTX) leaves the allocations as they are.
+  uint64_t top = static_cast<char *>(saved) - thread->dynamic_stack;
+  if (thread->dynamic_stack && top <= thread->dynamic_top)
+    thread->dynamic_top = top;
 }
 
 uint32_t cuport_cpu_is_const_address(uint64_t address) {
@@ -253,6 +287,9 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {breakpoint, reinterpret_cast<void *>(&cuport_cpu_brkpt)},
       {assert_fail, reinterpret_cast<void *>(&cuport_cpu_assert_fail)},
       {coroutine_frame, reinterpret_cast<void *>(&cuport_cpu_coroutine_frame)},
+      {dynamic_alloca, reinterpret_cast<void *>(&cuport_cpu_dynamic_alloca)},
+      {dynamic_stack_save, reinterpret_cast<void *>(&cuport_cpu_dynamic_stacksave)},
+      {dynamic_stack_restore, reinterpret_cast<void *>(&cuport_cpu_dynamic_stackrestore)},
       {is_const_address, reinterpret_cast<void *>(&cuport_cpu_is_const_address)},
       {global_timer, reinterpret_cast<void *>(&cuport_cpu_global_timer)},
       {texture_sample, reinterpret_cast<void *>(&cuport_cpu_tex)},

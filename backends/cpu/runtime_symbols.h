@@ -19,6 +19,13 @@ inline constexpr std::string_view breakpoint = "cuport_cpu_brkpt";
 inline constexpr std::string_view assert_fail = "cuport_cpu_assert_fail";
 // void *(ThreadContext *, uint64_t size): storage for the thread's coroutine frame.
 inline constexpr std::string_view coroutine_frame = "cuport_cpu_coroutine_frame";
+// A coroutine kernel's run-time allocations (ThreadContext::dynamic_stack): void *(ThreadContext
+// *, uint64_t size, uint64_t alignment) allocates (ending the grid when the thread's
+// kDynamicStackBytes are exhausted), void *(ThreadContext *) is stacksave and void
+// (ThreadContext *, void *) stackrestore.
+inline constexpr std::string_view dynamic_alloca = "cuport_cpu_dynamic_alloca";
+inline constexpr std::string_view dynamic_stack_save = "cuport_cpu_dynamic_stacksave";
+inline constexpr std::string_view dynamic_stack_restore = "cuport_cpu_dynamic_stackrestore";
 // i32 (uint64_t address): 1 when a generic address lies in a .const variable of a loaded module
 // (isspacep.const), else 0.
 inline constexpr std::string_view is_const_address = "cuport_cpu_is_const_address";

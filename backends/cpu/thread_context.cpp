@@ -250,7 +250,8 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
           inWindow(blockField(builder.getPtrTy(), off::params), blockField(i64, off::params_size));
     } else {
       // Local memory is the worker's stack, and for a coroutine kernel also the thread's frame
-      // (allocas live across suspension points move there). The frame may grow: a plain load.
+      // (allocas live across suspension points move there) and its run-time allocations. The
+      // frame may grow: a plain load.
       auto threadField = [&](llvm::Type *type, uint64_t offset) {
         return builder.CreateLoad(
             type, builder.CreateConstInBoundsGEP1_64(builder.getInt8Ty(), context, offset));
@@ -259,8 +260,17 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
                                          blockField(i64, off::stack_size)),
                                 inWindow(threadField(builder.getPtrTy(), off::frame),
                                          threadField(i64, off::frame_capacity)));
+      inside =
+          builder.CreateOr(inside, inWindow(threadField(builder.getPtrTy(), off::dynamic_stack),
+                                            builder.getInt64(kDynamicStackBytes)));
     }
     call.replaceAllUsesWith(inside);
+    call.eraseFromParent();
+    return llvm::Error::success();
+  }
+  if (name == "cuport.nanosleep") {
+    // A sleep that insertSpinWaitYields left (in a function called through a pointer, which
+    // cannot suspend): sleeping no time at all is allowed.
     call.eraseFromParent();
     return llvm::Error::success();
   }

@@ -181,6 +181,8 @@ const char *suspendKindName(uint32_t kind) {
     return "stmatrix";
   case kSuspendMbarrierWait:
     return "mbarrier.test_wait/try_wait";
+  case kSuspendYield:
+    return "a spin-wait";
   default:
     return "?";
   }

@@ -45,8 +45,10 @@ void Grid::fail(cuport_status failure, std::string text) {
 Worker::Worker(unsigned index) : index_(index) {}
 
 Worker::~Worker() {
-  for (ThreadContext &thread : threads_)
+  for (ThreadContext &thread : threads_) {
     std::free(thread.frame);
+    std::free(thread.dynamic_stack);
+  }
 }
 
 Worker *Worker::current() {

@@ -260,15 +260,31 @@ bool lowerBreakpoint(FunctionLowering &fl, const ptx::Instruction &inst) {
   return true;
 }
 
+// void @cuport.nanosleep(i32 ns), nounwind (docs/kernel-ir.md).
+static llvm::Function *declareNanosleep(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *type = llvm::FunctionType::get(llvm::Type::getVoidTy(context),
+                                       {llvm::Type::getInt32Ty(context)}, false);
+  auto *function =
+      llvm::cast<llvm::Function>(module.getOrInsertFunction("cuport.nanosleep", type).getCallee());
+  function->setDoesNotThrow();
+  return function;
+}
+
 // nanosleep.u32 t: PTX guarantees a sleep in [0, 2t] ns, so not sleeping at all is one of the
-// allowed durations (the CPU backend's threads never wait for the hardware).
+// allowed durations. It stays a call because a sleep in a loop is a spin-wait's backoff, where a
+// backend that runs a block's threads on one host thread must let the others run.
 bool lowerNanosleep(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   if (!mods.take("u32") || !mods.allTaken())
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 1))
     return false;
-  return fl.read(inst.operands[0], fl.builder().getInt32Ty()) != nullptr;
+  llvm::Value *duration = fl.read(inst.operands[0], fl.builder().getInt32Ty());
+  if (!duration)
+    return false;
+  fl.builder().CreateCall(declareNanosleep(fl.module()), {duration});
+  return true;
 }
 
 // pmevent / pmevent.mask: signals a performance-monitor event, which has no effect on the

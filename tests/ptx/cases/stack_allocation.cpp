@@ -1,5 +1,6 @@
 // alloca, stacksave and stackrestore (PTX 7.3): dynamic allocations in local memory, aligned to
-// max(immAlign, 8), released by stackrestore and when the function returns.
+// max(immAlign, 8), released by stackrestore and when the function returns, also in kernels with
+// barriers and warp collectives.
 #include "tests/ptx/conformance.h"
 #include "tests/ptx/invalid_ptx.h"
 
@@ -178,32 +179,76 @@ PTX_CASE(StackAllocation, RefusedForms) {
   }
 }
 
-// A kernel with a barrier runs as a coroutine of fixed frame size, which cannot hold an
-// allocation of run-time size: the launch is refused with a message naming alloca.
-PTX_CASE(StackAllocation, AllocaWithBarriersIsRefused) {
+// Allocations live across barriers and warp collectives (kernels with them run as coroutines):
+// each thread allocates 8 * (tid % 5) + 12 bytes aligned to 64 and writes tid + 100 at its end,
+// passes the word through a shuffle and a barrier, and reads its own word back afterwards. Then
+// 256 rounds of stacksave, a 1 KiB alloca, bar.sync and stackrestore: only freeing each round's
+// allocation keeps the thread within its stack.
+PTX_CASE(StackAllocation, AllocaAcrossBarriersAndCollectives) {
+  constexpr uint32_t kThreads = 96;
   Launch launch;
   launch.ptx = header(75, "7.3") + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
-  .reg .b32 %r<4>;
-  .reg .b64 %rd<4>;
+  .reg .b32 %r<20>;
+  .reg .b64 %rd<20>;
+  .reg .pred %p<4>;
   ld.param.u64 %rd1, [out];
+  cvta.to.global.u64 %rd1, %rd1;
   mov.u32 %r0, %tid.x;
-  cvt.u64.u32 %rd2, %r0;
-  add.s64 %rd2, %rd2, 8;
-  alloca.u64 %rd3, %rd2;
-  st.local.u32 [%rd3], %r0;
+  mul.wide.u32 %rd9, %r0, 16;
+  add.s64 %rd9, %rd1, %rd9;
+  rem.u32 %r1, %r0, 5;
+  mul.wide.u32 %rd2, %r1, 8;
+  add.s64 %rd2, %rd2, 12;
+  alloca.u64 %rd3, %rd2, 64;
+  and.b64 %rd4, %rd3, 63;
+  cvt.u32.u64 %r2, %rd4;
+  add.s64 %rd5, %rd3, %rd2;
+  sub.s64 %rd5, %rd5, 4;
+  add.u32 %r3, %r0, 100;
+  st.local.u32 [%rd5], %r3;
+  ld.local.u32 %r4, [%rd5];
+  shfl.sync.bfly.b32 %r5, %r4, 1, 31, -1;
   bar.sync 0;
-  ld.local.u32 %r1, [%rd3];
-  st.global.u32 [%rd1], %r1;
+  ld.local.u32 %r6, [%rd5];
+  mov.u32 %r7, 0;
+  mov.u32 %r8, 0;
+  stacksave.u64 %rd6;
+$round:
+  stacksave.u64 %rd7;
+  alloca.u64 %rd8, 1024;
+  st.local.u32 [%rd8+1020], %r7;
+  bar.sync 0;
+  ld.local.u32 %r9, [%rd8+1020];
+  add.u32 %r8, %r8, %r9;
+  stackrestore.u64 %rd7;
+  add.u32 %r7, %r7, 1;
+  setp.lt.u32 %p1, %r7, 256;
+  @%p1 bra $round;
+  stacksave.u64 %rd10;
+  setp.eq.u64 %p2, %rd10, %rd6;
+  selp.u32 %r10, 1, 0, %p2;
+  st.global.u32 [%rd9], %r2;
+  st.global.u32 [%rd9+4], %r5;
+  st.global.u32 [%rd9+8], %r6;
+  add.u32 %r8, %r8, %r10;
+  st.global.u32 [%rd9+12], %r8;
   ret;
 }
 )";
-  launch.block = {32, 1, 1};
-  launch.outSize = 4;
-  Outcome outcome = run(launch);
-  EXPECT_FALSE(outcome.launched);
-  EXPECT_NE(outcome.message.find("alloca"), std::string::npos) << outcome.message;
+  launch.block = {kThreads, 1, 1};
+  launch.grid = {2, 1, 1};
+  launch.outSize = kThreads * 16;
+  Bytes out = runOk(launch);
+  for (uint32_t t = 0; t < kThreads; ++t) {
+    SCOPED_TRACE("thread " + std::to_string(t));
+    EXPECT_EQ(out.at<uint32_t>(t * 16), 0u);                // aligned to 64
+    EXPECT_EQ(out.at<uint32_t>(t * 16 + 4), (t ^ 1) + 100); // the partner lane's word
+    EXPECT_EQ(out.at<uint32_t>(t * 16 + 8), t + 100);       // its own, after the barrier
+    // 0 + 1 + ... + 255 from the rounds, plus 1: the stack pointer is back where it was.
+    EXPECT_EQ(out.at<uint32_t>(t * 16 + 12), 255u * 256u / 2 + 1);
+  }
 }
 
 } // namespace

@@ -2,6 +2,8 @@
 // Bad input fails with a message.
 #include "cpu_test_support.h"
 
+#include "backends/cpu/context.h"
+
 namespace cuport::cpu::test {
 namespace {
 
@@ -150,6 +152,39 @@ TEST_F(FaultsThenRecovery, TrapIsALaunchFailure) {
     EXPECT_NE(error.find("thread: ["), std::string::npos) << error;
     checkFillStillWorks(module);
   }
+}
+
+// A kernel with a barrier takes its run-time allocations from a bounded region per thread: one
+// that does not fit ends the grid, naming the sizes; the next launch runs.
+TEST_F(FaultsThenRecovery, AllocaBeyondTheThreadsRegionIsALaunchFailure) {
+  std::string error;
+  cuport_backend_module *module = loadPtx(R"(.version 7.3
+.target sm_75
+.address_size 64
+.visible .entry test(.param .u64 bytes)
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<4>;
+  ld.param.u64 %rd1, [bytes];
+  alloca.u64 %rd2, %rd1;
+  mov.u32 %r0, %tid.x;
+  st.local.u32 [%rd2], %r0;
+  bar.sync 0;
+  ret;
+}
+)",
+                                          &error);
+  ASSERT_NE(module, nullptr) << error;
+  ParamBuffer tooMany;
+  tooMany.add(uint64_t{kDynamicStackBytes + 1});
+  EXPECT_EQ(launch(module, "test", {2, 1, 1}, {64, 1, 1}, tooMany, 0, &error),
+            CUPORT_ERROR_LAUNCH_FAILED);
+  EXPECT_NE(error.find("alloca of 65537 bytes (aligned to 8) exceeds the 65536 bytes"),
+            std::string::npos)
+      << error;
+  ParamBuffer all;
+  all.add(uint64_t{kDynamicStackBytes});
+  EXPECT_EQ(launch(module, "test", {2, 1, 1}, {64, 1, 1}, all, 0, &error), CUPORT_OK) << error;
 }
 
 // __assertfail with the strings CUDA passes (generic addresses of .global byte arrays).
