@@ -50,7 +50,7 @@ bool leavesMemoryUnchanged(const llvm::AtomicRMWInst &update) {
 }
 
 // The pointer an instruction polls, null when it is no poll.
-llvm::Value *polledPointer(const llvm::Instruction &inst) {
+llvm::Value *polledPointer(llvm::Instruction &inst) {
   if (auto *load = llvm::dyn_cast<llvm::LoadInst>(&inst))
     return load->isVolatile() || load->isAtomic() ? load->getPointerOperand() : nullptr;
   if (auto *update = llvm::dyn_cast<llvm::AtomicRMWInst>(&inst))
@@ -62,28 +62,31 @@ llvm::Value *polledPointer(const llvm::Instruction &inst) {
   return nullptr;
 }
 
-llvm::Type *polledType(const llvm::Instruction &inst) {
+llvm::Type *polledType(llvm::Instruction &inst) {
   if (auto *exchange = llvm::dyn_cast<llvm::AtomicCmpXchgInst>(&inst))
     return exchange->getCompareOperand()->getType();
   return inst.getType();
 }
 
 // What decides whether a loop goes on, found by walking back from the conditions of its exits
-// through the loop's own instructions: the first poll met (null: the loop does not wait on
+// and back edges through the loop's own instructions: the first poll met (null: the loop does not wait on
 // memory), and whether anything but polled values does (state carried from iteration to
 // iteration, such as a counter that bounds the wait, or a call, such as a clock read).
 struct ExitDependence {
-  const llvm::Instruction *poll = nullptr;
+  llvm::Instruction *poll = nullptr;
   bool only_polls = true;
 };
 
 ExitDependence exitDependence(const llvm::Loop &loop) {
-  llvm::SmallVector<llvm::BasicBlock *, 4> exiting;
-  loop.getExitingBlocks(exiting);
-  llvm::SmallVector<const llvm::Instruction *, 16> pending;
-  for (llvm::BasicBlock *block : exiting) {
-    const llvm::Instruction *terminator = block->getTerminator();
-    const llvm::Value *condition = nullptr;
+  // The branches that leave the loop, and those that go back to its header (a wait that shares
+  // its header with an enclosing loop of the same PTX is one loop with two back edges here).
+  llvm::SmallVector<llvm::BasicBlock *, 4> deciding;
+  loop.getExitingBlocks(deciding);
+  loop.getLoopLatches(deciding);
+  llvm::SmallVector<llvm::Instruction *, 16> pending;
+  for (llvm::BasicBlock *block : deciding) {
+    llvm::Instruction *terminator = block->getTerminator();
+    llvm::Value *condition = nullptr;
     if (auto *branch = llvm::dyn_cast<llvm::BranchInst>(terminator);
         branch && branch->isConditional())
       condition = branch->getCondition();
@@ -93,9 +96,9 @@ ExitDependence exitDependence(const llvm::Loop &loop) {
       pending.push_back(inst);
   }
   ExitDependence result;
-  llvm::SmallPtrSet<const llvm::Instruction *, 32> seen;
+  llvm::SmallPtrSet<llvm::Instruction *, 32> seen;
   while (!pending.empty()) {
-    const llvm::Instruction *inst = pending.pop_back_val();
+    llvm::Instruction *inst = pending.pop_back_val();
     if (!loop.contains(inst) || !seen.insert(inst).second)
       continue;
     if (polledPointer(*inst)) {
@@ -104,7 +107,7 @@ ExitDependence exitDependence(const llvm::Loop &loop) {
     } else if (llvm::isa<llvm::PHINode>(inst) || llvm::isa<llvm::CallBase>(inst)) {
       result.only_polls = false;
     }
-    for (const llvm::Value *operand : inst->operands())
+    for (llvm::Value *operand : inst->operands())
       if (auto *definition = llvm::dyn_cast<llvm::Instruction>(operand))
         pending.push_back(definition);
   }

@@ -7,6 +7,7 @@
 #include "compiler/lower/types.h"
 
 #include <llvm/IR/Instructions.h>
+#include <llvm/IR/Module.h>
 
 namespace cuport::lower {
 namespace {
