@@ -69,8 +69,8 @@ llvm::Type *polledType(llvm::Instruction &inst) {
 }
 
 // What decides whether a loop goes on, found by walking back from the conditions of its exits
-// and back edges through the loop's own instructions: the first poll met (null: the loop does not wait on
-// memory), and whether anything but polled values does (state carried from iteration to
+// and back edges through the loop's own instructions: the first poll met (null: the loop does not
+// wait on memory), and whether anything but polled values does (state carried from iteration to
 // iteration, such as a counter that bounds the wait, or a call, such as a clock read).
 struct ExitDependence {
   llvm::Instruction *poll = nullptr;
