@@ -96,6 +96,57 @@ unsigned cvtVersion(const ptx::Instruction &inst) {
   return version;
 }
 
+bool hasPrefix(const ptx::Instruction &inst, std::string_view prefix) {
+  return std::ranges::any_of(
+      inst.modifiers, [&](const std::string &modifier) { return modifier.starts_with(prefix); });
+}
+
+// The warp, matrix, asynchronous-copy, barrier and cache instructions' targets (what ptxas
+// enforces for the forms the legality check generates).
+unsigned asyncAndWarpTarget(const ptx::Instruction &inst) {
+  const std::string &op = inst.opcode;
+  bool asyncCopy = op == "cp" && has(inst, "async");
+  if (op == "stmatrix" || op == "griddepcontrol" || op == "elect" || hasPrefix(inst, "tensormap") ||
+      (asyncCopy && has(inst, "bulk")) ||
+      (op == "mbarrier" &&
+       (has(inst, "try_wait") || has(inst, "expect_tx") || has(inst, "complete_tx"))) ||
+      (op == "cvt" && (hasPrefix(inst, "e4m3") || hasPrefix(inst, "e5m2"))))
+    return 90;
+  if (op == "redux" || op == "mbarrier" || asyncCopy || op == "createpolicy" || op == "discard" ||
+      op == "applypriority" || has(inst, "L2::cache_hint") || has(inst, "L2::256B") ||
+      (op == "prefetch" && hasPrefix(inst, "L2::evict")))
+    return 80;
+  return 0;
+}
+
+// Their PTX ISA versions.
+unsigned asyncAndWarpVersion(const ptx::Instruction &inst) {
+  const std::string &op = inst.opcode;
+  bool asyncCopy = op == "cp" && has(inst, "async");
+  if (op == "elect" || (op == "fence" && has(inst, "async")) ||
+      (op == "prefetch" && has(inst, "tensormap")) ||
+      (op == "mbarrier" && (has(inst, "expect_tx") || has(inst, "complete_tx"))))
+    return 80;
+  if (op == "movmatrix" || (op == "mbarrier" && has(inst, "try_wait")) ||
+      (op == "barrier" && has(inst, "cluster")))
+    return 78;
+  if ((op == "cvta" || op == "isspacep") && has(inst, "param"))
+    return 77;
+  if (op == "createpolicy" || op == "discard" || op == "applypriority" ||
+      has(inst, "L2::cache_hint") || has(inst, "L1::no_allocate") ||
+      ((op == "ld" || op == "ldu") &&
+       (has(inst, "L2::64B") || has(inst, "L2::128B") || has(inst, "L2::256B"))) ||
+      (op == "prefetch" && hasPrefix(inst, "L2::evict")))
+    return 74;
+  if (op == "alloca" || op == "stacksave" || op == "stackrestore")
+    return 73;
+  if (op == "mbarrier" || asyncCopy)
+    return 70;
+  if (op == "ldmatrix" || (op == "cvt" && has(inst, "pack")))
+    return 65;
+  return 0;
+}
+
 bool hasHalfType(const ptx::Instruction &inst) {
   return has(inst, "f16") || has(inst, "f16x2");
 }
@@ -109,6 +160,7 @@ unsigned minimumTarget(const ptx::Instruction &inst) {
     target = 90;
   if (has(inst, "u16x2") || has(inst, "s16x2"))
     target = std::max(target, 90u);
+  target = std::max(target, asyncAndWarpTarget(inst));
   if (op == "cvt")
     return std::max(target, cvtTarget(inst));
   target = std::max(target, halfTarget(inst));
@@ -135,6 +187,7 @@ unsigned minimumVersion(const ptx::Instruction &inst) {
     need(82);
   if (has(inst, "oob"))
     need(81);
+  need(asyncAndWarpVersion(inst));
   if (op == "cvt")
     return std::max(version, cvtVersion(inst));
   if (op == "szext" || op == "bmsk")

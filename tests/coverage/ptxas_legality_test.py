@@ -228,6 +228,40 @@ def forms():
                     if op != ".cas" and op != ".exch" and sem != ".acquire":
                         yield "red", "red%s%s%s%s.%s %s, %s" % (sem, scope, space, op, t, addr,
                                                                reg(t, 1))
+    # Single forms of the warp, matrix, asynchronous-copy, barrier, cache and stack instructions,
+    # chiefly for their target and PTX ISA version requirements.
+    for text in (
+            "redux.sync.add.u32 %r0, %r1, 0xffffffff", "redux.sync.min.s32 %r0, %r1, 0xffffffff",
+            "redux.sync.and.b32 %r0, %r1, 0xffffffff", "elect.sync %r0|%p0, 0xffffffff",
+            "activemask.b32 %r0", "nanosleep.u32 %r1", "match.any.sync.b32 %r0, %r1, 0xffffffff",
+            "match.all.sync.b64 %r0|%p0, %rd1, 0xffffffff",
+            "vote.sync.ballot.b32 %r0, %p1, 0xffffffff",
+            "shfl.sync.bfly.b32 %r0|%p0, %r1, 1, 31, 0xffffffff", "bar.warp.sync 0xffffffff",
+            "barrier.sync.aligned 0", "bar.red.popc.u32 %r0, 0, %p1",
+            "ldmatrix.sync.aligned.m8n8.x1.shared.b16 {%r0}, [sbuf]",
+            "ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%r0, %r1, %r2, %r3}, [sbuf]",
+            "stmatrix.sync.aligned.m8n8.x1.shared.b16 [sbuf], {%r0}",
+            "movmatrix.sync.aligned.m8n8.trans.b16 %r0, %r1",
+            "cp.async.ca.shared.global [sbuf], [%rd1], 4",
+            "cp.async.cg.shared.global [sbuf], [%rd1], 16", "cp.async.commit_group",
+            "cp.async.wait_group 0", "cp.async.wait_all", "mbarrier.init.shared.b64 [sbuf], %r1",
+            "mbarrier.arrive.shared.b64 %rd0, [sbuf]",
+            "mbarrier.try_wait.shared.b64 %p0, [sbuf], %rd1",
+            "mbarrier.test_wait.shared.b64 %p0, [sbuf], %rd1",
+            "mbarrier.arrive.expect_tx.shared.b64 %rd0, [sbuf], %r1",
+            "createpolicy.fractional.L2::evict_last.b64 %rd0, 1.0",
+            "discard.global.L2 [%rd1], 128", "applypriority.global.L2::evict_normal [%rd1], 128",
+            "alloca.u64 %rd0, 16", "stacksave.u64 %rd0", "griddepcontrol.wait",
+            "griddepcontrol.launch_dependents", "fence.proxy.async", "fence.acq_rel.gpu",
+            "fence.sc.cta", "membar.gl", "mapa.shared::cluster.u32 %r0, %r1, %r2",
+            "getctarank.shared::cluster.u32 %r0, %r1", "barrier.cluster.arrive",
+            "barrier.cluster.wait", "prefetch.global.L2::evict_last [%rd1]",
+            "prefetch.tensormap [%rd1]", "ld.global.L2::256B.b32 %r0, [%rd1]",
+            "ld.global.L2::cache_hint.b32 %r0, [%rd1], %rd2",
+            "ld.global.nc.L1::no_allocate.b32 %r0, [%rd1]", "isspacep.shared::cluster %p0, %rd1",
+            "cvta.param.u64 %rd0, %rd1", "cvt.pack.sat.u8.s32.b32 %r0, %r1, %r2, %r3",
+            "cvt.rn.f16x2.e4m3x2 %r0, %h1", "cvt.rn.satfinite.e4m3x2.f32 %h0, %r1, %r2"):
+        yield text.split(".")[0].split(" ")[0], text
 
 
 def kernel(index, instruction):

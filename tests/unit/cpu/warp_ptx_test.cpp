@@ -431,6 +431,7 @@ $store:
   st.global.u32 [%rd6+8], %r5;
   st.global.u32 [%rd6+12], %r4;
 )");
+  ptx.replace(ptx.find("sm_80"), 5, "sm_90"); // elect.sync came with sm_90
   for (uint32_t threads : {64u, 48u}) {
     std::vector<uint32_t> out = run(ptx, {threads, 1, 1}, {}, threads * 4);
     for (uint32_t t = 0; t < threads; ++t) {

@@ -31,7 +31,8 @@ TEST(LowerDiagnostics, UnsupportedInstructionIsLocated) {
                                          "  redux.sync.min.f32 %r3, %r1, -1;"));
   EXPECT_FALSE(lowered.module.has_value());
   ASSERT_EQ(lowered.diagnostics.size(), 1u) << joined(lowered.diagnostics);
-  EXPECT_EQ(lowered.diagnostics[0], "ptx:13:3: unsupported instruction 'redux.sync.min.f32'");
+  EXPECT_EQ(lowered.diagnostics[0], "ptx:13:3: unsupported instruction 'redux.sync.min.f32' before "
+                                    "sm_80 (the module targets sm_75)");
 }
 
 TEST(LowerDiagnostics, UnknownModifierIsNeverDropped) {
@@ -76,7 +77,8 @@ TEST(LowerDiagnostics, FormsNewerThanTheTargetAreRejected) {
   for (const Form &form :
        {Form{"cvt.rn.bf16.f32 %rs1, %f1;", 80}, Form{"add.rn.bf16 %rs1, %rs2, %rs3;", 90},
         Form{"min.NaN.f32 %f1, %f2, %f3;", 80}, Form{"min.xorsign.abs.f32 %f1, %f2, %f3;", 86},
-        Form{"ld.relaxed.cluster.global.u32 %r1, [%rd1];", 90}}) {
+        Form{"ld.relaxed.cluster.global.u32 %r1, [%rd1];", 90},
+        Form{"redux.sync.add.u32 %r1, %r2, -1;", 80}, Form{"elect.sync %r1|%p1, -1;", 90}}) {
     SCOPED_TRACE(form.instruction);
     std::string older = kernelWith(form.instruction);
     older.replace(older.find("sm_75"), 5, "sm_" + std::to_string(form.target - 5));
@@ -108,6 +110,8 @@ TEST(LowerDiagnostics, FormsNewerThanTheVersionAreRejected) {
         Form{"max.relu.s32 %r1, %r2, %r3;", "sm_90", "7.8", "8.0"},
         Form{"cvt.rn.satfinite.f16.f32 %rs1, %f1;", "sm_90", "8.0", "8.1"},
         Form{"sured.b.min.1d.u64.trap [%rd1, {%r1}], %rd2;", "sm_75", "8.0", "8.1"},
+        Form{"alloca.u64 %rd1, 16;", "sm_75", "7.2", "7.3"},
+        Form{"ldmatrix.sync.aligned.m8n8.x1.shared.b16 {%r1}, [%rd1];", "sm_75", "6.4", "6.5"},
         Form{"ld.mmio.relaxed.sys.global.u32 %r1, [%rd1];", "sm_75", "8.1", "8.2"}}) {
     SCOPED_TRACE(form.instruction);
     auto module = [&](const char *version) {

@@ -92,7 +92,8 @@ TEST(WarpLowering, VoteMatchReduxElectActiveMask) {
                          "redux.sync.xor.b32 %r1, %r2, -1;\n"
                          "elect.sync %r1|%p1, -1;\n"
                          "activemask.b32 %r1;\n"
-                         "bar.warp.sync -1;");
+                         "bar.warp.sync -1;",
+                         ".version 8.0\n.target sm_90\n"); // elect.sync came with sm_90
   std::vector<std::pair<std::string, int64_t>> expected = {
       {"cuport.vote.sync", CUPORT_VOTE_ALL},
       {"cuport.vote.sync", CUPORT_VOTE_ANY},
@@ -227,7 +228,8 @@ TEST(WarpLowering, MatrixVariantCodes) {
       "%r7};\n"
       "stmatrix.sync.aligned.m8n8.x4.trans.shared.b16 [%rd0], {%r0, %r1, %r2, %r3};\n"
       "mma.sync.aligned.m16n8k256.row.col.s32.b1.b1.s32.and.popc {%r0, %r1, %r2, %r3}, {%r4, "
-      "%r5, %r6, %r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};");
+      "%r5, %r6, %r7}, {%r8, %r9}, {%r10, %r11, %r12, %r13};",
+      ".version 8.0\n.target sm_90\n"); // stmatrix came with sm_90
   ASSERT_EQ(calls.size(), 8u);
   EXPECT_EQ(calls[0].name, "cuport.mma.sync");
   EXPECT_EQ(calls[0].constants[0], CUPORT_MMA_M16N8K16 | CUPORT_MMA_BF16 << 4 |
