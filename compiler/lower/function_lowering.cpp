@@ -595,7 +595,8 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
     return;
   }
   std::optional<unsigned> version = moduleVersion(module_.ptx());
-  if (unsigned needed = minimumVersion(instruction); version && needed > *version) {
+  if (unsigned needed = minimumVersion(instruction, target.value_or(0));
+      version && needed > *version) {
     auto dotted = [](unsigned v) { return std::to_string(v / 10) + "." + std::to_string(v % 10); };
     error(instruction.loc, "unsupported instruction '" + fullName(instruction) +
                                "' before PTX ISA " + dotted(needed) + " (the module is .version " +

@@ -109,9 +109,10 @@ unsigned asyncAndWarpTarget(const ptx::Instruction &inst) {
   if (op == "stmatrix" || op == "griddepcontrol" || op == "elect" || hasPrefix(inst, "tensormap") ||
       (asyncCopy && has(inst, "bulk")) ||
       (op == "mbarrier" &&
-       (has(inst, "try_wait") || has(inst, "expect_tx") || has(inst, "complete_tx"))) ||
-      (op == "cvt" && (hasPrefix(inst, "e4m3") || hasPrefix(inst, "e5m2"))))
+       (has(inst, "try_wait") || has(inst, "expect_tx") || has(inst, "complete_tx"))))
     return 90;
+  if (op == "cvt" && (hasPrefix(inst, "e4m3") || hasPrefix(inst, "e5m2")))
+    return 89;
   if (op == "redux" || op == "mbarrier" || asyncCopy || op == "createpolicy" || op == "discard" ||
       op == "applypriority" || has(inst, "L2::cache_hint") || has(inst, "L2::256B") ||
       (op == "prefetch" && hasPrefix(inst, "L2::evict")))
@@ -177,7 +178,7 @@ unsigned minimumTarget(const ptx::Instruction &inst) {
   return target;
 }
 
-unsigned minimumVersion(const ptx::Instruction &inst) {
+unsigned minimumVersion(const ptx::Instruction &inst, unsigned target) {
   const std::string &op = inst.opcode;
   unsigned version = 0;
   auto need = [&](unsigned required) { version = std::max(version, required); };
@@ -188,6 +189,9 @@ unsigned minimumVersion(const ptx::Instruction &inst) {
   if (has(inst, "oob"))
     need(81);
   need(asyncAndWarpVersion(inst));
+  // The e4m3 / e5m2 conversions came with PTX 7.8 for sm_90, with 8.1 for sm_89.
+  if (op == "cvt" && (hasPrefix(inst, "e4m3") || hasPrefix(inst, "e5m2")))
+    need(target == 89 ? 81 : 78);
   if (op == "cvt")
     return std::max(version, cvtVersion(inst));
   if (op == "szext" || op == "bmsk")

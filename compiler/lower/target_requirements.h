@@ -16,9 +16,9 @@ unsigned minimumTarget(const ptx::Instruction &instruction);
 // The XX of the module's "sm_XX" (or sm_XXa / sm_XXf) target; nullopt when it names none.
 std::optional<unsigned> moduleTarget(const ptx::Module &module);
 
-// The oldest PTX ISA version with the form, as 10 * major + minor (81 for PTX 8.1); 0 when every
-// version cuport accepts has it.
-unsigned minimumVersion(const ptx::Instruction &instruction);
+// The oldest PTX ISA version with the form on sm_`target` (0: unknown), as 10 * major + minor (81
+// for PTX 8.1); 0 when every version cuport accepts has it.
+unsigned minimumVersion(const ptx::Instruction &instruction, unsigned target);
 
 // The module's .version as 10 * major + minor; nullopt when it has none.
 std::optional<unsigned> moduleVersion(const ptx::Module &module);

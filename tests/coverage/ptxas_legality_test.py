@@ -3,8 +3,8 @@
 
 Generates single-instruction kernels over the instruction forms of the families cuport lowers
 (types x modifiers x rounding x .ftz/.sat x state spaces, after the PTX ISA's instruction pages),
-asks NVIDIA's ptxas for each target (sm_75, sm_80, sm_86, sm_90) which of them it assembles, and
-asks cuport (ptx_legality_probe: parse and lower) which of them it loads. Every form is judged in a
+asks NVIDIA's ptxas for each target (sm_75, sm_80, sm_86, sm_89, sm_90) which of them it
+assembles, and asks cuport (ptx_legality_probe: parse and lower) which of them it loads. Every form is judged in a
 .version 9.0 module and in a module of the target's oldest PTX ISA version; the forms whose verdict
 differs between the two (those newer than the target) are judged again at every version between.
 
@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-TARGETS = (75, 80, 86, 90)
+TARGETS = (75, 80, 86, 89, 90)
 SKIP = 77
 KERNEL_SIZE = 512
 
@@ -34,7 +34,7 @@ NEWEST = "9.0"
 # The PTX ISA versions ptxas knows, oldest first, and the oldest one of each target.
 VERSIONS = ("6.3", "6.4", "6.5", "7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7", "7.8",
             "8.0", "8.1", "8.2", "8.3", "8.4", "8.5", "8.6", "8.7", "8.8", "9.0")
-OLDEST = {75: "6.3", 80: "7.0", 86: "7.1", 90: "7.8"}
+OLDEST = {75: "6.3", 80: "7.0", 86: "7.1", 89: "7.8", 90: "7.8"}
 
 # Forms ptxas assembles that cuport refuses on purpose, each with the reason: regular expressions
 # matched against the whole instruction text. Empty: every generated form ptxas takes is lowered.
