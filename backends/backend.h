@@ -78,6 +78,10 @@ typedef struct cuport_launch_config {
  * CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE), and the kernel finds a zeroed grid-barrier workspace
  * through %envreg1 (high 32 bits) and %envreg2 (low 32 bits), as cooperative_groups expects. */
 #define CUPORT_LAUNCH_COOPERATIVE 1u
+/* The launch named its cluster dimensions (cudaLaunchAttributeClusterDimension): kernels read
+ * %is_explicit_cluster as true. Kernels declaring .explicitcluster or .reqnctapercluster read it as
+ * true without this flag. */
+#define CUPORT_LAUNCH_EXPLICIT_CLUSTER 2u
 
 typedef struct cuport_kernel_attributes {
   uint32_t static_shared_bytes;

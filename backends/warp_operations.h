@@ -105,4 +105,33 @@ enum cuport_mma_type {
 #define CUPORT_MBARRIER_WAIT_PARITY (1u << 0) /* the operand is a phase parity, not a state */
 #define CUPORT_MBARRIER_WAIT_TRY (1u << 1)    /* try_wait (test_wait otherwise) */
 
+/* cuport.bulk.copy: the variant says where the operands are (the backend checks that shared ones
+   lie in the block's shared window); a prefetch only reads. */
+#define CUPORT_BULK_DST_SHARED (1u << 0)
+#define CUPORT_BULK_SRC_SHARED (1u << 1)
+#define CUPORT_BULK_PREFETCH (1u << 2) /* cp.async.bulk.prefetch.L2: no destination */
+/* cuport.bulk.reduce: CUPORT_BULK_DST_SHARED | operation << 8 | element type << 16. */
+enum cuport_bulk_reduce_op {
+  CUPORT_BULK_AND = 0,
+  CUPORT_BULK_OR = 1,
+  CUPORT_BULK_XOR = 2,
+  CUPORT_BULK_ADD = 3,
+  CUPORT_BULK_INC = 4,
+  CUPORT_BULK_DEC = 5,
+  CUPORT_BULK_MIN = 6,
+  CUPORT_BULK_MAX = 7,
+};
+enum cuport_bulk_reduce_type {
+  CUPORT_BULK_U32 = 0, /* .b32 and .u32 */
+  CUPORT_BULK_S32 = 1,
+  CUPORT_BULK_U64 = 2, /* .b64 and .u64 */
+  CUPORT_BULK_S64 = 3,
+  CUPORT_BULK_F32 = 4,
+  CUPORT_BULK_F64 = 5,
+  CUPORT_BULK_F16 = 6,
+  CUPORT_BULK_BF16 = 7,
+};
+#define CUPORT_BULK_OP_SHIFT 8
+#define CUPORT_BULK_TYPE_SHIFT 16
+
 #endif

@@ -23,6 +23,8 @@ struct BlockContext {
   // A cooperative grid's barrier workspace (cooperative_groups reads it through %envreg1:2),
   // zeroed for each launch; 0 in other grids, where grid.sync() traps as on a GPU.
   uint64_t grid_workspace;
+  // %is_explicit_cluster: 1 when the launch or the kernel named cluster dimensions.
+  uint32_t explicit_cluster;
   // The worker thread's stack, which holds the kernel's local memory (allocas) while it runs:
   // isspacep.local tests against it (and the thread's coroutine frame).
   const char *stack_base;
@@ -132,6 +134,7 @@ inline constexpr uint64_t num_sms = offsetof(BlockContext, num_sms);
 inline constexpr uint64_t shared_base = offsetof(BlockContext, shared_base);
 inline constexpr uint64_t grid_id = offsetof(BlockContext, grid_id);
 inline constexpr uint64_t grid_workspace = offsetof(BlockContext, grid_workspace);
+inline constexpr uint64_t explicit_cluster = offsetof(BlockContext, explicit_cluster);
 inline constexpr uint64_t stack_base = offsetof(BlockContext, stack_base);
 inline constexpr uint64_t stack_size = offsetof(BlockContext, stack_size);
 inline constexpr uint64_t params = offsetof(BlockContext, params);

@@ -167,7 +167,7 @@ cuport_status validate(const cuport_launch_config &config, cuport_error_buffer e
                     " threads; the limit is " + std::to_string(limits::kMaxThreadsPerBlock));
   if (config.params_size > 0 && !config.params)
     return fail(error, CUPORT_ERROR_INVALID_VALUE, "parameter buffer is null");
-  if ((config.flags & ~CUPORT_LAUNCH_COOPERATIVE) != 0)
+  if ((config.flags & ~(CUPORT_LAUNCH_COOPERATIVE | CUPORT_LAUNCH_EXPLICIT_CLUSTER)) != 0)
     return fail(error, CUPORT_ERROR_INVALID_VALUE,
                 "unknown launch flags " + std::to_string(config.flags));
   return CUPORT_OK;
@@ -198,6 +198,8 @@ cuport_status launch(void *self, cuport_backend_kernel *handle, const cuport_lau
   geometry.params = config->params ? config->params : &no_params;
   geometry.params_size = config->params ? config->params_size : 0;
   geometry.cooperative = (config->flags & CUPORT_LAUNCH_COOPERATIVE) != 0;
+  geometry.explicit_cluster =
+      (config->flags & CUPORT_LAUNCH_EXPLICIT_CLUSTER) != 0 || kernel.entry.explicit_cluster;
   cuport_status status = backendOf(self).executor.run(kernel.entry, geometry, message);
   if (status != CUPORT_OK) {
     CUPORT_ERROR("cpu: launch failed: %s", message.c_str());

@@ -24,6 +24,7 @@ struct KernelEntry {
   bool is_coroutine = false;
   uint64_t static_shared_bytes = 0;
   uint64_t dynamic_shared_offset = 0; // where extern shared arrays start in the window
+  bool explicit_cluster = false;      // declares .explicitcluster or .reqnctapercluster
 };
 
 struct LaunchGeometry {
@@ -32,7 +33,8 @@ struct LaunchGeometry {
   uint32_t dynamic_shared_bytes;
   const void *params;
   uint64_t params_size;
-  bool cooperative; // every block gets its own worker, and the grid a barrier workspace
+  bool cooperative;      // every block gets its own worker, and the grid a barrier workspace
+  bool explicit_cluster; // %is_explicit_cluster: the launch or the kernel named cluster dimensions
 };
 
 class Worker;

@@ -181,6 +181,8 @@ llvm::Error JitModule::compile(Kernel &kernel) {
   if (!module)
     return module.takeError();
   std::string prefix = "cpu-module" + std::to_string(id_) + "." + kernel.name;
+  llvm::Function *function = (*module)->getFunction(kernel.name);
+  bool explicitCluster = function && function->hasFnAttribute(kExplicitClusterAttribute);
   llvm::Expected<PreparedKernel> prepared =
       prepareKernelModule(**module, kernel.name, *target_, global_sizes_, prefix);
   if (!prepared)
@@ -200,6 +202,7 @@ llvm::Error JitModule::compile(Kernel &kernel) {
   kernel.entry.is_coroutine = prepared->is_coroutine;
   kernel.entry.static_shared_bytes = prepared->shared.static_bytes;
   kernel.entry.dynamic_shared_offset = prepared->shared.dynamic_offset;
+  kernel.entry.explicit_cluster = explicitCluster;
   kernel.local_bytes = prepared->local_bytes;
   CUPORT_DEBUG("cpu: compiled kernel '%s' (%s, %llu bytes static shared)", kernel.name.c_str(),
                prepared->is_coroutine ? "coroutine (barriers or warp collectives)" : "plain",

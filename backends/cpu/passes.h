@@ -52,6 +52,8 @@ llvm::Expected<BarrierLowering> lowerBarriers(llvm::Function &kernel);
 
 // Shared helpers.
 inline constexpr const char *kKernelAttribute = "cuport-kernel";
+// A kernel declaring .explicitcluster or .reqnctapercluster (%is_explicit_cluster is true).
+inline constexpr const char *kExplicitClusterAttribute = "cuport-explicit-cluster";
 inline constexpr const char *kExitIntrinsic = "cuport.exit";
 // Barriers and warp collectives: the thread suspends there and the block scheduler resumes it.
 bool isSuspendingIntrinsic(llvm::StringRef name);

@@ -1,6 +1,7 @@
 // The functions kernel code calls into the executor. They run on a worker thread, inside a block.
 #include "backends/cpu/runtime_symbols.h"
 
+#include "backends/cpu/bulk_copy.h"
 #include "backends/cpu/const_windows.h"
 #include "backends/cpu/context.h"
 #include "backends/cpu/device_heap.h"
@@ -9,6 +10,7 @@
 #include "backends/cpu/printf_fifo.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
+#include "backends/warp_operations.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -257,6 +259,77 @@ uint32_t cuport_cpu_mbarrier_pending_count(uint64_t state, ThreadContext *) {
   return mbarrierPendingCount(state);
 }
 
+// Fails the grid unless [address, address + size) lies in the block's shared memory.
+void requireSharedRange(const ThreadContext *thread, const char *instruction, const char *operand,
+                        const void *address, uint32_t size) {
+  uint64_t offset =
+      reinterpret_cast<uint64_t>(address) - reinterpret_cast<uint64_t>(thread->block->shared_base);
+  uint64_t window = thread->block->total_smem_size;
+  if (offset <= window && size <= window - offset)
+    return;
+  char message[192];
+  std::snprintf(message, sizeof message, "%s: %s [0x%llx, +%u) is not in the block's shared memory",
+                instruction, operand,
+                static_cast<unsigned long long>(reinterpret_cast<uint64_t>(address)), size);
+  failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, message);
+}
+
+// The checks every bulk operation makes before it touches memory.
+void checkBulkOperands(const ThreadContext *thread, const char *instruction, uint32_t spaces,
+                       const void *destination, const void *source, uint32_t size) {
+  char message[160];
+  uint64_t to = reinterpret_cast<uint64_t>(destination);
+  if (const char *failure =
+          bulkOperandError(instruction, to, reinterpret_cast<uint64_t>(source), size, message))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
+  if (spaces & CUPORT_BULK_DST_SHARED)
+    requireSharedRange(thread, instruction, "destination", destination, size);
+  if (spaces & CUPORT_BULK_SRC_SHARED)
+    requireSharedRange(thread, instruction, "source", source, size);
+}
+
+// The completion of a bulk operation into shared memory: complete_tx of its bytes.
+void completeBulkTransactions(ThreadContext *thread, uint64_t *mbarrier, uint32_t size) {
+  if (size > uint32_t(INT32_MAX))
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, "bulk copy larger than an mbarrier can count");
+  failIf(thread, mbarrierTransactions(sharedObject(thread, mbarrier), -int32_t(size)));
+}
+
+// cp.async.bulk and cp.async.bulk.prefetch.L2: the copy happens now, then its completion. A
+// multicast reaches the CTAs of ctaMask; a cluster is one CTA, so only bit 0 names one.
+void cuport_cpu_bulk_copy(uint32_t variant, void *destination, const void *source, uint32_t size,
+                          uint64_t *mbarrier, uint32_t ctaMask, ThreadContext *thread) {
+  bool prefetch = variant & CUPORT_BULK_PREFETCH;
+  const char *instruction = prefetch ? "cp.async.bulk.prefetch" : "cp.async.bulk";
+  checkBulkOperands(thread, instruction, variant, prefetch ? nullptr : destination, source, size);
+  if (prefetch)
+    return;
+  if (ctaMask & ~1u) {
+    char message[160];
+    std::snprintf(message, sizeof message,
+                  "cp.async.bulk.multicast::cluster: ctaMask 0x%x names CTAs the cluster does not "
+                  "have (a cluster is one CTA)",
+                  ctaMask);
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, message);
+  }
+  if (ctaMask == 0)
+    return; // a multicast to no CTA writes nothing and signals no mbarrier
+  std::memmove(destination, source, size);
+  if (mbarrier)
+    completeBulkTransactions(thread, mbarrier, size);
+}
+
+// cp.reduce.async.bulk: the element-wise reduction happens now, then its completion.
+void cuport_cpu_bulk_reduce(uint32_t code, void *destination, const void *source, uint32_t size,
+                            uint64_t *mbarrier, ThreadContext *thread) {
+  checkBulkOperands(thread, "cp.reduce.async.bulk", code | CUPORT_BULK_SRC_SHARED, destination,
+                    source, size);
+  bulkReduce((code >> CUPORT_BULK_OP_SHIFT) & 0xff, code >> CUPORT_BULK_TYPE_SHIFT, destination,
+             source, size);
+  if (mbarrier)
+    completeBulkTransactions(thread, mbarrier, size);
+}
+
 // PTX's malloc/free: the device heap, limited by cudaLimitMallocHeapSize.
 void *cuport_cpu_device_malloc(uint64_t bytes) {
   LibraryCall call;
@@ -304,6 +377,8 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {mbarrier_arrive, reinterpret_cast<void *>(&cuport_cpu_mbarrier_arrive)},
       {mbarrier_transactions, reinterpret_cast<void *>(&cuport_cpu_mbarrier_tx)},
       {mbarrier_pending_count, reinterpret_cast<void *>(&cuport_cpu_mbarrier_pending_count)},
+      {bulk_copy, reinterpret_cast<void *>(&cuport_cpu_bulk_copy)},
+      {bulk_reduce, reinterpret_cast<void *>(&cuport_cpu_bulk_reduce)},
       {rounded_f32, reinterpret_cast<void *>(&cuport_cpu_rounded_f32)},
       {rounded_f64, reinterpret_cast<void *>(&cuport_cpu_rounded_f64)},
       {rounded_convert, reinterpret_cast<void *>(&cuport_cpu_rounded_convert)},

@@ -50,6 +50,13 @@ inline constexpr std::string_view mbarrier_arrive = "cuport_cpu_mbarrier_arrive"
 inline constexpr std::string_view mbarrier_transactions = "cuport_cpu_mbarrier_tx";
 inline constexpr std::string_view mbarrier_pending_count = "cuport_cpu_mbarrier_pending_count";
 
+// Bulk asynchronous copies (cuport.bulk.copy, cuport.bulk.reduce; bulk_copy.h) with the thread's
+// context appended: a misaligned operand, a size that is not a multiple of 16, a shared operand
+// outside the block's shared memory or a multicast to a CTA the cluster lacks ends the grid with a
+// launch failure.
+inline constexpr std::string_view bulk_copy = "cuport_cpu_bulk_copy";
+inline constexpr std::string_view bulk_reduce = "cuport_cpu_bulk_reduce";
+
 // Directed rounding (directed_rounding.h): float (op, a, b, c, mode), double (op, a, b, c,
 // mode) and the conversion uint64_t (bits, from kind, to kind, mode).
 inline constexpr std::string_view rounded_f32 = "cuport_cpu_rounded_f32";

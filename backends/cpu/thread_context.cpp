@@ -62,6 +62,9 @@ llvm::Value *geometryValue(llvm::IRBuilder<> &builder, llvm::StringRef name, llv
     return builder.getInt32(0);
   if (name.starts_with("cuport.cluster_nctaid.") || name == "cuport.cluster_nctarank")
     return builder.getInt32(1);
+  if (name == "cuport.is_explicit_cluster")
+    return builder.CreateICmpNE(loadBlockField(builder, i32, context, off::explicit_cluster),
+                                builder.getInt32(0));
   // No device graphs run here; the performance monitor counters, undefined by the ISA, read 0.
   if (name == "cuport.current_graph_exec" || name.starts_with("cuport.pm64."))
     return builder.getInt64(0);
@@ -195,8 +198,8 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
     recreateCall(call, type, fail.getCallee(), arguments)->setDoesNotReturn();
     return llvm::Error::success();
   }
-  // Texture, surface and mbarrier intrinsics become calls of the executor's functions, context
-  // appended.
+  // Texture, surface, mbarrier and bulk-copy intrinsics become calls of the executor's functions,
+  // context appended.
   static constexpr std::pair<std::string_view, std::string_view> kRuntimeCalls[] = {
       {"cuport.tex", runtime_symbols::texture_sample},
       {"cuport.tld4", runtime_symbols::texture_gather},
@@ -210,6 +213,8 @@ llvm::Error rewriteCall(llvm::CallBase &call, llvm::Value *context,
       {"cuport.mbarrier.arrive", runtime_symbols::mbarrier_arrive},
       {"cuport.mbarrier.tx", runtime_symbols::mbarrier_transactions},
       {"cuport.mbarrier.pending_count", runtime_symbols::mbarrier_pending_count},
+      {"cuport.bulk.copy", runtime_symbols::bulk_copy},
+      {"cuport.bulk.reduce", runtime_symbols::bulk_reduce},
   };
   for (auto [intrinsic, symbol] : kRuntimeCalls) {
     if (name != llvm::StringRef(intrinsic.data(), intrinsic.size()))

@@ -155,6 +155,7 @@ void Worker::prepare(const Grid &grid) {
   block_.shared_base = shared_arena_.base();
   block_.grid_id = grid.grid_id;
   block_.grid_workspace = grid.workspace;
+  block_.explicit_cluster = geometry.explicit_cluster ? 1 : 0;
   block_.stack_base = stack_base_;
   block_.stack_size = stack_size_;
   block_.params = static_cast<const char *>(geometry.params);

@@ -579,6 +579,7 @@ void FunctionLowering::lowerInstruction(const ptx::Instruction &instruction) {
   using Family = LoweringResult (*)(FunctionLowering &, const ptx::Instruction &);
   static constexpr Family kFamilies[] = {
       lowerMbarrierInstruction, // before memory: it owns cp.async.mbarrier.arrive
+      lowerBulkCopyInstruction, // before memory and atomics: it owns cp.async.bulk, st/red.async
       lowerMemoryInstruction,      lowerIntegerInstruction, lowerFloatInstruction,
       lowerCompareInstruction,     lowerDataInstruction,    lowerControlInstruction,
       lowerSyncInstruction,        lowerAtomicInstruction,  lowerTextureInstruction,

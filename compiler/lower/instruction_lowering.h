@@ -35,6 +35,9 @@ LoweringResult lowerControlInstruction(FunctionLowering &fl, const ptx::Instruct
 LoweringResult lowerSyncInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 // mbarrier.* and cp.async.mbarrier.arrive (lower_mbarrier.cpp).
 LoweringResult lowerMbarrierInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
+// cp.async.bulk, cp.reduce.async.bulk, their groups and prefetch, st.async and red.async
+// (lower_bulk_copy.cpp).
+LoweringResult lowerBulkCopyInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerClusterInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerStackInstruction(FunctionLowering &fl, const ptx::Instruction &inst);
 LoweringResult lowerWarpInstruction(FunctionLowering &fl, const ptx::Instruction &inst);

@@ -65,6 +65,7 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
       {"%cluster_ctarank", "cuport.cluster_ctarank", 32, true},
       {"%cluster_nctarank", "cuport.cluster_nctarank", 32, true},
       {"%current_graph_exec", "cuport.current_graph_exec", 64, true},
+      {"%is_explicit_cluster", "cuport.is_explicit_cluster", 1, true},
   }};
   for (const Scalar &scalar : kScalars)
     if (scalar.ptxName == name)
@@ -92,8 +93,6 @@ std::optional<SpecialRegister> specialRegister(std::string_view name, int compon
 }
 
 std::optional<std::string_view> unsupportedSpecialRegister(std::string_view name) {
-  if (name == "%is_explicit_cluster")
-    return "whether the launch named its cluster dimensions does not reach kernels";
   if (name.starts_with("%reserved_smem_offset_"))
     return "the layout of the driver's reserved shared memory is not modelled";
   return std::nullopt;
@@ -265,6 +264,22 @@ llvm::Function *declareMbarrierTx(llvm::Module &module) {
   auto &context = module.getContext();
   return declareNoThrow(module, "cuport.mbarrier.tx", llvm::Type::getVoidTy(context),
                         {llvm::PointerType::get(context, 0), llvm::Type::getInt32Ty(context)});
+}
+
+llvm::Function *declareBulkCopy(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *ptr = llvm::PointerType::get(context, 0);
+  return declareNoThrow(module, "cuport.bulk.copy", llvm::Type::getVoidTy(context),
+                        {i32, ptr, ptr, i32, ptr, i32});
+}
+
+llvm::Function *declareBulkReduce(llvm::Module &module) {
+  auto &context = module.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(context);
+  auto *ptr = llvm::PointerType::get(context, 0);
+  return declareNoThrow(module, "cuport.bulk.reduce", llvm::Type::getVoidTy(context),
+                        {i32, ptr, ptr, i32, ptr});
 }
 
 llvm::Function *declareMbarrierPendingCount(llvm::Module &module) {

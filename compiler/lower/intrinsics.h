@@ -14,7 +14,7 @@ namespace cuport::lower {
 
 struct SpecialRegister {
   std::string intrinsic; // "cuport.tid.x"
-  unsigned bits = 32;    // 32 or 64
+  unsigned bits = 32;    // 32 or 64 (1 for the .pred %is_explicit_cluster)
   bool pure = true;      // geometry: memory(none); clocks read hidden state
 };
 
@@ -61,6 +61,12 @@ llvm::Function *declareMbarrierArrive(llvm::Module &module); // i64 (ptr, i32, i
 llvm::Function *declareMbarrierTx(llvm::Module &module);     // void (ptr, i32 delta)
 llvm::Function *declareMbarrierPendingCount(llvm::Module &module); // i32 (i64 state)
 llvm::Function *declareMbarrierWait(llvm::Module &module); // i1 (i32 variant, ptr, i64 phase)
+// Bulk asynchronous copies (docs/kernel-ir.md), nounwind; pointers are generic, the mbarrier null
+// for bulk_group completion.
+// void (i32 variant, ptr dst, ptr src, i32 size, ptr mbarrier, i32 ctaMask)
+llvm::Function *declareBulkCopy(llvm::Module &module);
+// void (i32 op, ptr dst, ptr src, i32 size, ptr mbarrier)
+llvm::Function *declareBulkReduce(llvm::Module &module);
 // void @cuport.trap() and void @cuport.exit(): noreturn, nounwind.
 llvm::Function *declareTrap(llvm::Module &module);
 // void @cuport.brkpt(): noreturn, nounwind; ends the grid (no debugger to stop in).

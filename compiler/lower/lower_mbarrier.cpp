@@ -4,8 +4,10 @@
 // 64-bit word belongs to the backend, which also decides how a waiting thread waits.
 //
 // Memory-ordering qualifiers (.release, .acquire, .relaxed) and scopes (.cta, .cluster) need no IR
-// of their own: a cluster is one CTA, and every thread of a CTA runs on one host thread. Objects
-// in another CTA's shared memory (.shared::cluster) do not exist without clusters and are refused.
+// of their own: a cluster is one CTA, and every thread of a CTA runs on one host thread. For the
+// same reason the remote forms (arrive, arrive_drop, expect_tx and complete_tx on a
+// .shared::cluster address) reach the CTA's own object: the only shared::cluster addresses are
+// those of this CTA (a .shared::cta address, or mapa of rank 0).
 #include "backends/warp_operations.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -28,27 +30,18 @@ Value *objectPointer(FunctionLowering &fl, const ptx::Operand &operand, bool sha
 }
 
 // Takes the optional memory-ordering qualifier, scope and state space every form allows;
-// `semantics` lists the qualifiers this form accepts.
+// `semantics` lists the qualifiers this form accepts, `remote` whether it takes .shared::cluster
+// (which then sets `cluster` too).
 void takeQualifiers(Modifiers &mods, std::initializer_list<std::string_view> semantics,
-                    bool &shared) {
+                    bool &shared, bool remote = false, bool *cluster = nullptr) {
   if (semantics.size() != 0)
     mods.takeOneOf(semantics);
   mods.takeOneOf({"cta", "cluster"});
   shared = mods.takeOneOf({"shared", "shared::cta"}).has_value();
-}
-
-bool refuseClusterSpace(FunctionLowering &fl, const ptx::Instruction &inst) {
-  return fl.error(inst.loc, "unsupported instruction '" + inst.opcode + "." +
-                                inst.modifiers.front() +
-                                ".shared::cluster': thread block clusters are not modelled (a "
-                                "cluster is one CTA)");
-}
-
-bool hasModifier(const ptx::Instruction &inst, std::string_view name) {
-  for (const std::string &modifier : inst.modifiers)
-    if (modifier == name)
-      return true;
-  return false;
+  if (remote && !shared && mods.take("shared::cluster")) {
+    shared = true;
+    *cluster = true;
+  }
 }
 
 // mbarrier.init{.shared{::cta}}.b64 [addr], count; mbarrier.inval{.shared{::cta}}.b64 [addr].
@@ -83,15 +76,17 @@ bool lowerArrive(FunctionLowering &fl, const ptx::Instruction &inst, bool drop) 
   mods.take(drop ? "arrive_drop" : "arrive");
   bool expectTx = mods.take("expect_tx");
   bool noComplete = !expectTx && mods.take("noComplete");
-  bool shared = false;
-  takeQualifiers(mods, {"release", "relaxed"}, shared);
-  if (hasModifier(inst, "shared::cluster"))
-    return refuseClusterSpace(fl, inst);
-  if (!mods.take("b64") || !mods.allTaken())
+  bool shared = false, remote = false;
+  takeQualifiers(mods, {"release", "relaxed"}, shared, true, &remote);
+  // A remote arrival returns no state, and cannot be .noComplete.
+  if (!mods.take("b64") || !mods.allTaken() || (remote && noComplete))
     return fl.unsupported(inst);
   size_t count = inst.operands.size();
   if ((expectTx || noComplete) ? count != 3 : count != 2 && count != 3)
     return fl.expectOperands(inst, 3);
+  if (remote && inst.operands[0].kind != ptx::Operand::Kind::Sink)
+    return fl.error(inst.operands[0].loc,
+                    "mbarrier arrive on a .shared::cluster object needs the sink '_' as its state");
   auto &b = fl.builder();
   Value *pointer = objectPointer(fl, inst.operands[1], shared);
   if (!pointer)
@@ -115,10 +110,8 @@ bool lowerArrive(FunctionLowering &fl, const ptx::Instruction &inst, bool drop) 
 bool lowerTransactions(FunctionLowering &fl, const ptx::Instruction &inst, bool expect) {
   Modifiers mods(inst.modifiers);
   mods.take(expect ? "expect_tx" : "complete_tx");
-  bool shared = false;
-  takeQualifiers(mods, {"relaxed"}, shared);
-  if (hasModifier(inst, "shared::cluster"))
-    return refuseClusterSpace(fl, inst);
+  bool shared = false, remote = false;
+  takeQualifiers(mods, {"relaxed"}, shared, true, &remote);
   if (!mods.take("b64") || !mods.allTaken())
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))

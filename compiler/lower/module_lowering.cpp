@@ -374,6 +374,14 @@ bool ModuleLowering::declareFunction(const ptx::Function &function) {
   auto *llvmFunction = llvm::Function::Create(type, linkage, function.name, module_);
   if (function.isKernel) {
     llvmFunction->addFnAttr("cuport-kernel");
+    // %is_explicit_cluster is true in every launch of a kernel naming its cluster dimensions.
+    for (const ptx::Directive &directive : function.performanceDirectives) {
+      std::string_view name = directive.name;
+      if (name.starts_with('.'))
+        name.remove_prefix(1);
+      if (name == "explicitcluster" || name == "reqnctapercluster")
+        llvmFunction->addFnAttr("cuport-explicit-cluster");
+    }
     llvmFunction->getArg(0)->setName("params");
   }
   signature.function = llvmFunction;

@@ -30,6 +30,17 @@ bool isSm90Fence(const ptx::Instruction &inst) {
          });
 }
 
+// The bulk asynchronous copies and the asynchronous stores and reductions came with sm_90.
+bool isBulkOrAsyncStore(const ptx::Instruction &inst) {
+  const std::vector<std::string> &mods = inst.modifiers;
+  if (inst.opcode == "st" || inst.opcode == "red")
+    return !mods.empty() && mods[0] == "async";
+  if (inst.opcode != "cp")
+    return false;
+  return (mods.size() > 1 && mods[0] == "async" && mods[1] == "bulk") ||
+         (mods.size() > 2 && mods[0] == "reduce" && mods[1] == "async" && mods[2] == "bulk");
+}
+
 bool isTypeName(const std::string &modifier) {
   static const char *const kTypes[] = {
       "b8",  "b16", "b32", "b64", "b128", "u8",   "u16",  "u32",   "u64",    "s8",    "s16",
@@ -157,7 +168,8 @@ bool hasHalfType(const ptx::Instruction &inst) {
 unsigned minimumTarget(const ptx::Instruction &inst) {
   const std::string &op = inst.opcode;
   unsigned target = 0;
-  if (namesCluster(inst) || isSm90Fence(inst) || has(inst, "oob")) // .oob: fma on halves
+  if (namesCluster(inst) || isSm90Fence(inst) || isBulkOrAsyncStore(inst) ||
+      has(inst, "oob")) // .oob: fma on halves
     target = 90;
   if (has(inst, "u16x2") || has(inst, "s16x2"))
     target = std::max(target, 90u);
@@ -186,6 +198,12 @@ unsigned minimumVersion(const ptx::Instruction &inst, unsigned target) {
     need(80);
   if (has(inst, "mmio"))
     need(82);
+  if ((op == "st" || op == "red") && !inst.modifiers.empty() && inst.modifiers[0] == "async")
+    need(81);
+  // cp.async.bulk into .shared::cta came with PTX 8.6 (.shared::cluster with 8.0).
+  if (op == "cp" && inst.modifiers.size() > 3 && inst.modifiers[0] == "async" &&
+      inst.modifiers[1] == "bulk" && inst.modifiers[2] == "shared::cta")
+    need(86);
   if (has(inst, "oob"))
     need(81);
   need(asyncAndWarpVersion(inst));

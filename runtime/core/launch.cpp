@@ -200,7 +200,8 @@ cudaError_t prepareKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block,
   config.block[1] = block.y;
   config.block[2] = block.z;
   config.dynamic_shared_bytes = static_cast<uint32_t>(sharedBytes);
-  config.flags = options.cooperative ? CUPORT_LAUNCH_COOPERATIVE : 0;
+  config.flags = (options.cooperative ? CUPORT_LAUNCH_COOPERATIVE : 0) |
+                 (options.explicitCluster ? CUPORT_LAUNCH_EXPLICIT_CLUSTER : 0);
   std::string name = kernel->deviceName();
   work = Work{};
   work.type = cudaGraphNodeTypeKernel;

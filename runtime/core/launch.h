@@ -31,6 +31,8 @@ struct LaunchOptions {
   // cudaLaunchAttributePriority: replaces the stream's priority for this launch.
   bool hasPriority = false;
   int priority = 0;
+  // cudaLaunchAttributeClusterDimension was given: kernels read %is_explicit_cluster as true.
+  bool explicitCluster = false;
 };
 
 // `kernel` may be null (an unregistered host function): cudaErrorInvalidDeviceFunction.

@@ -65,6 +65,7 @@ cudaError_t readAttributes(const cudaLaunchConfig_t &config, core::LaunchOptions
                      x, y, z);
         return cudaErrorNotSupported;
       }
+      options.explicitCluster = options.explicitCluster || required;
       break;
     }
     case cudaLaunchAttributeClusterSchedulingPolicyPreference:

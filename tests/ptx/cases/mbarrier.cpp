@@ -139,6 +139,37 @@ PTX_CASE(Mbarrier, TryWaitAndQualifiers) {
                      "mbarrier.test_wait.acquire.cluster.shared::cta.b64 %p2, [%r5], %rd5"}});
 }
 
+// sm_90 remote arrivals: arrive, arrive_drop, expect_tx and complete_tx on .shared::cluster
+// addresses (the CTA's own object: a cluster is one CTA), through mapa of rank 0 and through the
+// .shared::cta address. Phase 1 expects and completes 8 transaction bytes per thread around its
+// arrival, so the last arrival alone does not end it.
+PTX_CASE(Mbarrier, RemoteArrivalsReachTheOwnCta) {
+  checkThreePhases(90, "mbarrier.init.shared::cta.b64 [%r5], %r1",
+                   {{"mapa.shared::cluster.u32 %r30, %r5, 0;\n"
+                     "  mbarrier.arrive.release.cluster.shared::cluster.b64 _, [%r30]",
+                     "mbarrier.test_wait.parity.shared::cta.b64 %p2, [%r5], %r20"},
+                    {"mbarrier.expect_tx.relaxed.cluster.shared::cluster.b64 [%r5], 8;\n"
+                     "  mbarrier.arrive.shared::cluster.b64 _, [%r5];\n"
+                     "  mbarrier.complete_tx.relaxed.cluster.shared::cluster.b64 [%r5], 8",
+                     "mbarrier.try_wait.parity.shared::cta.b64 %p2, [%r5], %r21"},
+                    {"mapa.shared::cluster.u32 %r30, %r5, 0;\n"
+                     "  mbarrier.arrive_drop.release.cluster.shared::cluster.b64 _, [%r30]",
+                     "mbarrier.test_wait.parity.shared::cta.b64 %p2, [%r5], %r20"}});
+}
+
+// Remote arrivals return no state and have no .noComplete form; waits take no remote object.
+PTX_CASE(Mbarrier, RemoteFormsOutsideTheIsaAreRefused) {
+  for (const char *instruction : {"mbarrier.arrive.shared::cluster.b64 %rd5, [%r5]",
+                                  "mbarrier.arrive.noComplete.shared::cluster.b64 _, [%r5], 1",
+                                  "mbarrier.test_wait.shared::cluster.b64 %p1, [%r5], %rd5"}) {
+    Launch launch;
+    launch.ptx = header(90) + kPrologue + "  " + instruction + ";\n  ret;\n}\n";
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << instruction;
+    EXPECT_NE(outcome.message.find("mbarrier"), std::string::npos) << outcome.message;
+  }
+}
+
 // One thread: pending counts read from the states arrivals return, waits on a completed and on a
 // current phase, and a re-initialized object after mbarrier.inval.
 PTX_CASE(Mbarrier, PendingCountNoCompleteAndInval) {

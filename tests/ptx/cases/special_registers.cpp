@@ -377,16 +377,71 @@ PTX_CASE(SpecialRegisters, ClocksAndTimersAdvanceWithinAThread) {
 }
 
 // Registers the ISA defines but cuport refuses, with a diagnostic naming them.
+// %is_explicit_cluster: true in kernels declaring .explicitcluster or .reqnctapercluster (launched
+// here without a cluster launch attribute), false otherwise; read in the kernel and in a function
+// it calls.
+PTX_CASE(SpecialRegisters, IsExplicitCluster) {
+  struct Variant {
+    const char *directives;
+    bool expected;
+  };
+  for (const Variant &variant :
+       std::initializer_list<Variant>{{"", false},
+                                      {".explicitcluster", true},
+                                      {".reqnctapercluster 1, 1, 1", true},
+                                      {".explicitcluster .reqnctapercluster 1", true},
+                                      {".maxclusterrank 4", false}}) {
+    Launch launch;
+    launch.ptx = header(90, "8.0") + R"(
+.func (.param .b32 result) explicitness()
+{
+  .reg .pred %e;
+  .reg .b32 %v;
+  mov.pred %e, %is_explicit_cluster;
+  selp.u32 %v, 1, 0, %e;
+  st.param.b32 [result], %v;
+  ret;
+}
+.visible .entry test(.param .u64 in, .param .u64 out) )" +
+                 variant.directives + R"(
+{
+  .reg .b32 %r<4>;
+  .reg .b64 %rd<4>;
+  .reg .pred %p;
+  ld.param.u64 %rd1, [out];
+  cvta.to.global.u64 %rd1, %rd1;
+  mov.pred %p, %is_explicit_cluster;
+  selp.u32 %r1, 1, 0, %p;
+  {
+    .param .b32 returned;
+    call (returned), explicitness, ();
+    ld.param.b32 %r2, [returned];
+  }
+  mov.u32 %r3, %ctaid.x;
+  mul.wide.u32 %rd2, %r3, 8;
+  add.s64 %rd1, %rd1, %rd2;
+  st.global.v2.u32 [%rd1], {%r1, %r2};
+  ret;
+}
+)";
+    launch.grid = {2, 1, 1};
+    launch.outSize = 16;
+    SCOPED_TRACE(variant.directives);
+    Bytes out = runOk(launch);
+    for (uint32_t at = 0; at < 16; at += 4)
+      EXPECT_EQ(out.at<uint32_t>(at), variant.expected ? 1u : 0u) << "word " << at / 4;
+  }
+}
+
 PTX_CASE(SpecialRegisters, UnsupportedRegistersAreRefused) {
   for (const char *name :
-       {"%is_explicit_cluster", "%reserved_smem_offset_begin", "%reserved_smem_offset_end",
-        "%reserved_smem_offset_cap", "%reserved_smem_offset_0", "%reserved_smem_offset_1"}) {
-    bool predicate = std::string(name) == "%is_explicit_cluster";
+       {"%reserved_smem_offset_begin", "%reserved_smem_offset_end", "%reserved_smem_offset_cap",
+        "%reserved_smem_offset_0", "%reserved_smem_offset_1"}) {
     Launch launch;
-    launch.ptx =
-        header(90, "8.1") + ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n" +
-        (predicate ? "  .reg .pred %v;\n  mov.pred %v, " : "  .reg .b32 %v;\n  mov.u32 %v, ") +
-        name + ";\n  ret;\n}\n";
+    launch.ptx = header(90, "8.1") +
+                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n  .reg .b32 %v;\n"
+                 "  mov.u32 %v, " +
+                 name + ";\n  ret;\n}\n";
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << name;
     EXPECT_NE(outcome.message.find(name), std::string::npos) << outcome.message;
