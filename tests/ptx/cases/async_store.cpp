@@ -4,6 +4,7 @@
 // to 0 past the operand, dec to the operand below 0 or above it), and the phase completes only
 // once every byte has been signalled.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <algorithm>
 #include <cstring>
@@ -206,7 +207,7 @@ PTX_CASE(AsyncStore, InvalidFormsAreRefused) {
                 "[%r1], %r2, [%r1]"},
        }) {
     Launch launch;
-    launch.ptx = header(refused.target, "8.1") + R"(
+    launch.ptx = invalidOnPurpose(header(refused.target, "8.1") + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -218,10 +219,10 @@ PTX_CASE(AsyncStore, InvalidFormsAreRefused) {
   mov.u64 %rd1, 1;
   mov.u16 %h1, 1;
   )" + std::string(refused.instruction) +
-                 R"(;
+                                  R"(;
   ret;
 }
-)";
+)");
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << refused.instruction;
     EXPECT_NE(outcome.message.find("async"), std::string::npos) << outcome.message;

@@ -7,6 +7,7 @@
 // ISA's copies are plain byte moves, and a phase of the mbarrier completes once its arrivals and
 // the copies' transaction bytes are in.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -370,7 +371,7 @@ PTX_CASE(BulkCopy, SizeImmediatesAreCheckedAtLoad) {
         "cp.async.bulk.prefetch.L2.global [%rd1], 8",
         "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.u32 [%rd1], [%r1], 20"}) {
     Launch launch;
-    launch.ptx = header(90) + R"(
+    launch.ptx = invalidOnPurpose(header(90) + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -379,10 +380,10 @@ PTX_CASE(BulkCopy, SizeImmediatesAreCheckedAtLoad) {
   ld.param.u64 %rd1, [in];
   mov.u32 %r1, buffer;
   )" + std::string(instruction) +
-                 R"(;
+                                  R"(;
   ret;
 }
-)";
+)");
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find("is not a multiple of 16"), std::string::npos)
@@ -398,7 +399,7 @@ PTX_CASE(BulkCopy, RefusedBeforeSm90) {
         "cp.async.bulk.prefetch.L2.global [%rd1], 16",
         "cp.reduce.async.bulk.global.shared::cta.bulk_group.add.u32 [%rd1], [%r1], 16"}) {
     Launch launch;
-    launch.ptx = header(80) + R"(
+    launch.ptx = invalidOnPurpose(header(80) + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -407,10 +408,10 @@ PTX_CASE(BulkCopy, RefusedBeforeSm90) {
   ld.param.u64 %rd1, [in];
   mov.u32 %r1, buffer;
   )" + std::string(instruction) +
-                 R"(;
+                                  R"(;
   ret;
 }
-)";
+)");
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find("before sm_90"), std::string::npos) << outcome.message;

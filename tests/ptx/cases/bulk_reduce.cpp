@@ -8,6 +8,7 @@
 // ordering -0.0 below +0.0.
 #include "tests/ptx/cases/matrix_reference.h"
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <cmath>
 #include <cstring>
@@ -394,7 +395,7 @@ PTX_CASE(BulkReduce, FormsOutsideTheTableAreRefused) {
         "cp.reduce.async.bulk.shared::cluster.shared::cta.mbarrier::complete_tx::bytes.and.b64 "
         "[%r1], [%r1], 16, [%r1]"}) {
     Launch launch;
-    launch.ptx = header(90) + R"(
+    launch.ptx = invalidOnPurpose(header(90) + R"(
 .visible .entry test(.param .u64 in, .param .u64 out)
 {
   .reg .b32 %r<4>;
@@ -403,10 +404,10 @@ PTX_CASE(BulkReduce, FormsOutsideTheTableAreRefused) {
   ld.param.u64 %rd1, [in];
   mov.u32 %r1, buffer;
   )" + std::string(instruction) +
-                 R"(;
+                                  R"(;
   ret;
 }
-)";
+)");
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find("cp.reduce.async.bulk"), std::string::npos) << outcome.message;

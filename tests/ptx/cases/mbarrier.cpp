@@ -6,6 +6,7 @@
 // (possibly dropped) expected count again; an arrive returns the object's state from before the
 // arrival.
 #include "tests/ptx/conformance.h"
+#include "tests/ptx/invalid_ptx.h"
 
 namespace cuport::conformance {
 namespace {
@@ -163,7 +164,7 @@ PTX_CASE(Mbarrier, RemoteFormsOutsideTheIsaAreRefused) {
                                   "mbarrier.arrive.noComplete.shared::cluster.b64 _, [%r5], 1",
                                   "mbarrier.test_wait.shared::cluster.b64 %p1, [%r5], %rd5"}) {
     Launch launch;
-    launch.ptx = header(90) + kPrologue + "  " + instruction + ";\n  ret;\n}\n";
+    launch.ptx = invalidOnPurpose(header(90) + kPrologue + "  " + instruction + ";\n  ret;\n}\n");
     Outcome outcome = run(launch);
     EXPECT_FALSE(outcome.loaded) << instruction;
     EXPECT_NE(outcome.message.find("mbarrier"), std::string::npos) << outcome.message;

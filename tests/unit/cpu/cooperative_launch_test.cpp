@@ -1,6 +1,8 @@
-// Cooperative launches through the backend ABI: the grid workspace reaches kernels through
-// %envreg1:%envreg2 (null outside cooperative grids), and oversized grids or unknown flags fail.
-// That the blocks run concurrently is tested end to end with grid.sync() (cudart_launch_test).
+// Launch flags through the backend ABI: in cooperative launches the grid workspace reaches kernels
+// through %envreg1:%envreg2 (null outside cooperative grids), and oversized grids or unknown flags
+// fail; an explicit cluster launch (or a kernel declaring its clusters) makes %is_explicit_cluster
+// true. That cooperative blocks run concurrently is tested end to end with grid.sync()
+// (cudart_launch_test).
 #include "backends/cpu/executor.h"
 #include "cpu_test_support.h"
 
@@ -68,7 +70,57 @@ TEST_F(CooperativeLaunch, WorkspaceOnlyInCooperativeGrids) {
 
   EXPECT_EQ(launchWithFlags(module, "workspace", blocks + 1, CUPORT_LAUNCH_COOPERATIVE, params),
             CUPORT_ERROR_COOPERATIVE_LAUNCH_TOO_LARGE);
-  EXPECT_EQ(launchWithFlags(module, "workspace", 1, 2, params), CUPORT_ERROR_INVALID_VALUE);
+  // A flag the backend does not know.
+  EXPECT_EQ(launchWithFlags(module, "workspace", 1, 1u << 31, params), CUPORT_ERROR_INVALID_VALUE);
+}
+
+// Block b writes %is_explicit_cluster to out[b]; the second kernel declares its clusters
+// (.explicitcluster or .reqnctapercluster in PTX).
+const char *kExplicitClusterKernels = R"(
+declare i1 @cuport.is_explicit_cluster() nounwind willreturn memory(none)
+
+define void @plain(ptr %params) "cuport-kernel" {
+  %out = load ptr, ptr %params
+  %explicit = call i1 @cuport.is_explicit_cluster()
+  %value = zext i1 %explicit to i32
+  %block = call i32 @cuport.ctaid.x()
+  %slot = getelementptr i32, ptr %out, i32 %block
+  store i32 %value, ptr %slot
+  ret void
+}
+
+define void @declared(ptr %params) "cuport-kernel" "cuport-explicit-cluster" {
+  %out = load ptr, ptr %params
+  %explicit = call i1 @cuport.is_explicit_cluster()
+  %value = zext i1 %explicit to i32
+  %block = call i32 @cuport.ctaid.x()
+  %slot = getelementptr i32, ptr %out, i32 %block
+  store i32 %value, ptr %slot
+  ret void
+}
+)";
+
+TEST_F(CooperativeLaunch, ExplicitClusterReachesKernels) {
+  cuport_backend_module *module = load(kExplicitClusterKernels);
+  ASSERT_NE(module, nullptr);
+  uint32_t *out = allocate<uint32_t>(2);
+  ParamBuffer params;
+  params.add(out);
+  struct Expectation {
+    const char *kernel;
+    uint32_t flags;
+    uint32_t explicitCluster;
+  };
+  for (const Expectation &expectation :
+       {Expectation{"plain", 0, 0}, Expectation{"plain", CUPORT_LAUNCH_EXPLICIT_CLUSTER, 1},
+        Expectation{"declared", 0, 1}, Expectation{"declared", CUPORT_LAUNCH_EXPLICIT_CLUSTER, 1},
+        Expectation{"plain", CUPORT_LAUNCH_COOPERATIVE | CUPORT_LAUNCH_EXPLICIT_CLUSTER, 1}}) {
+    out[0] = out[1] = 7;
+    ASSERT_EQ(launchWithFlags(module, expectation.kernel, 2, expectation.flags, params), CUPORT_OK);
+    for (uint32_t b = 0; b < 2; ++b)
+      EXPECT_EQ(out[b], expectation.explicitCluster)
+          << expectation.kernel << " with flags " << expectation.flags << ", block " << b;
+  }
 }
 
 } // namespace
