@@ -200,6 +200,8 @@ unsigned minimumVersion(const ptx::Instruction &inst, unsigned target) {
     need(82);
   if ((op == "st" || op == "red") && !inst.modifiers.empty() && inst.modifiers[0] == "async")
     need(81);
+  if (op == "cp" && has(inst, "bulk")) // cp.async.bulk and cp.reduce.async.bulk: PTX 8.0
+    need(80);
   // cp.async.bulk into .shared::cta came with PTX 8.6 (.shared::cluster with 8.0).
   if (op == "cp" && inst.modifiers.size() > 3 && inst.modifiers[0] == "async" &&
       inst.modifiers[1] == "bulk" && inst.modifiers[2] == "shared::cta")
