@@ -1,8 +1,9 @@
 // libcu++'s asynchronous barriers and copies as real code uses them: cuda::barrier with
 // thread_scope_block in shared memory (mbarrier.init / arrive / test_wait or try_wait), fed by
 // cuda::memcpy_async (cp.async with cp.async.mbarrier.arrive), arrive_and_drop for threads that
-// leave early, cuda::pipeline for double-buffered copies, and a barrier split into arrive and
-// wait with work between. Every result is checked against the same computation on the host.
+// leave early, cuda::pipeline for double-buffered copies, a barrier split into arrive and wait
+// with work between, and a tile copied by one thread with a 16-byte-aligned size (a bulk copy,
+// cp.async.bulk, on sm_90). Every result is checked against the same computation on the host.
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -72,6 +73,25 @@ __global__ void dropOut(int *out) {
   out[blockIdx.x * kThreads + t] = sum;
 }
 
+// One thread copies the whole tile with a 16-byte-aligned size: on sm_90 libcu++ issues it as a
+// bulk copy (cp.async.bulk with the barrier's transaction count), elsewhere as cp.async. Every
+// thread then reads a neighbour's element: out[i] = tile[(t + 5) % kTile] - t.
+__global__ void bulkTile(const int *in, int *out) {
+#pragma nv_diag_suppress static_var_with_dynamic_init
+  __shared__ BlockBarrier barrier;
+  __shared__ alignas(16) int tile[kTile];
+  auto block = cg::this_thread_block();
+  if (block.thread_rank() == 0)
+    init(&barrier, block.size());
+  block.sync();
+  if (block.thread_rank() == 0)
+    cuda::memcpy_async(tile, in + blockIdx.x * kTile, cuda::aligned_size_t<16>(sizeof(tile)),
+                       barrier);
+  barrier.arrive_and_wait();
+  int t = threadIdx.x;
+  out[blockIdx.x * kTile + t] = tile[(t + 5) % kTile] - t;
+}
+
 // A two-stage pipeline per thread: stage s + 1 is in flight while stage s is consumed.
 __global__ void pipelinedSum(const int *in, int *out) {
   __shared__ int buffers[2][kThreads];
@@ -134,6 +154,13 @@ int main() {
     }
   }
 
+  bulkTile<<<kBlocks, kThreads>>>(deviceIn, deviceOut);
+  CHECK(cudaGetLastError());
+  CHECK(cudaMemcpy(out.data(), deviceOut, out.size() * sizeof(int), cudaMemcpyDeviceToHost));
+  for (int b = 0; b < kBlocks; ++b)
+    for (int t = 0; t < kThreads; ++t)
+      EXPECT(out[b * kThreads + t] == in[b * kTile + (t + 5) % kTile] - t);
+
   pipelinedSum<<<kBlocks, kThreads>>>(deviceIn, deviceOut);
   CHECK(cudaGetLastError());
   CHECK(cudaMemcpy(out.data(), deviceOut, out.size() * sizeof(int), cudaMemcpyDeviceToHost));
@@ -148,7 +175,7 @@ int main() {
 
   CHECK(cudaFree(deviceIn));
   CHECK(cudaFree(deviceOut));
-  std::printf("%d blocks: barrier tiles, arrive_and_drop and pipelined copies match\nPASS\n",
+  std::printf("%d blocks: barrier tiles, arrive_and_drop, bulk and pipelined copies match\nPASS\n",
               kBlocks);
   return EXIT_SUCCESS;
 }
