@@ -18,6 +18,10 @@ extern "C" {
 
 #define CUPORT_TEXTURE_MAGIC 0x43545854u /* "TXTC": a live texture descriptor */
 #define CUPORT_SURFACE_MAGIC 0x43465253u /* "SRFC": a live surface descriptor */
+/* "SMPC": a sampler (a .samplerref of independent texture mode). Only the sampling state is
+   filled, and normalized_coords is 0 when the sampler forces unnormalized coordinates, 1 when
+   the texture's setting applies. */
+#define CUPORT_SAMPLER_MAGIC 0x43504d53u
 
 /* Channel kinds: the values of cudaChannelFormatKind. */
 enum cuport_channel_kind {

@@ -148,14 +148,16 @@ uint64_t cuport_cpu_global_timer() {
   return uint64_t(now.tv_sec) * 1000000000u + uint64_t(now.tv_nsec);
 }
 
-// The descriptor a texture or surface handle points to; traps on anything else (a destroyed
-// object, a texture used as a surface or the other way round).
+// The descriptor a texture, sampler or surface handle points to; traps on anything else (a
+// destroyed object, a reference never bound, a texture used as a surface or the other way round).
 const cuport_texture_descriptor &objectDescriptor(const ThreadContext *thread, uint64_t handle,
                                                   uint32_t magic) {
   const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
   if (!descriptor || descriptor->magic != magic) {
     // A fixed buffer: failThread does not return, so no temporary string may be left behind.
-    const char *kind = magic == CUPORT_TEXTURE_MAGIC ? "texture" : "surface";
+    const char *kind = magic == CUPORT_TEXTURE_MAGIC   ? "texture"
+                       : magic == CUPORT_SAMPLER_MAGIC ? "sampler"
+                                                       : "surface";
     char message[128];
     std::snprintf(message, sizeof message, "handle 0x%llx is not a live %s object",
                   static_cast<unsigned long long>(handle), kind);
@@ -193,27 +195,40 @@ void cuport_cpu_sured(uint64_t handle, uint32_t op, const uint32_t *coordinates,
     failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
 }
 
+uint64_t cuport_cpu_tex_sampler(uint64_t texture, uint64_t sampler,
+                                cuport_texture_descriptor *scratch, ThreadContext *thread) {
+  *scratch = objectDescriptor(thread, texture, CUPORT_TEXTURE_MAGIC);
+  const cuport_texture_descriptor &state = objectDescriptor(thread, sampler, CUPORT_SAMPLER_MAGIC);
+  for (int i = 0; i < 3; ++i)
+    scratch->address_mode[i] = state.address_mode[i];
+  scratch->linear_filter = state.linear_filter;
+  // force_unnormalized_coords overrides the texture's normalized_coords.
+  scratch->normalized_coords = scratch->normalized_coords && state.normalized_coords;
+  return reinterpret_cast<uint64_t>(scratch);
+}
+
 int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   const auto *descriptor = reinterpret_cast<const cuport_texture_descriptor *>(handle);
-  uint32_t magic = descriptor && descriptor->magic == CUPORT_SURFACE_MAGIC ? CUPORT_SURFACE_MAGIC
-                                                                           : CUPORT_TEXTURE_MAGIC;
+  uint32_t magic = !descriptor ? CUPORT_TEXTURE_MAGIC : descriptor->magic;
+  if (magic != CUPORT_SURFACE_MAGIC && magic != CUPORT_SAMPLER_MAGIC)
+    magic = CUPORT_TEXTURE_MAGIC;
   return queryTexture(objectDescriptor(thread, handle, magic), query);
 }
 
 // istypep: whether `handle` is the address of a live descriptor of the kind asked. Any 64-bit value
 // may arrive, so the magic is read with process_vm_readv, which reports an unreadable address
-// instead of faulting. Objects carry their own sampler (unified texture mode): no handle is a
-// .samplerref.
+// instead of faulting. Samplers are the .samplerref variables of independent texture mode.
 int32_t cuport_cpu_istypep(uint64_t handle, uint32_t kind, ThreadContext *) {
-  if (kind == CUPORT_ISTYPEP_SAMPLERREF || handle == 0 ||
-      handle % alignof(cuport_texture_descriptor) != 0)
+  if (handle == 0 || handle % alignof(cuport_texture_descriptor) != 0)
     return 0;
   uint32_t magic = 0;
   iovec local{&magic, sizeof magic};
   iovec remote{reinterpret_cast<void *>(handle), sizeof magic};
   if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != ssize_t(sizeof magic))
     return 0;
-  return magic == (kind == CUPORT_ISTYPEP_TEXREF ? CUPORT_TEXTURE_MAGIC : CUPORT_SURFACE_MAGIC);
+  return magic == (kind == CUPORT_ISTYPEP_TEXREF       ? CUPORT_TEXTURE_MAGIC
+                   : kind == CUPORT_ISTYPEP_SAMPLERREF ? CUPORT_SAMPLER_MAGIC
+                                                       : CUPORT_SURFACE_MAGIC);
 }
 
 // The mbarrier object at `address`, which must be an aligned word in the block's shared memory.
@@ -372,6 +387,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_reduce, reinterpret_cast<void *>(&cuport_cpu_sured)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
       {object_type_test, reinterpret_cast<void *>(&cuport_cpu_istypep)},
+      {texture_bind_sampler, reinterpret_cast<void *>(&cuport_cpu_tex_sampler)},
       {mbarrier_init, reinterpret_cast<void *>(&cuport_cpu_mbarrier_init)},
       {mbarrier_inval, reinterpret_cast<void *>(&cuport_cpu_mbarrier_inval)},
       {mbarrier_arrive, reinterpret_cast<void *>(&cuport_cpu_mbarrier_arrive)},

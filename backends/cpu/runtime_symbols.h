@@ -40,6 +40,9 @@ inline constexpr std::string_view surface_store = "cuport_cpu_sust";
 inline constexpr std::string_view surface_reduce = "cuport_cpu_sured";
 inline constexpr std::string_view texture_query = "cuport_cpu_txq";
 inline constexpr std::string_view object_type_test = "cuport_cpu_istypep";
+// uint64_t (texture, sampler, scratch, ThreadContext *): cuport.tex.sampler, independent mode's
+// texture and sampler combined into a descriptor at `scratch`; returns its address.
+inline constexpr std::string_view texture_bind_sampler = "cuport_cpu_tex_sampler";
 
 // mbarrier objects (cuport.mbarrier.init, .inval, .arrive, .tx, .pending_count; mbarrier.h) with
 // the thread's context appended: an object outside the block's shared memory, or an operation

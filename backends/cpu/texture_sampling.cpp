@@ -590,6 +590,8 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
     default:
       return 3; // clamp_to_edge
     }
+  case 12: // force_unnormalized_coords: a sampler's (no texture forces it)
+    return t.magic == CUPORT_SAMPLER_MAGIC && !t.normalized_coords;
   default:
     return 0; // num_mipmap_levels, num_samples, memory_layout
   }

@@ -1,13 +1,15 @@
 // Texture and surface instructions through texture / surface objects (the 64-bit handle in a
-// register): tex (with .level / .grad, which only a mipmapped texture could tell apart; .f16 and
-// .f16x2 results are the .f32 ones rounded to half), tld4, suld.b, sust.b / sust.p, sured.b /
-// sured.p, txq / suq and istypep. Each becomes a call of a cuport.* intrinsic that takes the
-// handle, an operation code (backends/texture_descriptor.h), the coordinates and the data through
-// memory (docs/kernel-ir.md); the backend samples.
+// register) or references (.texref / .samplerref / .surfref variables): tex (with .level / .grad,
+// which only a mipmapped texture could tell apart; .f16 and .f16x2 results are the .f32 ones
+// rounded to half), tld4, suld.b, sust.b / sust.p, sured.b / sured.p, txq / suq and istypep. Each
+// becomes a call of a cuport.* intrinsic that takes the handle, an operation code
+// (backends/texture_descriptor.h), the coordinates and the data through memory (docs/kernel-ir.md);
+// the backend samples.
 #include "backends/texture_descriptor.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
 #include "compiler/lower/modifiers.h"
+#include "compiler/lower/texture_references.h"
 #include "compiler/lower/types.h"
 
 #include <llvm/IR/Instructions.h>
@@ -43,20 +45,72 @@ std::optional<Shape> takeShape(Modifiers &mods) {
   return Shape{CUPORT_SHAPE_ACUBE, 4, true};
 }
 
-// The handle register of `[handle, {coordinates}]`; texture references (a .texref symbol) are
-// not supported.
-Value *readHandle(FunctionLowering &fl, const ptx::Operand &address) {
-  if (address.kind != ptx::Operand::Kind::Address || !address.addressBaseIsRegister ||
-      address.offset != 0) {
-    fl.error(address.loc, "texture and surface instructions are supported through object handles "
-                          "in registers only (texture references were removed in CUDA 12)");
+// The handle of a texture, sampler or surface operand: a .u64 register holding one, or a
+// module-scope reference variable of the kind the instruction takes, whose descriptor's address
+// is its handle (texture_references.cpp).
+Value *readObject(FunctionLowering &fl, const ptx::Operand &operand, ptx::ScalarType kind) {
+  auto *i64 = fl.builder().getInt64Ty();
+  if (operand.kind == ptx::Operand::Kind::Register)
+    return fl.read(operand, i64);
+  if (operand.kind != ptx::Operand::Kind::Symbol) {
+    fl.error(operand.loc, "expected a register or a reference variable");
+    return nullptr;
+  }
+  std::optional<ptx::ScalarType> type = fl.moduleLowering().referenceType(operand.name);
+  if (type != kind) {
+    fl.error(operand.loc, "'" + operand.name + "' is not a ." +
+                              std::string(ptx::scalarTypeName(kind)) +
+                              " variable or a .u64 register");
+    return nullptr;
+  }
+  return fl.read(operand, i64);
+}
+
+// The handle of `[handle, {coordinates}]`: a register or a reference variable of type `kind`.
+Value *readHandle(FunctionLowering &fl, const ptx::Operand &address,
+                  ptx::ScalarType kind = ptx::ScalarType::TexRef) {
+  if (address.kind != ptx::Operand::Kind::Address || address.offset != 0) {
+    fl.error(address.loc, "expected [handle, ...] with a register or a reference variable");
     return nullptr;
   }
   ptx::Operand handle;
-  handle.kind = ptx::Operand::Kind::Register;
+  handle.kind =
+      address.addressBaseIsRegister ? ptx::Operand::Kind::Register : ptx::Operand::Kind::Symbol;
   handle.loc = address.loc;
   handle.name = address.name;
-  return fl.read(handle, fl.builder().getInt64Ty());
+  return readObject(fl, handle, kind);
+}
+
+// Independent texture mode's `[texture, sampler, {coordinates}]`: the texture's descriptor with
+// the sampler's sampling state, built by cuport.tex.sampler in a slot of the frame; `address`
+// loses the sampler element. Unified mode takes no sampler operand.
+Value *bindSampler(FunctionLowering &fl, ptx::Operand &address, Value *texture) {
+  bool independent = independentTextureMode(fl.moduleLowering().ptx());
+  if (!independent) {
+    if (address.elements.size() == 2) {
+      fl.error(address.elements[0].loc, "a sampler operand needs .target texmode_independent");
+      return nullptr;
+    }
+    return texture;
+  }
+  if (address.elements.size() != 2) {
+    fl.error(address.loc, "independent texture mode takes [texture, sampler, coordinates]");
+    return nullptr;
+  }
+  Value *sampler = readObject(fl, address.elements[0], ptx::ScalarType::SamplerRef);
+  if (!sampler)
+    return nullptr;
+  address.elements.erase(address.elements.begin());
+  auto &b = fl.builder();
+  auto *slotType = llvm::ArrayType::get(b.getInt8Ty(), sizeof(cuport_texture_descriptor));
+  llvm::AllocaInst *slot =
+      fl.createEntryAlloca(slotType, alignof(cuport_texture_descriptor), "tex.sampled");
+  auto *type = llvm::FunctionType::get(b.getInt64Ty(),
+                                       {b.getInt64Ty(), b.getInt64Ty(), b.getPtrTy()}, false);
+  llvm::FunctionCallee callee = fl.module().getOrInsertFunction("cuport.tex.sampler", type);
+  if (auto *function = llvm::dyn_cast<llvm::Function>(callee.getCallee()))
+    function->setDoesNotThrow();
+  return b.CreateCall(callee, {texture, sampler, slot});
 }
 
 // Stores the coordinates of `[handle, {c...}]` as four i32 bit patterns in a fresh slot.
@@ -154,10 +208,13 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (*resultType == ScalarType::S32 || *resultType == ScalarType::U32)
     op |= CUPORT_TEX_RESULT_INT;
 
-  Value *handle = readHandle(fl, inst.operands[1]);
+  ptx::Operand address = inst.operands[1];
+  Value *handle = readHandle(fl, address);
+  if (handle)
+    handle = bindSampler(fl, address, handle);
   if (!handle)
     return false;
-  Value *coordinates = storeCoordinates(fl, inst.operands[1], *shape, integerCoordinates);
+  Value *coordinates = storeCoordinates(fl, address, *shape, integerCoordinates);
   if (!coordinates)
     return false;
   auto &b = fl.builder();
@@ -229,7 +286,7 @@ bool lowerFormattedStore(FunctionLowering &fl, const ptx::Instruction &inst, Mod
   uint32_t op = shape->code | clampCode(*clamp) << 4 | (4 * width) << 8 | CUPORT_SURFACE_FORMATTED;
   const ptx::Operand &address = inst.operands[0];
   const ptx::Operand &data = inst.operands[1];
-  Value *handle = readHandle(fl, address);
+  Value *handle = readHandle(fl, address, ptx::ScalarType::SurfRef);
   if (!handle)
     return false;
   Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
@@ -280,7 +337,7 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
   uint32_t op = shape->code | clampCode(*clamp) << 4 | (elementBytes * width) << 8;
   const ptx::Operand &address = inst.operands[load ? 1 : 0];
   const ptx::Operand &data = inst.operands[load ? 0 : 1];
-  Value *handle = readHandle(fl, address);
+  Value *handle = readHandle(fl, address, ptx::ScalarType::SurfRef);
   if (!handle)
     return false;
   Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
@@ -356,7 +413,7 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (formatted)
     op |= CUPORT_SURFACE_FORMATTED;
   const ptx::Operand &address = inst.operands[0];
-  Value *handle = readHandle(fl, address);
+  Value *handle = readHandle(fl, address, ptx::ScalarType::SurfRef);
   if (!handle)
     return false;
   Value *coordinates = storeCoordinates(fl, address, *shape, /*integerCoordinates=*/true);
@@ -375,24 +432,39 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
 }
 
 // txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query), the
-// query numbered by its place in kQueries. The channel_data_type / channel_order queries (whose
-// values the ISA leaves to the source language), force_unnormalized_coords (independent texture
-// mode only) and txq.level are refused.
+// query numbered by its place in kQueries. In independent texture mode the sampler queries
+// (filter_mode, addr_mode_*, force_unnormalized_coords, which exists only there) take a
+// .samplerref. The channel_data_type / channel_order queries (whose values the ISA leaves to the
+// source language) and txq.level are refused.
 bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
-  static constexpr std::string_view kQueries[] = {
-      "width",       "height",       "depth",       "array_size",  "normalized_coords",
-      "filter_mode", "addr_mode_0",  "addr_mode_1", "addr_mode_2", "num_mipmap_levels",
-      "num_samples", "memory_layout"};
+  static constexpr std::string_view kQueries[] = {"width",
+                                                  "height",
+                                                  "depth",
+                                                  "array_size",
+                                                  "normalized_coords",
+                                                  "filter_mode",
+                                                  "addr_mode_0",
+                                                  "addr_mode_1",
+                                                  "addr_mode_2",
+                                                  "num_mipmap_levels",
+                                                  "num_samples",
+                                                  "memory_layout",
+                                                  "force_unnormalized_coords"};
   Modifiers mods(inst.modifiers);
-  auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
-                               "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
-                               "num_mipmap_levels", "num_samples", "memory_layout"});
+  auto query =
+      mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords", "filter_mode",
+                      "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels",
+                      "num_samples", "memory_layout", "force_unnormalized_coords"});
   if (!query || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
   bool surfaceQuery = *query == "width" || *query == "height" || *query == "depth" ||
                       *query == "array_size" || *query == "memory_layout";
+  bool samplerQuery = *query == "filter_mode" || query->starts_with("addr_mode_") ||
+                      *query == "force_unnormalized_coords";
+  bool independent = independentTextureMode(fl.moduleLowering().ptx());
   if ((inst.opcode == "suq" && !surfaceQuery) ||
-      (inst.opcode == "txq" && *query == "memory_layout"))
+      (inst.opcode == "txq" && *query == "memory_layout") ||
+      (*query == "force_unnormalized_coords" && !independent))
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;
@@ -402,7 +474,10 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   const ptx::Operand &address = inst.operands[1];
   if (!address.elements.empty())
     return fl.error(address.loc, "txq / suq take no coordinates");
-  Value *handle = readHandle(fl, address);
+  ptx::ScalarType kind = inst.opcode == "suq"          ? ptx::ScalarType::SurfRef
+                         : independent && samplerQuery ? ptx::ScalarType::SamplerRef
+                                                       : ptx::ScalarType::TexRef;
+  Value *handle = readHandle(fl, address, kind);
   if (!handle)
     return false;
   auto &b = fl.builder();

@@ -1,6 +1,7 @@
 #include "compiler/lower/module_lowering.h"
 
 #include "compiler/lower/function_lowering.h"
+#include "compiler/lower/texture_references.h"
 #include "compiler/lower/types.h"
 
 #include <llvm/ADT/SetVector.h>
@@ -147,7 +148,9 @@ bool ModuleLowering::declareVariable(const ptx::VariableDecl &decl) {
   }
   if (symbols_.count(decl.name))
     return error(decl.loc, "redefinition of '" + decl.name + "'");
-  llvm::GlobalVariable *global = createVariable(decl, /*functionScope=*/false);
+  llvm::GlobalVariable *global = isReferenceType(decl.type)
+                                     ? createReferenceVariable(decl)
+                                     : createVariable(decl, /*functionScope=*/false);
   if (!global)
     return false;
   symbols_[decl.name] = global;
@@ -155,6 +158,10 @@ bool ModuleLowering::declareVariable(const ptx::VariableDecl &decl) {
 }
 
 llvm::GlobalVariable *ModuleLowering::createFunctionScopeVariable(const ptx::VariableDecl &decl) {
+  if (isReferenceType(decl.type)) {
+    error(decl.loc, "reference '" + decl.name + "' must be declared at module scope");
+    return nullptr;
+  }
   return createVariable(decl, /*functionScope=*/true);
 }
 

@@ -7,8 +7,11 @@
 #include "compiler/ptx/diagnostic.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
+
+struct cuport_texture_descriptor;
 
 namespace llvm {
 class Function;
@@ -78,6 +81,9 @@ public:
   // Records an opcode no instruction family recognised (see LowerResult::unknownOpcodes).
   void noteUnknownOpcode(const std::string &opcode) { unknownOpcodes_.push_back(opcode); }
   const std::vector<std::string> &unknownOpcodes() const { return unknownOpcodes_; }
+  // The type of a module-scope .texref / .samplerref / .surfref variable; nothing for any other
+  // name (texture_references.cpp).
+  std::optional<ptx::ScalarType> referenceType(const std::string &name) const;
 
 private:
   bool declareVariable(const ptx::VariableDecl &decl);
@@ -85,6 +91,8 @@ private:
   bool declareFunction(const ptx::Function &function);
   llvm::FunctionType *functionTypeOf(const FunctionSignature &signature);
   bool buildParamSlot(const ptx::VariableDecl &decl, bool isKernel, ParamSlot &slot);
+  llvm::GlobalVariable *createReferenceVariable(const ptx::VariableDecl &decl);
+  bool samplerDescriptor(const ptx::VariableDecl &decl, cuport_texture_descriptor &sampler);
 
   const ptx::Module &ptx_;
   llvm::Module &module_;
@@ -104,6 +112,7 @@ private:
     uint64_t size;
   };
   std::vector<DataVariable> dataVariables_;
+  std::map<std::string, ptx::ScalarType> references_;
 };
 
 } // namespace cuport::lower

@@ -68,6 +68,14 @@ struct InitElement {
   bool genericAddress = false; // Symbol written as generic(sym)
 };
 
+// One `name = value` of an opaque variable's initializer:
+// `.global .samplerref s = { filter_mode = linear, addr_mode_0 = wrap };`.
+struct OpaqueField {
+  SourceLoc loc;
+  std::string name;  // filter_mode, addr_mode_0, force_unnormalized_coords, ...
+  std::string value; // the word or integer as written: linear, clamp_to_edge, 1, ...
+};
+
 // `.global .align 4 .b8 gv[16] = {...};`, `.reg .b32 %r<6>;`, `.param .u64 p`, `.shared ...`.
 struct VariableDecl {
   SourceLoc loc;
@@ -80,7 +88,8 @@ struct VariableDecl {
   std::vector<uint64_t> arrayDims;            // [] is 0 (size from the initializer or extern)
   std::optional<uint32_t> parameterizedCount; // %r<6> declares %r0 .. %r5
   bool hasInitializer = false;
-  std::vector<InitElement> initializer; // flattened in row-major order
+  std::vector<InitElement> initializer;  // flattened in row-major order
+  std::vector<OpaqueField> opaqueFields; // .texref / .samplerref / .surfref initializers
   // Kernel parameter attributes: `.param .u64 .ptr .global .align 8 p`.
   bool isPointer = false;
   StateSpace pointerSpace = StateSpace::None;

@@ -260,6 +260,7 @@ private:
   VariableDecl parseParameter(bool allowReg);
   std::vector<VariableDecl> parseParameterList(bool allowReg);
   void parseInitializer(VariableDecl &decl, uint32_t depth);
+  void parseOpaqueFields(VariableDecl &decl);
   InitElement parseInitElement();
 
   // --- functions ------------------------------------------------------------------------
@@ -525,8 +526,31 @@ void Parser::parseDeclarator(VariableDecl &decl, bool allowInitializer) {
       fail(current_.loc, "initializer not allowed here");
     advance();
     decl.hasInitializer = true;
-    parseInitializer(decl, 0);
+    if (decl.type == ScalarType::TexRef || decl.type == ScalarType::SamplerRef ||
+        decl.type == ScalarType::SurfRef)
+      parseOpaqueFields(decl);
+    else
+      parseInitializer(decl, 0);
   }
+}
+
+// `{ field = value, ... }`: values are words (nearest, clamp_to_border, ...) or integers.
+void Parser::parseOpaqueFields(VariableDecl &decl) {
+  expect(TokenKind::LeftBrace, "'{' before the fields of '" + decl.name + "'");
+  if (accept(TokenKind::RightBrace))
+    return;
+  do {
+    OpaqueField field;
+    field.loc = current_.loc;
+    field.name = std::string(expect(TokenKind::Identifier, "a field name").text);
+    expect(TokenKind::Equals, "'=' after field '" + field.name + "'");
+    if (!is(TokenKind::Identifier) && !is(TokenKind::Integer))
+      failExpected("a value for field '" + field.name + "'");
+    field.value = std::string(current_.text);
+    advance();
+    decl.opaqueFields.push_back(std::move(field));
+  } while (accept(TokenKind::Comma));
+  expect(TokenKind::RightBrace, "',' or '}' after the fields of '" + decl.name + "'");
 }
 
 std::vector<VariableDecl> Parser::parseVariableDecls(Linkage linkage, bool allowInitializer) {

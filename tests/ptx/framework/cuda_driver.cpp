@@ -16,6 +16,10 @@ namespace cuport::conformance {
 #ifdef CUPORT_HAVE_CUDA_H
 namespace {
 
+// Texture and surface references are deprecated driver API that cases still cover.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
 // The driver entry points the suite uses; the names are the ABI symbols cuda.h maps its API onto.
 struct CudaApi {
   decltype(&::cuInit) init = nullptr;
@@ -43,7 +47,20 @@ struct CudaApi {
   decltype(&::cuTexObjectDestroy) texObjectDestroy = nullptr;
   decltype(&::cuSurfObjectCreate) surfObjectCreate = nullptr;
   decltype(&::cuSurfObjectDestroy) surfObjectDestroy = nullptr;
+  decltype(&::cuModuleGetTexRef) moduleGetTexRef = nullptr;
+  decltype(&::cuModuleGetSurfRef) moduleGetSurfRef = nullptr;
+  decltype(&::cuTexRefSetArray) texRefSetArray = nullptr;
+  decltype(&::cuTexRefSetAddress) texRefSetAddress = nullptr;
+  decltype(&::cuTexRefSetAddress2D) texRefSetAddress2D = nullptr;
+  decltype(&::cuTexRefSetFormat) texRefSetFormat = nullptr;
+  decltype(&::cuTexRefSetAddressMode) texRefSetAddressMode = nullptr;
+  decltype(&::cuTexRefSetFilterMode) texRefSetFilterMode = nullptr;
+  decltype(&::cuTexRefSetFlags) texRefSetFlags = nullptr;
+  decltype(&::cuTexRefSetBorderColor) texRefSetBorderColor = nullptr;
+  decltype(&::cuSurfRefSetArray) surfRefSetArray = nullptr;
 };
+
+#pragma GCC diagnostic pop
 
 CUarray_format arrayFormat(const Image &image) {
   switch (image.kind) {
@@ -93,7 +110,7 @@ public:
            std::to_string(version % 1000 / 10) + " on " + name;
   }
 
-  Outcome run(const Launch &launch) override {
+  Outcome run(const Launch &launch, const std::vector<std::string> &references) override {
     Outcome outcome;
     if (!ready_ && !setupError_.empty()) {
       outcome.error = setupCode_;
@@ -111,7 +128,7 @@ public:
     if (result != CUDA_SUCCESS)
       return fail(outcome, result, std::string("cuModuleLoadDataEx: ") + log);
     outcome.loaded = true;
-    launchKernel(launch, module, outcome);
+    launchKernel(launch, references, module, outcome);
     api_.moduleUnload(module);
     return outcome;
   }
@@ -150,6 +167,17 @@ private:
     resolve(library_, api_.texObjectDestroy, "cuTexObjectDestroy", missing);
     resolve(library_, api_.surfObjectCreate, "cuSurfObjectCreate", missing);
     resolve(library_, api_.surfObjectDestroy, "cuSurfObjectDestroy", missing);
+    resolve(library_, api_.moduleGetTexRef, "cuModuleGetTexRef", missing);
+    resolve(library_, api_.moduleGetSurfRef, "cuModuleGetSurfRef", missing);
+    resolve(library_, api_.texRefSetArray, "cuTexRefSetArray", missing);
+    resolve(library_, api_.texRefSetAddress, "cuTexRefSetAddress_v2", missing);
+    resolve(library_, api_.texRefSetAddress2D, "cuTexRefSetAddress2D_v3", missing);
+    resolve(library_, api_.texRefSetFormat, "cuTexRefSetFormat", missing);
+    resolve(library_, api_.texRefSetAddressMode, "cuTexRefSetAddressMode", missing);
+    resolve(library_, api_.texRefSetFilterMode, "cuTexRefSetFilterMode", missing);
+    resolve(library_, api_.texRefSetFlags, "cuTexRefSetFlags", missing);
+    resolve(library_, api_.texRefSetBorderColor, "cuTexRefSetBorderColor", missing);
+    resolve(library_, api_.surfRefSetArray, "cuSurfRefSetArray", missing);
     if (!missing.empty()) {
       setupCode_ = kErrorNotSupported;
       setupError_ = "libcuda.so.1 lacks " + missing;
@@ -227,7 +255,53 @@ private:
     return api_.memcpy3D(&copy);
   }
 
-  CUresult createObject(const ImageObject &description, CudaObject &object) {
+  // Binds the module's texture reference `name` to the object's image with its sampler, as
+  // cuTexObjectCreate would sample it.
+  CUresult bindTextureReference(CUmodule module, const std::string &name,
+                                const ImageObject &description, const CudaObject &object,
+                                const CUDA_RESOURCE_DESC &resource) {
+    const Image &image = description.image;
+    CUtexref reference = nullptr;
+    CUresult result = api_.moduleGetTexRef(&reference, module, name.c_str());
+    if (result != CUDA_SUCCESS)
+      return result;
+    if (resource.resType == CU_RESOURCE_TYPE_ARRAY) {
+      result = api_.texRefSetArray(reference, object.array, CU_TRSA_OVERRIDE_FORMAT);
+    } else {
+      result = api_.texRefSetFormat(reference, arrayFormat(image), int(image.channels));
+      if (result == CUDA_SUCCESS && resource.resType == CU_RESOURCE_TYPE_LINEAR) {
+        size_t offset = 0;
+        result = api_.texRefSetAddress(&offset, reference, object.image, image.bytes());
+      } else if (result == CUDA_SUCCESS) {
+        CUDA_ARRAY_DESCRIPTOR layout{};
+        layout.Width = image.width;
+        layout.Height = image.rows();
+        layout.Format = arrayFormat(image);
+        layout.NumChannels = image.channels;
+        result = api_.texRefSetAddress2D(reference, &layout, object.image, image.pitch);
+      }
+    }
+    const Sampler &sampler = description.sampler;
+    for (int i = 0; i < 3 && result == CUDA_SUCCESS; ++i)
+      result = api_.texRefSetAddressMode(reference, i, CUaddress_mode(sampler.address[i]));
+    if (result == CUDA_SUCCESS)
+      result = api_.texRefSetFilterMode(reference, sampler.linearFilter ? CU_TR_FILTER_MODE_LINEAR
+                                                                        : CU_TR_FILTER_MODE_POINT);
+    bool integer = image.kind != ChannelKind::Float;
+    if (result == CUDA_SUCCESS)
+      result = api_.texRefSetFlags(
+          reference, (integer && !sampler.normalizedRead ? CU_TRSF_READ_AS_INTEGER : 0) |
+                         (sampler.normalizedCoords ? CU_TRSF_NORMALIZED_COORDINATES : 0));
+    float border[4] = {sampler.border[0], sampler.border[1], sampler.border[2], sampler.border[3]};
+    if (result == CUDA_SUCCESS)
+      result = api_.texRefSetBorderColor(reference, border);
+    return result;
+  }
+
+  // The object's image, and its handle or (when `reference` names one) the module's reference
+  // bound to it.
+  CUresult createObject(CUmodule module, const ImageObject &description,
+                        const std::string &reference, CudaObject &object) {
     const Image &image = description.image;
     CUDA_RESOURCE_DESC resource{};
     CUresult result = CUDA_SUCCESS;
@@ -270,6 +344,13 @@ private:
       result = copyImage(image, object, const_cast<uint8_t *>(image.texels.data()), true);
     if (result != CUDA_SUCCESS)
       return result;
+    if (!reference.empty() && description.surface) {
+      CUsurfref surface = nullptr;
+      result = api_.moduleGetSurfRef(&surface, module, reference.c_str());
+      return result == CUDA_SUCCESS ? api_.surfRefSetArray(surface, object.array, 0) : result;
+    }
+    if (!reference.empty())
+      return bindTextureReference(module, reference, description, object, resource);
     if (description.surface) {
       CUsurfObject handle = 0;
       result = api_.surfObjectCreate(&handle, &resource);
@@ -308,7 +389,9 @@ private:
     }
   }
 
-  void launchKernel(const Launch &launch, CUmodule module, Outcome &outcome) {
+  void launchKernel(const Launch &launch, const std::vector<std::string> &references,
+                    CUmodule module, Outcome &outcome) {
+    auto referenceOf = [&](size_t i) { return i < references.size() ? references[i] : ""; };
     CUfunction function = nullptr;
     CUresult result = api_.moduleGetFunction(&function, module, launch.entry.c_str());
     if (result != CUDA_SUCCESS) {
@@ -325,11 +408,12 @@ private:
       result = api_.memsetD8(out, 0, launch.outSize ? launch.outSize : 1);
     std::vector<CudaObject> objects(launch.objects.size());
     for (size_t i = 0; i < objects.size() && result == CUDA_SUCCESS; ++i)
-      result = createObject(launch.objects[i], objects[i]);
+      result = createObject(module, launch.objects[i], referenceOf(i), objects[i]);
     if (result == CUDA_SUCCESS) {
       std::vector<void *> params{&in, &out};
-      for (CudaObject &object : objects)
-        params.push_back(&object.handle);
+      for (size_t i = 0; i < objects.size(); ++i)
+        if (referenceOf(i).empty())
+          params.push_back(&objects[i].handle);
       result = api_.launchKernel(function, launch.grid.x, launch.grid.y, launch.grid.z,
                                  launch.block.x, launch.block.y, launch.block.z,
                                  launch.dynamicShared, nullptr, params.data(), nullptr);
@@ -383,7 +467,7 @@ namespace {
 class UnavailableCudaDriver : public Driver {
 public:
   std::string describe() override { return "CUDA driver unavailable: built without cuda.h"; }
-  Outcome run(const Launch &) override {
+  Outcome run(const Launch &, const std::vector<std::string> &) override {
     Outcome outcome;
     outcome.error = kErrorNotSupported;
     outcome.message = "ptx_conformance was built without cuda.h: rebuild where it is installed";

@@ -105,6 +105,7 @@ public:
 
   bool ready() const { return ready_; }
   uint64_t handle(size_t i) const { return reinterpret_cast<uint64_t>(&descriptors_[i]); }
+  const cuport_texture_descriptor &descriptor(size_t i) const { return descriptors_[i]; }
 
   // Each image, packed as Image::texels.
   std::vector<Bytes> read() const {
@@ -185,7 +186,7 @@ public:
 
   std::string describe() override { return "cuport CPU backend"; }
 
-  Outcome run(const Launch &launch) override {
+  Outcome run(const Launch &launch, const std::vector<std::string> &references) override {
     Outcome outcome;
     std::vector<char> bitcode;
     if (!compile(launch.ptx, bitcode, outcome))
@@ -199,7 +200,7 @@ public:
     if (status != CUPORT_OK)
       return fail(outcome, status, message);
     outcome.loaded = true;
-    launchKernel(launch, module, outcome);
+    launchKernel(launch, references, module, outcome);
     backend_->module_unload(backend_->self, module);
     return outcome;
   }
@@ -232,7 +233,8 @@ private:
     return true;
   }
 
-  void launchKernel(const Launch &launch, cuport_backend_module *module, Outcome &outcome) {
+  void launchKernel(const Launch &launch, const std::vector<std::string> &references,
+                    cuport_backend_module *module, Outcome &outcome) {
     char message[4096] = {};
     cuport_backend_kernel *kernel = nullptr;
     cuport_status status =
@@ -254,8 +256,23 @@ private:
 
     std::vector<uint64_t> params{reinterpret_cast<uint64_t>(in.get()),
                                  reinterpret_cast<uint64_t>(out.get())};
-    for (size_t i = 0; i < launch.objects.size(); ++i)
-      params.push_back(objects.handle(i));
+    for (size_t i = 0; i < launch.objects.size(); ++i) {
+      std::string reference = i < references.size() ? references[i] : "";
+      if (reference.empty()) {
+        params.push_back(objects.handle(i));
+        continue;
+      }
+      // A reference is the descriptor itself, in the module's globals: bind it by filling it.
+      void *slot = nullptr;
+      size_t size = 0;
+      status = backend_->module_get_global(backend_->self, module, reference.c_str(), &slot, &size);
+      if (status != CUPORT_OK || size != sizeof(cuport_texture_descriptor)) {
+        fail(outcome, status != CUPORT_OK ? status : CUPORT_ERROR_INVALID_VALUE,
+             "no texture or surface reference named " + reference);
+        return;
+      }
+      backend_->memcpy(backend_->self, slot, &objects.descriptor(i), size);
+    }
     cuport_launch_config config{};
     config.grid[0] = launch.grid.x;
     config.grid[1] = launch.grid.y;

@@ -6,13 +6,16 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace cuport::conformance {
 
 class Driver {
 public:
   virtual ~Driver() = default;
-  virtual Outcome run(const Launch &launch) = 0;
+  // Runs `launch`. references[i], when present and not empty, names the module's .texref /
+  // .surfref that objects[i] binds (its image and sampler) instead of passing its handle.
+  virtual Outcome run(const Launch &launch, const std::vector<std::string> &references) = 0;
   // What ran the case, for the confirmation report: driver version and device name.
   virtual std::string describe() = 0;
 };

@@ -16,9 +16,9 @@ public:
 
   std::string describe() override { return inner_->describe(); }
 
-  Outcome run(const Launch &launch) override {
+  Outcome run(const Launch &launch, const std::vector<std::string> &references) override {
     write(launch.ptx);
-    return inner_->run(launch);
+    return inner_->run(launch, references);
   }
 
 private:

@@ -3,6 +3,7 @@
 #include "tests/ptx/conformance.h"
 #include "tests/ptx/framework/driver.h"
 #include "tests/ptx/framework/kernel_dump.h"
+#include "tests/ptx/reference_binding.h"
 
 #include <cstdlib>
 #include <stdexcept>
@@ -27,7 +28,11 @@ Driver &activeDriver() {
 }
 
 Outcome run(const Launch &launch) {
-  return activeDriver().run(launch);
+  return activeDriver().run(launch, {});
+}
+
+Outcome runBinding(const Launch &launch, const std::vector<std::string> &references) {
+  return activeDriver().run(launch, references);
 }
 
 Bytes runOk(const Launch &launch) {
@@ -35,8 +40,10 @@ Bytes runOk(const Launch &launch) {
   return runOk(launch, images);
 }
 
-Bytes runOk(const Launch &launch, std::vector<Bytes> &images) {
-  Outcome outcome = run(launch);
+namespace {
+
+// The output and images of `outcome`, failing the test unless it loaded and launched.
+Bytes checkedOutput(const Launch &launch, Outcome outcome, std::vector<Bytes> &images) {
   if (!outcome.loaded)
     ADD_FAILURE() << "the module did not load (error " << outcome.error << "): " << outcome.message
                   << "\n"
@@ -51,6 +58,17 @@ Bytes runOk(const Launch &launch, std::vector<Bytes> &images) {
     if (images[i].size() != launch.objects[i].image.bytes())
       images[i] = Bytes(launch.objects[i].image.bytes());
   return outcome.out;
+}
+
+} // namespace
+
+Bytes runOk(const Launch &launch, std::vector<Bytes> &images) {
+  return checkedOutput(launch, run(launch), images);
+}
+
+Bytes runOkBinding(const Launch &launch, const std::vector<std::string> &references,
+                   std::vector<Bytes> &images) {
+  return checkedOutput(launch, runBinding(launch, references), images);
 }
 
 bool exhaustive() {

@@ -96,26 +96,6 @@ TEST(TextureLowering, ObjectInstructionsBecomeIntrinsicCalls) {
   EXPECT_EQ(llvm::cast<llvm::ConstantInt>(query[0]->getArgOperand(1))->getZExtValue(), 0u);
 }
 
-TEST(TextureLowering, TextureReferencesAreDiagnosed) {
-  Lowered lowered = lowerText(R"(
-.version 9.0
-.target sm_75
-.address_size 64
-.global .texref tr;
-.visible .entry k(.param .u64 out)
-{
-	.reg .f32 	%f<6>;
-	mov.f32 	%f1, 0f3F000000;
-	tex.1d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [tr, {%f1}];
-	ret;
-}
-)");
-  EXPECT_FALSE(lowered.module.has_value());
-  ASSERT_FALSE(lowered.diagnostics.empty());
-  EXPECT_NE(lowered.diagnostics[0].find("texture references"), std::string::npos)
-      << lowered.diagnostics[0];
-}
-
 TEST(TextureLowering, WrongCoordinateCountIsDiagnosed) {
   Lowered lowered = lowerText(R"(
 .version 9.0
