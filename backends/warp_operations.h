@@ -46,7 +46,8 @@ enum cuport_barrier_reduction {
 };
 
 /* cuport.mma.sync: the variant is shape | a type << 4 | b type << 8 | c type << 12 |
-   d type << 16 | CUPORT_MMA_SATFINITE | CUPORT_MMA_WMMA | CUPORT_MMA_AND_POPC. The m16n16 /
+   d type << 16 | CUPORT_MMA_SATFINITE | CUPORT_MMA_WMMA | CUPORT_MMA_AND_POPC |
+   rounding << CUPORT_MMA_ROUNDING_SHIFT. The m16n16 /
    m32n8 / m8n32 shapes are wmma's; CUPORT_MMA_WMMA says the fragments are in cuport's wmma layout
    (docs/execution-model.md) instead of the ISA's mma layout. */
 enum cuport_mma_shape {
@@ -85,6 +86,14 @@ enum cuport_mma_type {
 #define CUPORT_MMA_WMMA (1u << 21)
 /* .b1 forms: D = C + popc(A row AND B column) with this bit, popc(A row XOR B column) without. */
 #define CUPORT_MMA_AND_POPC (1u << 22)
+/* The rounding of f64 D elements (wmma.mma .rn / .rz / .rm / .rp; .rn when absent): two bits. */
+#define CUPORT_MMA_ROUNDING_SHIFT 23
+enum cuport_mma_rounding {
+  CUPORT_MMA_RN = 0,
+  CUPORT_MMA_RZ = 1,
+  CUPORT_MMA_RM = 2,
+  CUPORT_MMA_RP = 3,
+};
 /* The per-lane fragment buffer of cuport.mma.sync: 64-bit slots, each register zero-extended
    (f64 as its bits), A from slot 0, B from 8, C from 16; the results go to D from slot 24. */
 #define CUPORT_MMA_SLOT_A 0

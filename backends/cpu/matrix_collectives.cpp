@@ -8,11 +8,15 @@
 // Precision: the ISA leaves the order of the accumulation and the intermediate precision of the
 // floating-point forms unspecified. Here each element of D is C plus the products, summed in
 // double in k order, rounded once to D's type (to nearest even); the f16, bf16, tf32 and fp8
-// products are exact in double. tf32 operands use the upper 19 bits of their registers (the ISA:
-// the register holds .tf32 data; its low 13 bits are not part of it). Integer forms are exact:
-// the sum wraps modulo 2^32, or with .satfinite clamps to the s32 range; .b1 forms add the popc
-// of the AND or XOR of A's row and B's column.
+// products and their sums are exact in double. The f64 forms sum the products and C exactly
+// (exact_sum.h) and round once, to nearest even or in wmma.mma's .rz / .rm / .rp direction. tf32
+// operands use the upper 19 bits of their registers (the ISA: the register holds .tf32 data; its
+// low 13 bits are not part of it). Integer forms are exact: the sum wraps modulo 2^32, or with
+// .satfinite clamps to the s32 range; .b1 forms add the popc of the AND or XOR of A's row and B's
+// column.
 #include "backends/cpu/matrix_collectives.h"
+
+#include "backends/cpu/exact_sum.h"
 
 #include "backends/warp_operations.h"
 
@@ -281,8 +285,17 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
   gather(Operand::B, size.m, bType, wmma, perLaneB, CUPORT_MMA_SLOT_B, size.n, group, lanes, b);
   gather(Operand::C, size.m, cType, wmma, perLaneC, CUPORT_MMA_SLOT_C, size.n, group, lanes, c);
   bool integer = isInteger(aType);
+  auto rounding = SumRounding((variant >> CUPORT_MMA_ROUNDING_SHIFT) & 3);
   for (uint32_t row = 0; row < size.m; ++row)
     for (uint32_t col = 0; col < size.n; ++col) {
+      if (aType == CUPORT_MMA_F64) {
+        ExactSum exact;
+        exact.add(c[row * size.n + col].real);
+        for (uint32_t k = 0; k < size.k; ++k)
+          exact.addProduct(a[row * size.k + k].real, b[k * size.n + col].real);
+        d[row * size.n + col].real = exact.rounded(rounding);
+        continue;
+      }
       Element sum = c[row * size.n + col];
       for (uint32_t k = 0; k < size.k; ++k) {
         const Element &x = a[row * size.k + k], &y = b[k * size.n + col];

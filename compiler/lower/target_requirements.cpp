@@ -163,6 +163,20 @@ bool hasHalfType(const ptx::Instruction &inst) {
   return has(inst, "f16") || has(inst, "f16x2");
 }
 
+// wmma came with sm_70, its s8/u8 forms with sm_72, the sub-byte shapes (m8n8k32 .s4/.u4,
+// m8n8k128 .b1 .xor.popc) with sm_75, and the f64 form (m8n8k4) and .and.popc with sm_80; bf16
+// and tf32 are halfTarget's.
+unsigned wmmaTarget(const ptx::Instruction &inst) {
+  if (has(inst, "and") || has(inst, "f64") || has(inst, "m8n8k4"))
+    return 80;
+  if (has(inst, "m8n8k32") || has(inst, "m8n8k128") || has(inst, "s4") || has(inst, "u4") ||
+      has(inst, "b1"))
+    return 75;
+  if (has(inst, "s8") || has(inst, "u8"))
+    return 72;
+  return 70;
+}
+
 } // namespace
 
 unsigned minimumTarget(const ptx::Instruction &inst) {
@@ -177,6 +191,8 @@ unsigned minimumTarget(const ptx::Instruction &inst) {
   if (op == "cvt")
     return std::max(target, cvtTarget(inst));
   target = std::max(target, halfTarget(inst));
+  if (op == "wmma")
+    target = std::max(target, wmmaTarget(inst));
   if (op == "min" || op == "max") {
     if (has(inst, "relu"))
       target = std::max(target, 90u);

@@ -1,13 +1,16 @@
 // wmma.load.{a,b,c}, wmma.mma and wmma.store.d (sm_70..sm_90): m16n16k16 / m32n8k16 / m8n32k16
-// with f16 (f16 or f32 accumulators), bf16 and s8/u8 (wrapping and .satfinite), m16n16k8 tf32
-// and m8n8k4 f64, with every .row/.col layout of A, B, C and D, through .global, .shared and
-// generic addresses, with the default and a padded stride.
+// with f16 (f16 or f32 accumulators), bf16 and s8/u8 (wrapping and .satfinite), m16n16k8 tf32,
+// m8n8k4 f64 (every rounding), m8n8k32 s4/u4 (wrapping and .satfinite) and m8n8k128 b1
+// (.xor.popc, .and.popc), with every .row/.col layout of A, B, C and D the ISA allows, through
+// .global, .shared and generic addresses, with the default and a padded stride.
 //
 // The ISA leaves the fragment layout unspecified: only the round trip is observable. Each warp
 // loads its A, B and C from memory (laid out as the instruction's layout and stride say), runs
 // the mma and stores D; the host reference computes D = A * B + C from the matrices it wrote,
 // exactly, rounded once to D's type (the inputs are drawn so that every sum is exact in double:
-// matrix_reference.h).
+// matrix_reference.h), except for the f64 rounding cases, whose full-precision inputs make the
+// exact sum a 128-bit integer multiple of 2^-110 that the reference rounds by bracketing it
+// between neighbouring doubles. Sub-byte elements lie in memory low-order bits of a byte first.
 #include "tests/ptx/cases/matrix_reference.h"
 #include "tests/ptx/conformance.h"
 #include "tests/ptx/invalid_ptx.h"
@@ -17,10 +20,16 @@ namespace {
 
 using namespace matrix;
 
+// The .b1 forms' operation: D = C + popc(A row op B column).
+enum class BitOp { None, Xor, And };
+
 struct WmmaForm {
   unsigned m, n, k;
   Type d, a, b, c;
   bool satfinite = false;
+  BitOp bitOp = BitOp::None;
+  std::string rounding = "";  // the f64 form's .rn / .rz / .rm / .rp, or none
+  bool fullPrecision = false; // f64 inputs whose products and sums need rounding
 };
 
 // Where the fragments are loaded from and stored to.
@@ -47,16 +56,20 @@ const char *wmmaRegisterType(Type type) {
 }
 
 std::string mmaInstruction(const WmmaForm &form, const Layouts &layouts) {
-  std::string name = std::string("wmma.mma.sync.aligned.") + (layouts.a ? "row" : "col") + "." +
-                     (layouts.b ? "row" : "col") + "." + shapeName(form) + "." + typeName(form.d);
+  std::string name = form.bitOp == BitOp::None  ? "wmma.mma"
+                     : form.bitOp == BitOp::Xor ? "wmma.mma.xor.popc"
+                                                : "wmma.mma.and.popc";
+  name += std::string(".sync.aligned.") + (layouts.a ? "row" : "col") + "." +
+          (layouts.b ? "row" : "col") + "." + shapeName(form);
+  if (!form.rounding.empty())
+    name += "." + form.rounding;
+  name += std::string(".") + typeName(form.d);
   if (form.a == Type::F16)
     name += std::string(".") + typeName(form.c);
   else
     name += std::string(".") + typeName(form.a) + "." + typeName(form.b) + "." + typeName(form.c);
   if (form.satfinite)
     name += ".satfinite";
-  if (form.a == Type::F64)
-    name += ".rn";
   return name;
 }
 
@@ -70,9 +83,10 @@ struct Stored {
   size_t offset;
 
   size_t bytes() const { return size_t(rowMajor ? rows : cols) * stride * bitsOf(type) / 8; }
-  size_t at(unsigned row, unsigned col) const {
+  // The bit offset of an element in its buffer (sub-byte elements share bytes).
+  size_t bitAt(unsigned row, unsigned col) const {
     size_t index = rowMajor ? size_t(row) * stride + col : size_t(col) * stride + row;
-    return offset + index * bitsOf(type) / 8;
+    return offset * 8 + index * bitsOf(type);
   }
 };
 
@@ -217,23 +231,80 @@ std::string wmmaKernel(const WmmaForm &form, const Layouts &layouts, Path path, 
   return body + "  ret;\n}\n";
 }
 
-void storeBits(Bytes &buffer, size_t offset, uint64_t bits, Type type) {
-  for (unsigned byte = 0; byte < bitsOf(type) / 8; ++byte)
-    buffer.set<uint8_t>(offset + byte, uint8_t(bits >> (8 * byte)));
+void storeBits(Bytes &buffer, size_t bitOffset, uint64_t bits, Type type) {
+  unsigned width = bitsOf(type);
+  if (width < 8) { // a 4-bit or 1-bit element within its byte, low-order bits first
+    size_t byte = bitOffset / 8;
+    unsigned shift = bitOffset % 8, mask = ((1u << width) - 1) << shift;
+    auto merged = uint8_t((buffer.at<uint8_t>(byte) & ~mask) | ((bits << shift) & mask));
+    buffer.set<uint8_t>(byte, merged);
+    return;
+  }
+  for (unsigned byte = 0; byte < width / 8; ++byte)
+    buffer.set<uint8_t>(bitOffset / 8 + byte, uint8_t(bits >> (8 * byte)));
 }
 
-uint64_t loadBits(const Bytes &buffer, size_t offset, Type type) {
+uint64_t loadBits(const Bytes &buffer, size_t bitOffset, Type type) {
   uint64_t bits = 0;
   for (unsigned byte = 0; byte < bitsOf(type) / 8; ++byte)
-    bits |= uint64_t(buffer.at<uint8_t>(offset + byte)) << (8 * byte);
+    bits |= uint64_t(buffer.at<uint8_t>(bitOffset / 8 + byte)) << (8 * byte);
   return bits;
 }
 
+// A full-precision f64 of magnitude in [2^-3, 2^4): 53 significant bits, so the products and
+// sums of the rounding cases are not exact in double.
+Drawn drawFullPrecision(std::mt19937_64 &random) {
+  uint64_t significand = (uint64_t(1) << 52) | (random() & ((uint64_t(1) << 52) - 1));
+  double value = std::ldexp(double(significand), int(random() % 7) - 3 - 52);
+  if (random() % 2)
+    value = -value;
+  return {std::bit_cast<uint64_t>(value), value, 0};
+}
+
+// The exact sum of the rounding cases in units of 2^-110 (every term's last significant bit is
+// at 2^-110 or above; the sum stays below 2^13).
+constexpr int kExactScale = 110;
+
+__int128 scaledExactly(double value) {
+  int exponent = 0;
+  double fraction = std::frexp(value, &exponent); // value = fraction * 2^exponent
+  auto significand = int64_t(std::ldexp(fraction, 53));
+  return __int128(significand) << (exponent - 53 + kExactScale);
+}
+
+// `exact` * 2^-110 rounded to f64 as the ISA's rounding modifiers define it: of the two doubles
+// that bracket it, the one toward zero (.rz), below (.rm), above (.rp) or nearest, ties to the
+// even significand (.rn and no modifier).
+double roundExact(__int128 exact, const std::string &rounding) {
+  if (exact == 0)
+    return rounding == "rm" ? -0.0 : 0.0;
+  if (exact > -(__int128(1) << 53) && exact < (__int128(1) << 53)) // a double already
+    return std::ldexp(double(exact), -kExactScale);
+  double below = std::ldexp(double(exact), -kExactScale);
+  while (scaledExactly(below) > exact)
+    below = std::nextafter(below, -INFINITY);
+  while (scaledExactly(std::nextafter(below, INFINITY)) <= exact)
+    below = std::nextafter(below, INFINITY);
+  double above = scaledExactly(below) == exact ? below : std::nextafter(below, INFINITY);
+  if (rounding == "rz")
+    return exact > 0 ? below : above;
+  if (rounding == "rm")
+    return below;
+  if (rounding == "rp")
+    return above;
+  __int128 twice = 2 * exact, middle = scaledExactly(below) + scaledExactly(above);
+  if (twice != middle)
+    return twice < middle ? below : above;
+  return (std::bit_cast<uint64_t>(below) & 1) == 0 ? below : above;
+}
+
 void checkWmma(const WmmaForm &form, const Layouts &layouts, Path path, bool padded) {
-  constexpr unsigned kWarps = 2, kPadding = 16;
+  constexpr unsigned kWarps = 2;
   auto stored = [&](unsigned rows, unsigned cols, Type type, bool rowMajor, size_t offset) {
     unsigned leading = rowMajor ? cols : rows;
-    return Stored{rows, cols, type, rowMajor, leading + (padded ? kPadding : 0), offset};
+    // Padding of 16 elements, or of 128 bits for the sub-byte types (rows stay 16-byte aligned).
+    unsigned padding = std::max(16u, 128 / bitsOf(type));
+    return Stored{rows, cols, type, rowMajor, leading + (padded ? padding : 0), offset};
   };
   Stored a = stored(form.m, form.k, form.a, layouts.a, 0);
   Stored b = stored(form.k, form.n, form.b, layouts.b, alignUp(a.bytes()));
@@ -243,6 +314,7 @@ void checkWmma(const WmmaForm &form, const Layouts &layouts, Path path, bool pad
   const std::string kernel =
       wmmaKernel(form, layouts, path, padded, a, b, c, d, inBytes, outBytes, kWarps);
   std::mt19937_64 random = randomFor(kernel);
+  bool rounded = form.fullPrecision;
   for (int round = 0; round < 2; ++round) {
     Launch launch;
     launch.ptx = kernel;
@@ -254,30 +326,41 @@ void checkWmma(const WmmaForm &form, const Layouts &layouts, Path path, bool pad
       std::vector<Drawn> ma(form.m * form.k), mb(form.k * form.n), mc(form.m * form.n);
       for (unsigned row = 0; row < form.m; ++row)
         for (unsigned col = 0; col < form.k; ++col) {
-          ma[row * form.k + col] = draw(form.a, random);
-          storeBits(launch.in, warp * inBytes + a.at(row, col), ma[row * form.k + col].bits,
+          ma[row * form.k + col] = rounded ? drawFullPrecision(random) : draw(form.a, random);
+          storeBits(launch.in, warp * inBytes * 8 + a.bitAt(row, col), ma[row * form.k + col].bits,
                     form.a);
         }
       for (unsigned row = 0; row < form.k; ++row)
         for (unsigned col = 0; col < form.n; ++col) {
-          mb[row * form.n + col] = draw(form.b, random);
-          storeBits(launch.in, warp * inBytes + b.at(row, col), mb[row * form.n + col].bits,
+          mb[row * form.n + col] = rounded ? drawFullPrecision(random) : draw(form.b, random);
+          storeBits(launch.in, warp * inBytes * 8 + b.bitAt(row, col), mb[row * form.n + col].bits,
                     form.b);
         }
       for (unsigned row = 0; row < form.m; ++row)
         for (unsigned col = 0; col < form.n; ++col) {
-          mc[row * form.n + col] = draw(form.c, random);
-          storeBits(launch.in, warp * inBytes + c.at(row, col), mc[row * form.n + col].bits,
+          mc[row * form.n + col] = rounded ? drawFullPrecision(random) : draw(form.c, random);
+          storeBits(launch.in, warp * inBytes * 8 + c.bitAt(row, col), mc[row * form.n + col].bits,
                     form.c);
         }
       for (unsigned row = 0; row < form.m; ++row)
         for (unsigned col = 0; col < form.n; ++col) {
           double real = mc[row * form.n + col].real;
           int64_t integer = mc[row * form.n + col].integer;
+          __int128 exact = rounded ? scaledExactly(real) : 0;
           for (unsigned k = 0; k < form.k; ++k) {
-            real += ma[row * form.k + k].real * mb[k * form.n + col].real;
-            integer += ma[row * form.k + k].integer * mb[k * form.n + col].integer;
+            const Drawn &x = ma[row * form.k + k], &y = mb[k * form.n + col];
+            real += x.real * y.real;
+            if (rounded) // each factor is a multiple of 2^-55 below 2^4
+              exact += (scaledExactly(x.real) >> 55) * (scaledExactly(y.real) >> 55);
+            if (form.bitOp == BitOp::Xor)
+              integer += x.integer ^ y.integer;
+            else if (form.bitOp == BitOp::And)
+              integer += x.integer & y.integer;
+            else
+              integer += x.integer * y.integer;
           }
+          if (rounded)
+            real = roundExact(exact, form.rounding);
           expected[warp].push_back(encodeResult(form.d, real, integer, form.satfinite));
         }
     }
@@ -287,7 +370,7 @@ void checkWmma(const WmmaForm &form, const Layouts &layouts, Path path, bool pad
     for (unsigned warp = 0; warp < kWarps; ++warp)
       for (unsigned row = 0; row < form.m; ++row)
         for (unsigned col = 0; col < form.n; ++col)
-          ASSERT_EQ(loadBits(out, warp * outBytes + d.at(row, col), form.d),
+          ASSERT_EQ(loadBits(out, warp * outBytes * 8 + d.bitAt(row, col), form.d),
                     expected[warp][row * form.n + col])
               << mmaInstruction(form, layouts) << " warp " << warp << " D[" << row << "][" << col
               << "]\n"
@@ -307,6 +390,17 @@ void checkAllLayouts(const WmmaForm &form) {
         ++variant;
       }
     }
+}
+
+// The sub-byte shapes take A in rows and B in columns only; C and D take either layout.
+void checkSubByteLayouts(const WmmaForm &form) {
+  unsigned variant = 0;
+  for (bool rowC : {true, false})
+    for (bool rowD : {true, false})
+      for (Path path : {Path::Global, Path::Shared, Path::Generic}) {
+        checkWmma(form, {true, false, rowC, rowD}, path, variant % 2 == 1);
+        ++variant;
+      }
 }
 
 struct Shape {
@@ -338,7 +432,14 @@ PTX_CASE(MatrixWmma, Tf32) {
   checkAllLayouts({16, 16, 8, Type::F32, Type::TF32, Type::TF32, Type::F32});
 }
 PTX_CASE(MatrixWmma, F64) {
-  checkAllLayouts({8, 8, 4, Type::F64, Type::F64, Type::F64, Type::F64});
+  checkAllLayouts({8, 8, 4, Type::F64, Type::F64, Type::F64, Type::F64, false, BitOp::None, "rn"});
+}
+// Full-precision inputs: D is the exact C + A * B rounded once, in each direction (no modifier
+// rounds to nearest even, as .rn).
+PTX_CASE(MatrixWmma, F64Roundings) {
+  for (const char *rounding : {"", "rn", "rz", "rm", "rp"})
+    checkAllLayouts(
+        {8, 8, 4, Type::F64, Type::F64, Type::F64, Type::F64, false, BitOp::None, rounding, true});
 }
 // A and B of the same type: ptxas refuses s8 with u8.
 PTX_CASE(MatrixWmma, Integer) {
@@ -351,6 +452,17 @@ PTX_CASE(MatrixWmma, Integer) {
 }
 PTX_CASE(MatrixWmma, IntegerAllLayouts) {
   checkAllLayouts({16, 16, 16, Type::S32, Type::S8, Type::S8, Type::S32, true});
+}
+// m8n8k32 with .s4 or .u4 A and B (the same type), wrapping and .satfinite.
+PTX_CASE(MatrixWmma, SubByteNibbles) {
+  for (Type type : {Type::S4, Type::U4})
+    for (bool satfinite : {false, true})
+      checkSubByteLayouts({8, 8, 32, Type::S32, type, type, Type::S32, satfinite});
+}
+// m8n8k128 .b1: D = C + popc(A row XOR / AND B column).
+PTX_CASE(MatrixWmma, SingleBit) {
+  for (BitOp op : {BitOp::Xor, BitOp::And})
+    checkSubByteLayouts({8, 8, 128, Type::S32, Type::B1, Type::B1, Type::S32, false, op});
 }
 
 // A form is refused at load with a diagnostic naming wmma. `invalid`: ptxas refuses it too.
@@ -369,23 +481,29 @@ void expectRefused(const std::string &instruction, bool invalid) {
   EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
 }
 
-// Valid forms cuport does not implement are rejected at load, naming the instruction.
-PTX_CASE(MatrixWmma, UnsupportedFormsRejected) {
-  for (const char *instruction : {
-           // sub-byte shapes (experimental in mma.h)
-           "wmma.load.a.sync.aligned.row.m8n8k32.s4 {%r0}, [%rd0];",
-           // f64 with a directed rounding
-           "wmma.mma.sync.aligned.row.col.m8n8k4.f64.f64.f64.f64.rz {%fd0, %fd1}, {%fd2}, {%fd3}, "
-           "{%fd0, %fd1};",
-       })
-    expectRefused(instruction, false);
-}
-
-// Forms outside sm_70..sm_90's wmma: .b1 without its bit operation, .satfinite on a
-// floating-point form, tf32 on an f16 shape, a missing layout, s8 with u8.
+// Forms outside sm_70..sm_90's wmma are refused at load, naming the instruction: .b1 without
+// its bit operation or with .satfinite, a bit operation elsewhere, the sub-byte shapes' A in
+// columns or B in rows, s4 with u4 or s8 with u8, types of other shapes, a rounding the ISA does
+// not have or on a form other than f64, .satfinite on a floating-point form, tf32 on an f16
+// shape, a missing layout.
 PTX_CASE(MatrixWmma, InvalidFormsRejected) {
   for (const char *instruction : {
            "wmma.mma.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, {%r2}, {%r3}, "
+           "{%r0, %r1};",
+           "wmma.mma.xor.popc.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32.satfinite {%r0, %r1}, "
+           "{%r2}, {%r3}, {%r0, %r1};",
+           "wmma.mma.xor.popc.sync.aligned.row.col.m8n8k32.s32.s4.s4.s32 {%r0, %r1}, {%r2}, "
+           "{%r3}, {%r0, %r1};",
+           "wmma.load.a.sync.aligned.col.m8n8k32.s4 {%r0}, [%rd0];",
+           "wmma.load.b.sync.aligned.row.m8n8k128.b1 {%r0}, [%rd0];",
+           "wmma.load.a.sync.aligned.row.m8n8k32.s8 {%r0}, [%rd0];",
+           "wmma.mma.sync.aligned.col.col.m8n8k32.s32.s4.s4.s32 {%r0, %r1}, {%r2}, {%r3}, "
+           "{%r0, %r1};",
+           "wmma.mma.sync.aligned.row.col.m8n8k32.s32.s4.u4.s32 {%r0, %r1}, {%r2}, {%r3}, "
+           "{%r0, %r1};",
+           "wmma.mma.sync.aligned.row.col.m8n8k4.rna.f64.f64.f64.f64 {%fd0, %fd1}, {%fd2}, "
+           "{%fd3}, {%fd0, %fd1};",
+           "wmma.mma.sync.aligned.row.col.m8n8k32.rz.s32.s4.s4.s32 {%r0, %r1}, {%r2}, {%r3}, "
            "{%r0, %r1};",
            "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32.satfinite {%f0, %f1, %f2, %f3, %f4, "
            "%f5, %f6, %f7}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7}, {%r0, %r1, %r2, %r3, %r4, "
@@ -397,6 +515,50 @@ PTX_CASE(MatrixWmma, InvalidFormsRejected) {
            "%r6, %r7}, {%r0, %r1}, {%r2, %r3}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7};",
        })
     expectRefused(instruction, true);
+}
+
+// The forms newer than the module's target are refused: .and.popc and f64 came with sm_80, the
+// sub-byte shapes with sm_75 (and load there with .xor.popc).
+PTX_CASE(MatrixWmma, TargetRequirements) {
+  struct Probe {
+    unsigned target;
+    const char *instruction;
+    bool loads;
+  };
+  for (const Probe &probe : {
+           Probe{75,
+                 "wmma.mma.and.popc.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, "
+                 "{%r2}, {%r3}, {%r0, %r1};",
+                 false},
+           Probe{75,
+                 "wmma.mma.sync.aligned.row.col.m8n8k4.rz.f64.f64.f64.f64 {%fd0, %fd1}, {%fd2}, "
+                 "{%fd3}, {%fd0, %fd1};",
+                 false},
+           Probe{70, "wmma.load.a.sync.aligned.row.m8n8k32.s4 {%r0}, [%rd0];", false},
+           Probe{70, "wmma.load.a.sync.aligned.row.m16n16k16.s8 {%r0, %r1}, [%rd0];", false},
+           Probe{75,
+                 "wmma.mma.xor.popc.sync.aligned.row.col.m8n8k128.s32.b1.b1.s32 {%r0, %r1}, "
+                 "{%r2}, {%r3}, {%r0, %r1};",
+                 true},
+           Probe{75, "wmma.load.b.sync.aligned.col.m8n8k32.u4 {%r0}, [%rd0];", true},
+       }) {
+    Launch launch;
+    launch.ptx = header(probe.target) +
+                 ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                 "  .reg .b32 %r<8>;\n  .reg .f64 %fd<4>;\n  .reg .b64 %rd<1>;\n"
+                 "  ld.param.u64 %rd0, [in];\n  mov.b32 %r0, 0;\n  mov.b32 %r1, 0;\n"
+                 "  mov.b32 %r2, 0;\n  mov.b32 %r3, 0;\n  " +
+                 std::string(probe.instruction) + "\n  ret;\n}\n";
+    if (!probe.loads) // ptxas refuses these too
+      launch.ptx = invalidOnPurpose(launch.ptx);
+    launch.block = {32, 1, 1};
+    launch.in.resize(256);
+    Outcome outcome = run(launch);
+    EXPECT_EQ(outcome.loaded, probe.loads) << probe.instruction << "\n" << outcome.message;
+    if (!probe.loads) {
+      EXPECT_NE(outcome.message.find("wmma"), std::string::npos) << outcome.message;
+    }
+  }
 }
 
 // A fragment with the wrong number of registers is diagnosed.
