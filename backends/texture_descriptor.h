@@ -57,6 +57,10 @@ struct cuport_texture_descriptor {
   uint32_t normalized_coords;
   uint32_t srgb;
   float border_color[4];
+  /* Samples per texel of a multisample image (tex.2dms / tex.a2dms), stored side by side: sample
+     s of element (x, y) is element x * samples + s of its row. 0 for an image that is not
+     multisample, which is every image CUDA creates (neither API makes multisample arrays). */
+  uint32_t samples;
 };
 
 /* The `op` argument of cuport.tex and cuport.tld4: shape | coordinate type | result type. */
@@ -68,11 +72,20 @@ enum cuport_texture_shape {
   CUPORT_SHAPE_A2D = 4,
   CUPORT_SHAPE_CUBE = 5,
   CUPORT_SHAPE_ACUBE = 6,
+  CUPORT_SHAPE_2DMS = 7,  /* coordinates {sample, x, y, -} */
+  CUPORT_SHAPE_A2DMS = 8, /* coordinates {layer, sample, x, y} */
   CUPORT_SHAPE_MASK = 0xf,
 };
 #define CUPORT_TEX_COORDS_INT 0x10u /* coordinates are .s32 (else .f32) */
 #define CUPORT_TEX_RESULT_INT 0x20u /* result is .s32/.u32 (else .f32) */
 #define CUPORT_TEX_GATHER_SHIFT 8u  /* tld4: component (0 r, 1 g, 2 b, 3 a) << 8 */
+/* Optional operands, after the four coordinates in %coords: the .s32 texel offsets of the spatial
+   coordinates in words 4..6 (CUPORT_TEX_OFFSET) and the .f32 depth-compare reference in word 7
+   (CUPORT_TEX_DEPTH_COMPARE). CUPORT_TEX_RESIDENCY: %result has a fifth word, set to 1 when the
+   texels read are resident (the destination predicate of `d|p`). */
+#define CUPORT_TEX_OFFSET 0x40u
+#define CUPORT_TEX_DEPTH_COMPARE 0x80u
+#define CUPORT_TEX_RESIDENCY 0x400u
 
 /* The clamp mode of cuport.suld / sust / sured: what an out-of-range access does. */
 enum cuport_surface_clamp {

@@ -166,14 +166,21 @@ const cuport_texture_descriptor &objectDescriptor(const ThreadContext *thread, u
   return *descriptor;
 }
 
+void failIf(const ThreadContext *thread, const char *failure) {
+  if (failure)
+    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
+}
+
 void cuport_cpu_tex(uint64_t handle, uint32_t op, const uint32_t *coordinates, uint32_t *result,
                     ThreadContext *thread) {
-  sampleTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op, coordinates, result);
+  failIf(thread, sampleTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op,
+                               coordinates, result));
 }
 
 void cuport_cpu_tld4(uint64_t handle, uint32_t op, const uint32_t *coordinates, uint32_t *result,
                      ThreadContext *thread) {
-  gatherTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op, coordinates, result);
+  failIf(thread, gatherTexture(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), op,
+                               coordinates, result));
 }
 
 void cuport_cpu_suld(uint64_t handle, uint32_t op, const uint32_t *coordinates, void *data,
@@ -244,11 +251,6 @@ uint64_t &sharedObject(const ThreadContext *thread, uint64_t *address) {
     failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, message);
   }
   return *address;
-}
-
-void failIf(const ThreadContext *thread, const char *failure) {
-  if (failure)
-    failThread(thread, CUPORT_ERROR_LAUNCH_FAILED, failure);
 }
 
 void cuport_cpu_mbarrier_init(uint64_t *address, uint32_t count, ThreadContext *thread) {

@@ -171,18 +171,21 @@ float fixedPointWeight(float fraction) {
   return std::round(fraction * 256.0f) / 256.0f;
 }
 
-Texel filtered(const cuport_texture_descriptor &t, const Footprint &fp, const float coordinate[3]) {
+// Point or linear sampling at `coordinate`; `offset` (tex's operand e) moves the position by
+// whole texels before the filter picks its texels.
+Texel filtered(const cuport_texture_descriptor &t, const Footprint &fp, const float coordinate[3],
+               const int32_t offset[3]) {
   const uint64_t sizes[3] = {t.width, t.height, t.depth};
   if (!t.linear_filter) {
     int64_t index[3];
     for (int d = 0; d < fp.dims; ++d)
-      index[d] = int64_t(std::floor(texelSpace(t, coordinate[d], sizes[d])));
+      index[d] = int64_t(std::floor(texelSpace(t, coordinate[d], sizes[d]) + float(offset[d])));
     return fetch(t, fp, index);
   }
   int64_t base[3] = {0, 0, 0};
   float weight[3] = {0, 0, 0};
   for (int d = 0; d < fp.dims; ++d) {
-    float shifted = texelSpace(t, coordinate[d], sizes[d]) - 0.5f;
+    float shifted = texelSpace(t, coordinate[d], sizes[d]) + float(offset[d]) - 0.5f;
     float floored = std::floor(shifted);
     base[d] = int64_t(floored);
     weight[d] = fixedPointWeight(shifted - floored);
@@ -246,10 +249,64 @@ void writeResult(const cuport_texture_descriptor &t, uint32_t op, const Texel &t
     result[c] = integerResult && integerTexels ? uint32_t(texel.i[c]) : bitsOf(texel.f[c]);
 }
 
+const char *const kNoComparison =
+    "tex / tld4 with a depth-compare operand: the comparison is the sampler's, and CUDA texture "
+    "objects carry none (cudaTextureDesc and CUDA_TEXTURE_DESC have no comparison function)";
+
+// The offsets of operand e (zeros without one); a failure when one is outside the ISA's range.
+const char *readOffsets(uint32_t op, const uint32_t coordinates[], int32_t offset[3]) {
+  for (int d = 0; d < 3; ++d) {
+    offset[d] = op & CUPORT_TEX_OFFSET ? int32_t(coordinates[4 + d]) : 0;
+    if (offset[d] < -8 || offset[d] > 7)
+      return "tex / tld4: a texel offset is outside the range -8..7 the PTX ISA allows";
+  }
+  return nullptr;
+}
+
+// tex.2dms / tex.a2dms: sample `sample` of texel (x, y) + offset, addressed like integer
+// coordinates (clamp or border; wrap and mirror need normalized coordinates).
+const char *sampleMultisample(const cuport_texture_descriptor &t, uint32_t op,
+                              const uint32_t coordinates[], const int32_t offset[3],
+                              uint32_t result[]) {
+  if (t.samples == 0)
+    return "tex.2dms / tex.a2dms: the texture is not a multisample image (CUDA creates none)";
+  bool array = (op & CUPORT_SHAPE_MASK) == CUPORT_SHAPE_A2DMS;
+  int first = array ? 1 : 0;
+  uint32_t sample = coordinates[first];
+  if (sample >= t.samples)
+    return "tex.2dms / tex.a2dms: the sample number is not below the texture's sample count";
+  int64_t layer = array ? clampLayer(t, int32_t(coordinates[0])) : 0;
+  int64_t index[2];
+  const int64_t sizes[2] = {int64_t(t.width), int64_t(t.height)};
+  cuport_texture_descriptor unnormalized = t;
+  unnormalized.normalized_coords = 0;
+  for (int d = 0; d < 2; ++d) {
+    index[d] = int64_t(int32_t(coordinates[first + 1 + d])) + offset[d];
+    if (!addressIndex(unnormalized, t.address_mode[d], sizes[d], index[d])) {
+      writeResult(t, op, borderTexel(t), result);
+      return nullptr;
+    }
+  }
+  writeResult(t, op, readTexel(t, index[0] * t.samples + sample, index[1], 0, layer), result);
+  return nullptr;
+}
+
+// Every texel of a resource cuport creates is resident: the runtime refuses sparse arrays.
+void reportResidency(uint32_t op, uint32_t result[]) {
+  if (op & CUPORT_TEX_RESIDENCY)
+    result[4] = 1;
+}
+
 } // namespace
 
-void sampleTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[4],
-                   uint32_t result[4]) {
+const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
+                          const uint32_t coordinates[], uint32_t result[]) {
+  if (op & CUPORT_TEX_DEPTH_COMPARE)
+    return kNoComparison;
+  int32_t offset[3];
+  if (const char *failure = readOffsets(op, coordinates, offset))
+    return failure;
+  reportResidency(op, result);
   uint32_t shape = op & CUPORT_SHAPE_MASK;
   bool integerCoordinates = op & CUPORT_TEX_COORDS_INT;
   Footprint fp;
@@ -275,13 +332,16 @@ void sampleTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
     first = 1;
     fp.layer = clampLayer(t, int32_t(coordinates[0]));
     break;
+  case CUPORT_SHAPE_2DMS:
+  case CUPORT_SHAPE_A2DMS:
+    return sampleMultisample(t, op, coordinates, offset, result);
   case CUPORT_SHAPE_CUBE:
   case CUPORT_SHAPE_ACUBE: {
-    int offset = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
+    int cubeFirst = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
     int face;
     float u, v;
-    cubeFace(asFloat(coordinates[offset]), asFloat(coordinates[offset + 1]),
-             asFloat(coordinates[offset + 2]), face, u, v);
+    cubeFace(asFloat(coordinates[cubeFirst]), asFloat(coordinates[cubeFirst + 1]),
+             asFloat(coordinates[cubeFirst + 2]), face, u, v);
     int64_t cube = shape == CUPORT_SHAPE_ACUBE ? int32_t(coordinates[0]) : 0;
     fp.dims = 2;
     fp.layer = clampLayer(t, int32_t(cube * 6 + face));
@@ -290,27 +350,34 @@ void sampleTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
     face_texture.normalized_coords = 1;
     face_texture.address_mode[0] = face_texture.address_mode[1] = CUPORT_ADDRESS_CLAMP;
     float uv[3] = {u, v, 0};
-    writeResult(t, op, filtered(face_texture, fp, uv), result);
-    return;
+    writeResult(t, op, filtered(face_texture, fp, uv, offset), result);
+    return nullptr;
   }
   }
   if (integerCoordinates) {
     // Integer coordinates address texels directly: no filtering, no normalization.
     int64_t index[3] = {0, 0, 0};
     for (int d = 0; d < fp.dims; ++d)
-      index[d] = int32_t(coordinates[first + d]);
+      index[d] = int64_t(int32_t(coordinates[first + d])) + offset[d];
     cuport_texture_descriptor unnormalized = t;
     unnormalized.normalized_coords = 0;
     writeResult(t, op, fetch(unnormalized, fp, index), result);
-    return;
+    return nullptr;
   }
   for (int d = 0; d < fp.dims; ++d)
     coordinate[d] = asFloat(coordinates[first + d]);
-  writeResult(t, op, filtered(t, fp, coordinate), result);
+  writeResult(t, op, filtered(t, fp, coordinate, offset), result);
+  return nullptr;
 }
 
-void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[4],
-                   uint32_t result[4]) {
+const char *gatherTexture(const cuport_texture_descriptor &t, uint32_t op,
+                          const uint32_t coordinates[], uint32_t result[]) {
+  if (op & CUPORT_TEX_DEPTH_COMPARE)
+    return kNoComparison;
+  int32_t offset[3];
+  if (const char *failure = readOffsets(op, coordinates, offset))
+    return failure;
+  reportResidency(op, result);
   uint32_t component = (op >> CUPORT_TEX_GATHER_SHIFT) & 3;
   uint32_t shape = op & CUPORT_SHAPE_MASK;
   Footprint fp;
@@ -319,10 +386,10 @@ void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
   cuport_texture_descriptor image = t;
   float position[2];
   if (shape == CUPORT_SHAPE_CUBE || shape == CUPORT_SHAPE_ACUBE) {
-    int offset = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
+    int first = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
     int face;
-    cubeFace(asFloat(coordinates[offset]), asFloat(coordinates[offset + 1]),
-             asFloat(coordinates[offset + 2]), face, position[0], position[1]);
+    cubeFace(asFloat(coordinates[first]), asFloat(coordinates[first + 1]),
+             asFloat(coordinates[first + 2]), face, position[0], position[1]);
     int64_t cube = shape == CUPORT_SHAPE_ACUBE ? int32_t(coordinates[0]) : 0;
     fp.layer = clampLayer(t, int32_t(cube * 6 + face));
     image.normalized_coords = 1;
@@ -337,7 +404,8 @@ void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
   int64_t base[2];
   const uint64_t sizes[2] = {t.width, t.height};
   for (int d = 0; d < 2; ++d)
-    base[d] = int64_t(std::floor(texelSpace(image, position[d], sizes[d]) - 0.5f));
+    base[d] =
+        int64_t(std::floor(texelSpace(image, position[d], sizes[d]) + float(offset[d]) - 0.5f));
   static constexpr int kOffsets[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
   Texel gathered;
   for (int k = 0; k < 4; ++k) {
@@ -347,6 +415,7 @@ void gatherTexture(const cuport_texture_descriptor &t, uint32_t op, const uint32
     gathered.i[k] = texel.i[component];
   }
   writeResult(t, op, gathered, result);
+  return nullptr;
 }
 
 namespace {
@@ -559,10 +628,39 @@ const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
   return nullptr;
 }
 
+namespace {
+
+// txq / suq .channel_data_type: the OpenCL channel data type of the image's CUDA array format
+// (CL_SIGNED_INT8 .. CL_UNSIGNED_INT32, CL_HALF_FLOAT, CL_FLOAT; opencl-c-base.h's CLK_* values).
+// The read mode and sRGB are sampler settings in CUDA, not part of the format, and do not change
+// it.
+int32_t openclChannelDataType(const cuport_texture_descriptor &t) {
+  if (t.channel_kind == CUPORT_CHANNEL_FLOAT)
+    return t.channel_bits == 16 ? 0x10DD : 0x10DE;
+  bool isSigned = t.channel_kind == CUPORT_CHANNEL_SIGNED;
+  switch (t.channel_bits) {
+  case 8:
+    return isSigned ? 0x10D7 : 0x10DA;
+  case 16:
+    return isSigned ? 0x10D8 : 0x10DB;
+  default:
+    return isSigned ? 0x10D9 : 0x10DC;
+  }
+}
+
+// txq / suq .channel_order: CL_R, CL_RG or CL_RGBA for one, two or four channels (CUDA arrays
+// have no other layouts).
+int32_t openclChannelOrder(const cuport_texture_descriptor &t) {
+  return t.channels == 1 ? 0x10B0 : t.channels == 2 ? 0x10B2 : 0x10B5;
+}
+
+} // namespace
+
 // The PTX ISA's txq / suq values: address modes in its enumeration { wrap, mirror, clamp_ogl,
 // clamp_to_edge, clamp_to_border }, array_size 0 for anything but an array (a cubemap array counts
-// cubemaps), no mipmap levels and no samples (neither kind of image exists), memory_layout 0 (a
-// surface is always over a CUDA array).
+// cubemaps), no mipmap levels (mipmapped arrays are not supported), the samples of a multisample
+// image (0 for the rest), memory_layout 0 (a surface is always over a CUDA array) and the OpenCL
+// channel data type and order.
 int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   switch (query) {
   case 0:
@@ -590,10 +688,16 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
     default:
       return 3; // clamp_to_edge
     }
+  case 10:
+    return int32_t(t.samples);
   case 12: // force_unnormalized_coords: a sampler's (no texture forces it)
     return t.magic == CUPORT_SAMPLER_MAGIC && !t.normalized_coords;
+  case 13:
+    return openclChannelDataType(t);
+  case 14:
+    return openclChannelOrder(t);
   default:
-    return 0; // num_mipmap_levels, num_samples, memory_layout
+    return 0; // num_mipmap_levels, memory_layout
   }
 }
 

@@ -12,13 +12,19 @@ namespace cuport::cpu {
 
 // tex: `op` is a shape | CUPORT_TEX_* flags (backends/texture_descriptor.h); `coordinates` are
 // four 32-bit patterns (floats, or integers when CUPORT_TEX_COORDS_INT; the layer of an array
-// shape is always an integer and comes first); `result` receives four f32 or 32-bit integers.
-void sampleTexture(const cuport_texture_descriptor &texture, uint32_t op,
-                   const uint32_t coordinates[4], uint32_t result[4]);
+// shape is always an integer and comes first), then with CUPORT_TEX_OFFSET or
+// CUPORT_TEX_DEPTH_COMPARE the three texel offsets and the reference; `result` receives four f32
+// or 32-bit integers, and with CUPORT_TEX_RESIDENCY whether the texels are resident. Null when
+// done, else why the caller must fail the grid: a depth comparison (CUDA objects have no
+// comparison function), an offset outside -8..7, a multisample fetch from an image that is not
+// one or a sample number out of range.
+const char *sampleTexture(const cuport_texture_descriptor &texture, uint32_t op,
+                          const uint32_t coordinates[], uint32_t result[]);
 // tld4 (2d, a2d, cube, acube): the component `op >> CUPORT_TEX_GATHER_SHIFT` of the four texels
-// linear filtering would weigh, in the order (i, j+1), (i+1, j+1), (i+1, j), (i, j).
-void gatherTexture(const cuport_texture_descriptor &texture, uint32_t op,
-                   const uint32_t coordinates[4], uint32_t result[4]);
+// linear filtering would weigh, in the order (i, j+1), (i+1, j+1), (i+1, j), (i, j); operands,
+// residency and failures as for sampleTexture.
+const char *gatherTexture(const cuport_texture_descriptor &texture, uint32_t op,
+                          const uint32_t coordinates[], uint32_t result[]);
 
 // suld.b / sust.b: `op` is shape | clamp << 4 | access bytes << 8; the x coordinate is in bytes.
 // False when the access is out of range in .trap mode (the caller traps).
@@ -35,8 +41,9 @@ const char *surfaceReduce(const cuport_texture_descriptor &surface, uint32_t op,
                           const uint32_t coordinates[4], const void *operand);
 
 // txq / suq: query codes are the order of docs/kernel-ir.md (width, height, depth, array_size,
-// normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels, num_samples, memory_layout),
-// values as the PTX ISA defines them.
+// normalized_coords, filter_mode, addr_mode_0..2, num_mipmap_levels, num_samples, memory_layout,
+// channel_data_type, channel_order), values as the PTX ISA defines them (the channel queries:
+// OpenCL's CL_* values).
 int32_t queryTexture(const cuport_texture_descriptor &texture, uint32_t query);
 
 } // namespace cuport::cpu

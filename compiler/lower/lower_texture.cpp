@@ -1,10 +1,11 @@
 // Texture and surface instructions through texture / surface objects (the 64-bit handle in a
-// register) or references (.texref / .samplerref / .surfref variables): tex (with .level / .grad,
-// which only a mipmapped texture could tell apart; .f16 and .f16x2 results are the .f32 ones
-// rounded to half), tld4, suld.b, sust.b / sust.p, sured.b / sured.p, txq / suq and istypep. Each
-// becomes a call of a cuport.* intrinsic that takes the handle, an operation code
-// (backends/texture_descriptor.h), the coordinates and the data through memory (docs/kernel-ir.md);
-// the backend samples.
+// register) or references (.texref / .samplerref / .surfref variables): tex (with .level /
+// .grad, which only a mipmapped texture could tell apart; .f16 and .f16x2 results are the .f32
+// ones rounded to half; the multisample geometries; the offset, depth-compare and
+// residency-predicate operands), tld4, suld.b, sust.b / sust.p, sured.b / sured.p, txq / suq and
+// istypep. Each becomes a call of a cuport.* intrinsic that takes the handle, an operation code
+// (backends/texture_descriptor.h), the coordinates and the data through memory
+// (docs/kernel-ir.md); the backend samples.
 #include "backends/texture_descriptor.h"
 #include "compiler/lower/function_lowering.h"
 #include "compiler/lower/instruction_lowering.h"
@@ -26,7 +27,15 @@ struct Shape {
   bool layered;         // the first coordinate is an integer layer index
 };
 
-std::optional<Shape> takeShape(Modifiers &mods) {
+// The geometry modifier; `.2dms` / `.a2dms` (multisample textures: integer coordinates led by
+// the sample number, and for arrays the layer before it) only where `multisample` allows them.
+std::optional<Shape> takeShape(Modifiers &mods, bool multisample = false) {
+  if (multisample) {
+    if (mods.take("2dms"))
+      return Shape{CUPORT_SHAPE_2DMS, 4, false};
+    if (mods.take("a2dms"))
+      return Shape{CUPORT_SHAPE_A2DMS, 4, true};
+  }
   auto name = mods.takeOneOf({"1d", "2d", "3d", "a1d", "a2d", "cube", "acube"});
   if (!name)
     return std::nullopt;
@@ -43,6 +52,23 @@ std::optional<Shape> takeShape(Modifiers &mods) {
   if (*name == "cube")
     return Shape{CUPORT_SHAPE_CUBE, 4, false};
   return Shape{CUPORT_SHAPE_ACUBE, 4, true};
+}
+
+// How many elements a geometry's offset vector has (the ISA's operand e): one per spatial
+// coordinate, four for 3d (the last ignored); 0 where offsets are not allowed (cubemaps).
+uint32_t offsetElements(uint32_t shape) {
+  switch (shape) {
+  case CUPORT_SHAPE_1D:
+  case CUPORT_SHAPE_A1D:
+    return 1;
+  case CUPORT_SHAPE_3D:
+    return 4;
+  case CUPORT_SHAPE_CUBE:
+  case CUPORT_SHAPE_ACUBE:
+    return 0;
+  default:
+    return 2;
+  }
 }
 
 // The handle of a texture, sampler or surface operand: a .u64 register holding one, or a
@@ -113,10 +139,12 @@ Value *bindSampler(FunctionLowering &fl, ptx::Operand &address, Value *texture) 
   return b.CreateCall(callee, {texture, sampler, slot});
 }
 
-// Stores the coordinates of `[handle, {c...}]` as four i32 bit patterns in a fresh slot.
-// Integer ones are the layer index of arrays and every coordinate when `integerCoordinates`.
-Value *storeCoordinates(FunctionLowering &fl, const ptx::Operand &address, const Shape &shape,
-                        bool integerCoordinates) {
+// Stores the coordinates of `[handle, {c...}]` as four i32 bit patterns in a fresh slot of
+// `words` i32 (the words after the fourth are left for the caller). Integer ones are the layer
+// index of arrays and every coordinate when `integerCoordinates`.
+llvm::AllocaInst *storeCoordinates(FunctionLowering &fl, const ptx::Operand &address,
+                                   const Shape &shape, bool integerCoordinates,
+                                   uint32_t words = 4) {
   if (address.elements.size() != 1) {
     fl.error(address.loc, "expected one coordinate vector after the handle");
     return nullptr;
@@ -135,7 +163,7 @@ Value *storeCoordinates(FunctionLowering &fl, const ptx::Operand &address, const
   }
   auto &b = fl.builder();
   auto *i32 = b.getInt32Ty();
-  auto *slotType = llvm::ArrayType::get(i32, 4);
+  auto *slotType = llvm::ArrayType::get(i32, words);
   llvm::AllocaInst *slot = fl.createEntryAlloca(slotType, 16, "tex.coords");
   for (uint32_t i = 0; i < 4; ++i) {
     Value *bits = b.getInt32(0);
@@ -161,8 +189,61 @@ llvm::FunctionCallee textureIntrinsic(FunctionLowering &fl, llvm::StringRef name
   return callee;
 }
 
-// tex{.level, .grad}.geom.v4.dtype.ctype d, [a, c] {, lod | , dPdx, dPdy} and
-// tld4.comp.{2d,a2d,cube,acube}.v4.dtype.f32 d, [a, c].
+// The optional operands after `[a, c]` (and lod or gradients): the ISA's e, a vector of .s32
+// texel offsets, then f, a scalar .f32 depth-compare reference.
+struct OptionalOperands {
+  const ptx::Operand *offsets = nullptr;
+  const ptx::Operand *reference = nullptr;
+};
+
+std::optional<OptionalOperands> takeOptionalOperands(FunctionLowering &fl,
+                                                     const ptx::Instruction &inst, size_t first) {
+  OptionalOperands optional;
+  for (size_t i = first; i < inst.operands.size(); ++i) {
+    const ptx::Operand &operand = inst.operands[i];
+    if (operand.kind == ptx::Operand::Kind::Vector && !optional.offsets && !optional.reference) {
+      optional.offsets = &operand;
+    } else if (operand.kind != ptx::Operand::Kind::Vector && !optional.reference) {
+      optional.reference = &operand;
+    } else {
+      fl.error(operand.loc, inst.opcode + ": expected at most an offset vector and then a "
+                                          "depth-compare value");
+      return std::nullopt;
+    }
+  }
+  return optional;
+}
+
+// Stores the offsets in words 4..6 and the reference in word 7 of the coordinate slot.
+bool storeOptionalOperands(FunctionLowering &fl, llvm::AllocaInst *slot,
+                           const OptionalOperands &optional) {
+  auto &b = fl.builder();
+  auto *slotType = llvm::ArrayType::get(b.getInt32Ty(), 8);
+  if (optional.offsets) {
+    const auto &elements = optional.offsets->elements;
+    for (uint32_t i = 0; i < 3; ++i) {
+      Value *offset = b.getInt32(0);
+      if (i < elements.size() && elements[i].kind != ptx::Operand::Kind::Sink)
+        offset = fl.read(elements[i], b.getInt32Ty());
+      if (!offset)
+        return false;
+      b.CreateStore(offset, b.CreateConstInBoundsGEP2_32(slotType, slot, 0, 4 + i));
+    }
+  }
+  if (optional.reference) {
+    Value *reference = fl.read(*optional.reference, b.getFloatTy());
+    if (!reference)
+      return false;
+    b.CreateStore(b.CreateBitCast(reference, b.getInt32Ty()),
+                  b.CreateConstInBoundsGEP2_32(slotType, slot, 0, 7));
+  }
+  return true;
+}
+
+// tex{.level, .grad}.geom.v4.dtype.ctype d{|p}, [a, c] {, lod | , dPdx, dPdy} {, e} {, f} and
+// tld4.comp.{2d,a2d,cube,acube}.v4.dtype.f32 d{|p}, [a, c] {, e} {, f}. The offsets e are
+// allowed on every geometry but the cubemaps, the depth-compare value f on every geometry but 3d
+// and the multisample ones, with .f32 coordinates only (what ptxas accepts).
 bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   bool gather = inst.opcode == "tld4";
@@ -178,11 +259,11 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   } else if (mods.take("grad")) {
     extraOperands = 2; // gradients select a mipmap level: none to select from
   }
-  auto shape = takeShape(mods);
+  auto shape = takeShape(mods, /*multisample=*/!gather);
   uint32_t width = mods.takeVectorWidth();
   auto resultType = mods.takeType();
   auto coordinateType = mods.takeType();
-  if (!shape || !resultType || !coordinateType || !mods.allTaken() || inst.pairedDestination ||
+  if (!shape || !resultType || !coordinateType || !mods.allTaken() ||
       (gather && shape->code != CUPORT_SHAPE_2D && shape->code != CUPORT_SHAPE_A2D &&
        shape->code != CUPORT_SHAPE_CUBE && shape->code != CUPORT_SHAPE_ACUBE))
     return fl.unsupported(inst);
@@ -194,19 +275,41 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
       (!halves && *resultType != ScalarType::F32 && *resultType != ScalarType::S32 &&
        *resultType != ScalarType::U32))
     return fl.unsupported(inst);
-  // tld4 and the cube shapes take .f32 coordinates only.
+  // tld4 and the cube shapes take .f32 coordinates only, the multisample shapes .s32 only.
   bool cube = shape->code == CUPORT_SHAPE_CUBE || shape->code == CUPORT_SHAPE_ACUBE;
+  bool multisample = shape->code == CUPORT_SHAPE_2DMS || shape->code == CUPORT_SHAPE_A2DMS;
   if ((*coordinateType != ScalarType::F32 && *coordinateType != ScalarType::S32) ||
-      ((gather || cube) && *coordinateType != ScalarType::F32))
+      ((gather || cube) && *coordinateType != ScalarType::F32) ||
+      (multisample && *coordinateType != ScalarType::S32))
     return fl.unsupported(inst);
-  if (!fl.expectOperands(inst, 2 + extraOperands))
+  size_t fixedOperands = 2 + extraOperands;
+  if (inst.operands.size() < fixedOperands || inst.operands.size() > fixedOperands + 2)
+    return fl.expectOperands(inst, fixedOperands);
+  auto optional = takeOptionalOperands(fl, inst, fixedOperands);
+  if (!optional)
     return false;
+  if (optional->offsets) {
+    if (offsetElements(shape->code) == 0)
+      return fl.unsupported(inst);
+    if (optional->offsets->elements.size() != offsetElements(shape->code))
+      return fl.error(optional->offsets->loc,
+                      "this geometry takes " + std::to_string(offsetElements(shape->code)) +
+                          " offsets, not " + std::to_string(optional->offsets->elements.size()));
+    op |= CUPORT_TEX_OFFSET;
+  }
+  if (optional->reference) {
+    if (shape->code == CUPORT_SHAPE_3D || multisample || *coordinateType != ScalarType::F32)
+      return fl.unsupported(inst);
+    op |= CUPORT_TEX_DEPTH_COMPARE;
+  }
   op |= shape->code;
   bool integerCoordinates = *coordinateType == ScalarType::S32;
   if (integerCoordinates)
     op |= CUPORT_TEX_COORDS_INT;
   if (*resultType == ScalarType::S32 || *resultType == ScalarType::U32)
     op |= CUPORT_TEX_RESULT_INT;
+  if (inst.pairedDestination)
+    op |= CUPORT_TEX_RESIDENCY;
 
   ptx::Operand address = inst.operands[1];
   Value *handle = readHandle(fl, address);
@@ -214,11 +317,13 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
     handle = bindSampler(fl, address, handle);
   if (!handle)
     return false;
-  Value *coordinates = storeCoordinates(fl, address, *shape, integerCoordinates);
-  if (!coordinates)
+  bool withOptional = optional->offsets || optional->reference;
+  llvm::AllocaInst *coordinates =
+      storeCoordinates(fl, address, *shape, integerCoordinates, withOptional ? 8 : 4);
+  if (!coordinates || (withOptional && !storeOptionalOperands(fl, coordinates, *optional)))
     return false;
   auto &b = fl.builder();
-  auto *resultSlotType = llvm::ArrayType::get(b.getInt32Ty(), 4);
+  auto *resultSlotType = llvm::ArrayType::get(b.getInt32Ty(), inst.pairedDestination ? 5 : 4);
   llvm::AllocaInst *result = fl.createEntryAlloca(resultSlotType, 16, "tex.result");
   b.CreateCall(textureIntrinsic(fl, gather ? "cuport.tld4" : "cuport.tex"),
                {handle, b.getInt32(op), coordinates, result});
@@ -248,6 +353,11 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
       value = b.CreateBitCast(vector, b.getInt32Ty());
     }
     ok &= fl.write(destination.elements[i], value);
+  }
+  if (inst.pairedDestination && inst.pairedDestination->kind != ptx::Operand::Kind::Sink) {
+    Value *resident =
+        b.CreateLoad(b.getInt32Ty(), b.CreateConstInBoundsGEP2_32(resultSlotType, result, 0, 4));
+    ok &= fl.write(*inst.pairedDestination, b.CreateICmpNE(resident, b.getInt32(0)));
   }
   return ok;
 }
@@ -434,8 +544,8 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
 // txq.query.b32 d, [a] and suq.query.b32 d, [a]: i32 @cuport.txq(i64 handle, i32 query), the
 // query numbered by its place in kQueries. In independent texture mode the sampler queries
 // (filter_mode, addr_mode_*, force_unnormalized_coords, which exists only there) take a
-// .samplerref. The channel_data_type / channel_order queries (whose values the ISA leaves to the
-// source language) and txq.level are refused.
+// .samplerref. channel_data_type / channel_order answer the OpenCL CL_* values of the image's
+// format (docs/kernel-ir.md). txq.level is refused.
 bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   static constexpr std::string_view kQueries[] = {"width",
                                                   "height",
@@ -449,16 +559,20 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
                                                   "num_mipmap_levels",
                                                   "num_samples",
                                                   "memory_layout",
-                                                  "force_unnormalized_coords"};
+                                                  "force_unnormalized_coords",
+                                                  "channel_data_type",
+                                                  "channel_order"};
   Modifiers mods(inst.modifiers);
   auto query =
       mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords", "filter_mode",
                       "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels",
-                      "num_samples", "memory_layout", "force_unnormalized_coords"});
+                      "num_samples", "memory_layout", "force_unnormalized_coords",
+                      "channel_data_type", "channel_order"});
   if (!query || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
   bool surfaceQuery = *query == "width" || *query == "height" || *query == "depth" ||
-                      *query == "array_size" || *query == "memory_layout";
+                      *query == "array_size" || *query == "memory_layout" ||
+                      *query == "channel_data_type" || *query == "channel_order";
   bool samplerQuery = *query == "filter_mode" || query->starts_with("addr_mode_") ||
                       *query == "force_unnormalized_coords";
   bool independent = independentTextureMode(fl.moduleLowering().ptx());

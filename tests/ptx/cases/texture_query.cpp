@@ -2,7 +2,9 @@
 // sampler's settings in the ISA's encodings (filter_mode: nearest 0, linear 1; addr_mode: wrap 0,
 // mirror 1, clamp_ogl 2, clamp_to_edge 3, clamp_to_border 4), array_size (the layers of an array,
 // the cubemaps of a cubemap array, 0 for anything else) and num_mipmap_levels / num_samples (0:
-// neither mipmapped nor multi-sample images exist).
+// neither mipmapped nor multi-sample images exist), and channel_data_type / channel_order as the
+// OpenCL values of the image's format (the ISA leaves them to the source language's enumerations;
+// CUDA has none of its own).
 #include "tests/ptx/cases/image_cases.h"
 
 namespace cuport::conformance {
@@ -98,6 +100,67 @@ PTX_CASE(TextureQuery, SamplerSettings) {
                   {"addr_mode_1", isaAddressMode(object.sampler.address[1])},
                   {"addr_mode_2", isaAddressMode(object.sampler.address[2])}});
   }
+}
+
+// The OpenCL C enumerations (OpenCL C specification, get_image_channel_data_type and
+// get_image_channel_order; CLK_* equal the API's CL_* values).
+constexpr uint32_t kClSignedInt8 = 0x10D7, kClSignedInt16 = 0x10D8, kClSignedInt32 = 0x10D9,
+                   kClUnsignedInt8 = 0x10DA, kClUnsignedInt16 = 0x10DB, kClUnsignedInt32 = 0x10DC,
+                   kClHalfFloat = 0x10DD, kClFloat = 0x10DE;
+constexpr uint32_t kClR = 0x10B0, kClRg = 0x10B2, kClRgba = 0x10B5;
+
+struct ChannelFormat {
+  ChannelKind kind;
+  uint32_t bits;
+  uint32_t dataType; // the CL_* value of one channel
+};
+
+constexpr ChannelFormat kChannelFormats[] = {
+    {ChannelKind::Signed, 8, kClSignedInt8},       {ChannelKind::Signed, 16, kClSignedInt16},
+    {ChannelKind::Signed, 32, kClSignedInt32},     {ChannelKind::Unsigned, 8, kClUnsignedInt8},
+    {ChannelKind::Unsigned, 16, kClUnsignedInt16}, {ChannelKind::Unsigned, 32, kClUnsignedInt32},
+    {ChannelKind::Float, 16, kClHalfFloat},        {ChannelKind::Float, 32, kClFloat},
+};
+
+uint32_t clChannelOrder(uint32_t channels) {
+  return channels == 1 ? kClR : channels == 2 ? kClRg : kClRgba;
+}
+
+// Every array format CUDA has (1, 2 and 4 channels of 8/16/32-bit integers, half and float); a
+// normalized-float read of an integer format is the sampler's business and leaves the format's
+// type as it is.
+PTX_CASE(TextureQuery, ChannelDataTypeAndOrder) {
+  for (const ChannelFormat &format : kChannelFormats)
+    for (uint32_t channels : {1u, 2u, 4u})
+      for (bool normalizedRead : {false, true}) {
+        if (normalizedRead && (format.kind == ChannelKind::Float || format.bits == 32))
+          continue;
+        ImageObject object = texture(6, 5, 0, false, false);
+        object.image.kind = format.kind;
+        object.image.channelBits = format.bits;
+        object.image.channels = channels;
+        object.image.texels = Bytes(object.image.bytes());
+        object.sampler.normalizedRead = normalizedRead;
+        checkQueries("txq", object,
+                     {{"channel_data_type", format.dataType},
+                      {"channel_order", clChannelOrder(channels)},
+                      {"width", 6}});
+      }
+}
+
+PTX_CASE(SurfaceQuery, ChannelDataTypeAndOrder) {
+  for (const ChannelFormat &format : kChannelFormats)
+    for (uint32_t channels : {1u, 2u, 4u}) {
+      ImageObject object = texture(7, 3, 0, false, false);
+      object.surface = true;
+      object.image.kind = format.kind;
+      object.image.channelBits = format.bits;
+      object.image.channels = channels;
+      object.image.texels = Bytes(object.image.bytes());
+      checkQueries(
+          "suq", object,
+          {{"channel_data_type", format.dataType}, {"channel_order", clChannelOrder(channels)}});
+    }
 }
 
 PTX_CASE(SurfaceQuery, SizesOfEveryGeometry) {

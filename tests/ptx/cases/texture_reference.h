@@ -127,11 +127,13 @@ inline Texel fetch(const ImageObject &object, const Footprint &where, const int6
 }
 
 // tex at float coordinates `x` (texel space unless `normalized`), with the object's filter.
+// `offset` (tex's operand e) moves the texel-space position by whole texels before filtering.
 inline Texel sample(const ImageObject &object, const Footprint &where, const float x[3],
-                    bool normalized) {
+                    bool normalized, const int32_t *offset = nullptr) {
   double position[3];
   for (int d = 0; d < where.dimensions; ++d)
-    position[d] = normalized ? double(x[d]) * double(where.size[d]) : double(x[d]);
+    position[d] = (normalized ? double(x[d]) * double(where.size[d]) : double(x[d])) +
+                  (offset ? offset[d] : 0);
   if (!object.sampler.linearFilter) {
     int64_t index[3];
     for (int d = 0; d < where.dimensions; ++d)
@@ -217,12 +219,14 @@ inline Texel sampleCube(const ImageObject &object, float x, float y, float z, in
 }
 
 // tld4.comp: component `component` of the four texels linear filtering would weigh, in the
-// ISA's order (counter-clockwise from the lower left): (i, j+1), (i+1, j+1), (i+1, j), (i, j).
+// ISA's order (counter-clockwise from the lower left): (i, j+1), (i+1, j+1), (i+1, j), (i, j);
+// `offset` as for sample.
 inline Texel gather(const ImageObject &object, const Footprint &where, const float x[2],
-                    bool normalized, int component) {
+                    bool normalized, int component, const int32_t *offset = nullptr) {
   int64_t base[2];
   for (int d = 0; d < 2; ++d) {
-    double position = normalized ? double(x[d]) * double(where.size[d]) : double(x[d]);
+    double position = (normalized ? double(x[d]) * double(where.size[d]) : double(x[d])) +
+                      (offset ? offset[d] : 0);
     base[d] = int64_t(std::floor(position - 0.5));
   }
   static constexpr int kCorners[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};

@@ -240,5 +240,124 @@ TEST(TextureLowering, FormattedSurfaceAccessesAreMarked) {
                      CUPORT_SURED_MAX << CUPORT_SURED_SHIFT | CUPORT_SURFACE_FORMATTED});
 }
 
+// A kernel around `body`, with registers of every kind the texture forms use.
+std::string textureKernel(const std::string &body) {
+  return R"(
+.version 8.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 t)
+{
+	.reg .b32 	%r<12>;
+	.reg .f32 	%f<12>;
+	.reg .b16 	%h<4>;
+	.reg .b64 	%rd<2>;
+	.reg .pred 	%p<2>;
+	ld.param.u64 	%rd1, [t];
+	mov.u32 	%r1, 0;
+	mov.f32 	%f1, 0f00000000;
+	)" +
+         body + R"(
+	ret;
+}
+)";
+}
+
+// The i32 stored into word `word` of the coordinate slot of `call`, or null.
+const llvm::Value *storedWord(const llvm::CallInst *call, unsigned word) {
+  const llvm::Value *slot = call->getArgOperand(2);
+  for (const llvm::User *user : slot->users())
+    if (auto *element = llvm::dyn_cast<llvm::GetElementPtrInst>(user))
+      if (element->getNumIndices() == 2 &&
+          llvm::cast<llvm::ConstantInt>(element->getOperand(2))->getZExtValue() == word)
+        for (const llvm::User *elementUser : element->users())
+          if (auto *store = llvm::dyn_cast<llvm::StoreInst>(elementUser))
+            return store->getValueOperand();
+  return nullptr;
+}
+
+// Offsets (registers or immediates) go to words 4..6 and the depth reference to word 7, flagged
+// in the operation code; `d|p` asks for the residency word and writes the predicate from it.
+TEST(TextureLowering, OptionalOperandsAreFlaggedAndStoredAfterTheCoordinates) {
+  Lowered lowered = lowerText(textureKernel(R"(
+	mov.u32 	%r2, 3;
+	tex.2d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [%rd1, {%f1, %f1}], {%r2, -8};
+	tex.a1d.v4.s32.f32 	{%r4, %r5, %r6, %r7}|%p1, [%rd1, {%r1, %f1}], {%r2}, %f1;
+	tld4.a.2d.v4.f32.f32 	{%f2, %f3, %f4, %f5}|%p1, [%rd1, {%f1, %f1}], {7, %r2};
+	tex.2dms.v4.u32.s32 	{%r4, %r5, %r6, %r7}, [%rd1, {%r1, %r1, %r1, %r1}];
+	tex.a2dms.v2.f16x2.s32 	{%r4, %r5}|%p1, [%rd1, {%r1, %r1, %r1, %r1}], {%r1, %r2};
+	tex.1d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [%rd1, {%f1}], %f1;
+	tex.3d.v4.f32.s32 	{%f2, %f3, %f4, %f5}, [%rd1, {%r1, %r1, %r1, %r1}], {%r1, %r1, %r2, %r1};)"));
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  const llvm::Function *kernel = lowered.module->module->getFunction("k");
+  auto tex = callsTo(*kernel, "cuport.tex");
+  ASSERT_EQ(tex.size(), 6u);
+  EXPECT_EQ(opOf(tex[0]), uint64_t{CUPORT_SHAPE_2D | CUPORT_TEX_OFFSET});
+  auto *immediate = llvm::dyn_cast_or_null<llvm::ConstantInt>(storedWord(tex[0], 5));
+  ASSERT_NE(immediate, nullptr);
+  EXPECT_EQ(immediate->getSExtValue(), -8);
+  EXPECT_NE(storedWord(tex[0], 4), nullptr);
+  EXPECT_EQ(opOf(tex[1]), uint64_t{CUPORT_SHAPE_A1D | CUPORT_TEX_RESULT_INT | CUPORT_TEX_OFFSET |
+                                   CUPORT_TEX_DEPTH_COMPARE | CUPORT_TEX_RESIDENCY});
+  EXPECT_NE(storedWord(tex[1], 7), nullptr);
+  EXPECT_EQ(opOf(tex[2]),
+            uint64_t{CUPORT_SHAPE_2DMS | CUPORT_TEX_COORDS_INT | CUPORT_TEX_RESULT_INT});
+  EXPECT_EQ(opOf(tex[3]), uint64_t{CUPORT_SHAPE_A2DMS | CUPORT_TEX_COORDS_INT | CUPORT_TEX_OFFSET |
+                                   CUPORT_TEX_RESIDENCY});
+  EXPECT_EQ(opOf(tex[4]), uint64_t{CUPORT_SHAPE_1D | CUPORT_TEX_DEPTH_COMPARE});
+  EXPECT_EQ(opOf(tex[5]), uint64_t{CUPORT_SHAPE_3D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_OFFSET});
+  // The slot of a fetch with a residency predicate has the fifth word.
+  auto *result = llvm::cast<llvm::AllocaInst>(tex[1]->getArgOperand(3));
+  EXPECT_EQ(llvm::cast<llvm::ArrayType>(result->getAllocatedType())->getNumElements(), 5u);
+  auto gather = callsTo(*kernel, "cuport.tld4");
+  ASSERT_EQ(gather.size(), 1u);
+  EXPECT_EQ(opOf(gather[0]), uint64_t{CUPORT_SHAPE_2D | 3u << CUPORT_TEX_GATHER_SHIFT |
+                                      CUPORT_TEX_OFFSET | CUPORT_TEX_RESIDENCY});
+  auto *seven = llvm::dyn_cast_or_null<llvm::ConstantInt>(storedWord(gather[0], 4));
+  ASSERT_NE(seven, nullptr);
+  EXPECT_EQ(seven->getSExtValue(), 7);
+}
+
+// Forms ptxas refuses: offsets on cubemaps, a depth comparison on 3d or multisample geometries or
+// with .s32 coordinates, multisample fetches with .f32 coordinates, tld4 on a multisample
+// geometry, offset vectors of the wrong length, two offset vectors.
+TEST(TextureLowering, OptionalOperandsOutsideTheIsaAreRefused) {
+  for (const char *instruction :
+       {"tex.cube.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1, %f1, %f1}], {%r1, %r1};",
+        "tld4.r.acube.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %f1, %f1, %f1}], {%r1, %r1};",
+        "tex.3d.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1, %f1, %f1}], %f1;",
+        "tex.2dms.v4.f32.s32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %r1, %r1, %r1}], %f1;",
+        "tex.2d.v4.f32.s32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %r1}], %f1;",
+        "tex.2dms.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1, %f1, %f1}];",
+        "tld4.r.2dms.v4.f32.s32 {%f1, %f1, %f1, %f1}, [%rd1, {%r1, %r1, %r1, %r1}];",
+        "tex.2d.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1}], {%r1};",
+        "tex.3d.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1, %f1, %f1}], {%r1, %r1, %r1};",
+        "tex.2d.v4.f32.f32 {%f1, %f1, %f1, %f1}, [%rd1, {%f1, %f1}], {%r1, %r1}, {%r1, %r1};",
+        "suld.b.2dms.b32.trap {%r1}, [%rd1, {%r1, %r1, %r1, %r1}];"}) {
+    Lowered lowered = lowerText(textureKernel(instruction));
+    EXPECT_FALSE(lowered.module.has_value()) << instruction;
+    ASSERT_FALSE(lowered.diagnostics.empty()) << instruction;
+    std::string opcode(instruction, std::string_view(instruction).find('.'));
+    EXPECT_TRUE(lowered.diagnostics[0].find(opcode) != std::string::npos ||
+                lowered.diagnostics[0].find("offsets") != std::string::npos)
+        << lowered.diagnostics[0];
+  }
+}
+
+// txq / suq .channel_data_type and .channel_order are queries 12 and 13.
+TEST(TextureLowering, ChannelQueriesAreNumbered) {
+  Lowered lowered = lowerText(textureKernel(R"(
+	txq.channel_data_type.b32 	%r2, [%rd1];
+	txq.channel_order.b32 	%r3, [%rd1];
+	suq.channel_data_type.b32 	%r4, [%rd1];
+	suq.channel_order.b32 	%r5, [%rd1];)"));
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  auto queries = callsTo(*lowered.module->module->getFunction("k"), "cuport.txq");
+  ASSERT_EQ(queries.size(), 4u);
+  for (size_t i = 0; i < 4; ++i)
+    EXPECT_EQ(llvm::cast<llvm::ConstantInt>(queries[i]->getArgOperand(1))->getZExtValue(),
+              12u + i % 2);
+}
+
 } // namespace
 } // namespace cuport::lower::test
