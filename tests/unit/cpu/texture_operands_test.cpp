@@ -4,6 +4,7 @@
 // comparison is refused (CUDA objects carry no comparison function), and tex.2dms / tex.a2dms
 // read sample s of texel (x, y) from an image of `samples` samples per texel.
 #include "backends/cpu/texture_sampling.h"
+#include "cpu_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -221,6 +222,92 @@ TEST(TextureOperands, ChannelQueriesAnswerOpenClValues) {
   t.channel_bits = 32;
   EXPECT_EQ(queryTexture(t, 13), 0x10DC); // CL_UNSIGNED_INT32
   EXPECT_EQ(queryTexture(t, 10), 0);      // num_samples: not multisample
+}
+
+// Through PTX: the lowering, the JIT and the backend's runtime call together.
+class TextureOperandKernels : public test::CpuBackendTest {
+protected:
+  // Runs `body` on one thread with the texture handle in %rd2 and `out` in %rd1 (16 words);
+  // returns the launch status and leaves the message in `error`.
+  cuport_status run(const std::string &body, const cuport_texture_descriptor &texture,
+                    uint32_t *out, std::string &error) {
+    std::string ptx = R"(.version 8.0
+.target sm_75
+.address_size 64
+.visible .entry test(.param .u64 out, .param .u64 texture)
+{
+  .reg .b32 %r<16>;
+  .reg .f32 %f<16>;
+  .reg .b64 %rd<4>;
+  .reg .pred %p<2>;
+  ld.param.u64 %rd1, [out];
+  ld.param.u64 %rd2, [texture];
+)" + body + R"(
+  ret;
+}
+)";
+    cuport_backend_module *module = loadPtx(ptx, &error);
+    EXPECT_NE(module, nullptr) << error;
+    if (!module)
+      return CUPORT_ERROR_INVALID_VALUE;
+    test::ParamBuffer params;
+    params.add(out).add(&texture);
+    return launch(module, "test", {1, 1, 1}, {1, 1, 1}, params, 0, &error);
+  }
+};
+
+TEST_F(TextureOperandKernels, MultisampleFetchWithOffsetAndResidency) {
+  MultisampleImage image(2);
+  uint32_t *out = allocate<uint32_t>(16);
+  std::string error;
+  // a2dms {layer 1, sample 1, x 1, y 0} moved by (-1, +1): sample 1 of (0, 1) in layer 1.
+  ASSERT_EQ(run(R"(
+  mov.u32 %r1, 1;
+  mov.u32 %r2, 0;
+  tex.a2dms.v4.f32.s32 {%f1, %f2, %f3, %f4}|%p1, [%rd2, {%r1, %r1, %r1, %r2}], {-1, 1};
+  selp.u32 %r3, 1, 0, %p1;
+  st.global.f32 [%rd1], %f1;
+  st.global.u32 [%rd1+4], %r3;
+  tex.2dms.v4.f32.s32 {%f5, %f6, %f7, %f8}, [%rd2, {%r2, %r1, %r1, %r1}];
+  st.global.f32 [%rd1+8], %f5;
+  txq.num_samples.b32 %r4, [%rd2];
+  st.global.u32 [%rd1+12], %r4;)",
+                image.descriptor, out, error),
+            CUPORT_OK)
+      << error;
+  EXPECT_EQ(value(out[0]), 1101);
+  EXPECT_EQ(out[1], 1u);
+  EXPECT_EQ(value(out[2]), 110); // sample 0 of (1, 1) in layer 0
+  EXPECT_EQ(out[3], 2u);
+}
+
+// What a kernel gets from CUDA's objects: a clear launch failure naming the cause.
+TEST_F(TextureOperandKernels, RefusedFetchesFailTheLaunch) {
+  MultisampleImage image(2);
+  cuport_texture_descriptor ordinary = image.descriptor;
+  ordinary.samples = 0;
+  uint32_t *out = allocate<uint32_t>(16);
+  struct Refusal {
+    const char *body;
+    const char *message;
+  };
+  for (const Refusal &refusal :
+       {Refusal{"  mov.f32 %f1, 0f3F000000;\n"
+                "  tex.2d.v4.f32.f32 {%f2, %f3, %f4, %f5}, [%rd2, {%f1, %f1}], %f1;",
+                "comparison function"},
+        Refusal{"  mov.f32 %f1, 0f3F000000;\n"
+                "  tld4.r.2d.v4.f32.f32 {%f2, %f3, %f4, %f5}, [%rd2, {%f1, %f1}], %f1;",
+                "comparison function"},
+        Refusal{"  mov.u32 %r1, 0;\n"
+                "  tex.2dms.v4.f32.s32 {%f2, %f3, %f4, %f5}, [%rd2, {%r1, %r1, %r1, %r1}];",
+                "not a multisample image"},
+        Refusal{"  mov.f32 %f1, 0f3F000000;\n  mov.u32 %r1, 8;\n"
+                "  tex.2d.v4.f32.f32 {%f2, %f3, %f4, %f5}, [%rd2, {%f1, %f1}], {%r1, %r1};",
+                "-8..7"}}) {
+    std::string error;
+    EXPECT_EQ(run(refusal.body, ordinary, out, error), CUPORT_ERROR_LAUNCH_FAILED) << refusal.body;
+    EXPECT_NE(error.find(refusal.message), std::string::npos) << error;
+  }
 }
 
 } // namespace
