@@ -318,6 +318,21 @@ TEST(TextureLowering, OptionalOperandsAreFlaggedAndStoredAfterTheCoordinates) {
   EXPECT_EQ(seven->getSExtValue(), 7);
 }
 
+// After .level's lod and .grad's gradients come the same optional operands.
+TEST(TextureLowering, OptionalOperandsFollowTheLevelOperands) {
+  Lowered lowered = lowerText(textureKernel(R"(
+	tex.level.2d.v4.f32.f32 	{%f2, %f3, %f4, %f5}|%p1, [%rd1, {%f1, %f1}], %f1, {%r1, %r1}, %f1;
+	tex.grad.a2d.v4.f32.f32 	{%f2, %f3, %f4, %f5}, [%rd1, {%r1, %f1, %f1, %f1}], {%f1, %f1},
+	    {%f1, %f1}, {%r1, %r1};)"));
+  ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
+  auto tex = callsTo(*lowered.module->module->getFunction("k"), "cuport.tex");
+  ASSERT_EQ(tex.size(), 2u);
+  constexpr uint64_t kOptional =
+      CUPORT_TEX_OFFSET | CUPORT_TEX_DEPTH_COMPARE | CUPORT_TEX_RESIDENCY;
+  EXPECT_EQ(opOf(tex[0]) & (CUPORT_SHAPE_MASK | kOptional), CUPORT_SHAPE_2D | kOptional);
+  EXPECT_EQ(opOf(tex[1]) & (CUPORT_SHAPE_MASK | kOptional), CUPORT_SHAPE_A2D | CUPORT_TEX_OFFSET);
+}
+
 // Forms ptxas refuses: offsets on cubemaps, a depth comparison on 3d or multisample geometries or
 // with .s32 coordinates, multisample fetches with .f32 coordinates, tld4 on a multisample
 // geometry, offset vectors of the wrong length, two offset vectors.
