@@ -47,7 +47,8 @@ enum cuport_barrier_reduction {
 
 /* cuport.mma.sync: the variant is shape | a type << 4 | b type << 8 | c type << 12 |
    d type << 16 | CUPORT_MMA_SATFINITE | CUPORT_MMA_WMMA | CUPORT_MMA_AND_POPC |
-   rounding << CUPORT_MMA_ROUNDING_SHIFT. The m16n16 /
+   rounding << CUPORT_MMA_ROUNDING_SHIFT | the m8n8k4 .f16 layout bits | the mma.sp bits and
+   selector. The m16n16 /
    m32n8 / m8n32 shapes are wmma's; CUPORT_MMA_WMMA says the fragments are in cuport's wmma layout
    (docs/execution-model.md) instead of the ISA's mma layout. */
 enum cuport_mma_shape {
@@ -94,13 +95,25 @@ enum cuport_mma_rounding {
   CUPORT_MMA_RM = 2,
   CUPORT_MMA_RP = 3,
 };
+/* m8n8k4 .f16 (four quad-pair products): A is .col (column-major) with this bit, .row without;
+   B is .row with CUPORT_MMA_B_ROW_MAJOR, .col without. */
+#define CUPORT_MMA_A_COLUMN_MAJOR (1u << 25)
+#define CUPORT_MMA_B_ROW_MAJOR (1u << 26)
+/* mma.sp: A holds the non-zero half of a 2:4 (1:2 for .tf32, pairwise 4:8 for .s4/.u4) sparse
+   matrix, the metadata register is in slot CUPORT_MMA_SLOT_E and the sparsity selector in bits
+   CUPORT_MMA_SELECTOR_SHIFT..+1; CUPORT_MMA_ORDERED_METADATA for mma.sp::ordered_metadata. */
+#define CUPORT_MMA_SPARSE (1u << 27)
+#define CUPORT_MMA_ORDERED_METADATA (1u << 28)
+#define CUPORT_MMA_SELECTOR_SHIFT 29
 /* The per-lane fragment buffer of cuport.mma.sync: 64-bit slots, each register zero-extended
-   (f64 as its bits), A from slot 0, B from 8, C from 16; the results go to D from slot 24. */
+   (f64 as its bits), A from slot 0, B from 8, C from 16; the results go to D from slot 24 (eight
+   slots); mma.sp's metadata register is in slot 32. */
 #define CUPORT_MMA_SLOT_A 0
 #define CUPORT_MMA_SLOT_B 8
 #define CUPORT_MMA_SLOT_C 16
 #define CUPORT_MMA_SLOT_D 24
-#define CUPORT_MMA_SLOTS 32
+#define CUPORT_MMA_SLOT_E 32
+#define CUPORT_MMA_SLOTS 33
 
 /* cuport.ldmatrix.sync: the variant is the number of matrices (1, 2, 4) | CUPORT_LDMATRIX_TRANS. */
 #define CUPORT_LDMATRIX_TRANS (1u << 4)

@@ -281,7 +281,9 @@ bool BlockScheduler::resolveWarp(uint32_t warp, bool &resolved) {
     rest &= ~group;
     if (request.kind != kSuspendActiveMask && group != (request.mask & live))
       continue; // some lanes of the membermask have not got there yet
-    resolveWarpCollective(request.kind, request.op, group, lanes);
+    if (std::string error = resolveWarpCollective(request.kind, request.op, group, lanes);
+        !error.empty())
+      return fail(threadName(*lanes[lane]) + ": " + error);
     ++events_;
     for (uint32_t members = group; members != 0; members &= members - 1)
       state_[first + uint32_t(std::countr_zero(members))] = State::Ready;

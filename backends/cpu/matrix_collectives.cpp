@@ -5,6 +5,11 @@
 // warp's fragments are gathered into whole matrices, D = A * B + C is computed, and D is
 // scattered back.
 //
+// mma.m8n8k4 with .f16 is four independent products, one per quad pair (lanes 4q..4q+3 and
+// 16+4q..16+4q+3), in the layouts of the ISA's "Matrix Fragments for mma.m8n8k4 with .f16". mma.sp
+// gathers A's stored half in the layout of a dense A with half the columns, and places each row's
+// stored elements at the dense columns the metadata names (sparse_metadata.cpp).
+//
 // Precision: the ISA leaves the order of the accumulation and the intermediate precision of the
 // floating-point forms unspecified. Here each element of D is C plus the products, summed in
 // double in k order, rounded once to D's type (to nearest even); the f16, bf16, tf32 and fp8
@@ -17,7 +22,7 @@
 #include "backends/cpu/matrix_collectives.h"
 
 #include "backends/cpu/exact_sum.h"
-
+#include "backends/cpu/sparse_metadata.h"
 #include "backends/warp_operations.h"
 
 #include <algorithm>
@@ -202,6 +207,8 @@ struct Position {
 // B (k x n): row threadID_in_group * per + p + 4 * per * r, column groupID;
 // C and D (m x n, two elements a row): row groupID (+ 8 for c2, c3), column
 //   threadID_in_group * 2 + (i & 1).
+// mma.sp's B fragments follow it too, and so does its A as a dense m x k/2 matrix of the stored
+// elements (the ISA's sparse A figures: each register holds the stored elements of one chunk).
 // For example m16n8k16 .f16 A: a0, a1 at (groupID, 2 threadID_in_group + 0/1), a2, a3 eight rows
 // down, a4..a7 eight columns right; m16n8k8 .tf32 A: a0 (groupID, threadID_in_group), a1 eight
 // rows down, a2, a3 four columns right.
@@ -268,20 +275,126 @@ uint64_t encode(const Element &element, uint32_t type, bool satfinite) {
   }
 }
 
+// mma.m8n8k4 .f16's layouts, for a lane of a quad pair: with t = laneid % 4 and h = 4 in the
+// high group (laneid >= 16), 0 in the low one,
+// A (8x4): row-major a_i at (t + h, i), column-major at (i + h, t);
+// B (4x8): row-major b_i at (t, i + h), column-major at (i, t + h);
+// C and D (8x8): .f16 c_i at (t + h, i); .f32 at (X + h, (i & 4) + (laneid & 2) + (i & 1)) with
+//   X = (laneid & 1) + (i & 2).
+Position quadPairPositionOf(Operand operand, uint32_t variant, uint32_t type, uint32_t lane,
+                            uint32_t i) {
+  uint32_t t = lane % 4, h = lane >= 16 ? 4 : 0;
+  if (operand == Operand::A)
+    return (variant & CUPORT_MMA_A_COLUMN_MAJOR) ? Position{i + h, t} : Position{t + h, i};
+  if (operand == Operand::B)
+    return (variant & CUPORT_MMA_B_ROW_MAJOR) ? Position{t, i + h} : Position{i, t + h};
+  if (type == CUPORT_MMA_F16)
+    return {t + h, i};
+  return {(lane & 1) + (i & 2) + h, (i & 4) + (lane & 2) + (i & 1)};
+}
+
+// Element i of a lane's fragment of `type` from its slots (16- or 32-bit elements).
+uint64_t rawElement(const uint64_t *slots, uint32_t type, uint32_t i) {
+  if (bitsOf(type) == 16)
+    return (slots[i / 2] >> (16 * (i % 2))) & 0xffff;
+  return slots[i] & 0xffffffffu;
+}
+
+// mma.m8n8k4 with .f16 A and B: each quad pair's D = A * B + C, 8x8x4.
+void multiplyQuadPairs(uint32_t variant, uint32_t group,
+                       ThreadContext *const lanes[kLanesPerWarp]) {
+  uint32_t cType = (variant >> 12) & 15, dType = (variant >> 16) & 15;
+  for (uint32_t pair = 0; pair < 4; ++pair) {
+    Element a[8 * 4] = {}, b[4 * 8] = {}, c[8 * 8] = {};
+    uint32_t members[8];
+    for (uint32_t t = 0; t < 8; ++t)
+      members[t] = 4 * pair + t % 4 + (t >= 4 ? 16 : 0);
+    for (uint32_t lane : members) {
+      if (!(group & (1u << lane)))
+        continue; // an absent lane's elements stay zero
+      auto *slots = reinterpret_cast<const uint64_t *>(lanes[lane]->request.operand[0]);
+      for (uint32_t i = 0; i < 4; ++i) {
+        Position at = quadPairPositionOf(Operand::A, variant, CUPORT_MMA_F16, lane, i);
+        a[at.row * 4 + at.col] =
+            decode(rawElement(slots + CUPORT_MMA_SLOT_A, CUPORT_MMA_F16, i), CUPORT_MMA_F16);
+        at = quadPairPositionOf(Operand::B, variant, CUPORT_MMA_F16, lane, i);
+        b[at.row * 8 + at.col] =
+            decode(rawElement(slots + CUPORT_MMA_SLOT_B, CUPORT_MMA_F16, i), CUPORT_MMA_F16);
+      }
+      for (uint32_t i = 0; i < 8; ++i) {
+        Position at = quadPairPositionOf(Operand::C, variant, cType, lane, i);
+        c[at.row * 8 + at.col] = decode(rawElement(slots + CUPORT_MMA_SLOT_C, cType, i), cType);
+      }
+    }
+    for (uint32_t lane : members) {
+      if (!(group & (1u << lane)))
+        continue;
+      auto *slots = reinterpret_cast<uint64_t *>(lanes[lane]->request.operand[0]);
+      std::fill(slots + CUPORT_MMA_SLOT_D, slots + CUPORT_MMA_SLOT_E, 0);
+      for (uint32_t i = 0; i < 8; ++i) {
+        Position at = quadPairPositionOf(Operand::C, variant, dType, lane, i);
+        double sum = c[at.row * 8 + at.col].real;
+        for (uint32_t k = 0; k < 4; ++k)
+          sum += a[at.row * 4 + k].real * b[k * 8 + at.col].real;
+        uint64_t raw = encode(Element{sum, 0}, dType, false);
+        if (dType == CUPORT_MMA_F16)
+          slots[CUPORT_MMA_SLOT_D + i / 2] |= raw << (16 * (i % 2));
+        else
+          slots[CUPORT_MMA_SLOT_D + i] = raw;
+      }
+    }
+  }
+}
+
+// mma.sp: A (m x k, row-major into `a`) from the lanes' stored halves and metadata; "" or why the
+// metadata is undefined.
+std::string gatherSparseA(uint32_t variant, uint32_t m, uint32_t k, uint32_t group,
+                          ThreadContext *const lanes[kLanesPerWarp], Element *a) {
+  uint32_t type = (variant >> 4) & 15, storedK = k / 2;
+  static thread_local Element stored[kMaxMultiplicand / 2];
+  static thread_local int32_t columns[kMaxMultiplicand / 2];
+  gather(Operand::A, m, type, false, m * storedK / kLanesPerWarp, CUPORT_MMA_SLOT_A, storedK, group,
+         lanes, stored);
+  uint32_t metadata[kLanesPerWarp] = {};
+  for (uint32_t rest = group; rest != 0; rest &= rest - 1) {
+    uint32_t lane = uint32_t(std::countr_zero(rest));
+    metadata[lane] = uint32_t(
+        reinterpret_cast<const uint64_t *>(lanes[lane]->request.operand[0])[CUPORT_MMA_SLOT_E]);
+  }
+  std::string error = sparseColumns(variant, m, k, metadata, group, columns);
+  if (!error.empty())
+    return error;
+  std::fill(a, a + m * k, Element{});
+  for (uint32_t row = 0; row < m; ++row)
+    for (uint32_t j = 0; j < storedK; ++j)
+      if (int32_t col = columns[row * storedK + j]; col >= 0)
+        a[row * k + uint32_t(col)] = stored[row * storedK + j];
+  return "";
+}
+
 } // namespace
 
-void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
-                                ThreadContext *const lanes[kLanesPerWarp]) {
+std::string multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
+                                       ThreadContext *const lanes[kLanesPerWarp]) {
   uint32_t shape = variant & 15, aType = (variant >> 4) & 15, bType = (variant >> 8) & 15;
   uint32_t cType = (variant >> 12) & 15, dType = (variant >> 16) & 15;
   bool satfinite = variant & CUPORT_MMA_SATFINITE, wmma = variant & CUPORT_MMA_WMMA;
   Shape size = shapeOf(shape);
+  if (shape == CUPORT_MMA_M8N8K4 && aType == CUPORT_MMA_F16) {
+    multiplyQuadPairs(variant, group, lanes);
+    return "";
+  }
   static thread_local Element a[kMaxMultiplicand], b[kMaxMultiplicand], c[kMaxAccumulator],
       d[kMaxAccumulator];
   bool andPopc = variant & CUPORT_MMA_AND_POPC, bits1 = aType == CUPORT_MMA_B1;
   uint32_t perLaneA = size.m * size.k / kLanesPerWarp, perLaneB = size.k * size.n / kLanesPerWarp;
   uint32_t perLaneC = size.m * size.n / kLanesPerWarp;
-  gather(Operand::A, size.m, aType, wmma, perLaneA, CUPORT_MMA_SLOT_A, size.k, group, lanes, a);
+  if (variant & CUPORT_MMA_SPARSE) {
+    if (std::string error = gatherSparseA(variant, size.m, size.k, group, lanes, a); !error.empty())
+      return error;
+  } else {
+    gather(Operand::A, size.m, aType, wmma, perLaneA, CUPORT_MMA_SLOT_A, size.k, group, lanes, a);
+  }
   gather(Operand::B, size.m, bType, wmma, perLaneB, CUPORT_MMA_SLOT_B, size.n, group, lanes, b);
   gather(Operand::C, size.m, cType, wmma, perLaneC, CUPORT_MMA_SLOT_C, size.n, group, lanes, c);
   bool integer = isInteger(aType);
@@ -313,7 +426,7 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
   for (uint32_t rest = group; rest != 0; rest &= rest - 1) {
     uint32_t lane = uint32_t(std::countr_zero(rest));
     auto *slots = reinterpret_cast<uint64_t *>(lanes[lane]->request.operand[0]);
-    std::fill(slots + CUPORT_MMA_SLOT_D, slots + CUPORT_MMA_SLOTS, 0);
+    std::fill(slots + CUPORT_MMA_SLOT_D, slots + CUPORT_MMA_SLOT_E, 0);
     for (uint32_t i = 0; i < perLaneC; ++i) {
       Position at = wmma ? wmmaPositionOf(size.n, perLaneC, lane, i)
                          : positionOf(Operand::C, size.m, dType, lane, i);
@@ -321,6 +434,7 @@ void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
       slots[CUPORT_MMA_SLOT_D + i / perSlot] |= bits == 64 ? raw : raw << (bits * (i % perSlot));
     }
   }
+  return "";
 }
 
 // ldmatrix, stmatrix and movmatrix, after the ISA's ldmatrix fragment figure: in an 8x8 .b16

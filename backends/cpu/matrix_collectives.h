@@ -6,15 +6,18 @@
 #include "backends/cpu/warp_collectives.h"
 
 #include <cstdint>
+#include <string>
 
 namespace cuport::cpu {
 
 // mma.sync: `variant` is a cuport.mma.sync variant (backends/warp_operations.h); each group
 // lane's request.operand[0] is the address of its fragment buffer (CUPORT_MMA_SLOT_*), whose D
 // slots receive the lane's part of D. Lanes outside the group (exited, or past the end of a
-// partial warp: undefined in PTX) contribute zero fragments.
-void multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
-                                ThreadContext *const lanes[kLanesPerWarp]);
+// partial warp: undefined in PTX) contribute zero fragments (and mma.sp no metadata: the chunks
+// it would place stay zero). Returns "" or, for mma.sp metadata the ISA leaves undefined, why
+// (D is then not written).
+std::string multiplyAccumulateMatrices(uint32_t variant, uint32_t group,
+                                       ThreadContext *const lanes[kLanesPerWarp]);
 
 // ldmatrix.m8n8.b16: `variant` is the matrix count | CUPORT_LDMATRIX_TRANS; lanes 8i..8i+7 give in
 // operand[0] the addresses of matrix i's rows (16 bytes each); each lane's result[0] holds

@@ -188,46 +188,45 @@ const char *suspendKindName(uint32_t kind) {
   }
 }
 
-void resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
-                           ThreadContext *const lanes[kLanesPerWarp]) {
+std::string resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
+                                  ThreadContext *const lanes[kLanesPerWarp]) {
   switch (kind) {
   case kSuspendShuffle:
     shuffle(op, group, lanes);
-    return;
+    return "";
   case kSuspendVote:
     vote(op, group, lanes);
-    return;
+    return "";
   case kSuspendMatch:
     match(op, group, lanes);
-    return;
+    return "";
   case kSuspendReduce:
     reduce(op, group, lanes);
-    return;
+    return "";
   case kSuspendElect: {
     uint32_t leader = uint32_t(std::countr_zero(group));
     forEachLane(group, [&](uint32_t lane) {
       lanes[lane]->request.result[0] = leader;
       lanes[lane]->request.result[1] = lane == leader;
     });
-    return;
+    return "";
   }
   case kSuspendMma:
-    multiplyAccumulateMatrices(op, group, lanes);
-    return;
+    return multiplyAccumulateMatrices(op, group, lanes);
   case kSuspendLdmatrix:
     loadMatrices(op, group, lanes);
-    return;
+    return "";
   case kSuspendMovmatrix:
     transposeMatrix(group, lanes);
-    return;
+    return "";
   case kSuspendStmatrix:
     storeMatrices(op, group, lanes);
-    return;
+    return "";
   case kSuspendActiveMask:
     forEachLane(group, [&](uint32_t lane) { lanes[lane]->request.result[0] = group; });
-    return;
+    return "";
   default: // kSuspendWarpSync: only the rendezvous
-    return;
+    return "";
   }
 }
 

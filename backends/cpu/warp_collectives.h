@@ -5,6 +5,7 @@
 #include "backends/cpu/context.h"
 
 #include <cstdint>
+#include <string>
 
 namespace cuport::cpu {
 
@@ -19,8 +20,9 @@ const char *suspendKindName(uint32_t kind);
 // `group` holds the lanes that take part: every lane that waits with the same kind, op and
 // membermask, which is every non-exited lane of the membermask (activemask: the lanes waiting at
 // the same site). lanes[l] is lane l's context (null past the end of a partial warp). Reads each
-// group lane's request operands and writes its request results.
-void resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
-                           ThreadContext *const lanes[kLanesPerWarp]);
+// group lane's request operands and writes its request results. Returns "" or, when the operands
+// are ones the ISA leaves undefined and the launch must fail (mma.sp metadata), why.
+std::string resolveWarpCollective(uint32_t kind, uint32_t op, uint32_t group,
+                                  ThreadContext *const lanes[kLanesPerWarp]);
 
 } // namespace cuport::cpu

@@ -23,9 +23,10 @@ struct MmaFragment {
 };
 
 // Checks the register counts, fills the lane's fragment buffer, calls cuport.mma.sync with
-// `variant` and writes D. `d` is the destination; `name` names the instruction in diagnostics.
+// `variant` and writes D. `d` is the destination; `name` names the instruction in diagnostics;
+// `metadata`, when given, is mma.sp's metadata register (CUPORT_MMA_SLOT_E).
 bool emitMmaSync(FunctionLowering &fl, const std::string &name, uint32_t variant,
                  const MmaFragment &d, const MmaFragment &a, const MmaFragment &b,
-                 const MmaFragment &c);
+                 const MmaFragment &c, const ptx::Operand *metadata = nullptr);
 
 } // namespace cuport::lower

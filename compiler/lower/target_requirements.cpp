@@ -177,6 +177,45 @@ unsigned wmmaTarget(const ptx::Instruction &inst) {
   return 70;
 }
 
+// mma: the m16n8 shapes but m16n8k8 (and m8n8k4 with .f64), .and.popc and sparse mma came with
+// sm_80, .e4m3 / .e5m2 with sm_89, the m16n8 .f64 shapes with sm_90; m8n8k4 .f16, m16n8k8 .f16,
+// m8n8k16, m8n8k32 and m8n8k128 .xor.popc are older.
+unsigned mmaTarget(const ptx::Instruction &inst) {
+  bool f64 = has(inst, "f64");
+  if (f64 && !has(inst, "m8n8k4"))
+    return 90;
+  if (has(inst, "e4m3") || has(inst, "e5m2"))
+    return 89;
+  bool m16n8 = std::ranges::any_of(inst.modifiers, [](const std::string &modifier) {
+    return modifier.starts_with("m16n8k") && modifier != "m16n8k8";
+  });
+  if (m16n8 || f64 || has(inst, "and") || has(inst, "sp") || has(inst, "sp::ordered_metadata"))
+    return 80;
+  return 0;
+}
+
+// The PTX ISA version of each mma form: 6.4 for m8n8k4 .f16; 6.5 for m16n8k8 .f16, m8n8k16 and
+// m8n8k32; 7.0 for m8n8k128, the sm_80 shapes and m8n8k4 .f64; 7.1 for .and.popc and mma.sp; 7.8
+// for the m16n8 .f64 shapes; 8.4 for .e4m3 / .e5m2 (8.7 for m16n8k16 and .f16 accumulators); 8.5
+// for mma.sp::ordered_metadata.
+unsigned mmaVersion(const ptx::Instruction &inst) {
+  bool f64 = has(inst, "f64");
+  unsigned version = 64;
+  if (has(inst, "m16n8k8") || has(inst, "m8n8k16") || has(inst, "m8n8k32"))
+    version = 65;
+  if (mmaTarget(inst) >= 80 || has(inst, "m8n8k128"))
+    version = std::max(version, 70u);
+  if (has(inst, "and") || has(inst, "sp"))
+    version = std::max(version, 71u);
+  if (f64 && !has(inst, "m8n8k4"))
+    version = std::max(version, 78u);
+  if (has(inst, "e4m3") || has(inst, "e5m2"))
+    version = std::max(version, has(inst, "m16n8k16") || has(inst, "f16") ? 87u : 84u);
+  if (has(inst, "sp::ordered_metadata"))
+    version = std::max(version, 85u);
+  return version;
+}
+
 } // namespace
 
 unsigned minimumTarget(const ptx::Instruction &inst) {
@@ -190,6 +229,8 @@ unsigned minimumTarget(const ptx::Instruction &inst) {
   target = std::max(target, asyncAndWarpTarget(inst));
   if (op == "cvt")
     return std::max(target, cvtTarget(inst));
+  if (op == "mma")
+    target = std::max(target, mmaTarget(inst));
   target = std::max(target, halfTarget(inst));
   if (op == "wmma")
     target = std::max(target, wmmaTarget(inst));
@@ -230,6 +271,8 @@ unsigned minimumVersion(const ptx::Instruction &inst, unsigned target) {
     need(target == 89 ? 81 : 78);
   if (op == "cvt")
     return std::max(version, cvtVersion(inst));
+  if (op == "mma")
+    need(mmaVersion(inst));
   if (op == "szext" || op == "bmsk")
     need(76);
   if (op == "sured" && (has(inst, "min") || has(inst, "max")) &&

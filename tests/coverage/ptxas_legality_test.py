@@ -37,8 +37,12 @@ VERSIONS = ("6.3", "6.4", "6.5", "7.0", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6"
 OLDEST = {75: "6.3", 80: "7.0", 86: "7.1", 89: "7.8", 90: "7.8"}
 
 # Forms ptxas assembles that cuport refuses on purpose, each with the reason: regular expressions
-# matched against the whole instruction text. Empty: every generated form ptxas takes is lowered.
+# matched against the whole instruction text.
 DELIBERATE_GAPS = {
+    # The ISA: the selector of m16n8k32 .f16 / .bf16 is 0 (lanes T0, T1) or 1 (T2, T3), any other
+    # value is undefined; ptxas takes 2 and 3 with .f32 accumulators.
+    r"mma\.sp(::ordered_metadata)?\.sync\.aligned\.m16n8k32\.row\.col\.f32\.f16\.f16\.f32 .*, [23]":
+        "sparsity selector the ISA leaves undefined",
 }
 REGS = ("  .reg .pred %p<8>;\n  .reg .b16 %h<8>;\n  .reg .b32 %r<8>;\n  .reg .b64 %rd<8>;\n"
         "  .shared .align 16 .b8 sbuf[64];\n")
@@ -264,6 +268,55 @@ def forms():
         yield text.split(".")[0].split(" ")[0], text
 
 
+MMA_BITS = {"f16": 16, "bf16": 16, "tf32": 32, "f32": 32, "f64": 64, "s8": 8, "s32": 32,
+            "e4m3": 8, "s4": 4, "b1": 1}
+
+
+def mma_fragment(rows, cols, type_, lanes=32):
+    """A lane's registers of a rows x cols matrix spread over `lanes` lanes, as a vector."""
+    elements = rows * cols // lanes
+    count = max(1, elements if MMA_BITS[type_] == 64 else elements * MMA_BITS[type_] // 32)
+    bank = "%rd" if MMA_BITS[type_] == 64 else "%r"
+    return "{%s}" % ", ".join("%s%d" % (bank, i % 8) for i in range(count))
+
+
+def mma_forms():
+    """mma and mma.sp{::ordered_metadata}: shapes x layouts x C / D types x .satfinite x bit
+    operations x sparsity selectors, each with the register counts of its fragments."""
+    floats = ("f16", "f32")
+    shapes = {"f16": ("m8n8k4", "m16n8k8", "m16n8k16", "m16n8k32"),
+              "bf16": ("m16n8k8", "m16n8k16", "m16n8k32"),
+              "tf32": ("m16n8k4", "m16n8k8", "m16n8k16"),
+              "f64": ("m8n8k4", "m16n8k4", "m16n8k8", "m16n8k16"),
+              "e4m3": ("m16n8k16", "m16n8k32", "m16n8k64"),
+              "s8": ("m8n8k16", "m16n8k16", "m16n8k32", "m16n8k64"),
+              "s4": ("m8n8k32", "m16n8k32", "m16n8k64", "m16n8k128"),
+              "b1": ("m8n8k128", "m16n8k128", "m16n8k256")}
+    accumulators = {"f16": floats, "bf16": floats, "tf32": floats, "e4m3": floats,
+                    "f64": ("f64",), "s8": ("s32",), "s4": ("s32",), "b1": ("s32",)}
+    for a, shape in ((a, shape) for a, names in shapes.items() for shape in names):
+        m, n, k = (int(x) for x in re.match(r"m(\d+)n(\d+)k(\d+)", shape).groups())
+        quad_pairs = shape == "m8n8k4" and a == "f16"  # each product over 8 lanes
+        lanes = 8 if quad_pairs else 32
+        for sparse in ("", ".sp", ".sp::ordered_metadata"):
+            layouts = (".row.col", ".col.row", ".row.row", ".col.col") if a == "f16" else (
+                ".row.col",)
+            stored_k = k // 2 if sparse else k
+            for layout, (d, c), sat, bit_op in itertools.product(
+                    layouts, itertools.product(accumulators[a], repeat=2),
+                    ("", ".satfinite") if a in ("s8", "s4", "f16") else ("",),
+                    (".xor.popc", ".and.popc", "") if a == "b1" else ("",)):
+                text = "mma%s.sync.aligned.%s%s%s.%s.%s.%s.%s%s %s, %s, %s, %s" % (
+                    sparse, shape, layout, sat, d, a, a, c, bit_op, mma_fragment(m, n, d, lanes),
+                    mma_fragment(m, stored_k, a, lanes), mma_fragment(k, n, a, lanes),
+                    mma_fragment(m, n, c, lanes))
+                if not sparse:
+                    yield "mma", text
+                    continue
+                for selector in range(5):
+                    yield "mma", "%s, %%r7, %d" % (text, selector)
+
+
 def kernel(index, instruction):
     return ".visible .entry k%d()\n{\n%s  %s;\n}\n" % (index, REGS, instruction)
 
@@ -337,7 +390,7 @@ def main():
         print("SKIP: ptxas is not installed (looked in PATH and /usr/local/cuda/bin); "
               "the legality check needs NVIDIA's assembler as its reference")
         return SKIP
-    generated = [(family, text) for family, text in forms()
+    generated = [(family, text) for family, text in itertools.chain(forms(), mma_forms())
                  if not args.family or family in args.family]
     instructions = [text for _, text in generated]
     targets = [int(sm) for sm in args.targets.split(",")]

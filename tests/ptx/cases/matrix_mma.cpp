@@ -1,4 +1,6 @@
-// mma.sync.aligned: m16n8k16 and m16n8k8 with f16 (f16 or f32 accumulators), bf16 and tf32
+// mma.sync.aligned (m8n8k4 with f16 is matrix_mma_quad_pair.cpp's, mma.sp
+// matrix_mma_sparse.cpp's): m16n8k16 and m16n8k8 with f16 (f16 or f32 accumulators, C and D of
+// one type as ptxas requires), bf16 and tf32
 // inputs, m16n8k4 tf32, m8n8k4 f64 and the sm_90 f64 shapes m16n8k4/k8/k16, m8n8k16, m16n8k16
 // and m16n8k32 with s8/u8 inputs, m8n8k32, m16n8k32 and m16n8k64 with s4/u4 (wrapping and
 // .satfinite), m8n8k128, m16n8k128 and m16n8k256 .b1 (.xor.popc, .and.popc), m16n8k32 and
@@ -353,30 +355,22 @@ PTX_CASE(MatrixMma, Fp8) {
     }
 }
 
-// A form is refused at load with a diagnostic naming mma. `invalid`: ptxas refuses it too.
-void expectRefused(const std::string &instruction, bool invalid) {
+// An invalid form is refused at load with a diagnostic naming mma (ptxas refuses it too).
+void expectRefused(const std::string &instruction) {
   Launch launch;
-  launch.ptx = header(80) +
-               ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
-               "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
-               instruction + "\n  ret;\n}\n";
-  if (invalid)
-    launch.ptx = invalidOnPurpose(launch.ptx);
+  launch.ptx = invalidOnPurpose(header(80) +
+                                ".visible .entry test(.param .u64 in, .param .u64 out)\n{\n"
+                                "  .reg .b32 %r<4>;\n  .reg .f32 %f<8>;\n  " +
+                                instruction + "\n  ret;\n}\n");
   launch.block = {32, 1, 1};
   Outcome outcome = run(launch);
   EXPECT_FALSE(outcome.loaded) << instruction;
   EXPECT_NE(outcome.message.find("mma"), std::string::npos) << outcome.message;
 }
 
-// Valid forms cuport does not implement are rejected at load, naming the instruction.
-PTX_CASE(MatrixMma, UnsupportedFormsRejected) {
-  expectRefused("mma.sync.aligned.m8n8k4.row.col.f32.f16.f16.f32 {%f0, %f1, %f2, %f3, %f4, %f5, "
-                "%f6, %f7}, {%r0, %r1}, {%r2, %r3}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
-                false);
-}
-
 // Forms the ISA does not define: .satfinite on a float form, .b1 without its bit operation,
-// .satfinite on .b1, d and c of different types on the f16 shapes.
+// .satfinite on .b1, d and c of different types (ptxas takes an .f32 D from an .f16 C for
+// m8n8k4 .f16 only), layouts other than .row.col but for m8n8k4 .f16.
 PTX_CASE(MatrixMma, InvalidFormsRejected) {
   for (const char *instruction :
        {"mma.sync.aligned.m16n8k16.row.col.satfinite.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, {%r0, "
@@ -388,8 +382,12 @@ PTX_CASE(MatrixMma, InvalidFormsRejected) {
         "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f16 {%f0, %f1, %f2, %f3}, {%r0, %r1, %r2, "
         "%r3}, {%r0, %r1}, {%r2, %r3};",
         "mma.sync.aligned.m16n8k8.row.col.f16.f16.f16.f32 {%r0, %r1}, {%r0, %r1}, {%r2}, {%f0, "
-        "%f1, %f2, %f3};"})
-    expectRefused(instruction, true);
+        "%f1, %f2, %f3};",
+        "mma.sync.aligned.m8n8k4.row.col.f16.f16.f16.f32 {%r0, %r1, %r2, %r3}, {%r0, %r1}, "
+        "{%r2, %r3}, {%f0, %f1, %f2, %f3, %f4, %f5, %f6, %f7};",
+        "mma.sync.aligned.m16n8k16.col.row.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, {%r0, %r1, %r2, "
+        "%r3}, {%r0, %r1}, {%f0, %f1, %f2, %f3};"})
+    expectRefused(instruction);
 }
 
 } // namespace

@@ -255,6 +255,29 @@ TEST(WarpLowering, MatrixVariantCodes) {
                                        CUPORT_MMA_AND_POPC);
 }
 
+// m8n8k4 .f16 carries its layouts, mma.sp its kind, selector and metadata register (slot E).
+TEST(WarpLowering, QuadPairAndSparseMatrixVariantCodes) {
+  std::vector<Call> calls = warpCalls(
+      "mma.sync.aligned.m8n8k4.col.row.f32.f16.f16.f16 {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7}, "
+      "{%r8, %r9}, {%r10, %r11}, {%r12, %r13, %r14, %r15};\n"
+      "mma.sp::ordered_metadata.sync.aligned.m16n8k32.row.col.f32.bf16.bf16.f32 {%r0, %r1, %r2, "
+      "%r3}, {%r4, %r5, %r6, %r7}, {%r8, %r9, %r10, %r11}, {%r0, %r1, %r2, %r3}, %r12, 1;\n"
+      "mma.sp.sync.aligned.m16n8k128.row.col.satfinite.s32.u4.s4.s32 {%r0, %r1, %r2, %r3}, {%r4, "
+      "%r5, %r6, %r7}, {%r8, %r9, %r10, %r11}, {%r0, %r1, %r2, %r3}, %r12, 0;",
+      ".version 8.5\n.target sm_80\n");
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].constants[0], CUPORT_MMA_M8N8K4 | CUPORT_MMA_F16 << 4 | CUPORT_MMA_F16 << 8 |
+                                       CUPORT_MMA_F16 << 12 | CUPORT_MMA_F32 << 16 |
+                                       CUPORT_MMA_A_COLUMN_MAJOR | CUPORT_MMA_B_ROW_MAJOR);
+  EXPECT_EQ(calls[1].constants[0],
+            CUPORT_MMA_M16N8K32 | CUPORT_MMA_BF16 << 4 | CUPORT_MMA_BF16 << 8 |
+                CUPORT_MMA_F32 << 12 | CUPORT_MMA_F32 << 16 | CUPORT_MMA_SPARSE |
+                CUPORT_MMA_ORDERED_METADATA | 1u << CUPORT_MMA_SELECTOR_SHIFT);
+  EXPECT_EQ(calls[2].constants[0], CUPORT_MMA_M16N8K128 | CUPORT_MMA_U4 << 4 | CUPORT_MMA_S4 << 8 |
+                                       CUPORT_MMA_S32 << 12 | CUPORT_MMA_S32 << 16 |
+                                       CUPORT_MMA_SATFINITE | CUPORT_MMA_SPARSE);
+}
+
 TEST(WarpLowering, UnsupportedMatrixFormsAreDiagnosed) {
   for (const char *instruction :
        {"mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%r0, %r1, %r2}, {%r4, %r5, %r6, %r7}, "
@@ -268,7 +291,19 @@ TEST(WarpLowering, UnsupportedMatrixFormsAreDiagnosed) {
         "ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%r0, %r1}, [%rd0];",
         "ldmatrix.sync.aligned.m8n8.x3.shared.b16 {%r0, %r1, %r2}, [%rd0];",
         "movmatrix.sync.aligned.m8n8.b16 %r0, %r1;",
-        "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32 {%r0}, {%r1}, {%r2}, {%r3};"}) {
+        "wmma.mma.sync.aligned.row.col.m16n16k16.f32.f32 {%r0}, {%r1}, {%r2}, {%r3};",
+        // m8n8k4 .f16 takes two A registers; an .f16 D from an .f32 C
+        "mma.sync.aligned.m8n8k4.row.row.f16.f16.f16.f16 {%r0, %r1, %r2, %r3}, {%r4}, {%r8, %r9}, "
+        "{%r10, %r11, %r12, %r13};",
+        "mma.sync.aligned.m8n8k4.row.col.f16.f16.f16.f32 {%r0, %r1, %r2, %r3}, {%r4, %r5}, {%r8, "
+        "%r9}, {%r0, %r1, %r2, %r3, %r4, %r5, %r6, %r7};",
+        // mma.sp: the selector past the shape's range or not a constant, no metadata operand
+        "mma.sp.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%r0, %r1, %r2, %r3}, {%r4, %r5}, "
+        "{%r8, %r9}, {%r0, %r1, %r2, %r3}, %r12, 2;",
+        "mma.sp.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%r0, %r1}, {%r4, %r5}, {%r8, %r9}, "
+        "{%r0, %r1}, %r12, %r13;",
+        "mma.sp.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%r0, %r1}, {%r4, %r5}, {%r8, %r9}, "
+        "{%r0, %r1};"}) {
     SCOPED_TRACE(instruction);
     Lowered lowered = lowerText(kernelWith(instruction));
     EXPECT_FALSE(lowered.module.has_value());
