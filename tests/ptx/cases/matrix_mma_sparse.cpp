@@ -389,8 +389,8 @@ PTX_CASE(MatrixMma, SparseFormsRejected) {
   for (const Rejected &rejected : std::initializer_list<Rejected>{
            {80, "mma.sp.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%r0, %r1}, {%r0, %r1}, "
                 "{%r2, %r3}, {%r0, %r1}, %r3, 4;"},
-           {80, "mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32 {%f0, %f1, %f2, %f3}, "
-                "{%r0, %r1, %r2, %r3}, {%r0, %r1, %r2, %r3}, {%f0, %f1, %f2, %f3}, %r3, 2;"},
+           {80, "mma.sp.sync.aligned.m16n8k32.row.col.f16.f16.f16.f16 {%r0, %r1}, {%r0, %r1, "
+                "%r2, %r3}, {%r0, %r1, %r2, %r3}, {%r0, %r1}, %r3, 2;"},
            {80, "mma.sp.sync.aligned.m16n8k64.row.col.s32.s8.s8.s32 {%r0, %r1, %r2, %r3}, {%r0, "
                 "%r1, %r2, %r3}, {%r0, %r1, %r2, %r3}, {%r0, %r1, %r2, %r3}, %r3, 1;"},
            {80, "mma.sp.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {%r0, %r1}, {%r0, %r1}, "
