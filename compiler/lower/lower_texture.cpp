@@ -563,11 +563,10 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
                                                   "channel_data_type",
                                                   "channel_order"};
   Modifiers mods(inst.modifiers);
-  auto query =
-      mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords", "filter_mode",
-                      "addr_mode_0", "addr_mode_1", "addr_mode_2", "num_mipmap_levels",
-                      "num_samples", "memory_layout", "force_unnormalized_coords",
-                      "channel_data_type", "channel_order"});
+  auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
+                               "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
+                               "num_mipmap_levels", "num_samples", "memory_layout",
+                               "force_unnormalized_coords", "channel_data_type", "channel_order"});
   if (!query || !mods.take("b32") || !mods.allTaken())
     return fl.unsupported(inst);
   bool surfaceQuery = *query == "width" || *query == "height" || *query == "depth" ||

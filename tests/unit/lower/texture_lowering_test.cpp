@@ -359,7 +359,8 @@ TEST(TextureLowering, OptionalOperandsOutsideTheIsaAreRefused) {
   }
 }
 
-// txq / suq .channel_data_type and .channel_order are queries 12 and 13.
+// txq / suq .channel_data_type and .channel_order are queries 13 and 14 (12 is a sampler's
+// force_unnormalized_coords).
 TEST(TextureLowering, ChannelQueriesAreNumbered) {
   Lowered lowered = lowerText(textureKernel(R"(
 	txq.channel_data_type.b32 	%r2, [%rd1];
@@ -371,7 +372,7 @@ TEST(TextureLowering, ChannelQueriesAreNumbered) {
   ASSERT_EQ(queries.size(), 4u);
   for (size_t i = 0; i < 4; ++i)
     EXPECT_EQ(llvm::cast<llvm::ConstantInt>(queries[i]->getArgOperand(1))->getZExtValue(),
-              12u + i % 2);
+              13u + i % 2);
 }
 
 } // namespace
