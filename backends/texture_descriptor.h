@@ -61,6 +61,21 @@ struct cuport_texture_descriptor {
      s of element (x, y) is element x * samples + s of its row. 0 for an image that is not
      multisample, which is every image CUDA creates (neither API makes multisample arrays). */
   uint32_t samples;
+  /* Mipmaps (a texture over a mipmapped array): `levels` images, level 0 being the one above and
+     level l described by ((const struct cuport_texture_level *)level_table)[l]; 0 levels for a
+     plain image. The level of detail is clamped to [min_level_clamp, max_level_clamp] after
+     level_bias is added, then to the levels that exist. */
+  uint32_t levels;
+  uint32_t mipmap_linear_filter; /* cudaFilterModeLinear between two levels */
+  float level_bias, min_level_clamp, max_level_clamp;
+  uint64_t level_table;
+};
+
+/* One level of a mipmapped image: its own storage and extent, layers (faces) as at level 0. */
+struct cuport_texture_level {
+  uint64_t data;
+  uint64_t width, height, depth; /* in elements; 1 for an absent dimension */
+  uint64_t row_pitch, slice_pitch;
 };
 
 /* The `op` argument of cuport.tex and cuport.tld4: shape | coordinate type | result type. */
@@ -86,6 +101,11 @@ enum cuport_texture_shape {
 #define CUPORT_TEX_OFFSET 0x40u
 #define CUPORT_TEX_DEPTH_COMPARE 0x80u
 #define CUPORT_TEX_RESIDENCY 0x400u
+/* tex.level: word 8 of %coords is the level of detail (f32, or s32 with .s32 coordinates).
+   tex.grad: words 8..11 and 12..15 are dPdx and dPdy (f32, the components a shape has).
+   tex.base and plain tex sample level 0. */
+#define CUPORT_TEX_LOD_LEVEL 0x1000u
+#define CUPORT_TEX_LOD_GRAD 0x2000u
 
 /* The clamp mode of cuport.suld / sust / sured: what an out-of-range access does. */
 enum cuport_surface_clamp {

@@ -8,6 +8,7 @@
 #include "backends/cpu/directed_rounding.h"
 #include "backends/cpu/mbarrier.h"
 #include "backends/cpu/printf_fifo.h"
+#include "backends/cpu/texture_lod.h"
 #include "backends/cpu/texture_sampling.h"
 #include "backends/cpu/worker.h"
 #include "backends/warp_operations.h"
@@ -222,6 +223,10 @@ int32_t cuport_cpu_txq(uint64_t handle, uint32_t query, ThreadContext *thread) {
   return queryTexture(objectDescriptor(thread, handle, magic), query);
 }
 
+int32_t cuport_cpu_txq_level(uint64_t handle, uint32_t query, int32_t lod, ThreadContext *thread) {
+  return queryTextureLevel(objectDescriptor(thread, handle, CUPORT_TEXTURE_MAGIC), query, lod);
+}
+
 // istypep: whether `handle` is the address of a live descriptor of the kind asked. Any 64-bit value
 // may arrive, so the magic is read with process_vm_readv, which reports an unreadable address
 // instead of faulting. Samplers are the .samplerref variables of independent texture mode.
@@ -388,6 +393,7 @@ std::vector<std::pair<std::string_view, void *>> table() {
       {surface_store, reinterpret_cast<void *>(&cuport_cpu_sust)},
       {surface_reduce, reinterpret_cast<void *>(&cuport_cpu_sured)},
       {texture_query, reinterpret_cast<void *>(&cuport_cpu_txq)},
+      {texture_level_query, reinterpret_cast<void *>(&cuport_cpu_txq_level)},
       {object_type_test, reinterpret_cast<void *>(&cuport_cpu_istypep)},
       {texture_bind_sampler, reinterpret_cast<void *>(&cuport_cpu_tex_sampler)},
       {mbarrier_init, reinterpret_cast<void *>(&cuport_cpu_mbarrier_init)},

@@ -1,5 +1,7 @@
 #include "backends/cpu/texture_sampling.h"
 
+#include "backends/cpu/texture_lod.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -297,16 +299,10 @@ void reportResidency(uint32_t op, uint32_t result[]) {
     result[4] = 1;
 }
 
-} // namespace
-
-const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
-                          const uint32_t coordinates[], uint32_t result[]) {
-  if (op & CUPORT_TEX_DEPTH_COMPARE)
-    return kNoComparison;
-  int32_t offset[3];
-  if (const char *failure = readOffsets(op, coordinates, offset))
-    return failure;
-  reportResidency(op, result);
+// tex on the image `t` describes (one level of a mipmapped texture, or a plain image), with
+// operand e's texel offsets. The multisample shapes are sampleTexture's.
+Texel sampleImage(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[],
+                  const int32_t offset[3]) {
   uint32_t shape = op & CUPORT_SHAPE_MASK;
   bool integerCoordinates = op & CUPORT_TEX_COORDS_INT;
   Footprint fp;
@@ -332,9 +328,6 @@ const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
     first = 1;
     fp.layer = clampLayer(t, int32_t(coordinates[0]));
     break;
-  case CUPORT_SHAPE_2DMS:
-  case CUPORT_SHAPE_A2DMS:
-    return sampleMultisample(t, op, coordinates, offset, result);
   case CUPORT_SHAPE_CUBE:
   case CUPORT_SHAPE_ACUBE: {
     int cubeFirst = shape == CUPORT_SHAPE_ACUBE ? 1 : 0;
@@ -350,8 +343,7 @@ const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
     face_texture.normalized_coords = 1;
     face_texture.address_mode[0] = face_texture.address_mode[1] = CUPORT_ADDRESS_CLAMP;
     float uv[3] = {u, v, 0};
-    writeResult(t, op, filtered(face_texture, fp, uv, offset), result);
-    return nullptr;
+    return filtered(face_texture, fp, uv, offset);
   }
   }
   if (integerCoordinates) {
@@ -361,12 +353,45 @@ const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
       index[d] = int64_t(int32_t(coordinates[first + d])) + offset[d];
     cuport_texture_descriptor unnormalized = t;
     unnormalized.normalized_coords = 0;
-    writeResult(t, op, fetch(unnormalized, fp, index), result);
-    return nullptr;
+    return fetch(unnormalized, fp, index);
   }
   for (int d = 0; d < fp.dims; ++d)
     coordinate[d] = asFloat(coordinates[first + d]);
-  writeResult(t, op, filtered(t, fp, coordinate, offset), result);
+  return filtered(t, fp, coordinate, offset);
+}
+
+// tex.level / tex.grad on a mipmapped texture: one level, or two blended.
+Texel sampleMipmapped(const cuport_texture_descriptor &t, uint32_t op, const uint32_t coordinates[],
+                      const int32_t offset[3]) {
+  LevelChoice choice = chooseLevels(t, op, coordinates);
+  Texel first = sampleImage(mipmapLevel(t, choice.levels[0]), op, coordinates, offset);
+  if (choice.weight == 0)
+    return first;
+  Texel second = sampleImage(mipmapLevel(t, choice.levels[1]), op, coordinates, offset);
+  for (int c = 0; c < 4; ++c) {
+    first.f[c] = (1 - choice.weight) * first.f[c] + choice.weight * second.f[c];
+    first.i[c] = int32_t(first.f[c]);
+  }
+  return first;
+}
+
+} // namespace
+
+const char *sampleTexture(const cuport_texture_descriptor &t, uint32_t op,
+                          const uint32_t coordinates[], uint32_t result[]) {
+  if (op & CUPORT_TEX_DEPTH_COMPARE)
+    return kNoComparison;
+  int32_t offset[3];
+  if (const char *failure = readOffsets(op, coordinates, offset))
+    return failure;
+  reportResidency(op, result);
+  uint32_t shape = op & CUPORT_SHAPE_MASK;
+  if (shape == CUPORT_SHAPE_2DMS || shape == CUPORT_SHAPE_A2DMS)
+    return sampleMultisample(t, op, coordinates, offset, result);
+  if (t.levels == 0 || !(op & (CUPORT_TEX_LOD_LEVEL | CUPORT_TEX_LOD_GRAD)))
+    writeResult(t, op, sampleImage(t, op, coordinates, offset), result); // level 0
+  else
+    writeResult(t, op, sampleMipmapped(t, op, coordinates, offset), result);
   return nullptr;
 }
 
@@ -658,9 +683,9 @@ int32_t openclChannelOrder(const cuport_texture_descriptor &t) {
 
 // The PTX ISA's txq / suq values: address modes in its enumeration { wrap, mirror, clamp_ogl,
 // clamp_to_edge, clamp_to_border }, array_size 0 for anything but an array (a cubemap array counts
-// cubemaps), no mipmap levels (mipmapped arrays are not supported), the samples of a multisample
-// image (0 for the rest), memory_layout 0 (a surface is always over a CUDA array) and the OpenCL
-// channel data type and order.
+// cubemaps), the levels of a mipmapped texture (0 for a plain image), the samples of a
+// multisample image (0 for the rest), memory_layout 0 (a surface is always over a CUDA array)
+// and the OpenCL channel data type and order.
 int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   switch (query) {
   case 0:
@@ -688,6 +713,8 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
     default:
       return 3; // clamp_to_edge
     }
+  case 9:
+    return int32_t(t.levels);
   case 10:
     return int32_t(t.samples);
   case 12: // force_unnormalized_coords: a sampler's (no texture forces it)
@@ -697,7 +724,7 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
   case 14:
     return openclChannelOrder(t);
   default:
-    return 0; // num_mipmap_levels, memory_layout
+    return 0; // memory_layout
   }
 }
 

@@ -13,9 +13,11 @@ namespace cuport::cpu {
 // tex: `op` is a shape | CUPORT_TEX_* flags (backends/texture_descriptor.h); `coordinates` are
 // four 32-bit patterns (floats, or integers when CUPORT_TEX_COORDS_INT; the layer of an array
 // shape is always an integer and comes first), then with CUPORT_TEX_OFFSET or
-// CUPORT_TEX_DEPTH_COMPARE the three texel offsets and the reference; `result` receives four f32
-// or 32-bit integers, and with CUPORT_TEX_RESIDENCY whether the texels are resident. Null when
-// done, else why the caller must fail the grid: a depth comparison (CUDA objects have no
+// CUPORT_TEX_DEPTH_COMPARE the three texel offsets and the reference (words 4..7), and with
+// CUPORT_TEX_LOD_LEVEL the level of detail (word 8) or with CUPORT_TEX_LOD_GRAD the two gradients
+// (words 8..15, texture_lod.h), which select the levels of a mipmapped texture; `result` receives
+// four f32 or 32-bit integers, and with CUPORT_TEX_RESIDENCY whether the texels are resident. Null
+// when done, else why the caller must fail the grid: a depth comparison (CUDA objects have no
 // comparison function), an offset outside -8..7, a multisample fetch from an image that is not
 // one or a sample number out of range.
 const char *sampleTexture(const cuport_texture_descriptor &texture, uint32_t op,

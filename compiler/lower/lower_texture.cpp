@@ -1,7 +1,7 @@
 // Texture and surface instructions through texture / surface objects (the 64-bit handle in a
-// register) or references (.texref / .samplerref / .surfref variables): tex (with .level /
-// .grad, which only a mipmapped texture could tell apart; .f16 and .f16x2 results are the .f32
-// ones rounded to half; the multisample geometries; the offset, depth-compare and
+// register) or references (.texref / .samplerref / .surfref variables): tex (with .base,
+// .level and .grad, which select levels of a mipmapped texture; .f16 and .f16x2 results are
+// the .f32 ones rounded to half; the multisample geometries; the offset, depth-compare and
 // residency-predicate operands), tld4, suld.b, sust.b / sust.p, sured.b / sured.p, txq / suq and
 // istypep. Each becomes a call of a cuport.* intrinsic that takes the handle, an operation code
 // (backends/texture_descriptor.h), the coordinates and the data through memory
@@ -240,10 +240,50 @@ bool storeOptionalOperands(FunctionLowering &fl, llvm::AllocaInst *slot,
   return true;
 }
 
-// tex{.level, .grad}.geom.v4.dtype.ctype d{|p}, [a, c] {, lod | , dPdx, dPdy} {, e} {, f} and
-// tld4.comp.{2d,a2d,cube,acube}.v4.dtype.f32 d{|p}, [a, c] {, e} {, f}. The offsets e are
-// allowed on every geometry but the cubemaps, the depth-compare value f on every geometry but 3d
-// and the multisample ones, with .f32 coordinates only (what ptxas accepts).
+// Stores the level-of-detail operands of tex.level (the lod, .s32 with .s32 coordinates, else
+// .f32) or tex.grad (dPdx and dPdy: .f32 vectors of one element for 1d / a1d, two for 2d / a2d,
+// four for 3d / cube / acube) after the coordinates and the optional operands: word 8, or 8..11
+// and 12..15 of `slot`.
+bool storeLevelOfDetail(FunctionLowering &fl, const ptx::Instruction &inst, const Shape &shape,
+                        bool integerCoordinates, size_t extraOperands, llvm::AllocaInst *slot) {
+  auto &b = fl.builder();
+  auto *slotType = slot->getAllocatedType();
+  auto *i32 = b.getInt32Ty();
+  if (extraOperands == 1) {
+    Value *lod = fl.read(inst.operands[2], integerCoordinates ? i32 : b.getFloatTy());
+    if (!lod)
+      return false;
+    b.CreateStore(b.CreateBitCast(lod, i32), b.CreateConstInBoundsGEP2_32(slotType, slot, 0, 8));
+    return true;
+  }
+  uint32_t components = shape.code == CUPORT_SHAPE_1D || shape.code == CUPORT_SHAPE_A1D   ? 1
+                        : shape.code == CUPORT_SHAPE_2D || shape.code == CUPORT_SHAPE_A2D ? 2
+                                                                                          : 4;
+  for (uint32_t g = 0; g < 2; ++g) {
+    const ptx::Operand &gradient = inst.operands[2 + g];
+    if (gradient.kind != ptx::Operand::Kind::Vector || gradient.elements.size() != components)
+      return fl.error(gradient.loc, "tex.grad takes gradient vectors of " +
+                                        std::to_string(components) + " elements for this geometry");
+    for (uint32_t i = 0; i < 4; ++i) {
+      Value *bits = b.getInt32(0);
+      if (i < components && i < 3) { // a 3d / cube gradient's fourth element is ignored
+        Value *value = fl.read(gradient.elements[i], b.getFloatTy());
+        if (!value)
+          return false;
+        bits = b.CreateBitCast(value, i32);
+      }
+      b.CreateStore(bits, b.CreateConstInBoundsGEP2_32(slotType, slot, 0, 8 + 4 * g + i));
+    }
+  }
+  return true;
+}
+
+// tex{.base, .level, .grad}.geom.v4.dtype.ctype d{|p}, [a, c] {, lod | , dPdx, dPdy} {, e} {, f}
+// and tld4.comp.{2d,a2d,cube,acube}.v4.dtype.f32 d{|p}, [a, c] {, e} {, f}. .base and plain tex
+// sample level 0 of a mipmapped texture; .level and .grad select levels
+// (backends/cpu/texture_lod.h). The offsets e are allowed on every geometry but the cubemaps,
+// the depth-compare value f on every geometry but 3d and the multisample ones, with .f32
+// coordinates only (what ptxas accepts).
 bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   Modifiers mods(inst.modifiers);
   bool gather = inst.opcode == "tld4";
@@ -255,9 +295,13 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
       return fl.unsupported(inst);
     op |= uint32_t(std::string_view("rgba").find(*component)) << CUPORT_TEX_GATHER_SHIFT;
   } else if (mods.take("level")) {
-    extraOperands = 1; // only level 0 exists without mipmapped arrays
+    extraOperands = 1;
+    op |= CUPORT_TEX_LOD_LEVEL;
   } else if (mods.take("grad")) {
-    extraOperands = 2; // gradients select a mipmap level: none to select from
+    extraOperands = 2;
+    op |= CUPORT_TEX_LOD_GRAD;
+  } else {
+    mods.take("base");
   }
   auto shape = takeShape(mods, /*multisample=*/!gather);
   uint32_t width = mods.takeVectorWidth();
@@ -318,9 +362,14 @@ bool lowerTexture(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!handle)
     return false;
   bool withOptional = optional->offsets || optional->reference;
-  llvm::AllocaInst *coordinates =
-      storeCoordinates(fl, address, *shape, integerCoordinates, withOptional ? 8 : 4);
-  if (!coordinates || (withOptional && !storeOptionalOperands(fl, coordinates, *optional)))
+  uint32_t words = op & CUPORT_TEX_LOD_GRAD    ? 16
+                   : op & CUPORT_TEX_LOD_LEVEL ? 9
+                   : withOptional              ? 8
+                                               : 4;
+  llvm::AllocaInst *coordinates = storeCoordinates(fl, address, *shape, integerCoordinates, words);
+  if (!coordinates || (withOptional && !storeOptionalOperands(fl, coordinates, *optional)) ||
+      (extraOperands &&
+       !storeLevelOfDetail(fl, inst, *shape, integerCoordinates, extraOperands, coordinates)))
     return false;
   auto &b = fl.builder();
   auto *resultSlotType = llvm::ArrayType::get(b.getInt32Ty(), inst.pairedDestination ? 5 : 4);
@@ -545,7 +594,8 @@ bool lowerSurfaceReduction(FunctionLowering &fl, const ptx::Instruction &inst) {
 // query numbered by its place in kQueries. In independent texture mode the sampler queries
 // (filter_mode, addr_mode_*, force_unnormalized_coords, which exists only there) take a
 // .samplerref. channel_data_type / channel_order answer the OpenCL CL_* values of the image's
-// format (docs/kernel-ir.md). txq.level is refused.
+// format (docs/kernel-ir.md). txq.level.{width,height,depth}.b32 d, [a], lod is
+// i32 @cuport.txq.level(i64 handle, i32 query, i32 lod).
 bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   static constexpr std::string_view kQueries[] = {"width",
                                                   "height",
@@ -563,6 +613,7 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
                                                   "channel_data_type",
                                                   "channel_order"};
   Modifiers mods(inst.modifiers);
+  bool level = inst.opcode == "txq" && mods.take("level");
   auto query = mods.takeOneOf({"width", "height", "depth", "array_size", "normalized_coords",
                                "filter_mode", "addr_mode_0", "addr_mode_1", "addr_mode_2",
                                "num_mipmap_levels", "num_samples", "memory_layout",
@@ -577,9 +628,10 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   bool independent = independentTextureMode(fl.moduleLowering().ptx());
   if ((inst.opcode == "suq" && !surfaceQuery) ||
       (inst.opcode == "txq" && *query == "memory_layout") ||
-      (*query == "force_unnormalized_coords" && !independent))
+      (*query == "force_unnormalized_coords" && !independent) ||
+      (level && *query != "width" && *query != "height" && *query != "depth"))
     return fl.unsupported(inst);
-  if (!fl.expectOperands(inst, 2))
+  if (!fl.expectOperands(inst, level ? 3 : 2))
     return false;
   uint32_t code = 0;
   while (kQueries[code] != *query)
@@ -594,13 +646,23 @@ bool lowerQuery(FunctionLowering &fl, const ptx::Instruction &inst) {
   if (!handle)
     return false;
   auto &b = fl.builder();
-  auto *type = llvm::FunctionType::get(b.getInt32Ty(), {b.getInt64Ty(), b.getInt32Ty()}, false);
-  llvm::FunctionCallee callee = fl.module().getOrInsertFunction("cuport.txq", type);
+  std::vector<llvm::Type *> parameters = {b.getInt64Ty(), b.getInt32Ty()};
+  std::vector<Value *> arguments = {handle, b.getInt32(code)};
+  if (level) {
+    Value *lod = fl.read(inst.operands[2], b.getInt32Ty());
+    if (!lod)
+      return false;
+    parameters.push_back(b.getInt32Ty());
+    arguments.push_back(lod);
+  }
+  auto *type = llvm::FunctionType::get(b.getInt32Ty(), parameters, false);
+  llvm::FunctionCallee callee =
+      fl.module().getOrInsertFunction(level ? "cuport.txq.level" : "cuport.txq", type);
   if (auto *function = llvm::dyn_cast<llvm::Function>(callee.getCallee())) {
     function->setDoesNotThrow();
     function->setOnlyReadsMemory();
   }
-  return fl.write(inst.operands[0], b.CreateCall(callee, {handle, b.getInt32(code)}));
+  return fl.write(inst.operands[0], b.CreateCall(callee, arguments));
 }
 
 // istypep.{texref,samplerref,surfref} p, a: i32 @cuport.istypep(i64 handle, i32 kind) (0 texref,

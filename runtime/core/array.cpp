@@ -328,6 +328,16 @@ cudaError_t destroyArray(Device &device, cudaArray_t array) {
   cudaError_t pending = synchronizeDevice(device);
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
+  if (isLiveArray(array) && array->mipmapLevel) {
+    CUPORT_ERROR("cudaFreeArray(%p): a mipmap level is freed with its mipmapped array",
+                 static_cast<void *>(array));
+    return cudaErrorInvalidValue;
+  }
+  cudaError_t released = releaseArray(device, array);
+  return released != cudaSuccess ? released : pending;
+}
+
+cudaError_t releaseArray(Device &device, cudaArray_t array) {
   {
     std::lock_guard lock(liveArraysMutex);
     if (liveArrays.erase(array) == 0) {
@@ -337,9 +347,7 @@ cudaError_t destroyArray(Device &device, cudaArray_t array) {
   }
   cuport_status status = device.backend().mem_free(device.self(), array->data);
   delete array;
-  if (status != CUPORT_OK)
-    return errorFromStatus(status);
-  return pending;
+  return status != CUPORT_OK ? errorFromStatus(status) : cudaSuccess;
 }
 
 namespace {

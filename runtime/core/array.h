@@ -24,6 +24,7 @@ struct cudaArray {
   size_t width = 1, height = 1, depth = 1; // storage extent, each at least 1
   size_t rowPitch = 0, slicePitch = 0;
   void *data = nullptr;
+  bool mipmapLevel = false; // a level of a mipmapped array, freed only with it
 };
 
 namespace cuport::core {
@@ -39,6 +40,8 @@ size_t channelElementBytes(const cudaChannelFormatDesc &format);
 cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFormatDesc *format,
                         cudaExtent extent, unsigned flags);
 cudaError_t destroyArray(Device &device, cudaArray_t array);
+// Frees a live array without waiting for the device (the caller did): a mipmapped array's levels.
+cudaError_t releaseArray(Device &device, cudaArray_t array);
 // Whether `array` is a live array of this runtime.
 bool isLiveArray(cudaArray_t array);
 

@@ -1,6 +1,7 @@
 // The texture and surface limits the device reports (cudaDeviceProp, cudaDeviceGetAttribute)
 // and that array and texture creation enforce: those of a compute capability 7.5 GPU, so that
-// a program sized for one fits. Mipmapped textures do not exist here: their limits are zero.
+// a program sized for one fits. Mipmapped arrays have their own 1D and 2D limits; their other
+// shapes share the plain ones.
 #pragma once
 
 #include <cstddef>
@@ -17,6 +18,8 @@ constexpr int kTexture1DLinear = 1 << 28;
 constexpr int kTexture2D[2] = {131072, 65536};
 constexpr int kTexture2DLinear[3] = {131072, 65000, 2097120};
 constexpr int kTexture2DGather[2] = {32768, 32768};
+constexpr int kTexture1DMipmap = 32768;
+constexpr int kTexture2DMipmap[2] = {32768, 32768};
 constexpr int kTexture3D[3] = {16384, 16384, 16384};
 constexpr int kTexture3DAlt[3] = {8192, 8192, 32768};
 constexpr int kTextureCubemap = 32768;

@@ -4,6 +4,7 @@
 #include "runtime/core/device.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/memory.h"
+#include "runtime/core/mipmapped_array.h"
 #include "runtime/core/texture_limits.h"
 #include "support/log.h"
 
@@ -62,9 +63,17 @@ cudaError_t describeResource(Device &device, const cudaResourceDesc &resource,
     }
     describeArray(*resource.res.array.array, d);
     return cudaSuccess;
-  case cudaResourceTypeMipmappedArray:
-    CUPORT_ERROR("texture objects over mipmapped arrays are not supported");
-    return cudaErrorNotSupported;
+  case cudaResourceTypeMipmappedArray: {
+    cudaMipmappedArray_const_t mipmapped = resource.res.mipmap.mipmap;
+    if (!isLiveMipmappedArray(mipmapped)) {
+      CUPORT_ERROR("resource mipmapped array %p is not a live one",
+                   static_cast<const void *>(mipmapped));
+      return cudaErrorInvalidResourceHandle;
+    }
+    describeArray(*mipmapped->levels[0], d);
+    d.levels = uint32_t(mipmapped->levels.size());
+    return cudaSuccess;
+  }
   case cudaResourceTypeLinear: {
     const auto &linear = resource.res.linear;
     if (!describeFormat(linear.desc, d))
@@ -158,9 +167,28 @@ cudaError_t describeSampling(const cudaTextureDesc &texture, cuport_texture_desc
   }
   for (int i = 0; i < 4; ++i)
     d.border_color[i] = texture.borderColor[i];
-  if (texture.mipmapFilterMode != cudaFilterModePoint || texture.maxMipmapLevelClamp != 0 ||
-      texture.minMipmapLevelClamp != 0 || texture.mipmapLevelBias != 0)
-    CUPORT_DEBUG("texture mipmap settings have no effect without mipmapped arrays");
+  if (texture.mipmapFilterMode != cudaFilterModePoint &&
+      texture.mipmapFilterMode != cudaFilterModeLinear)
+    return cudaErrorInvalidValue;
+  if (d.levels == 0) {
+    if (texture.mipmapFilterMode != cudaFilterModePoint || texture.maxMipmapLevelClamp != 0 ||
+        texture.minMipmapLevelClamp != 0 || texture.mipmapLevelBias != 0)
+      CUPORT_DEBUG("texture mipmap settings have no effect without a mipmapped array");
+    return cudaSuccess;
+  }
+  d.mipmap_linear_filter = texture.mipmapFilterMode == cudaFilterModeLinear;
+  if (d.mipmap_linear_filter && integer && !d.normalized_read) {
+    CUPORT_ERROR("linear mipmap filtering needs float results: float channels or "
+                 "cudaReadModeNormalizedFloat");
+    return cudaErrorInvalidValue;
+  }
+  d.level_bias = texture.mipmapLevelBias;
+  d.min_level_clamp = texture.minMipmapLevelClamp;
+  d.max_level_clamp = texture.maxMipmapLevelClamp;
+  // Anisotropic filtering is not modelled: every footprint is isotropic (maxAnisotropy 1).
+  if (texture.maxAnisotropy > 1)
+    CUPORT_DEBUG("maxAnisotropy %u: mipmapped textures filter isotropically",
+                 texture.maxAnisotropy);
   return cudaSuccess;
 }
 
@@ -220,6 +248,15 @@ cudaError_t createTextureObject(Device &device, cudaTextureObject_t *handle,
   cuport_texture_descriptor &d = object->descriptor;
   if (cudaError_t error = describeResource(device, *resource, d); error != cudaSuccess)
     return error;
+  if (resource->resType == cudaResourceTypeMipmappedArray) {
+    for (cudaArray_t level : resource->res.mipmap.mipmap->levels)
+      // Layers (faces) are slices of a one-slice-deep image, as describeArray says.
+      object->levels.push_back(cuport_texture_level{
+          reinterpret_cast<uint64_t>(level->data), level->width, level->height,
+          (level->flags & (cudaArrayLayered | cudaArrayCubemap)) ? 1 : level->depth,
+          level->rowPitch, level->slicePitch});
+    d.level_table = reinterpret_cast<uint64_t>(object->levels.data());
+  }
   if (cudaError_t error = describeSampling(*texture, d); error != cudaSuccess)
     return error;
   if (resource->resType == cudaResourceTypeLinear) {

@@ -9,6 +9,8 @@
 #include <surface_types.h>
 #include <texture_types.h>
 
+#include <vector>
+
 namespace cuport::core {
 
 class Device;
@@ -19,6 +21,7 @@ struct TextureObject {
   cudaTextureDesc texture{};   // textures only
   cudaResourceViewDesc view{}; // textures only, when hasView
   bool hasView = false;
+  std::vector<cuport_texture_level> levels; // a mipmapped array's, which descriptor.level_table names
 };
 
 cudaError_t createTextureObject(Device &device, cudaTextureObject_t *handle,

@@ -70,7 +70,7 @@ void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop) 
   prop.memoryPoolsSupported = 1;
   prop.hostNumaId = -1;
   fillTextureLimits(prop);
-  // Everything else (mipmapped textures, peer access, IPC, PCI identity, ...) is
+  // Everything else (peer access, IPC, PCI identity, ...) is
   // something this device does not have: zero.
 }
 
@@ -300,7 +300,7 @@ cudaError_t deviceAttribute(const cuport_device_info &info, cudaDeviceAttr attri
   default:
     if (textureAttribute(prop, attribute, value))
       break;
-    // Mipmapped texture limits, graphics interop, reserved values: nothing this device has.
+    // Graphics interop, reserved values: nothing this device has.
     if (attribute > 0 && attribute < cudaDevAttrMax) {
       value = 0;
       break;

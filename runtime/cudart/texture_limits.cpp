@@ -16,6 +16,8 @@ void fillTextureLimits(cudaDeviceProp &prop) {
   std::copy_n(kTexture2D, 2, prop.maxTexture2D);
   std::copy_n(kTexture2DLinear, 3, prop.maxTexture2DLinear);
   std::copy_n(kTexture2DGather, 2, prop.maxTexture2DGather);
+  prop.maxTexture1DMipmap = kTexture1DMipmap;
+  std::copy_n(kTexture2DMipmap, 2, prop.maxTexture2DMipmap);
   std::copy_n(kTexture3D, 3, prop.maxTexture3D);
   std::copy_n(kTexture3DAlt, 3, prop.maxTexture3DAlt);
   prop.maxTextureCubemap = kTextureCubemap;
@@ -54,6 +56,13 @@ bool textureAttribute(const cudaDeviceProp &prop, cudaDeviceAttr attribute, int 
   case cudaDevAttrMaxTexture2DGatherWidth:
   case cudaDevAttrMaxTexture2DGatherHeight:
     value = prop.maxTexture2DGather[attribute - cudaDevAttrMaxTexture2DGatherWidth];
+    return true;
+  case cudaDevAttrMaxTexture1DMipmappedWidth:
+    value = prop.maxTexture1DMipmap;
+    return true;
+  case cudaDevAttrMaxTexture2DMipmappedWidth:
+  case cudaDevAttrMaxTexture2DMipmappedHeight:
+    value = prop.maxTexture2DMipmap[attribute - cudaDevAttrMaxTexture2DMipmappedWidth];
     return true;
   case cudaDevAttrMaxTexture3DWidth:
   case cudaDevAttrMaxTexture3DHeight:

@@ -9,6 +9,7 @@
 // `.param .u64 object0, .param .u64 object1, ...`.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -81,10 +82,47 @@ struct Image {
   // ((z * rows + y) * width + x) * elementBytes(), the layer or face being z.
   Bytes texels;
 
+  // A mipmapped array when nonzero (Resource::Array): `levels` images, level l halving level 0's
+  // spatial extent (floor, at least 1; layers and cubemap faces stay), packed in `texels` one
+  // after another, level 0 first.
+  uint32_t levels = 0;
+
   uint32_t elementBytes() const { return channels * channelBits / 8; }
   uint32_t rows() const { return height ? height : 1; }
   uint32_t slices() const { return depth ? depth : 1; }
-  size_t bytes() const { return size_t(elementBytes()) * width * rows() * slices(); }
+  // Every level's bytes.
+  size_t bytes() const {
+    size_t total = 0;
+    for (uint32_t l = 0; l < (levels ? levels : 1); ++l)
+      total += level(l).levelBytes();
+    return total;
+  }
+  // Level l's extent as an image of its own (no levels, no texels).
+  Image level(uint32_t l) const {
+    Image image;
+    image.resource = resource;
+    image.channels = channels;
+    image.channelBits = channelBits;
+    image.kind = kind;
+    image.layered = layered;
+    image.cubemap = cubemap;
+    image.pitch = pitch;
+    auto shrink = [l](uint32_t size) { return size == 0 ? 0u : std::max(size >> l, 1u); };
+    image.width = shrink(width);
+    image.height = shrink(height);
+    image.depth = layered || cubemap ? depth : shrink(depth);
+    return image;
+  }
+  // Where level l starts in `texels`.
+  size_t levelOffset(uint32_t l) const {
+    size_t offset = 0;
+    for (uint32_t i = 0; i < l; ++i)
+      offset += level(i).levelBytes();
+    return offset;
+  }
+
+private:
+  size_t levelBytes() const { return size_t(elementBytes()) * width * rows() * slices(); }
 };
 
 // How a texture object samples its image (cudaTextureDesc).
@@ -94,6 +132,9 @@ struct Sampler {
   bool normalizedRead = false; // cudaReadModeNormalizedFloat (8- and 16-bit integer channels)
   bool normalizedCoords = false;
   float border[4] = {0, 0, 0, 0};
+  // Mipmapped images only (cudaTextureDesc's mipmap fields).
+  bool mipmapLinearFilter = false;
+  float levelBias = 0, minLevelClamp = 0, maxLevelClamp = 0;
 };
 
 // A texture object (an image and its sampler) or a surface object (an array image).

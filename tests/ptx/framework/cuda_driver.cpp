@@ -43,6 +43,9 @@ struct CudaApi {
   decltype(&::cuArray3DCreate) array3DCreate = nullptr;
   decltype(&::cuArrayDestroy) arrayDestroy = nullptr;
   decltype(&::cuMemcpy3D) memcpy3D = nullptr;
+  decltype(&::cuMipmappedArrayCreate) mipmappedArrayCreate = nullptr;
+  decltype(&::cuMipmappedArrayGetLevel) mipmappedArrayGetLevel = nullptr;
+  decltype(&::cuMipmappedArrayDestroy) mipmappedArrayDestroy = nullptr;
   decltype(&::cuTexObjectCreate) texObjectCreate = nullptr;
   decltype(&::cuTexObjectDestroy) texObjectDestroy = nullptr;
   decltype(&::cuSurfObjectCreate) surfObjectCreate = nullptr;
@@ -82,8 +85,9 @@ CUarray_format arrayFormat(const Image &image) {
 // resources) and its handle.
 struct CudaObject {
   CUarray array = nullptr;
-  CUdeviceptr memory = 0; // what was allocated
-  CUdeviceptr image = 0;  // the image's first byte in `memory` (aligned for textures)
+  CUmipmappedArray mipmap = nullptr; // a mipmapped image's levels
+  CUdeviceptr memory = 0;            // what was allocated
+  CUdeviceptr image = 0;             // the image's first byte in `memory` (aligned for textures)
   unsigned long long handle = 0;
 };
 
@@ -163,6 +167,9 @@ private:
     resolve(library_, api_.array3DCreate, "cuArray3DCreate_v2", missing);
     resolve(library_, api_.arrayDestroy, "cuArrayDestroy", missing);
     resolve(library_, api_.memcpy3D, "cuMemcpy3D_v2", missing);
+    resolve(library_, api_.mipmappedArrayCreate, "cuMipmappedArrayCreate", missing);
+    resolve(library_, api_.mipmappedArrayGetLevel, "cuMipmappedArrayGetLevel", missing);
+    resolve(library_, api_.mipmappedArrayDestroy, "cuMipmappedArrayDestroy", missing);
     resolve(library_, api_.texObjectCreate, "cuTexObjectCreate", missing);
     resolve(library_, api_.texObjectDestroy, "cuTexObjectDestroy", missing);
     resolve(library_, api_.surfObjectCreate, "cuSurfObjectCreate", missing);
@@ -298,6 +305,19 @@ private:
     return result;
   }
 
+  // copyImage for each level of a mipmapped image, `packed` holding them one after another.
+  CUresult copyLevels(const Image &image, const CudaObject &object, uint8_t *packed,
+                      bool toDevice) {
+    CUresult result = CUDA_SUCCESS;
+    for (uint32_t l = 0; l < image.levels && result == CUDA_SUCCESS; ++l) {
+      CudaObject level;
+      result = api_.mipmappedArrayGetLevel(&level.array, object.mipmap, l);
+      if (result == CUDA_SUCCESS)
+        result = copyImage(image.level(l), level, packed + image.levelOffset(l), toDevice);
+    }
+    return result;
+  }
+
   // The object's image, and its handle or (when `reference` names one) the module's reference
   // bound to it.
   CUresult createObject(CUmodule module, const ImageObject &description,
@@ -315,9 +335,15 @@ private:
       array.Flags = (image.layered ? CUDA_ARRAY3D_LAYERED : 0) |
                     (image.cubemap ? CUDA_ARRAY3D_CUBEMAP : 0) |
                     (description.surface ? CUDA_ARRAY3D_SURFACE_LDST : 0);
-      result = api_.array3DCreate(&object.array, &array);
-      resource.resType = CU_RESOURCE_TYPE_ARRAY;
-      resource.res.array.hArray = object.array;
+      if (image.levels) {
+        result = api_.mipmappedArrayCreate(&object.mipmap, &array, image.levels);
+        resource.resType = CU_RESOURCE_TYPE_MIPMAPPED_ARRAY;
+        resource.res.mipmap.hMipmappedArray = object.mipmap;
+      } else {
+        result = api_.array3DCreate(&object.array, &array);
+        resource.resType = CU_RESOURCE_TYPE_ARRAY;
+        resource.res.array.hArray = object.array;
+      }
     } else {
       // Texture memory must start on a 512-byte boundary (textureAlignment).
       size_t bytes =
@@ -340,8 +366,10 @@ private:
         resource.res.pitch2D.pitchInBytes = image.pitch;
       }
     }
+    auto *texels = const_cast<uint8_t *>(image.texels.data());
     if (result == CUDA_SUCCESS)
-      result = copyImage(image, object, const_cast<uint8_t *>(image.texels.data()), true);
+      result = image.levels ? copyLevels(image, object, texels, true)
+                            : copyImage(image, object, texels, true);
     if (result != CUDA_SUCCESS)
       return result;
     if (!reference.empty() && description.surface) {
@@ -368,6 +396,11 @@ private:
                     (sampler.normalizedCoords ? CU_TRSF_NORMALIZED_COORDINATES : 0);
     for (int i = 0; i < 4; ++i)
       texture.borderColor[i] = sampler.border[i];
+    texture.mipmapFilterMode =
+        sampler.mipmapLinearFilter ? CU_TR_FILTER_MODE_LINEAR : CU_TR_FILTER_MODE_POINT;
+    texture.mipmapLevelBias = sampler.levelBias;
+    texture.minMipmapLevelClamp = sampler.minLevelClamp;
+    texture.maxMipmapLevelClamp = sampler.maxLevelClamp;
     CUtexObject handle = 0;
     result = api_.texObjectCreate(&handle, &resource, &texture, nullptr);
     object.handle = handle;
@@ -384,6 +417,8 @@ private:
       }
       if (objects[i].array)
         api_.arrayDestroy(objects[i].array);
+      if (objects[i].mipmap)
+        api_.mipmappedArrayDestroy(objects[i].mipmap);
       if (objects[i].memory)
         api_.memFree(objects[i].memory);
     }
@@ -425,9 +460,11 @@ private:
         if (launch.outSize)
           result = api_.memcpyDtoH(outcome.out.data(), out, launch.outSize);
         for (size_t i = 0; i < objects.size() && result == CUDA_SUCCESS; ++i) {
-          outcome.images.emplace_back(launch.objects[i].image.bytes());
-          result =
-              copyImage(launch.objects[i].image, objects[i], outcome.images.back().data(), false);
+          const Image &image = launch.objects[i].image;
+          outcome.images.emplace_back(image.bytes());
+          uint8_t *packed = outcome.images.back().data();
+          result = image.levels ? copyLevels(image, objects[i], packed, false)
+                                : copyImage(image, objects[i], packed, false);
         }
       }
     }

@@ -90,6 +90,7 @@ public:
   ImageObjects(const cuport_backend *backend, const std::vector<ImageObject> &objects)
       : objects_(objects) {
     descriptors_.resize(objects.size());
+    levelTables_.resize(objects.size());
     for (size_t i = 0; i < objects.size(); ++i) {
       const Image &image = objects[i].image;
       size_t bytes =
@@ -98,6 +99,7 @@ public:
       if (images_.back()->status() != CUPORT_OK)
         return;
       describe(objects[i], reinterpret_cast<uint64_t>(images_.back()->get()), descriptors_[i]);
+      describeLevels(objects[i], levelTables_[i], descriptors_[i]);
       copy(i, /*toDevice=*/true, const_cast<uint8_t *>(image.texels.data()));
     }
     ready_ = true;
@@ -156,11 +158,46 @@ private:
     d.magic = object.surface ? CUPORT_SURFACE_MAGIC : CUPORT_TEXTURE_MAGIC;
   }
 
+  // A mipmapped image's levels, packed one after another in its buffer as in Image::texels
+  // (runtime/core/texture_object.cpp gives each level an array of its own: the same layout).
+  static void describeLevels(const ImageObject &object, std::vector<cuport_texture_level> &table,
+                             cuport_texture_descriptor &d) {
+    const Image &image = object.image;
+    if (image.levels == 0)
+      return;
+    for (uint32_t l = 0; l < image.levels; ++l) {
+      Image level = image.level(l);
+      cuport_texture_level entry{};
+      entry.data = d.data + image.levelOffset(l);
+      entry.width = level.width;
+      entry.height = level.rows();
+      entry.depth = d.layered || d.cubemap ? 1 : level.slices();
+      entry.row_pitch = uint64_t(level.width) * d.element_bytes;
+      entry.slice_pitch = entry.row_pitch * entry.height;
+      table.push_back(entry);
+    }
+    d.levels = image.levels;
+    d.level_table = reinterpret_cast<uint64_t>(table.data());
+    const Sampler &sampler = object.sampler;
+    d.mipmap_linear_filter = sampler.mipmapLinearFilter;
+    d.level_bias = sampler.levelBias;
+    d.min_level_clamp = sampler.minLevelClamp;
+    d.max_level_clamp = sampler.maxLevelClamp;
+  }
+
   // Copies object i's image between `packed` (Image::texels' layout) and device memory, row by
-  // row: pitched images have padding after each row.
+  // row: pitched images have padding after each row. Mipmapped images are packed on both sides.
   void copy(size_t i, bool toDevice, uint8_t *packed) const {
     const Image &image = objects_[i].image;
     const cuport_texture_descriptor &d = descriptors_[i];
+    if (image.levels) {
+      auto *device = reinterpret_cast<uint8_t *>(d.data);
+      if (toDevice)
+        std::memcpy(device, packed, image.bytes());
+      else
+        std::memcpy(packed, device, image.bytes());
+      return;
+    }
     size_t rowBytes = size_t(image.width) * image.elementBytes();
     auto *device = reinterpret_cast<uint8_t *>(d.data);
     for (size_t row = 0; row < size_t(image.rows()) * image.slices(); ++row) {
@@ -176,6 +213,7 @@ private:
   const std::vector<ImageObject> &objects_;
   std::vector<std::unique_ptr<DeviceBuffer>> images_;
   std::vector<cuport_texture_descriptor> descriptors_;
+  std::vector<std::vector<cuport_texture_level>> levelTables_;
   bool ready_ = false;
 };
 

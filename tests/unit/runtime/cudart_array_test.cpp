@@ -298,12 +298,12 @@ TEST(CudartTextureObject, CreationQueriesAndErrors) {
   description.readMode = cudaReadModeElementType;
   EXPECT_EQ(cudaCreateTextureObject(&texture, &resource, &description, nullptr),
             cudaErrorInvalidValue);
-  // Mipmapped arrays are not supported.
+  // A mipmapped resource must name a live mipmapped array (cudart_mipmap_test has live ones).
   cudaResourceDesc mipmapped{};
   mipmapped.resType = cudaResourceTypeMipmappedArray;
   description.filterMode = cudaFilterModePoint;
   EXPECT_EQ(cudaCreateTextureObject(&texture, &mipmapped, &description, nullptr),
-            cudaErrorNotSupported);
+            cudaErrorInvalidResourceHandle);
   // Linear memory must be device memory.
   std::vector<float> host(16);
   cudaResourceDesc linear{};
