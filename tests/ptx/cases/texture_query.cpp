@@ -2,9 +2,9 @@
 // sampler's settings in the ISA's encodings (filter_mode: nearest 0, linear 1; addr_mode: wrap 0,
 // mirror 1, clamp_ogl 2, clamp_to_edge 3, clamp_to_border 4), array_size (the layers of an array,
 // the cubemaps of a cubemap array, 0 for anything else) and num_mipmap_levels / num_samples (0:
-// neither mipmapped nor multi-sample images exist), and channel_data_type / channel_order as the
-// OpenCL values of the image's format (the ISA leaves them to the source language's enumerations;
-// CUDA has none of its own).
+// these images are neither mipmapped nor multi-sample; TextureMipmap queries mipmapped ones), and
+// channel_data_type / channel_order as the OpenCL values of the image's format (the ISA leaves them
+// to the source language's enumerations; CUDA has none of its own).
 #include "tests/ptx/cases/image_cases.h"
 
 namespace cuport::conformance {
