@@ -371,7 +371,7 @@ PTX_CASE(TextureMipmap, BaseAndPlain) {
 }
 
 // .s32 coordinates with an .s32 level: the texel of that level (clamped to the levels there
-// are), addressed directly; 8-bit unsigned texels read as integers with point mipmap filtering.
+// are), addressed directly; 8-bit unsigned texels read as integers.
 PTX_CASE(TextureMipmap, IntegerLevels) {
   std::mt19937_64 random = randomFor("TextureMipmap.IntegerLevels");
   Image image;
@@ -401,10 +401,10 @@ PTX_CASE(TextureMipmap, IntegerLevels) {
                 return ref::fetch(o, ref::footprint(o, 2, 0), index);
               },
               [](const ImageObject &, const Operands &r) { return double(int32_t(r[7])); });
-  // Float coordinates, the nearest level: integer texels never blend.
+  // Float coordinates with point mipmap filtering (the only kind integer texels allow): the
+  // nearest level.
   Sampler normalized = sampler;
   normalized.normalizedCoords = true;
-  normalized.mipmapLinearFilter = true;
   ImageObject floating{false, image, normalized};
   std::vector<Operands> floatRows;
   for (int i = 0; i < 64; ++i) {
