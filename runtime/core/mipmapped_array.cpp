@@ -108,7 +108,9 @@ cudaError_t mipmappedArrayLevel(cudaArray_t *level, cudaMipmappedArray_const_t a
     return stuck;
   if (!array || !isLiveMipmappedArray(array))
     return cudaErrorInvalidResourceHandle;
-  if (!level || index >= array->levels.size()) {
+  if (!level)
+    return cudaErrorInvalidValue;
+  if (index >= array->levels.size()) {
     CUPORT_ERROR("mipmap level %u of a mipmapped array of %zu levels", index,
                  array->levels.size());
     return cudaErrorInvalidValue;
