@@ -80,9 +80,9 @@ int main() {
       for (int x = 0; x < next.width; ++x) {
         int x1 = std::min(2 * x + 1, above.width - 1), y1 = std::min(2 * y + 1, above.height - 1);
         next.texels[y * next.width + x] =
-            0.25f * (above.texels[2 * y * above.width + 2 * x] +
-                     above.texels[2 * y * above.width + x1] +
-                     above.texels[y1 * above.width + 2 * x] + above.texels[y1 * above.width + x1]);
+            0.25f *
+            (above.texels[2 * y * above.width + 2 * x] + above.texels[2 * y * above.width + x1] +
+             above.texels[y1 * above.width + 2 * x] + above.texels[y1 * above.width + x1]);
       }
     levels.push_back(next);
   }

@@ -32,7 +32,8 @@ inline constexpr std::string_view is_const_address = "cuport_cpu_is_const_addres
 // uint64_t (): nanoseconds, for %globaltimer.
 inline constexpr std::string_view global_timer = "cuport_cpu_global_timer";
 // Texture and surface objects (cuport.tex, cuport.tld4, cuport.suld, cuport.sust, cuport.sured,
-// cuport.txq, cuport.txq.level, cuport.istypep of docs/kernel-ir.md) with the thread's context appended, for traps.
+// cuport.txq, cuport.txq.level, cuport.istypep of docs/kernel-ir.md) with the thread's context
+// appended, for traps.
 inline constexpr std::string_view texture_sample = "cuport_cpu_tex";
 inline constexpr std::string_view texture_gather = "cuport_cpu_tld4";
 inline constexpr std::string_view surface_load = "cuport_cpu_suld";

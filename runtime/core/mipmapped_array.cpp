@@ -81,8 +81,8 @@ cudaError_t createMipmappedArray(Device &device, cudaMipmappedArray_t *array,
   unsigned levels = std::clamp(numLevels, 1u, extent.width ? maxMipmapLevels(extent, flags) : 1u);
   for (unsigned level = 0; level < levels; ++level) {
     cudaArray_t levelArray = nullptr;
-    cudaError_t error = createArray(device, &levelArray, format,
-                                    mipmapLevelExtent(extent, flags, level), flags);
+    cudaError_t error =
+        createArray(device, &levelArray, format, mipmapLevelExtent(extent, flags, level), flags);
     if (error != cudaSuccess) {
       for (cudaArray_t made : created->levels)
         releaseArray(device, made);
@@ -111,8 +111,7 @@ cudaError_t mipmappedArrayLevel(cudaArray_t *level, cudaMipmappedArray_const_t a
   if (!level)
     return cudaErrorInvalidValue;
   if (index >= array->levels.size()) {
-    CUPORT_ERROR("mipmap level %u of a mipmapped array of %zu levels", index,
-                 array->levels.size());
+    CUPORT_ERROR("mipmap level %u of a mipmapped array of %zu levels", index, array->levels.size());
     return cudaErrorInvalidValue;
   }
   *level = array->levels[index];

@@ -21,7 +21,8 @@ struct TextureObject {
   cudaTextureDesc texture{};   // textures only
   cudaResourceViewDesc view{}; // textures only, when hasView
   bool hasView = false;
-  std::vector<cuport_texture_level> levels; // a mipmapped array's, which descriptor.level_table names
+  std::vector<cuport_texture_level>
+      levels; // a mipmapped array's, which descriptor.level_table names
 };
 
 cudaError_t createTextureObject(Device &device, cudaTextureObject_t *handle,

@@ -103,8 +103,8 @@ Image mipmappedImage(uint32_t width, uint32_t height, uint32_t depth, bool layer
 // A normalized coordinate of a power-of-two dimension of `size` texels, 1/1024 texel past a 1/256
 // step of level 0 (so every smaller level keeps it clear of texel edges and weight steps).
 float normalizedCoordinate(std::mt19937_64 &random, uint32_t size) {
-  double position = double(random() % (3 * size)) - size + 0.5 + double(random() % 256) / 256 +
-                    1.0 / 1024;
+  double position =
+      double(random() % (3 * size)) - size + 0.5 + double(random() % 256) / 256 + 1.0 / 1024;
   return float(position / size);
 }
 
@@ -143,21 +143,20 @@ Operands coordinatesFor(const std::string &g, const Image &image, std::mt19937_6
 // Runs `statement` (float results in %f9..%f12, or integers in %r9..%r12) and compares each row
 // with the reference blend of the levels `lambda` selects.
 void checkLevels(const std::string &statement, bool integerResults, const ImageObject &object,
-                 const std::vector<Operands> &rows, const LevelFetch &fetch,
-                 const Lambda &lambda) {
+                 const std::vector<Operands> &rows, const LevelFetch &fetch, const Lambda &lambda) {
   std::string body = "  mov.f32 %f20, 0f00000000;\n" + statement;
   Bytes out = runOk(imageLaunch(imageKernel(body, 1, !integerResults), rows, {object}));
   int failures = 0;
   for (size_t row = 0; row < rows.size() && failures < 8; ++row) {
     double l = lambda(object, rows[row]);
-    ref::Texel expected = mip::sampleAt(
-        object, l, [&](const ImageObject &level) { return fetch(level, rows[row]); });
+    ref::Texel expected =
+        mip::sampleAt(object, l, [&](const ImageObject &level) { return fetch(level, rows[row]); });
     Results actual = resultAt(out, row);
     for (int c = 0; c < 4; ++c) {
       bool ok = integerResults ? actual[c] == expected.i[c] : closeFloat(actual[c], expected.f[c]);
       if (!ok && failures++ < 8)
-        ADD_FAILURE() << statement << "\n  row " << row << " (lambda " << l << "): component "
-                      << c << " is "
+        ADD_FAILURE() << statement << "\n  row " << row << " (lambda " << l << "): component " << c
+                      << " is "
                       << (integerResults ? std::to_string(actual[c])
                                          : std::to_string(bitsFloat(actual[c])))
                       << ", expected "
@@ -216,14 +215,13 @@ const Shape kShapes[] = {
 void checkLevelShape(const Shape &shape) {
   std::string caseName = std::string("TextureMipmap.Level.") + shape.geometry;
   std::mt19937_64 random = randomFor(caseName);
-  uint32_t largest = std::max({shape.width, shape.height, shape.layered || shape.cubemap
-                                                              ? 0u
-                                                              : shape.depth});
+  uint32_t largest =
+      std::max({shape.width, shape.height, shape.layered || shape.cubemap ? 0u : shape.depth});
   uint32_t levels = 1;
   while (largest >> levels)
     ++levels;
-  Image image = mipmappedImage(shape.width, shape.height, shape.depth, shape.layered,
-                               shape.cubemap, levels, random);
+  Image image = mipmappedImage(shape.width, shape.height, shape.depth, shape.layered, shape.cubemap,
+                               levels, random);
   const Geometry &g = geometry(shape.geometry);
   for (const Sampler &sampler : mipmapSamplers(levels)) {
     ImageObject object{false, image, sampler};
@@ -275,14 +273,13 @@ int gradientRegister(const std::string &gradients, int which, int component) {
 void checkGradientShape(const Shape &shape) {
   std::string caseName = std::string("TextureMipmap.Gradient.") + shape.geometry;
   std::mt19937_64 random = randomFor(caseName);
-  uint32_t largest = std::max({shape.width, shape.height, shape.layered || shape.cubemap
-                                                              ? 0u
-                                                              : shape.depth});
+  uint32_t largest =
+      std::max({shape.width, shape.height, shape.layered || shape.cubemap ? 0u : shape.depth});
   uint32_t levels = 1;
   while (largest >> levels)
     ++levels;
-  Image image = mipmappedImage(shape.width, shape.height, shape.depth, shape.layered,
-                               shape.cubemap, levels, random);
+  Image image = mipmappedImage(shape.width, shape.height, shape.depth, shape.layered, shape.cubemap,
+                               levels, random);
   const Geometry &g = geometry(shape.geometry);
   bool cube = std::string(g.name).find("cube") != std::string::npos;
   int first = g.name[0] == 'a' ? 1 : 0;
@@ -306,14 +303,16 @@ void checkGradientShape(const Shape &shape) {
       Operands row = coordinatesFor(shape.geometry, image, random);
       int components = cube ? 3 : g.components;
       for (int which = 0; which < 2; ++which) {
-        double length = std::ldexp(1.0 + double(random() % 1024) / 1024,
-                                   int(random() % (levels + 3)) - 3);
+        double length =
+            std::ldexp(1.0 + double(random() % 1024) / 1024, int(random() % (levels + 3)) - 3);
         for (int c = 0; c < components; ++c) {
           int reg = gradientRegister(g.gradients, which, c);
           if (reg == 20)
             continue;
-          double size = cube ? 1.0 : double(c == 0 ? image.width : c == 1 ? image.rows()
-                                                                             : image.slices());
+          double size = cube ? 1.0
+                             : double(c == 0   ? image.width
+                                      : c == 1 ? image.rows()
+                                               : image.slices());
           double share = double(int(random() % 201) - 100) / 100;
           row[reg - 1] = floatBits(float(length * share / size));
         }
@@ -394,13 +393,14 @@ PTX_CASE(TextureMipmap, IntegerLevels) {
     row[7] = uint32_t(int(random() % 8) - 1);
     rows.push_back(row);
   }
-  checkLevels("  tex.level.2d.v4.u32.s32 {%r9, %r10, %r11, %r12}, [%rd10, {%r1, %r2}], %r8;", true,
-              object, rows,
-              [](const ImageObject &o, const Operands &r) {
-                int64_t index[3] = {int32_t(r[0]), int32_t(r[1]), 0};
-                return ref::fetch(o, ref::footprint(o, 2, 0), index);
-              },
-              [](const ImageObject &, const Operands &r) { return double(int32_t(r[7])); });
+  checkLevels(
+      "  tex.level.2d.v4.u32.s32 {%r9, %r10, %r11, %r12}, [%rd10, {%r1, %r2}], %r8;", true, object,
+      rows,
+      [](const ImageObject &o, const Operands &r) {
+        int64_t index[3] = {int32_t(r[0]), int32_t(r[1]), 0};
+        return ref::fetch(o, ref::footprint(o, 2, 0), index);
+      },
+      [](const ImageObject &, const Operands &r) { return double(int32_t(r[7])); });
   // Float coordinates with point mipmap filtering (the only kind integer texels allow): the
   // nearest level.
   Sampler normalized = sampler;
@@ -412,8 +412,8 @@ PTX_CASE(TextureMipmap, IntegerLevels) {
     row[7] = floatBits(levelOfDetail(random, 5));
     floatRows.push_back(row);
   }
-  checkLevels("  tex.level.2d.v4.u32.f32 {%r9, %r10, %r11, %r12}, [%rd10, {%f1, %f2}], %f8;",
-              true, floating, floatRows, geometry("2d").fetch,
+  checkLevels("  tex.level.2d.v4.u32.f32 {%r9, %r10, %r11, %r12}, [%rd10, {%f1, %f2}], %f8;", true,
+              floating, floatRows, geometry("2d").fetch,
               [](const ImageObject &, const Operands &row) { return double(at(row, 7)); });
 }
 
@@ -432,13 +432,12 @@ PTX_CASE(TextureMipmap, QueryLevels) {
     std::vector<Operands> rows;
     for (uint32_t l = 0; l < 3; ++l)
       rows.push_back(Operands{l});
-    Launch launch = imageLaunch(
-        imageKernel("  txq.level.width.b32 %r9, [%rd10], %r1;\n"
-                    "  txq.level.height.b32 %r10, [%rd10], %r1;\n"
-                    "  txq.level.depth.b32 %r11, [%rd10], %r1;\n"
-                    "  txq.num_mipmap_levels.b32 %r12, [%rd10];",
-                    1, false),
-        rows, {object});
+    Launch launch = imageLaunch(imageKernel("  txq.level.width.b32 %r9, [%rd10], %r1;\n"
+                                            "  txq.level.height.b32 %r10, [%rd10], %r1;\n"
+                                            "  txq.level.depth.b32 %r11, [%rd10], %r1;\n"
+                                            "  txq.num_mipmap_levels.b32 %r12, [%rd10];",
+                                            1, false),
+                                rows, {object});
     Bytes out = runOk(launch);
     for (uint32_t l = 0; l < 3; ++l) {
       Image level = image.level(l);

@@ -85,17 +85,17 @@ TEST(TextureLod, LinearBlendWeightIsEightBitFixedPoint) {
 TEST(TextureLod, IntegerLevelsAndGradients) {
   Mipmapped m;
   uint32_t integer[12] = {3, 2, 0, 0, uint32_t(-2)};
-  EXPECT_EQ(chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL,
-                         integer)
-                .levels[0],
-            0u);
+  EXPECT_EQ(
+      chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL, integer)
+          .levels[0],
+      0u);
   integer[4] = 3;
-  EXPECT_EQ(chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL,
-                         integer)
-                .levels[0],
-            3u);
+  EXPECT_EQ(
+      chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL, integer)
+          .levels[0],
+      3u);
   // dPdx = (4 / 16, 0) is 4 texels, dPdy = (0, 1 / 8) one: lambda = 2.
-  uint32_t gradients[12] = {bits(0.5f), bits(0.5f), 0, 0, bits(0.25f), 0, 0, 0,
+  uint32_t gradients[12] = {bits(0.5f), bits(0.5f),   0, 0, bits(0.25f), 0, 0, 0,
                             0,          bits(0.125f), 0, 0};
   EXPECT_EQ(chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_LOD_GRAD, gradients).levels[0], 2u);
   // Zero gradients: lambda is -infinity, clamped to level 0.

@@ -27,7 +27,8 @@ std::string kernelWith(const std::string &body) {
 	ld.param.u64 	%rd1, [t];
 	mov.u32 	%r1, 1;
 	mov.f32 	%f1, 0f3F000000;
-	)") + body + R"(
+	)") +
+         body + R"(
 	ret;
 }
 )";
@@ -67,7 +68,8 @@ TEST(TextureLodLowering, LevelGradAndBaseCarryTheirOperands) {
   ASSERT_EQ(tex.size(), 5u);
   EXPECT_EQ(opOf(tex[0]), uint64_t{CUPORT_SHAPE_2D | CUPORT_TEX_LOD_LEVEL});
   EXPECT_EQ(slotWords(tex[0]), 5u);
-  EXPECT_EQ(opOf(tex[1]), uint64_t{CUPORT_SHAPE_A1D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL});
+  EXPECT_EQ(opOf(tex[1]),
+            uint64_t{CUPORT_SHAPE_A1D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL});
   EXPECT_EQ(opOf(tex[2]), uint64_t{CUPORT_SHAPE_3D | CUPORT_TEX_LOD_GRAD});
   EXPECT_EQ(slotWords(tex[2]), 12u);
   EXPECT_EQ(opOf(tex[3]), uint64_t{CUPORT_SHAPE_1D | CUPORT_TEX_LOD_GRAD});

@@ -41,7 +41,11 @@ TEST(CudartMipmappedArray, LevelCountsAndExtents) {
     std::vector<cudaExtent> expected; // the first levels
   };
   const Shape shapes[] = {
-      {{37, 19, 0}, 0, 100, 6, {{37, 19, 0}, {18, 9, 0}, {9, 4, 0}, {4, 2, 0}, {2, 1, 0}, {1, 1, 0}}},
+      {{37, 19, 0},
+       0,
+       100,
+       6,
+       {{37, 19, 0}, {18, 9, 0}, {9, 4, 0}, {4, 2, 0}, {2, 1, 0}, {1, 1, 0}}},
       {{37, 19, 0}, 0, 3, 3, {{37, 19, 0}, {18, 9, 0}, {9, 4, 0}}},
       {{37, 19, 0}, 0, 0, 1, {{37, 19, 0}}},
       {{64, 0, 0}, 0, 0xffffffffu, 7, {{64, 0, 0}, {32, 0, 0}, {1, 0, 0}}},
@@ -53,9 +57,9 @@ TEST(CudartMipmappedArray, LevelCountsAndExtents) {
   };
   for (const Shape &shape : shapes) {
     cudaMipmappedArray_t mipmapped = nullptr;
-    ASSERT_EQ(cudaMallocMipmappedArray(&mipmapped, &format, shape.extent, shape.requested,
-                                       shape.flags),
-              cudaSuccess);
+    ASSERT_EQ(
+        cudaMallocMipmappedArray(&mipmapped, &format, shape.extent, shape.requested, shape.flags),
+        cudaSuccess);
     EXPECT_EQ(levelCount(mipmapped), shape.levels) << shape.extent.width;
     for (unsigned l = 0; l < shape.expected.size(); ++l) {
       // The last expected entry of the 1D case is its last level.
