@@ -44,7 +44,7 @@ struct Mipmapped {
 };
 
 LevelChoice levelOf(const cuport_texture_descriptor &d, float lod) {
-  uint32_t coordinates[12] = {bits(0.5f), bits(0.5f), 0, 0, bits(lod)};
+  uint32_t coordinates[16] = {bits(0.5f), bits(0.5f), 0, 0, 0, 0, 0, 0, bits(lod)};
   return chooseLevels(d, CUPORT_SHAPE_2D | CUPORT_TEX_LOD_LEVEL, coordinates);
 }
 
@@ -84,22 +84,22 @@ TEST(TextureLod, LinearBlendWeightIsEightBitFixedPoint) {
 
 TEST(TextureLod, IntegerLevelsAndGradients) {
   Mipmapped m;
-  uint32_t integer[12] = {3, 2, 0, 0, uint32_t(-2)};
+  uint32_t integer[16] = {3, 2, 0, 0, 0, 0, 0, 0, uint32_t(-2)};
   EXPECT_EQ(
       chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL, integer)
           .levels[0],
       0u);
-  integer[4] = 3;
+  integer[8] = 3;
   EXPECT_EQ(
       chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL, integer)
           .levels[0],
       3u);
   // dPdx = (4 / 16, 0) is 4 texels, dPdy = (0, 1 / 8) one: lambda = 2.
-  uint32_t gradients[12] = {bits(0.5f), bits(0.5f),   0, 0, bits(0.25f), 0, 0, 0,
-                            0,          bits(0.125f), 0, 0};
+  uint32_t gradients[16] = {bits(0.5f), bits(0.5f),  0, 0, 0, 0, 0,
+                            0,          bits(0.25f), 0, 0, 0, 0, bits(0.125f)};
   EXPECT_EQ(chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_LOD_GRAD, gradients).levels[0], 2u);
   // Zero gradients: lambda is -infinity, clamped to level 0.
-  uint32_t zero[12] = {bits(0.5f), bits(0.5f)};
+  uint32_t zero[16] = {bits(0.5f), bits(0.5f)};
   EXPECT_EQ(chooseLevels(m.d, CUPORT_SHAPE_2D | CUPORT_TEX_LOD_GRAD, zero).levels[0], 0u);
 }
 

@@ -67,11 +67,11 @@ TEST(TextureLodLowering, LevelGradAndBaseCarryTheirOperands) {
   auto tex = callsTo(module, "cuport.tex");
   ASSERT_EQ(tex.size(), 5u);
   EXPECT_EQ(opOf(tex[0]), uint64_t{CUPORT_SHAPE_2D | CUPORT_TEX_LOD_LEVEL});
-  EXPECT_EQ(slotWords(tex[0]), 5u);
+  EXPECT_EQ(slotWords(tex[0]), 9u); // the level after the optional operands' words 4..7
   EXPECT_EQ(opOf(tex[1]),
             uint64_t{CUPORT_SHAPE_A1D | CUPORT_TEX_COORDS_INT | CUPORT_TEX_LOD_LEVEL});
   EXPECT_EQ(opOf(tex[2]), uint64_t{CUPORT_SHAPE_3D | CUPORT_TEX_LOD_GRAD});
-  EXPECT_EQ(slotWords(tex[2]), 12u);
+  EXPECT_EQ(slotWords(tex[2]), 16u);
   EXPECT_EQ(opOf(tex[3]), uint64_t{CUPORT_SHAPE_1D | CUPORT_TEX_LOD_GRAD});
   EXPECT_EQ(opOf(tex[4]), uint64_t{CUPORT_SHAPE_CUBE});
   EXPECT_EQ(slotWords(tex[4]), 4u);
