@@ -468,7 +468,9 @@ bool lowerFormattedStore(FunctionLowering &fl, const ptx::Instruction &inst, Mod
 }
 
 // suld.b.geom{.cop}.vec.dtype.clamp d, [a, c] and sust.b.geom{.cop}.vec.ctype.clamp [a, c], v.
-// The x coordinate is in bytes, y and z (or the layer) in elements.
+// The x coordinate is in bytes, y and z (or the layer) in elements. The syntax lists .v4 with
+// .b64, but PTX vectors cannot exceed 128 bits (PTX ISA "Vectors"; ptxas refuses .v4.b64 here for
+// every target), so that form is refused like any other the ISA does not define.
 bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
   bool load = inst.opcode == "suld";
   Modifiers mods(inst.modifiers);
@@ -487,7 +489,7 @@ bool lowerSurface(FunctionLowering &fl, const ptx::Instruction &inst) {
       shape->code == CUPORT_SHAPE_ACUBE ||
       (*type != ScalarType::B8 && *type != ScalarType::B16 && *type != ScalarType::B32 &&
        *type != ScalarType::B64) ||
-      (width != 1 && width != 2 && width != 4))
+      (width != 1 && width != 2 && width != 4) || byteSizeOf(*type) * width > 16)
     return fl.unsupported(inst);
   if (!fl.expectOperands(inst, 2))
     return false;

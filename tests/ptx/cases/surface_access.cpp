@@ -3,6 +3,7 @@
 // .zero), against surface_reference.h. Each access is as wide as the surface's elements.
 #include "tests/ptx/cases/image_cases.h"
 #include "tests/ptx/cases/surface_reference.h"
+#include "tests/ptx/invalid_ptx.h"
 
 #include <set>
 
@@ -22,7 +23,8 @@ struct Access {
   }
 };
 
-// Every access but .v4.b64, whose 32 bytes exceed the widest element (16 bytes).
+// Every access the ISA defines: .v4.b64 would be 32 bytes, and PTX vectors cannot exceed 128 bits
+// (SurfaceAccess.VectorsWiderThan128BitsRejected).
 const std::vector<Access> &accesses() {
   static const std::vector<Access> list{{8, 1},  {8, 2},  {8, 4},  {16, 1}, {16, 2}, {16, 4},
                                         {32, 1}, {32, 2}, {32, 4}, {64, 1}, {64, 2}};
@@ -244,6 +246,28 @@ PTX_CASE(SurfaceAccess, TrapOutOfRange) {
       EXPECT_TRUE(outcome.loaded) << outcome.message;
       EXPECT_FALSE(outcome.launched) << statements;
     }
+}
+
+// The access syntax lists .v4 with .b64, but PTX vectors cannot exceed 128 bits (PTX ISA
+// "Vectors"; ptxas refuses suld / sust .v4.b64 for every target): the module does not load, and
+// the diagnostic says why.
+PTX_CASE(SurfaceAccess, VectorsWiderThan128BitsRejected) {
+  std::mt19937_64 random = randomFor("SurfaceAccess.VectorsWiderThan128BitsRejected");
+  for (bool load : {true, false}) {
+    ImageObject object{true, surfaceImage(Geometry::D1, 16, random), Sampler{}};
+    std::string statements =
+        load ? "  suld.b.1d.v4.b64.trap {%rd20, %rd21, %rd22, %rd23}, [%rd10, {%r1}];\n"
+             : "  sust.b.1d.v4.b64.trap [%rd10, {%r1}], {%rd20, %rd21, %rd22, %rd23};\n";
+    statements += "  mov.u32 %r9, 0;\n  mov.u32 %r10, 0;\n  mov.u32 %r11, 0;\n  mov.u32 %r12, 0;\n";
+    Launch launch = imageLaunch(imageKernel(statements, 1, false), {Operands{}}, {object});
+    launch.ptx = invalidOnPurpose(launch.ptx);
+    Outcome outcome = run(launch);
+    EXPECT_FALSE(outcome.loaded) << statements;
+    // cuport names the instruction; NVIDIA's JIT log says the vector exceeds 128 bits.
+    EXPECT_TRUE(outcome.message.find(load ? "suld" : "sust") != std::string::npos ||
+                outcome.message.find("128 bit") != std::string::npos)
+        << outcome.message;
+  }
 }
 
 } // namespace

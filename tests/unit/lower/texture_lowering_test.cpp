@@ -177,6 +177,40 @@ TEST(TextureLowering, SurfaceReductionsOutsideTheIsaTableAreRefused) {
   }
 }
 
+// PTX vectors cannot exceed 128 bits: suld.b / sust.b .v4.b64 (32 bytes) is refused at load,
+// while .v2.b64 and .v4.b32 (16 bytes) lower.
+TEST(TextureLowering, SurfaceVectorsWiderThan128BitsAreRefused) {
+  auto lowerAccess = [](const std::string &instruction) {
+    return lowerText(R"(
+.version 8.0
+.target sm_75
+.address_size 64
+.visible .entry k(.param .u64 s)
+{
+	.reg .b32 	%r<6>;
+	.reg .b64 	%rd<6>;
+	ld.param.u64 	%rd1, [s];
+	mov.u32 	%r1, 0;
+	)" + instruction +
+                     R"(
+	ret;
+}
+)");
+  };
+  for (const char *instruction :
+       {"suld.b.1d.v4.b64.trap {%rd2, %rd3, %rd4, %rd5}, [%rd1, {%r1}];",
+        "sust.b.2d.v4.b64.clamp [%rd1, {%r1, %r1}], {%rd2, %rd3, %rd4, %rd5};"}) {
+    Lowered lowered = lowerAccess(instruction);
+    EXPECT_FALSE(lowered.module.has_value()) << instruction;
+    ASSERT_FALSE(lowered.diagnostics.empty()) << instruction;
+    EXPECT_NE(lowered.diagnostics[0].find(std::string(instruction).substr(0, 4)), std::string::npos)
+        << lowered.diagnostics[0];
+  }
+  for (const char *instruction : {"suld.b.1d.v2.b64.trap {%rd2, %rd3}, [%rd1, {%r1}];",
+                                  "sust.b.1d.v4.b32.trap [%rd1, {%r1}], {%r1, %r2, %r3, %r4};"})
+    EXPECT_TRUE(lowerAccess(instruction).module.has_value()) << instruction;
+}
+
 // tld4 and the cube shapes take .f32 coordinates only; tld4 has no half results; .v4.f16x2 is
 // not a form.
 TEST(TextureLowering, CoordinateAndResultTypesOutsideTheIsaAreRefused) {
