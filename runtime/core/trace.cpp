@@ -42,6 +42,12 @@ cudaError_t finishCall(const char *name, cudaError_t result) {
   return finishCall(name, result, "%s", "");
 }
 
+void traceResult(const char *name, const char *resultName, const char *argumentsFormat,
+                 va_list arguments) {
+  if (cuport::log::enabled(cuport::log::Level::Trace))
+    logCall(name, resultName, argumentsFormat, arguments);
+}
+
 void traceCall(const char *name, const char *argumentsFormat, ...) {
   if (!cuport::log::enabled(cuport::log::Level::Trace))
     return;

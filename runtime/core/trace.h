@@ -2,6 +2,8 @@
 // thread's last error and, under CUPORT_LOG=trace, logs "name(arguments) -> result".
 #pragma once
 
+#include <cstdarg>
+
 #include <driver_types.h>
 
 namespace cuport::core {
@@ -11,6 +13,11 @@ cudaError_t finishCall(const char *name, cudaError_t result, const char *argumen
     __attribute__((format(printf, 3, 4)));
 
 cudaError_t finishCall(const char *name, cudaError_t result); // an entry point without arguments
+
+// For another API's entry points (the driver API's CUresult), which must not touch the runtime's
+// last error: logs "name(arguments) -> resultName" when tracing is on.
+void traceResult(const char *name, const char *resultName, const char *argumentsFormat,
+                 va_list arguments);
 
 // For entry points that return no cudaError_t (registration): logs "name(arguments)".
 void traceCall(const char *name, const char *argumentsFormat, ...)

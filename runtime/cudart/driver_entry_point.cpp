@@ -3,6 +3,7 @@
 // call succeeds with a null function pointer and cudaDriverEntryPointSymbolNotFound.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/library_version.h"
 #include "support/log.h"
 
 extern "C" {
@@ -20,7 +21,7 @@ using namespace cuport;
 namespace {
 
 // The driver API level cudaDriverGetVersion reports: asking for a later one is invalid.
-constexpr unsigned kDriverVersion = 13000;
+constexpr unsigned kDriverVersion = core::kDriverApiVersion;
 
 cudaError_t lookUp(const char *entry, const char *symbol, void **funcPtr, unsigned cudaVersion,
                    unsigned long long flags, cudaDriverEntryPointQueryResult *driverStatus) {

@@ -2,6 +2,8 @@
 // libcudart.so.13 and 12 for libcudart.so.12.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/library_version.h"
+
 #ifndef CUPORT_CUDART_MAJOR
 #error "CUPORT_CUDART_MAJOR must be defined"
 #endif
@@ -10,8 +12,7 @@ namespace {
 
 // The CUDA versions whose runtime ABI each library stands in for (CUDART_VERSION encoding).
 constexpr int runtimeVersion = CUPORT_CUDART_MAJOR == 13 ? 13000 : 12090;
-// The driver API level cuport provides, whichever runtime library is in use.
-constexpr int driverVersion = 13000;
+constexpr int driverVersion = cuport::core::kDriverApiVersion;
 
 } // namespace
 

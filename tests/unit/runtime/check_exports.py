@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Checks a built libcudart.so.N: its SONAME is libcudart.so.N, it exports every name in
-exports.txt (NVIDIA's libcudart.so.13 exports) in version node libcudart.so.N, and nothing else
+"""Checks a built API library: its SONAME is the one given (libcudart.so.N, libcuda.so.1), it exports
+every name in its exports.txt (NVIDIA's library's exports) in the version node named after the
+SONAME (or, with --unversioned, without a version, as NVIDIA's libcuda.so.1 does), and nothing else
 (no C++, LLVM or cuport-internal symbol leaks)."""
 
 import subprocess
@@ -8,15 +9,17 @@ import sys
 
 
 def main():
-    library, exports, node = sys.argv[1:4]
+    library, exports, soname = sys.argv[1:4]
+    unversioned = "--unversioned" in sys.argv[4:]
+    node = "Base" if unversioned else soname
     wanted = {line.strip() for line in open(exports) if line.strip() and not line.startswith("#")}
 
     headers = subprocess.run(["objdump", "-p", library], check=True, capture_output=True,
                              text=True).stdout
     sonames = [line.split()[1] for line in headers.splitlines() if line.strip().startswith("SONAME")]
     problems = []
-    if sonames != [node]:
-        problems.append(f"SONAME is {sonames}, expected {node}")
+    if sonames != [soname]:
+        problems.append(f"SONAME is {sonames}, expected {soname}")
 
     table = subprocess.run(["objdump", "-T", library], check=True, capture_output=True,
                            text=True).stdout
@@ -31,7 +34,7 @@ def main():
         except ValueError:
             continue
         name, version = fields[-1], fields[-2]
-        if name == node and "*ABS*" in fields:
+        if name == soname and "*ABS*" in fields:
             continue  # the version node's own symbol
         exported[name] = version
 
