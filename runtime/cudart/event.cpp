@@ -1,9 +1,9 @@
 // Events: creation with flags, recording into streams, queries, host waits and elapsed time.
 #include "runtime/cudart/api.h"
 
-#include "runtime/core/capture.h"
 #include "runtime/core/error_state.h"
 #include "runtime/core/launch.h"
+#include "runtime/core/stream_operations.h"
 #include "support/log.h"
 
 #include <memory>
@@ -12,14 +12,8 @@ using namespace cuport;
 
 namespace {
 
-constexpr unsigned kEventFlags =
-    cudaEventBlockingSync | cudaEventDisableTiming | cudaEventInterprocess;
-
 cudaError_t createEvent(cudaEvent_t *event, unsigned flags) {
-  if (!event || (flags & ~kEventFlags))
-    return cudaErrorInvalidValue;
-  // Interprocess events must disable timing (CUDA's rule).
-  if ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
+  if (!event || !core::validEventFlags(flags))
     return cudaErrorInvalidValue;
   core::Device *device = nullptr;
   if (cudaError_t error = cudart::device(device); error != cudaSuccess)
@@ -28,13 +22,6 @@ cudaError_t createEvent(cudaEvent_t *event, unsigned flags) {
     return stuck;
   *event = device->events().create(flags);
   return cudaSuccess;
-}
-
-// An event last recorded in a capture that is still going on marks nodes of a graph, not work
-// that could complete: waiting for it or querying it is cudaErrorCapturedEvent.
-cudaError_t refuseCaptured(core::Event &event) {
-  std::vector<core::GraphNode *> nodes;
-  return core::capturedRecord(event, nodes) ? cudaErrorCapturedEvent : cudaSuccess;
 }
 
 // Runs `body` with the event `handle` names.
@@ -54,31 +41,11 @@ template <typename Body> cudaError_t onEvent(cudaEvent_t handle, Body body) {
 cudaError_t record(const char *entry, cudaEvent_t handle, cudaStream_t streamHandle, unsigned flags,
                    bool perThreadDefault) {
   cudaError_t result = onEvent(handle, [&](core::Device &device, core::Event &event) {
-    if (flags & ~unsigned{cudaEventRecordExternal})
-      return cudaErrorInvalidValue;
     std::shared_ptr<core::Stream> stream;
     if (cudaError_t error = core::resolveStream(device, streamHandle, perThreadDefault, stream);
         error != cudaSuccess)
       return error;
-    if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-      return stuck;
-    if (std::shared_ptr<core::Capture> capture = stream->capture()) {
-      if (capture->invalidated())
-        return cudaErrorStreamCaptureInvalidated;
-      if (flags & cudaEventRecordExternal) {
-        CUPORT_ERROR("cudaEventRecordWithFlags(cudaEventRecordExternal) during capture is not "
-                     "supported");
-        return cudaErrorNotSupported;
-      }
-      // In capture a record marks the stream's dependencies for later waits; it adds no node.
-      core::noteCapturedRecord(event, capture, capture->dependencyNodes(*stream));
-      return cudaSuccess;
-    }
-    if (cudaError_t refused = device.streams().admit(*stream); refused != cudaSuccess)
-      return refused;
-    core::forgetCapturedRecord(event);
-    event.record(device.streams(), *stream);
-    return cudaSuccess;
+    return core::recordEvent(device, event, *stream, flags);
   });
   return core::finishCall(entry, result, "event=%p stream=%p flags=0x%x",
                           static_cast<void *>(handle), static_cast<void *>(streamHandle), flags);
@@ -123,13 +90,8 @@ cudaError_t cudaEventRecordWithFlags_ptsz(cudaEvent_t event, cudaStream_t stream
 }
 
 cudaError_t cudaEventQuery(cudaEvent_t event) {
-  cudaError_t result = onEvent(event, [](core::Device &, core::Event &found) {
-    if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-      return stuck;
-    if (cudaError_t refused = refuseCaptured(found); refused != cudaSuccess)
-      return refused;
-    return found.query();
-  });
+  cudaError_t result =
+      onEvent(event, [](core::Device &, core::Event &found) { return core::queryEvent(found); });
   // cudaErrorNotReady is an answer, not a failure: it does not become the last error.
   if (result == cudaErrorNotReady) {
     core::traceCall("cudaEventQuery", "event=%p -> cudaErrorNotReady", static_cast<void *>(event));
@@ -139,13 +101,7 @@ cudaError_t cudaEventQuery(cudaEvent_t event) {
 }
 
 cudaError_t cudaEventSynchronize(cudaEvent_t event) {
-  cudaError_t result = onEvent(event, [](core::Device &device, core::Event &found) {
-    if (cudaError_t refused = refuseCaptured(found); refused != cudaSuccess)
-      return refused;
-    found.synchronize();
-    device.flushPrintf();
-    return core::stickyError();
-  });
+  cudaError_t result = onEvent(event, core::synchronizeEvent);
   return core::finishCall("cudaEventSynchronize", result, "event=%p", static_cast<void *>(event));
 }
 
@@ -153,12 +109,7 @@ cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end) 
   cudaError_t result = cudaErrorInvalidValue;
   if (ms) {
     result = onEvent(start, [&](core::Device &device, core::Event &first) {
-      std::shared_ptr<core::Event> second = device.events().find(end);
-      if (!second)
-        return cudaErrorInvalidResourceHandle;
-      if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-        return stuck;
-      return core::Event::elapsed(first, *second, *ms);
+      return core::elapsedTime(device, first, end, *ms);
     });
   }
   return core::finishCall("cudaEventElapsedTime", result, "start=%p end=%p -> %f ms",

@@ -3,10 +3,9 @@
 // nvcc's --default-stream per-thread selects, in which handle 0 means the per-thread stream.
 #include "runtime/cudart/api.h"
 
-#include "runtime/core/capture.h"
 #include "runtime/core/error_state.h"
-#include "runtime/core/graph_nodes.h"
 #include "runtime/core/launch.h"
+#include "runtime/core/stream_operations.h"
 #include "support/log.h"
 
 #include <memory>
@@ -36,67 +35,15 @@ cudaError_t createStream(cudaStream_t *handle, unsigned flags, int priority) {
   return cudaSuccess;
 }
 
-// Waiting on a capturing stream is illegal (its work does not run): the capture is invalidated.
-// A wait on the legacy stream while a blocking stream captures is an implicit dependency.
-cudaError_t refuseDuringCapture(core::Device &device, core::Stream &stream) {
-  if (std::shared_ptr<core::Capture> capture = stream.capture()) {
-    capture->invalidate();
-    CUPORT_ERROR("synchronizing with or querying a capturing stream invalidates the capture");
-    return cudaErrorStreamCaptureUnsupported;
-  }
-  return device.streams().admit(stream);
-}
-
-// cudaStreamWaitEvent during capture: an event recorded in a capture forks the stream into it
-// or joins its dependencies; an event from outside the capture cannot be waited on there.
-cudaError_t waitEventCaptured(core::Device &device, core::Stream &stream, core::Event &event,
-                              unsigned flags) {
-  std::vector<core::GraphNode *> nodes;
-  std::shared_ptr<core::Capture> source = core::capturedRecord(event, nodes);
-  std::shared_ptr<core::Capture> mine = stream.capture();
-  if (source) {
-    if (mine && mine != source) {
-      mine->invalidate();
-      return cudaErrorStreamCaptureIsolation;
-    }
-    source->join(stream, nodes);
-    return cudaSuccess;
-  }
-  if (!mine)
-    return device.streams().admit(stream);
-  if (flags & cudaEventWaitExternal) {
-    CUPORT_ERROR("cudaStreamWaitEvent with cudaEventWaitExternal during capture is not "
-                 "supported");
-    return cudaErrorNotSupported;
-  }
-  mine->invalidate();
-  CUPORT_ERROR("a capturing stream waited for an event recorded outside the capture");
-  return cudaErrorStreamCaptureIsolation;
-}
-
 cudaError_t synchronize(const char *entry, cudaStream_t handle, bool perThreadDefault) {
   cudaError_t result =
-      withStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
-        if (cudaError_t refused = refuseDuringCapture(device, stream); refused != cudaSuccess)
-          return refused;
-        cudaError_t pending = device.streams().synchronize(stream);
-        device.flushPrintf();
-        if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-          return stuck;
-        return pending;
-      });
+      withStream(handle, perThreadDefault, core::synchronizeStream);
   return core::finishCall(entry, result, "stream=%p", static_cast<void *>(handle));
 }
 
 cudaError_t query(const char *entry, cudaStream_t handle, bool perThreadDefault) {
   cudaError_t result =
-      withStream(handle, perThreadDefault, [](core::Device &device, core::Stream &stream) {
-        if (cudaError_t refused = refuseDuringCapture(device, stream); refused != cudaSuccess)
-          return refused;
-        if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-          return stuck;
-        return device.streams().idle(stream) ? cudaSuccess : cudaErrorNotReady;
-      });
+      withStream(handle, perThreadDefault, core::queryStream);
   // cudaErrorNotReady is an answer, not a failure: it does not become the last error.
   if (result == cudaErrorNotReady) {
     core::traceCall(entry, "stream=%p -> cudaErrorNotReady", static_cast<void *>(handle));
@@ -109,23 +56,7 @@ cudaError_t waitEvent(const char *entry, cudaStream_t handle, cudaEvent_t event,
                       bool perThreadDefault) {
   cudaError_t result =
       withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
-        if (flags & ~unsigned{cudaEventWaitExternal})
-          return cudaErrorInvalidValue;
-        std::shared_ptr<core::Event> found = device.events().find(event);
-        if (!found)
-          return cudaErrorInvalidResourceHandle;
-        if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-          return stuck;
-        if (cudaError_t refused = waitEventCaptured(device, stream, *found, flags);
-            refused != cudaSuccess || stream.capture())
-          return refused;
-        std::vector<core::StreamPosition> waits;
-        // CUDA waits for the record made before this call; an event never recorded is complete.
-        if (std::optional<core::StreamPosition> at = found->recordedPosition())
-          waits.push_back(std::move(*at));
-        device.streams().submit(stream, core::Work{cudaGraphNodeTypeWaitEvent, {}},
-                                std::move(waits));
-        return cudaSuccess;
+        return core::waitEvent(device, stream, event, flags);
       });
   return core::finishCall(entry, result, "stream=%p event=%p flags=0x%x",
                           static_cast<void *>(handle), static_cast<void *>(event), flags);
@@ -135,23 +66,7 @@ cudaError_t launchHostFunc(const char *entry, cudaStream_t handle, cudaHostFn_t 
                            bool perThreadDefault) {
   cudaError_t result =
       withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
-        if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
-          return stuck;
-        if (cudaError_t refused = device.streams().admit(stream); refused != cudaSuccess)
-          return refused;
-        // The same work as a graph's host node (unlike stream callbacks, host functions do not
-        // run once the device has faulted); cudaErrorInvalidValue without a function.
-        core::Work work;
-        if (cudaError_t error = core::hostNodeWork(cudaHostNodeParams{fn, userData}, work);
-            error != cudaSuccess)
-          return error;
-        // CUDA prints the device's printf output before it runs a host function.
-        work.run = [&device, function = std::move(work.run)]() {
-          device.flushPrintf();
-          return function();
-        };
-        device.streams().submit(stream, std::move(work));
-        return cudaSuccess;
+        return core::launchHostFunction(device, stream, fn, userData);
       });
   return core::finishCall(entry, result, "stream=%p fn=%p userData=%p", static_cast<void *>(handle),
                           reinterpret_cast<void *>(fn), userData);
@@ -163,23 +78,10 @@ cudaError_t addCallback(const char *entry, cudaStream_t handle, cudaStreamCallba
       withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
         if (!callback || flags != 0)
           return cudaErrorInvalidValue;
-        // Stream callbacks cannot be captured (cudaLaunchHostFunc can).
-        if (std::shared_ptr<core::Capture> capture = stream.capture()) {
-          capture->invalidate();
-          return cudaErrorStreamCaptureUnsupported;
-        }
-        if (cudaError_t refused = device.streams().admit(stream); refused != cudaSuccess)
-          return refused;
-        core::Work work;
-        work.type = cudaGraphNodeTypeHost;
-        work.run = [&device, callback, handle, userData]() -> cudaError_t {
-          device.flushPrintf(); // CUDA prints the device's printf output before a callback
-          // The callback learns of a fault through its status argument.
-          callback(handle, core::stickyError(), userData);
-          return cudaSuccess;
-        };
-        device.streams().submit(stream, std::move(work));
-        return cudaSuccess;
+        return core::addStreamCallback(device, stream, [callback, handle, userData](
+                                                           cudaError_t status) {
+          callback(handle, status, userData);
+        });
       });
   return core::finishCall(entry, result, "stream=%p callback=%p userData=%p flags=0x%x",
                           static_cast<void *>(handle), reinterpret_cast<void *>(callback), userData,
