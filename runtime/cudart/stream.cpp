@@ -36,14 +36,12 @@ cudaError_t createStream(cudaStream_t *handle, unsigned flags, int priority) {
 }
 
 cudaError_t synchronize(const char *entry, cudaStream_t handle, bool perThreadDefault) {
-  cudaError_t result =
-      withStream(handle, perThreadDefault, core::synchronizeStream);
+  cudaError_t result = withStream(handle, perThreadDefault, core::synchronizeStream);
   return core::finishCall(entry, result, "stream=%p", static_cast<void *>(handle));
 }
 
 cudaError_t query(const char *entry, cudaStream_t handle, bool perThreadDefault) {
-  cudaError_t result =
-      withStream(handle, perThreadDefault, core::queryStream);
+  cudaError_t result = withStream(handle, perThreadDefault, core::queryStream);
   // cudaErrorNotReady is an answer, not a failure: it does not become the last error.
   if (result == cudaErrorNotReady) {
     core::traceCall(entry, "stream=%p -> cudaErrorNotReady", static_cast<void *>(handle));
@@ -78,10 +76,10 @@ cudaError_t addCallback(const char *entry, cudaStream_t handle, cudaStreamCallba
       withStream(handle, perThreadDefault, [&](core::Device &device, core::Stream &stream) {
         if (!callback || flags != 0)
           return cudaErrorInvalidValue;
-        return core::addStreamCallback(device, stream, [callback, handle, userData](
-                                                           cudaError_t status) {
-          callback(handle, status, userData);
-        });
+        return core::addStreamCallback(device, stream,
+                                       [callback, handle, userData](cudaError_t status) {
+                                         callback(handle, status, userData);
+                                       });
       });
   return core::finishCall(entry, result, "stream=%p callback=%p userData=%p flags=0x%x",
                           static_cast<void *>(handle), reinterpret_cast<void *>(callback), userData,

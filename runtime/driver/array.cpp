@@ -60,11 +60,11 @@ CUresult describe(cudaArray_const_t array, CUarray_format &format, unsigned &cha
 extern "C" {
 
 CUresult cuArrayCreate(CUarray *pHandle, const CUDA_ARRAY_DESCRIPTOR *pAllocateArray) {
-  CUresult result = !pHandle || !pAllocateArray
-                        ? CUDA_ERROR_INVALID_VALUE
-                        : createArray(pHandle, pAllocateArray->Format, pAllocateArray->NumChannels,
-                                      cudaExtent{pAllocateArray->Width, pAllocateArray->Height, 0},
-                                      0);
+  CUresult result =
+      !pHandle || !pAllocateArray
+          ? CUDA_ERROR_INVALID_VALUE
+          : createArray(pHandle, pAllocateArray->Format, pAllocateArray->NumChannels,
+                        cudaExtent{pAllocateArray->Width, pAllocateArray->Height, 0}, 0);
   return finishCall("cuArrayCreate_v2", result, "pAllocateArray=%p -> %p",
                     static_cast<const void *>(pAllocateArray),
                     result == CUDA_SUCCESS ? static_cast<void *>(*pHandle) : nullptr);

@@ -26,8 +26,7 @@ CUresult cuMemcpy3D_v2_ptds(const CUDA_MEMCPY3D *pCopy);
 CUresult cuMemcpy3DAsync_v2_ptsz(const CUDA_MEMCPY3D *pCopy, CUstream hStream);
 CUresult cuMemcpyHtoA_v2_ptds(CUarray dstArray, size_t dstOffset, const void *srcHost,
                               size_t ByteCount);
-CUresult cuMemcpyAtoH_v2_ptds(void *dstHost, CUarray srcArray, size_t srcOffset,
-                              size_t ByteCount);
+CUresult cuMemcpyAtoH_v2_ptds(void *dstHost, CUarray srcArray, size_t srcOffset, size_t ByteCount);
 CUresult cuMemcpyAtoD_v2_ptds(CUdeviceptr dstDevice, CUarray srcArray, size_t srcOffset,
                               size_t ByteCount);
 CUresult cuMemcpyDtoA_v2_ptds(CUarray dstArray, size_t dstOffset, CUdeviceptr srcDevice,
@@ -109,8 +108,8 @@ CUresult translateSide(const CopySide &side, size_t elementBytes, size_t widthIn
   switch (side.type) {
   case CU_MEMORYTYPE_ARRAY:
     if (side.x % elementBytes) {
-      CUPORT_ERROR("array copy: byte offset %zu is not a whole number of %zu-byte elements",
-                   side.x, elementBytes);
+      CUPORT_ERROR("array copy: byte offset %zu is not a whole number of %zu-byte elements", side.x,
+                   elementBytes);
       return CUDA_ERROR_INVALID_VALUE;
     }
     array = side.cudaArray();
@@ -170,10 +169,10 @@ CUresult copyRegion(const Queue &queue, const CopySide &source, const CopySide &
 CUresult copy2D(const char *entry, const Queue &queue, const CUDA_MEMCPY2D *c) {
   CUresult result = CUDA_ERROR_INVALID_VALUE;
   if (c) {
-    CopySide source{c->srcMemoryType, c->srcXInBytes, c->srcY, 0, c->srcHost, c->srcDevice,
-                    c->srcArray,      c->srcPitch,    c->Height};
-    CopySide destination{c->dstMemoryType, c->dstXInBytes, c->dstY, 0, c->dstHost, c->dstDevice,
-                         c->dstArray,      c->dstPitch,    c->Height};
+    CopySide source{c->srcMemoryType, c->srcXInBytes, c->srcY,     0,        c->srcHost,
+                    c->srcDevice,     c->srcArray,    c->srcPitch, c->Height};
+    CopySide destination{c->dstMemoryType, c->dstXInBytes, c->dstY,     0,        c->dstHost,
+                         c->dstDevice,     c->dstArray,    c->dstPitch, c->Height};
     result = copyRegion(queue, source, destination, c->WidthInBytes, c->Height, 1);
   }
   return finishCall(entry, result, "pCopy=%p hStream=%p", static_cast<const void *>(c),
@@ -214,8 +213,7 @@ CUresult linearCopy(const char *entry, const Queue &queue, core::LinearArrayCopy
   CUresult result = onQueue(queue, [&](core::Device &device, core::Stream *stream) {
     return core::copyLinear(device, copy, stream);
   });
-  return finishCall(entry, result,
-                    "dst=%p/%p+%zu src=%p/%p+%zu ByteCount=%zu hStream=%p",
+  return finishCall(entry, result, "dst=%p/%p+%zu src=%p/%p+%zu ByteCount=%zu hStream=%p",
                     static_cast<void *>(copy.dstArray), copy.dstPointer, dstOffset,
                     static_cast<void *>(copy.srcArray), copy.srcPointer, srcOffset, copy.count,
                     static_cast<void *>(queue.stream));
@@ -241,7 +239,9 @@ core::LinearArrayCopy fromArray(void *destination, CUarray array, size_t count,
   return copy;
 }
 
-void *devicePointer(CUdeviceptr address) { return reinterpret_cast<void *>(address); }
+void *devicePointer(CUdeviceptr address) {
+  return reinterpret_cast<void *>(address);
+}
 
 // cuMemcpyAtoA: the arrays' elements may differ in format but not in size, and the count must be
 // whole elements.
@@ -263,7 +263,9 @@ CUresult arrayToArray(const char *entry, CUarray dstHandle, size_t dstOffset, CU
   return linearCopy(entry, kSynchronous, copy, dstOffset, srcOffset);
 }
 
-Queue asyncOn(CUstream stream, bool perThreadDefault) { return Queue{true, stream, perThreadDefault}; }
+Queue asyncOn(CUstream stream, bool perThreadDefault) {
+  return Queue{true, stream, perThreadDefault};
+}
 
 } // namespace
 
@@ -330,8 +332,7 @@ CUresult cuMemcpyAtoH(void *dstHost, CUarray srcArray, size_t srcOffset, size_t 
   return linearCopy("cuMemcpyAtoH_v2", kSynchronous,
                     fromArray(dstHost, srcArray, ByteCount, cudaMemcpyDeviceToHost), 0, srcOffset);
 }
-CUresult cuMemcpyAtoH_v2_ptds(void *dstHost, CUarray srcArray, size_t srcOffset,
-                              size_t ByteCount) {
+CUresult cuMemcpyAtoH_v2_ptds(void *dstHost, CUarray srcArray, size_t srcOffset, size_t ByteCount) {
   return linearCopy("cuMemcpyAtoH_v2_ptds", kSynchronous,
                     fromArray(dstHost, srcArray, ByteCount, cudaMemcpyDeviceToHost), 0, srcOffset);
 }
@@ -347,23 +348,21 @@ CUresult cuMemcpyAtoHAsync_v2_ptsz(void *dstHost, CUarray srcArray, size_t srcOf
                     fromArray(dstHost, srcArray, ByteCount, cudaMemcpyDeviceToHost), 0, srcOffset);
 }
 
-CUresult cuMemcpyAtoD(CUdeviceptr dstDevice, CUarray srcArray, size_t srcOffset,
-                      size_t ByteCount) {
-  return linearCopy("cuMemcpyAtoD_v2", kSynchronous,
-                    fromArray(devicePointer(dstDevice), srcArray, ByteCount,
-                              cudaMemcpyDeviceToDevice),
-                    0, srcOffset);
+CUresult cuMemcpyAtoD(CUdeviceptr dstDevice, CUarray srcArray, size_t srcOffset, size_t ByteCount) {
+  return linearCopy(
+      "cuMemcpyAtoD_v2", kSynchronous,
+      fromArray(devicePointer(dstDevice), srcArray, ByteCount, cudaMemcpyDeviceToDevice), 0,
+      srcOffset);
 }
 CUresult cuMemcpyAtoD_v2_ptds(CUdeviceptr dstDevice, CUarray srcArray, size_t srcOffset,
                               size_t ByteCount) {
-  return linearCopy("cuMemcpyAtoD_v2_ptds", kSynchronous,
-                    fromArray(devicePointer(dstDevice), srcArray, ByteCount,
-                              cudaMemcpyDeviceToDevice),
-                    0, srcOffset);
+  return linearCopy(
+      "cuMemcpyAtoD_v2_ptds", kSynchronous,
+      fromArray(devicePointer(dstDevice), srcArray, ByteCount, cudaMemcpyDeviceToDevice), 0,
+      srcOffset);
 }
 
-CUresult cuMemcpyDtoA(CUarray dstArray, size_t dstOffset, CUdeviceptr srcDevice,
-                      size_t ByteCount) {
+CUresult cuMemcpyDtoA(CUarray dstArray, size_t dstOffset, CUdeviceptr srcDevice, size_t ByteCount) {
   return linearCopy(
       "cuMemcpyDtoA_v2", kSynchronous,
       toArray(dstArray, devicePointer(srcDevice), ByteCount, cudaMemcpyDeviceToDevice), dstOffset,
@@ -383,8 +382,7 @@ CUresult cuMemcpyAtoA(CUarray dstArray, size_t dstOffset, CUarray srcArray, size
 }
 CUresult cuMemcpyAtoA_v2_ptds(CUarray dstArray, size_t dstOffset, CUarray srcArray,
                               size_t srcOffset, size_t ByteCount) {
-  return arrayToArray("cuMemcpyAtoA_v2_ptds", dstArray, dstOffset, srcArray, srcOffset,
-                      ByteCount);
+  return arrayToArray("cuMemcpyAtoA_v2_ptds", dstArray, dstOffset, srcArray, srcOffset, ByteCount);
 }
 
 } // extern "C"

@@ -9,7 +9,9 @@
 
 namespace cuport::driver {
 
-inline cudaArray_t arrayOf(CUarray handle) { return reinterpret_cast<cudaArray_t>(handle); }
+inline cudaArray_t arrayOf(CUarray handle) {
+  return reinterpret_cast<cudaArray_t>(handle);
+}
 inline CUarray arrayHandle(cudaArray_const_t array) {
   return reinterpret_cast<CUarray>(const_cast<cudaArray_t>(array));
 }

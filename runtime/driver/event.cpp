@@ -72,7 +72,7 @@ CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags) {
   // CU_EVENT_* flags have the values of cudaEvent*: core checks them as the runtime does.
   core::Device *device = nullptr;
   CUresult result = !phEvent || !core::validEventFlags(Flags) ? CUDA_ERROR_INVALID_VALUE
-                                                                : initializedDevice(device);
+                                                              : initializedDevice(device);
   if (result == CUDA_SUCCESS) {
     if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
       result = fromRuntime(stuck);

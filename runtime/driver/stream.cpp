@@ -105,9 +105,15 @@ CUresult readProperty(const char *entry, CUstream handle, Value *out, bool perTh
   return finishCall(entry, result, "hStream=%p", static_cast<void *>(handle));
 }
 
-unsigned flagsOf(core::Stream &stream) { return stream.flags(); }
-int priorityOf(core::Stream &stream) { return stream.priority(); }
-unsigned long long idOf(core::Stream &stream) { return stream.id(); }
+unsigned flagsOf(core::Stream &stream) {
+  return stream.flags();
+}
+int priorityOf(core::Stream &stream) {
+  return stream.priority();
+}
+unsigned long long idOf(core::Stream &stream) {
+  return stream.id();
+}
 
 } // namespace
 
@@ -144,7 +150,9 @@ CUresult cuStreamSynchronize_ptsz(CUstream hStream) {
   return synchronize("cuStreamSynchronize_ptsz", hStream, kPerThread);
 }
 
-CUresult cuStreamQuery(CUstream hStream) { return query("cuStreamQuery", hStream, kLegacy); }
+CUresult cuStreamQuery(CUstream hStream) {
+  return query("cuStreamQuery", hStream, kLegacy);
+}
 CUresult cuStreamQuery_ptsz(CUstream hStream) {
   return query("cuStreamQuery_ptsz", hStream, kPerThread);
 }

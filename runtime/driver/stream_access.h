@@ -19,8 +19,7 @@ constexpr bool kPerThread = true;
 
 // Resolves `handle` on the initialized device and returns `body(device, stream)` (a
 // cudaError_t) as a CUresult.
-template <typename Body>
-CUresult withStream(CUstream handle, bool perThreadDefault, Body body) {
+template <typename Body> CUresult withStream(CUstream handle, bool perThreadDefault, Body body) {
   core::Device *device = nullptr;
   if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
     return result;

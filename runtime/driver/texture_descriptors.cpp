@@ -74,8 +74,8 @@ CUresult fromResourceDesc(const cudaResourceDesc &in, CUDA_RESOURCE_DESC &out) {
     out.resType = CU_RESOURCE_TYPE_LINEAR;
     out.res.linear.devPtr = reinterpret_cast<CUdeviceptr>(in.res.linear.devPtr);
     out.res.linear.sizeInBytes = in.res.linear.sizeInBytes;
-    known = fromChannelFormat(in.res.linear.desc, out.res.linear.format,
-                              out.res.linear.numChannels);
+    known =
+        fromChannelFormat(in.res.linear.desc, out.res.linear.format, out.res.linear.numChannels);
     break;
   case cudaResourceTypePitch2D:
     out.resType = CU_RESOURCE_TYPE_PITCH2D;
@@ -83,8 +83,8 @@ CUresult fromResourceDesc(const cudaResourceDesc &in, CUDA_RESOURCE_DESC &out) {
     out.res.pitch2D.width = in.res.pitch2D.width;
     out.res.pitch2D.height = in.res.pitch2D.height;
     out.res.pitch2D.pitchInBytes = in.res.pitch2D.pitchInBytes;
-    known = fromChannelFormat(in.res.pitch2D.desc, out.res.pitch2D.format,
-                              out.res.pitch2D.numChannels);
+    known =
+        fromChannelFormat(in.res.pitch2D.desc, out.res.pitch2D.format, out.res.pitch2D.numChannels);
     break;
   }
   return known ? CUDA_SUCCESS : CUDA_ERROR_NOT_SUPPORTED;

@@ -29,8 +29,8 @@ CUresult createTexture(CUtexObject *handle, const CUDA_RESOURCE_DESC &resourceDe
   cudaResourceViewDesc view{};
   if (viewDesc)
     view = toResourceViewDesc(*viewDesc);
-  return fromRuntime(core::createTextureObject(*device, handle, &resource, &texture,
-                                               viewDesc ? &view : nullptr));
+  return fromRuntime(
+      core::createTextureObject(*device, handle, &resource, &texture, viewDesc ? &view : nullptr));
 }
 
 CUresult createSurface(CUsurfObject *handle, const CUDA_RESOURCE_DESC &resourceDesc) {
@@ -63,10 +63,10 @@ CUresult cuTexObjectCreate(CUtexObject *pTexObject, const CUDA_RESOURCE_DESC *pR
   CUresult result = !pTexObject || !pResDesc || !pTexDesc
                         ? CUDA_ERROR_INVALID_VALUE
                         : createTexture(pTexObject, *pResDesc, *pTexDesc, pResViewDesc);
-  return finishCall("cuTexObjectCreate", result, "pResDesc=%p pTexDesc=%p pResViewDesc=%p -> 0x%llx",
-                    static_cast<const void *>(pResDesc), static_cast<const void *>(pTexDesc),
-                    static_cast<const void *>(pResViewDesc),
-                    result == CUDA_SUCCESS ? *pTexObject : 0ull);
+  return finishCall(
+      "cuTexObjectCreate", result, "pResDesc=%p pTexDesc=%p pResViewDesc=%p -> 0x%llx",
+      static_cast<const void *>(pResDesc), static_cast<const void *>(pTexDesc),
+      static_cast<const void *>(pResViewDesc), result == CUDA_SUCCESS ? *pTexObject : 0ull);
 }
 
 CUresult cuTexObjectDestroy(CUtexObject texObject) {
@@ -109,8 +109,8 @@ CUresult cuTexObjectGetResourceViewDesc(CUDA_RESOURCE_VIEW_DESC *pResViewDesc,
 }
 
 CUresult cuSurfObjectCreate(CUsurfObject *pSurfObject, const CUDA_RESOURCE_DESC *pResDesc) {
-  CUresult result = !pSurfObject || !pResDesc ? CUDA_ERROR_INVALID_VALUE
-                                              : createSurface(pSurfObject, *pResDesc);
+  CUresult result =
+      !pSurfObject || !pResDesc ? CUDA_ERROR_INVALID_VALUE : createSurface(pSurfObject, *pResDesc);
   return finishCall("cuSurfObjectCreate", result, "pResDesc=%p -> 0x%llx",
                     static_cast<const void *>(pResDesc),
                     result == CUDA_SUCCESS ? *pSurfObject : 0ull);

@@ -16,8 +16,8 @@ protected:
   void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
 };
 
-CUDA_ARRAY3D_DESCRIPTOR describe3D(size_t width, size_t height, size_t depth,
-                                   CUarray_format format, unsigned channels, unsigned flags = 0) {
+CUDA_ARRAY3D_DESCRIPTOR describe3D(size_t width, size_t height, size_t depth, CUarray_format format,
+                                   unsigned channels, unsigned flags = 0) {
   CUDA_ARRAY3D_DESCRIPTOR d{};
   d.Width = width;
   d.Height = height;
@@ -54,8 +54,8 @@ TEST_F(DriverArray, DescriptorsReportWhatWasCreated) {
   EXPECT_EQ(back3D.Flags, 0u);
   EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
 
-  CUDA_ARRAY3D_DESCRIPTOR layered = describe3D(
-      8, 4, 3, CU_AD_FORMAT_SIGNED_INT16, 4, CUDA_ARRAY3D_LAYERED | CUDA_ARRAY3D_SURFACE_LDST);
+  CUDA_ARRAY3D_DESCRIPTOR layered = describe3D(8, 4, 3, CU_AD_FORMAT_SIGNED_INT16, 4,
+                                               CUDA_ARRAY3D_LAYERED | CUDA_ARRAY3D_SURFACE_LDST);
   ASSERT_EQ(cuArray3DCreate(&array, &layered), CUDA_SUCCESS);
   ASSERT_EQ(cuArray3DGetDescriptor(&back3D, array), CUDA_SUCCESS);
   EXPECT_EQ(back3D.Width, 8u);

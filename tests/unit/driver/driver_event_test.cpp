@@ -22,7 +22,9 @@ protected:
   void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
 };
 
-void sleepTwentyMilliseconds(void *) { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }
+void sleepTwentyMilliseconds(void *) {
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
 
 TEST_F(DriverEvent, CreateChecksFlags) {
   CUevent event = nullptr;
