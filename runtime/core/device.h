@@ -35,6 +35,11 @@ public:
   bool heapUserHasLaunched() const { return heapUserLaunched.load(); }
   bool printfUserHasLaunched() const { return printfUserLaunched.load(); }
 
+  // Set by the first runtime API call: from then on, as with NVIDIA's libcudart, the device's
+  // primary context is active and current in every thread that has no driver API context.
+  void noteRuntimeApiUse() { runtimeApiUser.store(true, std::memory_order_relaxed); }
+  bool runtimeApiUsed() const { return runtimeApiUser.load(std::memory_order_relaxed); }
+
   // Prints the device printf records kernels have queued so far (CUDA prints them at
   // synchronization points, blocking copies, launches and reset).
   void flushPrintf() const;
@@ -58,6 +63,7 @@ private:
   LaunchGate gate;
   std::atomic<bool> heapUserLaunched{false};
   std::atomic<bool> printfUserLaunched{false};
+  std::atomic<bool> runtimeApiUser{false};
 };
 
 // The device, created on first call; cudaErrorNoDevice (logged once) when no backend loads.

@@ -87,11 +87,12 @@ cudaError_t parameterBufferFromExtra(const lower::KernelInfo &info, void **extra
 } // namespace
 
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
-                         size_t sharedBytes, Stream &stream, const LaunchOptions &options) {
+                         size_t sharedBytes, Stream &stream, const LaunchOptions &options,
+                         void **extra) {
   if (cudaError_t refused = device.streams().admit(stream); refused != cudaSuccess)
     return refused;
   Work work;
-  if (cudaError_t error = prepareKernel(device, kernel, grid, block, args, nullptr, sharedBytes,
+  if (cudaError_t error = prepareKernel(device, kernel, grid, block, args, extra, sharedBytes,
                                         stream.priority(), options, work);
       error != cudaSuccess)
     return error;

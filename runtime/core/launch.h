@@ -42,8 +42,10 @@ struct LaunchOptions {
 // (with static); more
 // threads than the compiled kernel allows is cudaErrorLaunchOutOfResources. A fault while the
 // kernel runs becomes the device's sticky error.
+// `extra` (the driver API's CU_LAUNCH_PARAM_* list) gives the arguments when `args` is null.
 cudaError_t launchKernel(Device &device, Kernel *kernel, dim3 grid, dim3 block, void **args,
-                         size_t sharedBytes, Stream &stream, const LaunchOptions &options = {});
+                         size_t sharedBytes, Stream &stream, const LaunchOptions &options = {},
+                         void **extra = nullptr);
 
 // A validated kernel launch with its arguments copied: what a kernel graph node reports
 // (cudaGraphKernelNodeGetParams) and replays.

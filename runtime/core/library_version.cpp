@@ -4,6 +4,8 @@
 
 namespace cuport::core {
 
-const char *libraryVersion() { return CUPORT_VERSION_STRING; }
+const char *libraryVersion() {
+  return CUPORT_VERSION_STRING;
+}
 
 } // namespace cuport::core

@@ -6,6 +6,10 @@
 #include "runtime/core/memory_pool.h"
 #include "support/log.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
 namespace cuport::core {
 namespace {
 
@@ -238,7 +242,7 @@ cudaError_t copy(Device &device, void *destination, const void *source, size_t b
 }
 
 cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyRegion region,
-                       const std::shared_ptr<Stream> &stream) {
+                       const std::shared_ptr<Stream> &stream, unsigned elementBytes) {
   if (cudaError_t stuck = stickyError(); stuck != cudaSuccess)
     return stuck;
   if (region.height > 1 && region.width > destination.pitch)
@@ -254,6 +258,24 @@ cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyR
   }
   Work work;
   work.type = cudaGraphNodeTypeMemset;
+  if (elementBytes > 1) {
+    // A row of the pattern, copied to every row.
+    auto pattern = std::make_shared<std::vector<uint8_t>>(region.width);
+    auto bits = static_cast<uint32_t>(value);
+    for (size_t i = 0; i < region.width; ++i)
+      (*pattern)[i] = static_cast<uint8_t>(bits >> (8 * (i % elementBytes)));
+    work.run = [&device, destination, pattern, region]() -> cudaError_t {
+      if (stickyError() != cudaSuccess)
+        return cudaSuccess;
+      return forEachRow(destination, destination, region, [&](size_t offset, size_t) {
+        return errorFromStatus(
+            device.backend().memcpy(device.self(), static_cast<char *>(destination.base) + offset,
+                                    pattern->data(), region.width));
+      });
+    };
+    device.streams().submit(*stream, std::move(work));
+    return cudaSuccess;
+  }
   work.run = [&device, destination, value, region]() -> cudaError_t {
     if (stickyError() != cudaSuccess)
       return cudaSuccess;
@@ -264,6 +286,28 @@ cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyR
   };
   device.streams().submit(*stream, std::move(work));
   return cudaSuccess;
+}
+
+namespace {
+
+// Bytes of host memory the kernel says are available, or 0 when it cannot tell.
+size_t availableHostMemory() {
+  FILE *meminfo = std::fopen("/proc/meminfo", "r");
+  if (!meminfo)
+    return 0;
+  char line[256];
+  unsigned long long kilobytes = 0;
+  while (std::fgets(line, sizeof line, meminfo))
+    if (std::sscanf(line, "MemAvailable: %llu kB", &kilobytes) == 1)
+      break;
+  std::fclose(meminfo);
+  return static_cast<size_t>(kilobytes) * 1024;
+}
+
+} // namespace
+
+size_t availableMemory(const Device &device) {
+  return std::min<size_t>(availableHostMemory(), device.info().total_global_memory);
 }
 
 } // namespace cuport::core

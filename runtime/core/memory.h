@@ -46,9 +46,22 @@ cudaError_t copyRegion(Device &device, PitchedView destination, PitchedView sour
                        const std::shared_ptr<Stream> &stream, CopyCall call);
 cudaError_t copy(Device &device, void *destination, const void *source, size_t bytes,
                  cudaMemcpyKind kind, const std::shared_ptr<Stream> &stream, CopyCall call);
-// cudaMemset*: ordered on `stream`, asynchronous with respect to the host.
+// cudaMemset* and cuMemsetD8/D16/D32*: ordered on `stream`, asynchronous with respect to the host.
+// Each row is filled with `elementBytes`-byte copies of `value` (1, 2 or 4 bytes; the low bytes of
+// `value`); region.width, in bytes, is a multiple of elementBytes.
 cudaError_t fillRegion(Device &device, PitchedView destination, int value, CopyRegion region,
-                       const std::shared_ptr<Stream> &stream);
+                       const std::shared_ptr<Stream> &stream, unsigned elementBytes = 1);
+
+// Pitched rows (cudaMallocPitch, cuMemAllocPitch) start on this boundary, a multiple of
+// cudaDevAttrTexturePitchAlignment, so that they can be bound to 2D textures.
+inline constexpr size_t kPitchAlignment = 256;
+inline size_t pitchFor(size_t width) {
+  return (width + kPitchAlignment - 1) / kPitchAlignment * kPitchAlignment;
+}
+
+// cudaMemGetInfo / cuMemGetInfo: device memory is host memory, so what the host has left, within
+// the device's total.
+size_t availableMemory(const Device &device);
 
 // Waits for all work on the device; the sticky error, else the first error the work reported.
 cudaError_t synchronizeDevice(Device &device);

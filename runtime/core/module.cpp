@@ -10,6 +10,34 @@ namespace cuport::core {
 Module::Module(const void *wrapper, unsigned index)
     : wrapperSlot(const_cast<void *>(wrapper)), moduleName("module-" + std::to_string(index)) {}
 
+Module::Module(std::string ptx, uint32_t targetArch, unsigned index)
+    : wrapperSlot(nullptr), moduleName("module-" + std::to_string(index)), fromPtx(true),
+      ptxText(std::move(ptx)), jitTarget(targetArch) {}
+
+Kernel *Module::kernelNamed(const std::string &deviceName) {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const std::unique_ptr<Kernel> &kernel : kernelList)
+    if (kernel->deviceName() == deviceName)
+      return kernel.get();
+  if (!loaded || !findKernel(deviceName))
+    return nullptr;
+  kernelList.push_back(std::make_unique<Kernel>(*this, nullptr, deviceName));
+  return kernelList.back().get();
+}
+
+std::vector<std::string> Module::kernelNames() {
+  std::lock_guard<std::mutex> lock(mutex);
+  std::vector<std::string> names;
+  for (const lower::KernelInfo &info : kernelInfos)
+    names.push_back(info.name);
+  return names;
+}
+
+std::string Module::loadDiagnostics() {
+  std::lock_guard<std::mutex> lock(mutex);
+  return loadLog;
+}
+
 Kernel &Module::addKernel(const void *hostFunction, std::string deviceName) {
   std::lock_guard<std::mutex> lock(mutex);
   kernelList.push_back(std::make_unique<Kernel>(*this, hostFunction, std::move(deviceName)));
@@ -42,9 +70,12 @@ cudaError_t Module::load(Device &device) {
 
 cudaError_t Module::loadLocked(Device &device) {
   CompiledModule compiled;
-  if (cudaError_t error = compileFatbin(wrapperSlot, device.smArch(), moduleName, compiled);
-      error != cudaSuccess)
-    return error;
+  loadLog.clear();
+  cudaError_t compiledResult =
+      fromPtx ? compilePtx(ptxText, jitTarget, moduleName, compiled, &loadLog)
+              : compileFatbin(wrapperSlot, device.smArch(), moduleName, compiled, &loadLog);
+  if (compiledResult != cudaSuccess)
+    return compiledResult;
 
   const cuport_backend &backend = device.backend();
   char message[1024] = "";
@@ -55,6 +86,8 @@ cudaError_t Module::loadLocked(Device &device) {
     loaded = nullptr;
     CUPORT_ERROR("%s: backend %s cannot load the module: %s", moduleName.c_str(), backend.name,
                  message[0] ? message : "no reason given");
+    loadLog += moduleName + ": the backend cannot load the module: " +
+               (message[0] ? message : "no reason given") + "\n";
     return errorFromStatus(status);
   }
   kernelInfos = std::move(compiled.kernels);

@@ -1,7 +1,9 @@
 // A fatbinary a program registered with __cudaRegisterFatBinary, with the kernels and variables
 // registered against it. Registration only records pointers; the fatbinary is parsed, compiled
 // and handed to the backend lazily, at the first use of one of its kernels or variables, so that
-// program start stays cheap.
+// program start stays cheap. A module can also be made from PTX text (the driver API's
+// cuModuleLoadData): it keeps the text, so that it compiles again after a device reset, and its
+// kernels are added by name as the program asks for them.
 #pragma once
 
 #include "backends/backend.h"
@@ -23,6 +25,8 @@ class Device;
 class Module {
 public:
   Module(const void *wrapper, unsigned index);
+  // A module of PTX text whose .target may be at most `targetArch` (the JIT target).
+  Module(std::string ptx, uint32_t targetArch, unsigned index);
 
   // The handle __cudaRegisterFatBinary returns: it points at the wrapper's address, as NVIDIA's
   // does, so that code which dereferences it finds something sensible.
@@ -34,6 +38,13 @@ public:
   Variable &addVariable(const void *hostVariable, std::string deviceName, size_t size,
                         bool constant, void **managedHostPointer = nullptr);
   const std::vector<std::unique_ptr<Kernel>> &kernels() const { return kernelList; }
+  // After a successful load: the module's kernel of that PTX name, added at the first request;
+  // nullptr when the module has no such kernel.
+  Kernel *kernelNamed(const std::string &deviceName);
+  // After a successful load: the PTX names of the module's kernels, in the module's order.
+  std::vector<std::string> kernelNames();
+  // The diagnostics of the last load that failed (one per line), empty after a success.
+  std::string loadDiagnostics();
   const std::vector<std::unique_ptr<Variable>> &variables() const { return variableList; }
 
   // Compiles and loads the module at first call in each device generation; the outcome (success
@@ -59,12 +70,16 @@ private:
 
   void *wrapperSlot; // first member: handle() points here
   std::string moduleName;
+  bool fromPtx = false;   // made from PTX text rather than a registered fatbinary
+  std::string ptxText;    // a PTX module's source
+  uint32_t jitTarget = 0; // a PTX module's JIT target
   std::vector<std::unique_ptr<Kernel>> kernelList;
   std::vector<std::unique_ptr<Variable>> variableList;
 
   std::mutex mutex;
   uint64_t loadGeneration = UINT64_MAX; // the generation `loadResult` belongs to
   cudaError_t loadResult = cudaSuccess;
+  std::string loadLog;
   cuport_backend_module *loaded = nullptr;
   std::vector<lower::KernelInfo> kernelInfos;
   uint32_t ptxArchNumber = 0;

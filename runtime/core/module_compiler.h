@@ -26,8 +26,20 @@ struct CompiledModule {
 // `moduleName` names the module in diagnostics and dumps ("module-1"). On success returns
 // cudaSuccess and fills `out`; otherwise cudaErrorInvalidKernelImage (malformed fatbinary),
 // cudaErrorNoKernelImageForDevice (no usable PTX) or cudaErrorInvalidPtx (PTX that does not parse
-// or lower).
+// or lower). Every diagnostic is logged and, when `log` is given, appended to it, one per line.
 cudaError_t compileFatbin(const void *wrapper, uint32_t smArch, const std::string &moduleName,
-                          CompiledModule &out);
+                          CompiledModule &out, std::string *log = nullptr);
+
+// The PTX text of a driver API image (cuModuleLoadData, cuModuleLoadFatBinary): PTX text itself
+// (NUL-terminated), a fatbinary wrapper or a fatbinary container (its best PTX for `smArch`, as
+// registration picks it). An ELF cubin holds no PTX: cudaErrorNoKernelImageForDevice, as for a
+// fatbinary without usable PTX; a malformed fatbinary is cudaErrorInvalidKernelImage.
+cudaError_t ptxOfImage(const void *image, uint32_t smArch, const std::string &moduleName,
+                       std::string &ptx, std::string *log = nullptr);
+
+// Parses and lowers `ptx`. Its .target must not be above `targetArch` (the JIT target;
+// cudaErrorInvalidPtx otherwise); `out.ptxArch` is the .target's architecture.
+cudaError_t compilePtx(const std::string &ptx, uint32_t targetArch, const std::string &moduleName,
+                       CompiledModule &out, std::string *log = nullptr);
 
 } // namespace cuport::core

@@ -18,6 +18,14 @@ Module &Registry::addModule(const void *wrapper) {
   return added;
 }
 
+Module &Registry::addPtxModule(std::string ptx, uint32_t targetArch) {
+  std::lock_guard<std::mutex> lock(mutex);
+  auto module = std::make_unique<Module>(std::move(ptx), targetArch, ++modulesMade);
+  Module &added = *module;
+  modules.emplace(added.handle(), std::move(module));
+  return added;
+}
+
 Module *Registry::findModule(void **handle) {
   std::lock_guard<std::mutex> lock(mutex);
   auto found = modules.find(handle);

@@ -17,6 +17,8 @@ class Device;
 class Registry {
 public:
   Module &addModule(const void *wrapper);
+  // A module of PTX text (the driver API's cuModuleLoadData), compiled for at most `targetArch`.
+  Module &addPtxModule(std::string ptx, uint32_t targetArch);
   // nullptr when `handle` is not a live module handle.
   Module *findModule(void **handle);
   // Forgets the module and everything registered against it, unloading it first.

@@ -59,7 +59,10 @@ namespace cuport::cudart {
 
 // The device, or the error every call returns when there is none.
 inline cudaError_t device(cuport::core::Device *&out) {
-  return cuport::core::acquireDevice(out);
+  cudaError_t error = cuport::core::acquireDevice(out);
+  if (error == cudaSuccess)
+    out->noteRuntimeApiUse();
+  return error;
 }
 
 // Whether a stream handle of value 0 means the legacy default stream or, in the _ptsz/_ptds entry

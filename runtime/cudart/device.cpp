@@ -2,8 +2,8 @@
 #include "runtime/cudart/api.h"
 
 #include "runtime/core/capture.h"
+#include "runtime/core/device_properties.h"
 #include "runtime/core/memory.h"
-#include "runtime/cudart/device_properties.h"
 #include "runtime/cudart/device_settings.h"
 
 using namespace cuport;
@@ -48,7 +48,7 @@ cudaError_t cudaGetDevice(int *device) {
 cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device) {
   cudaError_t result = prop ? onOrdinal(device,
                                         [&](core::Device &present) {
-                                          cudart::fillDeviceProperties(present.info(), *prop);
+                                          core::fillDeviceProperties(present.info(), *prop);
                                           return cudaSuccess;
                                         })
                             : cudaErrorInvalidValue;
@@ -57,12 +57,12 @@ cudaError_t cudaGetDeviceProperties(struct cudaDeviceProp *prop, int device) {
 }
 
 cudaError_t cudaDeviceGetAttribute(int *value, enum cudaDeviceAttr attr, int device) {
-  cudaError_t result =
-      value ? onOrdinal(device,
-                        [&](core::Device &present) {
-                          return cudart::deviceAttribute(present.info(), attr, *value);
-                        })
-            : cudaErrorInvalidValue;
+  cudaError_t result = value
+                           ? onOrdinal(device,
+                                       [&](core::Device &present) {
+                                         return core::deviceAttribute(present.info(), attr, *value);
+                                       })
+                           : cudaErrorInvalidValue;
   return core::finishCall("cudaDeviceGetAttribute", result, "attr=%d device=%d -> %d",
                           static_cast<int>(attr), device,
                           value && result == cudaSuccess ? *value : 0);

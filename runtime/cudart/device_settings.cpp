@@ -2,6 +2,7 @@
 // identity, peer access (there is one device) and initialization.
 #include "runtime/cudart/api.h"
 
+#include "runtime/core/limits.h"
 #include "runtime/cudart/device_settings.h"
 #include "support/log.h"
 
@@ -14,19 +15,9 @@ using namespace cuport;
 namespace cuport::cudart {
 namespace {
 
-// The defaults CUDA documents for the limits it lets a program set.
-constexpr size_t kDefaultStackSize = 1024;
-constexpr size_t kDefaultPrintfFifoSize = 1u << 20;
-constexpr size_t kDefaultMallocHeapSize = 8u << 20;
-constexpr size_t kDefaultL2FetchGranularity = 32;
-
 struct Settings {
   std::mutex mutex;
   unsigned flags = cudaDeviceScheduleAuto;
-  size_t stackSize = kDefaultStackSize;
-  size_t printfFifoSize = kDefaultPrintfFifoSize;
-  size_t mallocHeapSize = kDefaultMallocHeapSize;
-  size_t l2FetchGranularity = kDefaultL2FetchGranularity;
   cudaFuncCache cacheConfig = cudaFuncCachePreferNone;
   cudaSharedMemConfig sharedMemConfig = cudaSharedMemBankSizeFourByte;
 };
@@ -53,23 +44,11 @@ bool validDeviceFlags(unsigned flags) {
 } // namespace
 
 void resetDeviceSettings(core::Device &device) {
+  core::resetLimits(device);
   Settings &state = settings();
   std::lock_guard lock(state.mutex);
-  state.stackSize = kDefaultStackSize;
-  state.printfFifoSize = kDefaultPrintfFifoSize;
-  if (device.backend().set_printf_fifo_size)
-    device.backend().set_printf_fifo_size(device.self(), kDefaultPrintfFifoSize);
-  state.l2FetchGranularity = kDefaultL2FetchGranularity;
   state.cacheConfig = cudaFuncCachePreferNone;
   state.sharedMemConfig = cudaSharedMemBankSizeFourByte;
-  if (!device.backend().set_device_heap_limit)
-    return;
-  cuport_status status =
-      device.backend().set_device_heap_limit(device.self(), kDefaultMallocHeapSize);
-  if (status == CUPORT_OK)
-    state.mallocHeapSize = kDefaultMallocHeapSize;
-  else if (status != CUPORT_ERROR_NOT_SUPPORTED)
-    CUPORT_WARN("the device heap keeps its size: kernels still hold more than the default");
 }
 
 } // namespace cuport::cudart
@@ -87,95 +66,6 @@ cudaError_t setFlags(unsigned flags) {
   // scheduling policy allows; mapped host memory needs no flag on a unified-address device.
   state.flags = flags;
   return cudaSuccess;
-}
-
-cudaError_t setLimit(core::Device &device, cudaLimit limit, size_t value) {
-  cudart::Settings &state = cudart::settings();
-  std::lock_guard lock(state.mutex);
-  switch (limit) {
-  case cudaLimitStackSize:
-    // Kernel threads run on the executor's worker stacks (megabytes each), which hold any stack
-    // size a GPU would allow; the value is kept for cudaDeviceGetLimit.
-    state.stackSize = value;
-    return cudaSuccess;
-  case cudaLimitPrintfFifoSize:
-    if (device.printfUserHasLaunched()) {
-      CUPORT_ERROR("cudaLimitPrintfFifoSize cannot change after a kernel using printf launched");
-      return cudaErrorInvalidValue;
-    }
-    if (device.backend().set_printf_fifo_size) {
-      cuport_status status = device.backend().set_printf_fifo_size(device.self(), value);
-      if (status == CUPORT_ERROR_NOT_SUPPORTED)
-        return cudaErrorUnsupportedLimit;
-      if (status != CUPORT_OK)
-        return cudaErrorInvalidValue;
-    }
-    state.printfFifoSize = value;
-    return cudaSuccess;
-  case cudaLimitMallocHeapSize: {
-    if (device.heapUserHasLaunched()) {
-      CUPORT_ERROR("cudaLimitMallocHeapSize cannot change after a kernel using malloc/free "
-                   "launched (until cudaDeviceReset)");
-      return cudaErrorInvalidValue;
-    }
-    const cuport_backend &backend = device.backend();
-    if (!backend.set_device_heap_limit) {
-      CUPORT_ERROR("backend %s has no device heap", backend.name);
-      return cudaErrorUnsupportedLimit;
-    }
-    cuport_status status = backend.set_device_heap_limit(device.self(), value);
-    if (status == CUPORT_ERROR_NOT_SUPPORTED)
-      return cudaErrorUnsupportedLimit;
-    if (status != CUPORT_OK) {
-      CUPORT_ERROR("cudaLimitMallocHeapSize %zu is below what kernels have allocated now", value);
-      return cudaErrorInvalidValue;
-    }
-    state.mallocHeapSize = value;
-    return cudaSuccess;
-  }
-  case cudaLimitMaxL2FetchGranularity:
-    if (value > 128)
-      return cudaErrorInvalidValue;
-    state.l2FetchGranularity = value; // a hint
-    return cudaSuccess;
-  case cudaLimitPersistingL2CacheSize:
-    if (value == 0)
-      return cudaSuccess; // persistingL2CacheMaxSize is 0
-    CUPORT_ERROR("cudaLimitPersistingL2CacheSize: the device has no persisting L2 cache");
-    return cudaErrorUnsupportedLimit;
-  case cudaLimitDevRuntimeSyncDepth:
-  case cudaLimitDevRuntimePendingLaunchCount:
-    CUPORT_ERROR("limit %d belongs to the device runtime (dynamic parallelism), which this device "
-                 "does not have",
-                 static_cast<int>(limit));
-    return cudaErrorUnsupportedLimit;
-  default:
-    return cudaErrorUnsupportedLimit;
-  }
-}
-
-cudaError_t getLimit(cudaLimit limit, size_t &value) {
-  cudart::Settings &state = cudart::settings();
-  std::lock_guard lock(state.mutex);
-  switch (limit) {
-  case cudaLimitStackSize:
-    value = state.stackSize;
-    return cudaSuccess;
-  case cudaLimitPrintfFifoSize:
-    value = state.printfFifoSize;
-    return cudaSuccess;
-  case cudaLimitMallocHeapSize:
-    value = state.mallocHeapSize;
-    return cudaSuccess;
-  case cudaLimitMaxL2FetchGranularity:
-    value = state.l2FetchGranularity;
-    return cudaSuccess;
-  case cudaLimitPersistingL2CacheSize:
-    value = 0;
-    return cudaSuccess;
-  default:
-    return cudaErrorUnsupportedLimit;
-  }
 }
 
 // "domain:bus:device.function" or "bus:device.function", hexadecimal.
@@ -230,7 +120,7 @@ cudaError_t cudaDeviceSetLimit(enum cudaLimit limit, size_t value) {
   core::Device *device = nullptr;
   cudaError_t result = cudart::device(device);
   if (result == cudaSuccess)
-    result = setLimit(*device, limit, value);
+    result = core::setLimit(*device, limit, value);
   return core::finishCall("cudaDeviceSetLimit", result, "limit=%d value=%zu",
                           static_cast<int>(limit), value);
 }
@@ -239,7 +129,7 @@ cudaError_t cudaDeviceGetLimit(size_t *pValue, enum cudaLimit limit) {
   core::Device *device = nullptr;
   cudaError_t result = pValue ? cudart::device(device) : cudaErrorInvalidValue;
   if (result == cudaSuccess)
-    result = getLimit(limit, *pValue);
+    result = core::getLimit(limit, *pValue);
   return core::finishCall("cudaDeviceGetLimit", result, "limit=%d -> %zu", static_cast<int>(limit),
                           result == cudaSuccess ? *pValue : 0);
 }

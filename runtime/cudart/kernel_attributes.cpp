@@ -3,7 +3,7 @@
 // parameter layout.
 #include "runtime/cudart/api.h"
 
-#include "runtime/core/module.h"
+#include "runtime/core/kernel_attributes.h"
 #include "runtime/cudart/kernel_lookup.h"
 #include "support/log.h"
 
@@ -23,63 +23,6 @@ cudaError_t resolveFunction(const void *func, core::Device *&device, core::Kerne
   return kernel->resolve(*device, resolved);
 }
 
-cudaError_t setAttribute(core::Device &device, core::Kernel &kernel,
-                         const core::ResolvedKernel &resolved, cudaFuncAttribute attribute,
-                         int value) {
-  switch (attribute) {
-  case cudaFuncAttributeMaxDynamicSharedMemorySize: {
-    uint64_t staticShared = core::staticSharedBytes(resolved);
-    uint64_t optIn = device.info().max_shared_memory_per_block;
-    uint64_t most = optIn > staticShared ? optIn - staticShared : 0;
-    if (value < 0 || static_cast<uint64_t>(value) > most) {
-      CUPORT_ERROR("kernel %s: %d bytes of dynamic shared memory asked; with %llu static, at most "
-                   "%llu",
-                   kernel.deviceName().c_str(), value,
-                   static_cast<unsigned long long>(staticShared),
-                   static_cast<unsigned long long>(most));
-      return cudaErrorInvalidValue;
-    }
-    kernel.maxDynamicSharedBytes.store(value);
-    return cudaSuccess;
-  }
-  case cudaFuncAttributePreferredSharedMemoryCarveout:
-    // A hint for the L1/shared split: this device has no such split to tune.
-    if (value < cudaSharedmemCarveoutDefault || value > cudaSharedmemCarveoutMaxShared)
-      return cudaErrorInvalidValue;
-    kernel.preferredSharedCarveout.store(value);
-    return cudaSuccess;
-  case cudaFuncAttributeRequiredClusterWidth:
-  case cudaFuncAttributeRequiredClusterHeight:
-  case cudaFuncAttributeRequiredClusterDepth: {
-    if (value < 0)
-      return cudaErrorInvalidValue;
-    if (value > 1) {
-      CUPORT_ERROR("kernel %s: clusters of %d blocks are not supported on this device",
-                   kernel.deviceName().c_str(), value);
-      return cudaErrorNotSupported;
-    }
-    int axis = attribute - cudaFuncAttributeRequiredClusterWidth;
-    kernel.requiredClusterDim[axis].store(value);
-    return cudaSuccess;
-  }
-  case cudaFuncAttributeNonPortableClusterSizeAllowed:
-    if (value != 0 && value != 1)
-      return cudaErrorInvalidValue;
-    kernel.nonPortableClusterSizeAllowed.store(value);
-    return cudaSuccess;
-  case cudaFuncAttributeClusterSchedulingPolicyPreference:
-    if (value < cudaClusterSchedulingPolicyDefault ||
-        value > cudaClusterSchedulingPolicyLoadBalancing)
-      return cudaErrorInvalidValue;
-    kernel.clusterSchedulingPolicy.store(value);
-    return cudaSuccess;
-  default:
-    // cudaFuncAttributeClusterDimMustBeSet is read-only; anything else is no attribute.
-    CUPORT_ERROR("cudaFuncSetAttribute: attribute %d cannot be set", static_cast<int>(attribute));
-    return cudaErrorInvalidValue;
-  }
-}
-
 } // namespace
 
 extern "C" {
@@ -91,26 +34,7 @@ cudaError_t cudaFuncGetAttributes(struct cudaFuncAttributes *attr, const void *f
   cudaError_t result =
       attr ? resolveFunction(func, device, kernel, resolved) : cudaErrorInvalidValue;
   if (result == cudaSuccess) {
-    std::memset(attr, 0, sizeof *attr);
-    uint64_t staticShared = core::staticSharedBytes(resolved);
-    attr->sharedSizeBytes = staticShared;
-    attr->constSizeBytes = kernel->module().constantBytes();
-    attr->localSizeBytes = resolved.attributes.local_bytes_per_thread;
-    attr->maxThreadsPerBlock = static_cast<int>(core::maxThreadsPerBlock(device->info(), resolved));
-    attr->numRegs = static_cast<int>(resolved.attributes.num_regs);
-    // The virtual architecture (75 for compute_75), not the PTX ISA version: CUB picks its tuning
-    // policies by it, and a policy for another architecture has no kernels in the program.
-    attr->ptxVersion = static_cast<int>(kernel->module().ptxArch());
-    // The kernel runs as code compiled from that PTX for this device.
-    attr->binaryVersion = static_cast<int>(device->smArch());
-    attr->maxDynamicSharedSizeBytes = static_cast<int>(
-        std::min<uint64_t>(core::dynamicSharedLimit(*kernel, staticShared), INT_MAX));
-    attr->preferredShmemCarveout = kernel->preferredSharedCarveout.load();
-    attr->requiredClusterWidth = kernel->requiredClusterDim[0].load();
-    attr->requiredClusterHeight = kernel->requiredClusterDim[1].load();
-    attr->requiredClusterDepth = kernel->requiredClusterDim[2].load();
-    attr->clusterSchedulingPolicyPreference = kernel->clusterSchedulingPolicy.load();
-    attr->nonPortableClusterSizeAllowed = kernel->nonPortableClusterSizeAllowed.load();
+    core::kernelAttributes(*device, *kernel, resolved, *attr);
   }
   return core::finishCall("cudaFuncGetAttributes", result,
                           "func=%p -> shared=%zu local=%zu "
@@ -127,7 +51,7 @@ cudaError_t cudaFuncSetAttribute(const void *func, enum cudaFuncAttribute attr, 
   core::ResolvedKernel resolved;
   cudaError_t result = resolveFunction(func, device, kernel, resolved);
   if (result == cudaSuccess)
-    result = setAttribute(*device, *kernel, resolved, attr, value);
+    result = core::setKernelAttribute(*device, *kernel, resolved, attr, value);
   return core::finishCall("cudaFuncSetAttribute", result, "func=%p attr=%d value=%d", func,
                           static_cast<int>(attr), value);
 }
@@ -145,7 +69,7 @@ cudaError_t cudaKernelSetAttributeForDevice(cudaKernel_t kernelHandle, enum cuda
     result = kernel ? kernel->resolve(*present, resolved) : cudaErrorInvalidDeviceFunction;
   }
   if (result == cudaSuccess)
-    result = setAttribute(*present, *kernel, resolved, attr, value);
+    result = core::setKernelAttribute(*present, *kernel, resolved, attr, value);
   return core::finishCall("cudaKernelSetAttributeForDevice", result,
                           "kernel=%p attr=%d value=%d device=%d", static_cast<void *>(kernelHandle),
                           static_cast<int>(attr), value, device);

@@ -3,6 +3,7 @@
 #include "runtime/cudart/api.h"
 
 #include "runtime/core/launch.h"
+#include "runtime/core/launch_attributes.h"
 #include "runtime/core/stream_set.h"
 #include "runtime/cudart/kernel_lookup.h"
 #include "support/log.h"
@@ -26,95 +27,13 @@ cudaError_t launchWith(core::Kernel *kernel, dim3 grid, dim3 block, void **args,
   return result;
 }
 
-// Reads the attributes of a cudaLaunchConfig_t into `options`. Attributes that only tune a GPU's
-// scheduling are validated and accepted; those asking for something this device lacks (clusters
-// of more than one block, ...) are cudaErrorNotSupported.
-cudaError_t readAttributes(const cudaLaunchConfig_t &config, core::LaunchOptions &options) {
-  if (config.numAttrs > 0 && !config.attrs) {
-    CUPORT_ERROR("cudaLaunchKernelExC: %u attributes but attrs is null", config.numAttrs);
-    return cudaErrorInvalidValue;
-  }
-  for (unsigned i = 0; i < config.numAttrs; ++i) {
-    const cudaLaunchAttribute &attribute = config.attrs[i];
-    const cudaLaunchAttributeValue &value = attribute.val;
-    switch (attribute.id) {
-    case cudaLaunchAttributeIgnore:
-      break;
-    case cudaLaunchAttributeCooperative:
-      options.cooperative = value.cooperative != 0;
-      break;
-    case cudaLaunchAttributePriority:
-      // Out-of-range priorities are clamped, as for cudaStreamCreateWithPriority.
-      options.hasPriority = true;
-      options.priority =
-          std::clamp(value.priority, core::kGreatestStreamPriority, core::kLeastStreamPriority);
-      break;
-    case cudaLaunchAttributeClusterDimension:
-    case cudaLaunchAttributePreferredClusterDimension: {
-      bool required = attribute.id == cudaLaunchAttributeClusterDimension;
-      unsigned x = required ? value.clusterDim.x : value.preferredClusterDim.x;
-      unsigned y = required ? value.clusterDim.y : value.preferredClusterDim.y;
-      unsigned z = required ? value.clusterDim.z : value.preferredClusterDim.z;
-      if (x == 0 || y == 0 || z == 0) {
-        CUPORT_ERROR("cudaLaunchKernelExC: cluster dimension (%u, %u, %u) has a zero", x, y, z);
-        return cudaErrorInvalidValue;
-      }
-      if (uint64_t{x} * y * z != 1) {
-        CUPORT_ERROR("cudaLaunchKernelExC: thread block clusters (%u, %u, %u) are not supported "
-                     "on this device (cudaDevAttrClusterLaunch is 0)",
-                     x, y, z);
-        return cudaErrorNotSupported;
-      }
-      options.explicitCluster = options.explicitCluster || required;
-      break;
-    }
-    case cudaLaunchAttributeClusterSchedulingPolicyPreference:
-      if (value.clusterSchedulingPolicyPreference != cudaClusterSchedulingPolicyDefault &&
-          value.clusterSchedulingPolicyPreference != cudaClusterSchedulingPolicySpread &&
-          value.clusterSchedulingPolicyPreference != cudaClusterSchedulingPolicyLoadBalancing)
-        return cudaErrorInvalidValue;
-      break;
-    case cudaLaunchAttributeAccessPolicyWindow:
-      // An L2 persistence hint: the CPU device has no persisting L2 (persistingL2CacheMaxSize 0).
-      if (value.accessPolicyWindow.hitRatio < 0.0f || value.accessPolicyWindow.hitRatio > 1.0f)
-        return cudaErrorInvalidValue;
-      break;
-    case cudaLaunchAttributeSynchronizationPolicy:
-      if (value.syncPolicy < cudaSyncPolicyAuto || value.syncPolicy > cudaSyncPolicyBlockingSync)
-        return cudaErrorInvalidValue;
-      break;
-    case cudaLaunchAttributeMemSyncDomain:
-      if (value.memSyncDomain != cudaLaunchMemSyncDomainDefault &&
-          value.memSyncDomain != cudaLaunchMemSyncDomainRemote)
-        return cudaErrorInvalidValue;
-      break;
-    case cudaLaunchAttributeMemSyncDomainMap:
-      break; // one memory-synchronization domain (cudaDevAttrMemSyncDomainCount is 1)
-    case cudaLaunchAttributePreferredSharedMemoryCarveout:
-      if (value.sharedMemCarveout > 100 &&
-          value.sharedMemCarveout != static_cast<unsigned>(cudaSharedmemCarveoutDefault))
-        return cudaErrorInvalidValue;
-      break;
-    case cudaLaunchAttributeProgrammaticStreamSerialization:
-      // Programmatic dependent launch lets this grid start before the previous one ends, without
-      // requiring it: the launch still waits for all earlier work in its stream, which satisfies
-      // every griddepcontrol.wait of the kernel (docs/execution-model.md).
-      break;
-    default:
-      CUPORT_ERROR("cudaLaunchKernelExC: launch attribute %d is not supported",
-                   static_cast<int>(attribute.id));
-      return cudaErrorNotSupported;
-    }
-  }
-  return cudaSuccess;
-}
-
 cudaError_t launchExC(const char *entry, const cudaLaunchConfig_t *config, const void *func,
                       void **args, bool perThreadDefault) {
   cudaError_t result = config ? cudaSuccess : cudaErrorInvalidValue;
   core::LaunchOptions options;
   if (result == cudaSuccess)
-    result = readAttributes(*config, options);
+    result =
+        core::readLaunchAttributes("cudaLaunchKernelExC", config->attrs, config->numAttrs, options);
   if (result == cudaSuccess)
     result = launchWith(cudart::kernelForFunction(func), config->gridDim, config->blockDim, args,
                         config->dynamicSmemBytes, config->stream, perThreadDefault, options);

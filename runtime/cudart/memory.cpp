@@ -109,14 +109,6 @@ cudaError_t peerCall(const char *entry, void *dst, int dstDevice, const void *sr
                           dstDevice, src, srcDevice, count, static_cast<void *>(stream));
 }
 
-// Pitched rows start on this boundary, a multiple of cudaDevAttrTexturePitchAlignment, so that
-// cudaMallocPitch rows can be bound to 2D textures.
-constexpr size_t kPitchAlignment = 256;
-
-size_t pitchFor(size_t width) {
-  return (width + kPitchAlignment - 1) / kPitchAlignment * kPitchAlignment;
-}
-
 } // namespace
 
 extern "C" {
@@ -140,7 +132,7 @@ cudaError_t cudaMallocPitch(void **devPtr, size_t *pitch, size_t width, size_t h
   if (!devPtr || !pitch) {
     result = cudaErrorInvalidValue;
   } else {
-    size_t rowBytes = pitchFor(width);
+    size_t rowBytes = core::pitchFor(width);
     if (rowBytes < width || (height && rowBytes > SIZE_MAX / height))
       result = cudaErrorMemoryAllocation;
     else
@@ -159,7 +151,7 @@ cudaError_t cudaMalloc3D(cudaPitchedPtr *pitchedDevPtr, cudaExtent extent) {
   if (!pitchedDevPtr) {
     result = cudaErrorInvalidValue;
   } else {
-    size_t rowBytes = pitchFor(extent.width);
+    size_t rowBytes = core::pitchFor(extent.width);
     size_t rows = extent.height * extent.depth;
     if (rowBytes < extent.width || (extent.depth && rows / extent.depth != extent.height) ||
         (rows && rowBytes > SIZE_MAX / rows)) {

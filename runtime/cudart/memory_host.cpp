@@ -31,20 +31,6 @@ cudaError_t hostAlloc(const char *entry, void **pHost, size_t size, unsigned fla
                           pHost && result == cudaSuccess ? *pHost : nullptr);
 }
 
-// Bytes of host memory the kernel says are available, or 0 when it cannot tell.
-size_t availableHostMemory() {
-  FILE *meminfo = std::fopen("/proc/meminfo", "r");
-  if (!meminfo)
-    return 0;
-  char line[256];
-  unsigned long long kilobytes = 0;
-  while (std::fgets(line, sizeof line, meminfo))
-    if (std::sscanf(line, "MemAvailable: %llu kB", &kilobytes) == 1)
-      break;
-  std::fclose(meminfo);
-  return static_cast<size_t>(kilobytes) * 1024;
-}
-
 } // namespace
 
 extern "C" {
@@ -174,9 +160,8 @@ cudaError_t cudaMemGetInfo(size_t *free, size_t *total) {
     result = cudaErrorInvalidValue;
   } else {
     result = onDevice([&](core::Device &device) {
-      // Device memory is host memory: what the host has left, within the device's total.
       *total = device.info().total_global_memory;
-      *free = std::min(availableHostMemory(), *total);
+      *free = core::availableMemory(device);
       return cudaSuccess;
     });
   }

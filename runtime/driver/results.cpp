@@ -89,16 +89,16 @@ CUresult cuGetErrorName(CUresult error, const char **pStr) {
   if (!pStr)
     return finishCall("cuGetErrorName", CUDA_ERROR_INVALID_VALUE, "error=%d pStr=NULL", error);
   *pStr = resultName(error);
-  return finishCall("cuGetErrorName", *pStr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE,
-                    "error=%d", error);
+  return finishCall("cuGetErrorName", *pStr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE, "error=%d",
+                    error);
 }
 
 CUresult cuGetErrorString(CUresult error, const char **pStr) {
   if (!pStr)
     return finishCall("cuGetErrorString", CUDA_ERROR_INVALID_VALUE, "error=%d pStr=NULL", error);
   *pStr = resultMessage(error);
-  return finishCall("cuGetErrorString", *pStr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE,
-                    "error=%d", error);
+  return finishCall("cuGetErrorString", *pStr ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE, "error=%d",
+                    error);
 }
 
 } // extern "C"

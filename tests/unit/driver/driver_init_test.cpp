@@ -17,7 +17,9 @@ TEST(DriverInit, CallsBeforeCuInitAreRefused) {
   EXPECT_STREQ(name, "CUDA_ERROR_NOT_INITIALIZED");
 }
 
-TEST(DriverInit, RejectsFlags) { EXPECT_EQ(cuInit(1), CUDA_ERROR_INVALID_VALUE); }
+TEST(DriverInit, RejectsFlags) {
+  EXPECT_EQ(cuInit(1), CUDA_ERROR_INVALID_VALUE);
+}
 
 TEST(DriverInit, Initializes) {
   EXPECT_EQ(cuInit(0), CUDA_SUCCESS);

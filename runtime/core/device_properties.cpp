@@ -1,12 +1,12 @@
-#include "runtime/cudart/device_properties.h"
+#include "runtime/core/device_properties.h"
 
-#include "runtime/cudart/texture_limits.h"
+#include "runtime/core/texture_attributes.h"
 
 #include <algorithm>
 #include <climits>
 #include <cstring>
 
-namespace cuport::cudart {
+namespace cuport::core {
 namespace {
 
 int clampToInt(uint64_t value) {
@@ -310,4 +310,4 @@ cudaError_t deviceAttribute(const cuport_device_info &info, cudaDeviceAttr attri
   return cudaSuccess;
 }
 
-} // namespace cuport::cudart
+} // namespace cuport::core

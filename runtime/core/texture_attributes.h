@@ -3,10 +3,10 @@
 
 #include <driver_types.h>
 
-namespace cuport::cudart {
+namespace cuport::core {
 
 void fillTextureLimits(cudaDeviceProp &prop);
 // The value of a texture or surface attribute; false when `attribute` is not one.
 bool textureAttribute(const cudaDeviceProp &prop, cudaDeviceAttr attribute, int &value);
 
-} // namespace cuport::cudart
+} // namespace cuport::core

@@ -1,13 +1,16 @@
-// cudaDeviceProp and cudaDeviceAttr values of the device, both derived from the backend's
+// cudaDeviceProp and cudaDeviceAttr values of the device (CUdevice_attribute numbers them alike,
+// so libcuda.so.1 reports the same values), both derived from the backend's
 // cuport_device_info so that they always agree.
 #pragma once
 
-#include "runtime/cudart/api.h"
+#include "backends/backend.h"
 
-namespace cuport::cudart {
+#include <driver_types.h>
+
+namespace cuport::core {
 
 void fillDeviceProperties(const cuport_device_info &info, cudaDeviceProp &prop);
 // cudaErrorInvalidValue for an attribute the enum does not have.
 cudaError_t deviceAttribute(const cuport_device_info &info, cudaDeviceAttr attribute, int &value);
 
-} // namespace cuport::cudart
+} // namespace cuport::core

@@ -1,12 +1,12 @@
-#include "runtime/cudart/texture_limits.h"
+#include "runtime/core/texture_attributes.h"
 
 #include "runtime/core/texture_limits.h"
 
 #include <algorithm>
 
-namespace cuport::cudart {
+namespace cuport::core {
 
-using namespace core::texture_limits;
+using namespace texture_limits;
 
 void fillTextureLimits(cudaDeviceProp &prop) {
   prop.textureAlignment = kTextureAlignment;
@@ -123,4 +123,4 @@ bool textureAttribute(const cudaDeviceProp &prop, cudaDeviceAttr attribute, int 
   }
 }
 
-} // namespace cuport::cudart
+} // namespace cuport::core
