@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The table of docs/runtime-api.md: every name libcudart.so.13 exports with its status in cuport.
+"""The table of docs/runtime-api.md (or, given libcuda.so.1, of docs/driver-api.md): every name
+the library exports with its status in cuport.
 
 A status is `supported`, `partial` (the note says what is missing) or `unsupported` (the note says
 why). What is implemented is read from the built library: a name the runtime does not define is a
@@ -12,6 +13,9 @@ generated weak stub (nm binding 'W'), one it implements is a strong definition (
   runtime_api_table.py --library build/lib/libcudart.so.13 --check
       fails when the table does not list exactly the exports, or a status disagrees with the
       library (CTest runs this).
+  runtime_api_table.py --library build/lib/libcuda.so.1 --exports runtime/driver/exports.txt \
+      --table docs/driver-api.md --update
+      the same for the driver API.
 """
 
 import argparse
@@ -45,7 +49,10 @@ DEFAULT_REASONS = [
 ]
 
 
-def default_reason(name):
+def default_reason(name, exports=()):
+    # The driver API's older ABIs of a function, which cuda.h maps to a _v2 (or later) export.
+    if any(f"{name}_v{version}" in exports for version in (2, 3, 4)):
+        return "an older ABI of the function; cuda.h maps the name to a newer `_vN` export"
     for pattern, reason in DEFAULT_REASONS:
         if re.search(pattern, name):
             return reason
@@ -138,7 +145,7 @@ def update(rows, exports, bindings):
         if is_implemented and status not in ("supported", "partial"):
             status, note = "supported", ""
         elif not is_implemented and status != "unsupported":
-            status, note = "unsupported", default_reason(name)
+            status, note = "unsupported", default_reason(name, exports)
         updated.append((name, status, note))
     return updated
 
@@ -146,7 +153,8 @@ def update(rows, exports, bindings):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--library", required=True, help="the built libcudart.so.13")
+    parser.add_argument("--library", required=True,
+                        help="the built libcudart.so.13 or libcuda.so.1")
     parser.add_argument("--exports", default=ROOT / "runtime/cudart/exports.txt")
     parser.add_argument("--table", default=ROOT / "docs/runtime-api.md")
     mode = parser.add_mutually_exclusive_group(required=True)

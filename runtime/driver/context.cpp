@@ -425,3 +425,28 @@ CUresult cuCtxGetStreamPriorityRange(int *leastPriority, int *greatestPriority) 
 }
 
 } // extern "C"
+
+// The primary-context calls of CUDA 7 to 10, which cuda.h now maps to their _v2 names. They act as
+// the _v2 forms, except that the old cuDevicePrimaryCtxSetFlags refuses to change the flags of an
+// active primary context.
+#undef cuDevicePrimaryCtxRelease
+#undef cuDevicePrimaryCtxReset
+#undef cuDevicePrimaryCtxSetFlags
+extern "C" {
+CUresult cuDevicePrimaryCtxRelease(CUdevice dev) {
+  return cuDevicePrimaryCtxRelease_v2(dev);
+}
+CUresult cuDevicePrimaryCtxReset(CUdevice dev) {
+  return cuDevicePrimaryCtxReset_v2(dev);
+}
+CUresult cuDevicePrimaryCtxSetFlags(CUdevice dev, unsigned int flags) {
+  unsigned current = 0;
+  int active = 0;
+  if (CUresult result = cuDevicePrimaryCtxGetState(dev, &current, &active); result != CUDA_SUCCESS)
+    return result;
+  if (active)
+    return finishCall("cuDevicePrimaryCtxSetFlags", CUDA_ERROR_PRIMARY_CONTEXT_ACTIVE,
+                      "dev=%d flags=%#x", dev, flags);
+  return cuDevicePrimaryCtxSetFlags_v2(dev, flags);
+}
+}
