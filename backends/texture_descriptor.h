@@ -30,12 +30,16 @@ enum cuport_channel_kind {
   CUPORT_CHANNEL_FLOAT = 2,
 };
 
-/* Address modes: the values of cudaTextureAddressMode. */
+/* Address modes: the values of cudaTextureAddressMode, and the PTX ISA's clamp_ogl, which only a
+   .samplerref of independent texture mode sets: OpenGL's GL_CLAMP, where the coordinate is clamped
+   to the image ([0, 1] normalized, [0, size] in texels) and then nearest filtering clamps its
+   texel to the image while linear filtering blends the border colour into the edge texels. */
 enum cuport_address_mode {
   CUPORT_ADDRESS_WRAP = 0,
   CUPORT_ADDRESS_CLAMP = 1,
   CUPORT_ADDRESS_MIRROR = 2,
   CUPORT_ADDRESS_BORDER = 3,
+  CUPORT_ADDRESS_CLAMP_OGL = 4,
 };
 
 struct cuport_texture_descriptor {

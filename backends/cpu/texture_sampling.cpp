@@ -120,7 +120,8 @@ Texel borderTexel(const cuport_texture_descriptor &t) {
 }
 
 // Applies the address mode to a texel index; false when it falls on the border.
-// Wrap and mirror need normalized coordinates; without them CUDA clamps.
+// Wrap and mirror need normalized coordinates; without them CUDA clamps. clamp_ogl arrives here
+// only with integer coordinates, which it clamps to the image as nearest filtering does.
 bool addressIndex(const cuport_texture_descriptor &t, uint32_t mode, int64_t size, int64_t &index) {
   if (!t.normalized_coords && (mode == CUPORT_ADDRESS_WRAP || mode == CUPORT_ADDRESS_MIRROR))
     mode = CUPORT_ADDRESS_CLAMP;
@@ -168,6 +169,33 @@ float texelSpace(const cuport_texture_descriptor &t, float coordinate, uint64_t 
   return t.normalized_coords ? coordinate * float(size) : coordinate;
 }
 
+// The texel-space position of coordinate `d`: under clamp_ogl (GL_CLAMP) the coordinate itself is
+// clamped to the image, [0, 1] normalized or [0, size] in texels, before any filtering.
+float texelPosition(const cuport_texture_descriptor &t, int d, float coordinate, uint64_t size) {
+  float position = texelSpace(t, coordinate, size);
+  if (t.address_mode[d] == CUPORT_ADDRESS_CLAMP_OGL)
+    position = std::clamp(position, 0.0f, float(size));
+  return position;
+}
+
+bool usesClampOgl(const cuport_texture_descriptor &t) {
+  for (uint32_t mode : t.address_mode)
+    if (mode == CUPORT_ADDRESS_CLAMP_OGL)
+      return true;
+  return false;
+}
+
+// clamp_ogl's texels once texelPosition clamped the position: nearest filtering clamps its texel
+// to the image (as clamp_to_edge), while the texels linear filtering and tld4 reach past the edge
+// (-1 and size) read the border colour, which GL_CLAMP blends into the edge texels.
+cuport_texture_descriptor resolveClampOgl(const cuport_texture_descriptor &t, bool linear) {
+  cuport_texture_descriptor resolved = t;
+  for (uint32_t &mode : resolved.address_mode)
+    if (mode == CUPORT_ADDRESS_CLAMP_OGL)
+      mode = linear ? CUPORT_ADDRESS_BORDER : CUPORT_ADDRESS_CLAMP;
+  return resolved;
+}
+
 // Linear filtering weight: the fraction in 9-bit fixed point with 8 fractional bits.
 float fixedPointWeight(float fraction) {
   return std::round(fraction * 256.0f) / 256.0f;
@@ -175,19 +203,26 @@ float fixedPointWeight(float fraction) {
 
 // Point or linear sampling at `coordinate`; `offset` (tex's operand e) moves the position by
 // whole texels before the filter picks its texels.
-Texel filtered(const cuport_texture_descriptor &t, const Footprint &fp, const float coordinate[3],
-               const int32_t offset[3]) {
-  const uint64_t sizes[3] = {t.width, t.height, t.depth};
+Texel filtered(const cuport_texture_descriptor &sampled, const Footprint &fp,
+               const float coordinate[3], const int32_t offset[3]) {
+  const uint64_t sizes[3] = {sampled.width, sampled.height, sampled.depth};
+  float position[3] = {0, 0, 0};
+  for (int d = 0; d < fp.dims; ++d)
+    position[d] = texelPosition(sampled, d, coordinate[d], sizes[d]);
+  cuport_texture_descriptor resolved;
+  if (usesClampOgl(sampled))
+    resolved = resolveClampOgl(sampled, sampled.linear_filter);
+  const cuport_texture_descriptor &t = usesClampOgl(sampled) ? resolved : sampled;
   if (!t.linear_filter) {
     int64_t index[3];
     for (int d = 0; d < fp.dims; ++d)
-      index[d] = int64_t(std::floor(texelSpace(t, coordinate[d], sizes[d]) + float(offset[d])));
+      index[d] = int64_t(std::floor(position[d] + float(offset[d])));
     return fetch(t, fp, index);
   }
   int64_t base[3] = {0, 0, 0};
   float weight[3] = {0, 0, 0};
   for (int d = 0; d < fp.dims; ++d) {
-    float shifted = texelSpace(t, coordinate[d], sizes[d]) + float(offset[d]) - 0.5f;
+    float shifted = position[d] + float(offset[d]) - 0.5f;
     float floored = std::floor(shifted);
     base[d] = int64_t(floored);
     weight[d] = fixedPointWeight(shifted - floored);
@@ -429,8 +464,10 @@ const char *gatherTexture(const cuport_texture_descriptor &t, uint32_t op,
   int64_t base[2];
   const uint64_t sizes[2] = {t.width, t.height};
   for (int d = 0; d < 2; ++d)
-    base[d] =
-        int64_t(std::floor(texelSpace(image, position[d], sizes[d]) + float(offset[d]) - 0.5f));
+    base[d] = int64_t(
+        std::floor(texelPosition(image, d, position[d], sizes[d]) + float(offset[d]) - 0.5f));
+  if (usesClampOgl(image))
+    image = resolveClampOgl(image, /*linear=*/true); // tld4 reads linear filtering's texels
   static constexpr int kOffsets[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
   Texel gathered;
   for (int k = 0; k < 4; ++k) {
@@ -710,6 +747,8 @@ int32_t queryTexture(const cuport_texture_descriptor &t, uint32_t query) {
       return 1;
     case CUPORT_ADDRESS_BORDER:
       return 4;
+    case CUPORT_ADDRESS_CLAMP_OGL:
+      return 2;
     default:
       return 3; // clamp_to_edge
     }

@@ -75,15 +75,14 @@ bool ModuleLowering::samplerDescriptor(const ptx::VariableDecl &decl,
       sampler.linear_filter = *mode;
     } else if (field.name == "addr_mode_0" || field.name == "addr_mode_1" ||
                field.name == "addr_mode_2") {
-      // The ISA's { wrap, mirror, clamp_ogl, clamp_to_edge, clamp_to_border }. clamp_ogl
-      // (OpenGL's GL_CLAMP, which blends the border into edge texels) has no CUDA counterpart
-      // the backend samples.
+      // The ISA's { wrap, mirror, clamp_ogl, clamp_to_edge, clamp_to_border }.
       auto mode =
           enumerated(field, {"wrap", "mirror", "clamp_ogl", "clamp_to_edge", "clamp_to_border"});
-      if (!mode || *mode == 2)
-        return error(field.loc, bad + (mode ? " (clamp_ogl is not supported)" : ""));
-      static constexpr uint32_t kModes[] = {CUPORT_ADDRESS_WRAP, CUPORT_ADDRESS_MIRROR, 0,
-                                            CUPORT_ADDRESS_CLAMP, CUPORT_ADDRESS_BORDER};
+      if (!mode)
+        return error(field.loc, bad);
+      static constexpr uint32_t kModes[] = {CUPORT_ADDRESS_WRAP, CUPORT_ADDRESS_MIRROR,
+                                            CUPORT_ADDRESS_CLAMP_OGL, CUPORT_ADDRESS_CLAMP,
+                                            CUPORT_ADDRESS_BORDER};
       sampler.address_mode[field.name.back() - '0'] = kModes[*mode];
     } else if (field.name == "force_unnormalized_coords") {
       uint64_t value = 0;

@@ -6,6 +6,9 @@
 // the sampler forces unnormalized coordinates. txq reads the sampler's fields from the sampler.
 #include "tests/ptx/cases/reference_kernel.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace cuport::conformance {
 namespace {
 
@@ -120,8 +123,157 @@ PTX_CASE(SamplerReference, Gather) {
   }
 }
 
+// clamp_ogl, OpenGL's GL_CLAMP (OpenGL 2.1, section 3.8.8 and table 3.19 of the 3.0
+// compatibility profile): the coordinate is clamped to [0, 1] (to [0, size] in texels), then
+// nearest filtering reads texel clamp(floor(u), 0, size - 1) and linear filtering the texels
+// floor(u - 1/2) and one up, where those outside the image (-1 and size, which the clamped
+// position reaches at the edges) read the border colour. `ogl` says which dimensions use it; the
+// others address as `texture.sampler.address` says.
+struct ClampOglSampler {
+  const ImageObject &texture;
+  bool ogl[2];
+
+  int64_t size(int d) const { return d == 0 ? texture.image.width : texture.image.rows(); }
+  // The texel-space position of normalized coordinate x in dimension d.
+  double position(int d, float x) const {
+    double texels = double(x) * double(size(d));
+    return ogl[d] ? std::clamp(texels, 0.0, double(size(d))) : texels;
+  }
+  // Texel index `index` of dimension d after addressing; nothing for the border.
+  std::optional<int64_t> place(int d, int64_t index) const {
+    if (ogl[d])
+      return index < 0 || index >= size(d) ? std::nullopt : std::optional<int64_t>(index);
+    return ref::address(texture.sampler.address[d], index, size(d));
+  }
+  ref::Texel texel(int64_t i, int64_t j) const {
+    std::optional<int64_t> x = place(0, i), y = place(1, j);
+    return x && y ? ref::readTexel(texture, *x, *y, 0) : ref::borderTexel(texture);
+  }
+
+  ref::Texel sample(const float x[2]) const {
+    if (!texture.sampler.linearFilter) {
+      int64_t index[2];
+      for (int d = 0; d < 2; ++d) {
+        index[d] = int64_t(std::floor(position(d, x[d])));
+        if (ogl[d])
+          index[d] = std::clamp<int64_t>(index[d], 0, size(d) - 1);
+      }
+      return texel(index[0], index[1]);
+    }
+    int64_t base[2];
+    double weight[2];
+    for (int d = 0; d < 2; ++d) {
+      double shifted = position(d, x[d]) - 0.5;
+      base[d] = int64_t(std::floor(shifted));
+      weight[d] = std::round((shifted - std::floor(shifted)) * 256) / 256;
+    }
+    std::array<double, 4> sum{0, 0, 0, 0};
+    for (int corner = 0; corner < 4; ++corner) {
+      bool right = corner & 1, up = corner & 2;
+      double w = (right ? weight[0] : 1 - weight[0]) * (up ? weight[1] : 1 - weight[1]);
+      ref::Texel t = texel(base[0] + right, base[1] + up);
+      for (int c = 0; c < 4; ++c)
+        sum[c] += w * t.f[c];
+    }
+    ref::Texel result;
+    for (int c = 0; c < 4; ++c)
+      result.f[c] = float(sum[c]);
+    return result;
+  }
+
+  // tld4.r: the red channel of the four texels linear filtering weighs, in the ISA's order
+  // (i, j+1), (i+1, j+1), (i+1, j), (i, j).
+  ref::Texel gatherRed(const float x[2]) const {
+    int64_t base[2];
+    for (int d = 0; d < 2; ++d)
+      base[d] = int64_t(std::floor(position(d, x[d]) - 0.5));
+    static constexpr int kCorners[4][2] = {{0, 1}, {1, 1}, {1, 0}, {0, 0}};
+    ref::Texel result;
+    for (int k = 0; k < 4; ++k)
+      result.f[k] = texel(base[0] + kCorners[k][0], base[1] + kCorners[k][1]).f[0];
+    return result;
+  }
+};
+
+// Coordinates around and beyond both edges: exactly 0 and 1 (the ends of the clamp), within two
+// texels of an edge, and past the image by up to a quarter of it.
+float edgeCoordinate(std::mt19937_64 &random, int64_t size) {
+  switch (random() % 4) {
+  case 0:
+    return random() % 2 ? 0.0f : 1.0f;
+  case 1:
+    return float((double(random() % 512) / 256 + 1.0 / 1024) / double(size));
+  case 2:
+    return float(1 - (double(random() % 512) / 256 + 1.0 / 1024) / double(size));
+  default:
+    return float((double(random() % 1024) / 1024 - 0.5) * 1.5 + 0.5 + 1.0 / 4096);
+  }
+}
+
+PTX_CASE(SamplerReference, ClampOgl) {
+  std::mt19937_64 random = randomFor("SamplerReference.ClampOgl");
+  ImageObject texture = boundTexture(random);
+  struct Case {
+    const char *initializer;
+    bool linear;
+    bool ogl[2];
+    AddressMode other; // the dimension that is not clamp_ogl
+  };
+  const Case kCases[] = {
+      {"filter_mode = nearest, addr_mode_0 = clamp_ogl, addr_mode_1 = clamp_ogl",
+       false,
+       {true, true},
+       AddressMode::Clamp},
+      {"filter_mode = linear, addr_mode_0 = clamp_ogl, addr_mode_1 = clamp_ogl",
+       true,
+       {true, true},
+       AddressMode::Clamp},
+      {"filter_mode = linear, addr_mode_0 = 2, addr_mode_1 = clamp_to_edge",
+       true,
+       {true, false},
+       AddressMode::Clamp},
+      {"filter_mode = linear, addr_mode_0 = clamp_to_border, addr_mode_1 = clamp_ogl",
+       true,
+       {false, true},
+       AddressMode::Border},
+  };
+  for (const Case &sampler : kCases) {
+    ImageObject expected = texture;
+    expected.sampler.linearFilter = sampler.linear;
+    expected.sampler.address[0] = expected.sampler.address[1] = sampler.other;
+    ClampOglSampler reference{expected, {sampler.ogl[0], sampler.ogl[1]}};
+    std::vector<Operands> rows;
+    for (int i = 0; i < 128; ++i)
+      rows.push_back(Operands{floatBits(edgeCoordinate(random, texture.image.width)),
+                              floatBits(edgeCoordinate(random, texture.image.rows()))});
+    std::string declarations = std::string(".global .texref tex0;\n.global .samplerref smp0 = { ") +
+                               sampler.initializer + " };\n";
+    BoundLaunch fetch = referenceLaunch(
+        referenceKernel(declarations,
+                        "  tex.2d.v4.f32.f32 {%f9, %f10, %f11, %f12}, [tex0, smp0, {%f1, %f2}];",
+                        true, /*independent=*/true),
+        rows, {texture}, {"tex0"});
+    checkTexels(fetch, rows.size(), false, [&](size_t row) {
+      float x[2] = {bitsFloat(rows[row][0]), bitsFloat(rows[row][1])};
+      return reference.sample(x);
+    });
+    if (!sampler.linear)
+      continue;
+    // tld4 gathers the texels linear filtering weighs: the border among them at the edges.
+    BoundLaunch gather = referenceLaunch(
+        referenceKernel(declarations,
+                        "  tld4.r.2d.v4.f32.f32 {%f9, %f10, %f11, %f12}, [tex0, smp0, {%f1, %f2}];",
+                        true, /*independent=*/true),
+        rows, {texture}, {"tex0"});
+    checkTexels(gather, rows.size(), false, [&](size_t row) {
+      float x[2] = {bitsFloat(rows[row][0]), bitsFloat(rows[row][1])};
+      return reference.gatherRed(x);
+    });
+  }
+}
+
 // txq's sampler queries on the .samplerref (the ISA's encodings: nearest 0, linear 1; wrap 0,
-// mirror 1, clamp_to_edge 3, clamp_to_border 4; fields left out are the first of their
+// mirror 1, clamp_ogl 2, clamp_to_edge 3, clamp_to_border 4; fields left out are the first of their
 // enumeration), texture queries on the .texref.
 PTX_CASE(SamplerReference, Query) {
   std::mt19937_64 random = randomFor("SamplerReference.Query");
@@ -136,6 +288,7 @@ PTX_CASE(SamplerReference, Query) {
        {1, 0, 1, 4, 0}},
       {"addr_mode_2 = clamp_to_edge, force_unnormalized_coords = 1, addr_mode_0 = 4",
        {0, 4, 0, 3, 1}},
+      {"addr_mode_1 = clamp_ogl, addr_mode_2 = 2", {0, 0, 2, 2, 0}},
   };
   for (const Expected &sampler : kCases) {
     std::string body = "  txq.filter_mode.b32 %r9, [smp0];\n"

@@ -121,6 +121,7 @@ constexpr const char *kIndependentPtx = R"(
 .global .samplerref smp0 = { addr_mode_1 = clamp_to_border, filter_mode = linear,
                              addr_mode_0 = 1, force_unnormalized_coords = 1 };
 .global .samplerref smp1;
+.global .samplerref smp2 = { addr_mode_0 = clamp_ogl, addr_mode_2 = 2 };
 .visible .entry k(.param .u64 out)
 {
 	.reg .f32 	%f<6>;
@@ -149,6 +150,11 @@ TEST(TextureReferenceLowering, SamplersHoldTheirInitializersState) {
   EXPECT_EQ(defaults.linear_filter, 0u);
   EXPECT_EQ(defaults.address_mode[0], uint32_t{CUPORT_ADDRESS_WRAP});
   EXPECT_EQ(defaults.normalized_coords, 1u) << "the texture's setting applies";
+  // clamp_ogl, by word or by its position 2 in the ISA's enumeration.
+  cuport_texture_descriptor ogl = descriptorOf(*module.getGlobalVariable("smp2"));
+  EXPECT_EQ(ogl.address_mode[0], uint32_t{CUPORT_ADDRESS_CLAMP_OGL});
+  EXPECT_EQ(ogl.address_mode[1], uint32_t{CUPORT_ADDRESS_WRAP});
+  EXPECT_EQ(ogl.address_mode[2], uint32_t{CUPORT_ADDRESS_CLAMP_OGL});
 }
 
 TEST(TextureReferenceLowering, IndependentModeCombinesTextureAndSampler) {
@@ -182,8 +188,10 @@ TEST(TextureReferenceLowering, UnsupportedFormsAreDiagnosed) {
   const Case kCases[] = {
       {"sm_75", ".global .samplerref s;", "ret;", "texmode_independent"},
       {"sm_75", ".global .texref t = { filter_mode = linear };", "ret;", "initializers"},
-      {"sm_75, texmode_independent", ".global .samplerref s = { addr_mode_0 = clamp_ogl };", "ret;",
-       "clamp_ogl"},
+      {"sm_75, texmode_independent", ".global .samplerref s = { addr_mode_0 = clamp };", "ret;",
+       "unsupported value 'clamp'"},
+      {"sm_75, texmode_independent", ".global .samplerref s = { addr_mode_1 = 5 };", "ret;",
+       "unsupported value '5'"},
       {"sm_75, texmode_independent", ".global .samplerref s = { width = 4 };", "ret;",
        "not a field"},
       {"sm_75, texmode_independent",
