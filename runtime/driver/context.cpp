@@ -28,7 +28,8 @@ constexpr unsigned kContextApiVersion = 3020;
 
 struct Contexts {
   std::mutex mutex;
-  Context primary{true, CU_CTX_SCHED_AUTO};
+  Context primary{true, CU_CTX_SCHED_AUTO, 1};
+  unsigned long long contextsMade = 1;
   unsigned primaryRetains = 0;
   std::set<const Context *> made; // every context ever created, destroyed ones included
 };
@@ -72,10 +73,11 @@ CUresult createContext(CUcontext *pctx, unsigned flags, CUdevice dev) {
                  flags);
     return CUDA_ERROR_INVALID_VALUE;
   }
-  auto *context = new Context(false, flags);
+  Context *context = nullptr;
   {
     Contexts &all = contexts();
     std::lock_guard lock(all.mutex);
+    context = new Context(false, flags, ++all.contextsMade);
     all.made.insert(context);
   }
   contextStack.push_back(context);
@@ -422,6 +424,73 @@ CUresult cuCtxGetStreamPriorityRange(int *leastPriority, int *greatestPriority) 
       *greatestPriority = core::kGreatestStreamPriority;
   }
   return finishCall("cuCtxGetStreamPriorityRange", result, "%s", "");
+}
+
+CUresult cuCtxGetId(CUcontext ctx, unsigned long long *ctxId) {
+  Context *context = nullptr;
+  CUresult result = namedOrCurrent(ctx, context);
+  if (result == CUDA_SUCCESS && !ctxId)
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    *ctxId = context->id;
+  return finishCall("cuCtxGetId", result, "ctx=%p", static_cast<void *>(ctx));
+}
+
+// The L1/shared split and the shared-memory bank size are GPU hardware choices this device does
+// not have: validated and kept per context, so that the getters report what was set.
+CUresult cuCtxSetCacheConfig(CUfunc_cache config) {
+  core::Device *device = nullptr;
+  Context *context = nullptr;
+  CUresult result = requireContext(device, &context);
+  if (result == CUDA_SUCCESS &&
+      (config < CU_FUNC_CACHE_PREFER_NONE || config > CU_FUNC_CACHE_PREFER_EQUAL))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    context->cacheConfig.store(config);
+  return finishCall("cuCtxSetCacheConfig", result, "config=%d", static_cast<int>(config));
+}
+
+CUresult cuCtxGetCacheConfig(CUfunc_cache *pconfig) {
+  core::Device *device = nullptr;
+  Context *context = nullptr;
+  CUresult result = requireContext(device, &context);
+  if (result == CUDA_SUCCESS && !pconfig)
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    *pconfig = static_cast<CUfunc_cache>(context->cacheConfig.load());
+  return finishCall("cuCtxGetCacheConfig", result, "%s", "");
+}
+
+CUresult cuCtxSetSharedMemConfig(CUsharedconfig config) {
+  core::Device *device = nullptr;
+  Context *context = nullptr;
+  CUresult result = requireContext(device, &context);
+  if (result == CUDA_SUCCESS && (config < CU_SHARED_MEM_CONFIG_DEFAULT_BANK_SIZE ||
+                                 config > CU_SHARED_MEM_CONFIG_EIGHT_BYTE_BANK_SIZE))
+    result = CUDA_ERROR_INVALID_VALUE;
+  // The default bank size is four bytes, as on every GPU since compute capability 5.0.
+  if (result == CUDA_SUCCESS)
+    context->sharedMemConfig.store(config == CU_SHARED_MEM_CONFIG_DEFAULT_BANK_SIZE
+                                       ? CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE
+                                       : config);
+  return finishCall("cuCtxSetSharedMemConfig", result, "config=%d", static_cast<int>(config));
+}
+
+CUresult cuCtxGetSharedMemConfig(CUsharedconfig *pConfig) {
+  core::Device *device = nullptr;
+  Context *context = nullptr;
+  CUresult result = requireContext(device, &context);
+  if (result == CUDA_SUCCESS && !pConfig)
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    *pConfig = static_cast<CUsharedconfig>(context->sharedMemConfig.load());
+  return finishCall("cuCtxGetSharedMemConfig", result, "%s", "");
+}
+
+// No L2 lines are ever persisting (CU_LIMIT_PERSISTING_L2_CACHE_SIZE is 0): none to reset.
+CUresult cuCtxResetPersistingL2Cache(void) {
+  core::Device *device = nullptr;
+  return finishCall("cuCtxResetPersistingL2Cache", requireContext(device), "%s", "");
 }
 
 } // extern "C"

@@ -12,11 +12,16 @@
 namespace cuport::driver {
 
 struct Context {
-  explicit Context(bool isPrimary, unsigned createFlags) : primary(isPrimary), flags(createFlags) {}
+  Context(bool isPrimary, unsigned createFlags, unsigned long long contextId)
+      : primary(isPrimary), id(contextId), flags(createFlags) {}
 
   const bool primary;
+  const unsigned long long id; // cuCtxGetId: unique in the process
   std::atomic<unsigned> flags; // CU_CTX_* as created (or cuCtxSetFlags / PrimaryCtxSetFlags)
   std::atomic<bool> destroyed{false};
+  // Preferences for GPU hardware this device does not have, validated and kept for the getters.
+  std::atomic<int> cacheConfig{CU_FUNC_CACHE_PREFER_NONE};
+  std::atomic<int> sharedMemConfig{CU_SHARED_MEM_CONFIG_FOUR_BYTE_BANK_SIZE};
 };
 
 inline CUcontext handleOf(Context *context) {

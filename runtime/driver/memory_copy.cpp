@@ -138,6 +138,43 @@ CUresult cuMemcpyDtoDAsync_v2_ptsz(CUdeviceptr dstDevice, CUdeviceptr srcDevice,
                   ByteCount, cudaMemcpyDeviceToDevice, hStream, kPerThread, kAsync);
 }
 
+// Peer copies between contexts: every context is on the one device, so a peer copy is a copy
+// within its memory.
+CUresult peerCopy(const char *entry, CUdeviceptr dstDevice, CUcontext dstContext,
+                  CUdeviceptr srcDevice, CUcontext srcContext, size_t ByteCount, CUstream hStream,
+                  bool perThread, core::CopyCall call) {
+  Context *context = nullptr;
+  CUresult result = liveContext(dstContext, context);
+  if (result == CUDA_SUCCESS)
+    result = liveContext(srcContext, context);
+  if (result != CUDA_SUCCESS)
+    return finishCall(entry, result, "dstContext=%p srcContext=%p", static_cast<void *>(dstContext),
+                      static_cast<void *>(srcContext));
+  return copyCall(entry, pointerOf(dstDevice), pointerOf(srcDevice), ByteCount,
+                  cudaMemcpyDeviceToDevice, hStream, perThread, call);
+}
+
+CUresult cuMemcpyPeer(CUdeviceptr dstDevice, CUcontext dstContext, CUdeviceptr srcDevice,
+                      CUcontext srcContext, size_t ByteCount) {
+  return peerCopy("cuMemcpyPeer", dstDevice, dstContext, srcDevice, srcContext, ByteCount, nullptr,
+                  kLegacy, kSync);
+}
+CUresult cuMemcpyPeer_ptds(CUdeviceptr dstDevice, CUcontext dstContext, CUdeviceptr srcDevice,
+                           CUcontext srcContext, size_t ByteCount) {
+  return peerCopy("cuMemcpyPeer_ptds", dstDevice, dstContext, srcDevice, srcContext, ByteCount,
+                  nullptr, kPerThread, kSync);
+}
+CUresult cuMemcpyPeerAsync(CUdeviceptr dstDevice, CUcontext dstContext, CUdeviceptr srcDevice,
+                           CUcontext srcContext, size_t ByteCount, CUstream hStream) {
+  return peerCopy("cuMemcpyPeerAsync", dstDevice, dstContext, srcDevice, srcContext, ByteCount,
+                  hStream, kLegacy, kAsync);
+}
+CUresult cuMemcpyPeerAsync_ptsz(CUdeviceptr dstDevice, CUcontext dstContext, CUdeviceptr srcDevice,
+                                CUcontext srcContext, size_t ByteCount, CUstream hStream) {
+  return peerCopy("cuMemcpyPeerAsync_ptsz", dstDevice, dstContext, srcDevice, srcContext, ByteCount,
+                  hStream, kPerThread, kAsync);
+}
+
 // 1D fills.
 CUresult cuMemsetD8(CUdeviceptr dstDevice, unsigned char uc, size_t N) {
   return fill1D("cuMemsetD8_v2", dstDevice, uc, 1, N, nullptr, kLegacy, true);

@@ -58,13 +58,52 @@ template <typename Value> void store(void *data, Value value) {
   std::memcpy(data, &value, sizeof value);
 }
 
+// The size of an attribute's value, 0 for one this library does not report.
+size_t attributeBytes(CUpointer_attribute attribute) {
+  switch (attribute) {
+  case CU_POINTER_ATTRIBUTE_CONTEXT:
+    return sizeof(CUcontext);
+  case CU_POINTER_ATTRIBUTE_MEMORY_TYPE:
+  case CU_POINTER_ATTRIBUTE_ACCESS_FLAGS:
+    return sizeof(unsigned);
+  case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
+  case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
+    return sizeof(CUdeviceptr);
+  case CU_POINTER_ATTRIBUTE_HOST_POINTER:
+    return sizeof(void *);
+  case CU_POINTER_ATTRIBUTE_SYNC_MEMOPS:
+  case CU_POINTER_ATTRIBUTE_IS_MANAGED:
+  case CU_POINTER_ATTRIBUTE_IS_LEGACY_CUDA_IPC_CAPABLE:
+  case CU_POINTER_ATTRIBUTE_IS_GPU_DIRECT_RDMA_CAPABLE:
+  case CU_POINTER_ATTRIBUTE_MAPPED:
+    return sizeof(bool);
+  case CU_POINTER_ATTRIBUTE_BUFFER_ID:
+  case CU_POINTER_ATTRIBUTE_ALLOWED_HANDLE_TYPES:
+    return sizeof(unsigned long long);
+  case CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL:
+    return sizeof(int);
+  case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
+    return sizeof(size_t);
+  default:
+    return 0;
+  }
+}
+
+// `known`: whether the pointer is memory the device knows. Where there is no value (unknown memory,
+// a host address of device memory) the value is zeroed and the result CUDA_ERROR_INVALID_VALUE,
+// which cuPointerGetAttributes turns into success.
 CUresult pointerAttribute(core::Device &device, void *data, CUpointer_attribute attribute,
-                          CUdeviceptr ptr) {
+                          CUdeviceptr ptr, bool &known) {
   void *pointer = pointerOf(ptr);
+  if (attributeBytes(attribute) == 0) {
+    // Peer tokens, memory pools and virtual memory mappings: not kept for this memory.
+    CUPORT_ERROR("pointer attribute %d is not supported", static_cast<int>(attribute));
+    return CUDA_ERROR_NOT_SUPPORTED;
+  }
   PointerFacts facts;
-  if (!pointerFacts(device, pointer, facts)) {
-    // Memory no context knows (pageable host memory, a bad address).
-    CUPORT_ERROR("cuPointerGetAttribute: %p is not memory the device knows", pointer);
+  known = pointerFacts(device, pointer, facts);
+  if (!known) {
+    std::memset(data, 0, attributeBytes(attribute));
     return CUDA_ERROR_INVALID_VALUE;
   }
   bool host = facts.kind == core::MemoryKind::PinnedHost;
@@ -82,8 +121,10 @@ CUresult pointerAttribute(core::Device &device, void *data, CUpointer_attribute 
     store(data, ptr); // mapped at the same address
     return CUDA_SUCCESS;
   case CU_POINTER_ATTRIBUTE_HOST_POINTER:
-    if (!host && !managed)
+    if (!host && !managed) {
+      store(data, static_cast<void *>(nullptr));
       return CUDA_ERROR_INVALID_VALUE; // device memory has no host address
+    }
     store(data, pointer);
     return CUDA_SUCCESS;
   case CU_POINTER_ATTRIBUTE_SYNC_MEMOPS:
@@ -120,10 +161,7 @@ CUresult pointerAttribute(core::Device &device, void *data, CUpointer_attribute 
     store(data, static_cast<unsigned>(CU_POINTER_ATTRIBUTE_ACCESS_FLAG_READWRITE));
     return CUDA_SUCCESS;
   default:
-    // Peer tokens, memory pools and virtual memory mappings: not kept for this memory.
-    CUPORT_ERROR("cuPointerGetAttribute: attribute %d is not supported",
-                 static_cast<int>(attribute));
-    return CUDA_ERROR_NOT_SUPPORTED;
+    return CUDA_ERROR_NOT_SUPPORTED; // attributeBytes() said so already
   }
 }
 
@@ -216,9 +254,48 @@ CUresult cuPointerGetAttribute(void *data, CUpointer_attribute attribute, CUdevi
   CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS && !data)
     result = CUDA_ERROR_INVALID_VALUE;
+  bool known = false;
   if (result == CUDA_SUCCESS)
-    result = pointerAttribute(*device, data, attribute, ptr);
+    result = pointerAttribute(*device, data, attribute, ptr, known);
+  if (result == CUDA_ERROR_INVALID_VALUE && !known)
+    CUPORT_ERROR("cuPointerGetAttribute: %#llx is not memory the device knows",
+                 static_cast<unsigned long long>(ptr));
   return finishCall("cuPointerGetAttribute", result, "attribute=%d ptr=%#llx",
+                    static_cast<int>(attribute), static_cast<unsigned long long>(ptr));
+}
+
+CUresult cuPointerGetAttributes(unsigned int numAttributes, CUpointer_attribute *attributes,
+                                void **data, CUdeviceptr ptr) {
+  core::Device *device = nullptr;
+  CUresult result = requireContext(device);
+  if (result == CUDA_SUCCESS && numAttributes > 0 && (!attributes || !data))
+    result = CUDA_ERROR_INVALID_VALUE;
+  for (unsigned i = 0; result == CUDA_SUCCESS && i < numAttributes; ++i) {
+    if (!data[i]) {
+      result = CUDA_ERROR_INVALID_VALUE;
+      break;
+    }
+    bool known = false;
+    result = pointerAttribute(*device, data[i], attributes[i], ptr, known);
+    // Memory no context knows, or a host address of device memory: a zero value, as cuda.h
+    // documents.
+    if (result == CUDA_ERROR_INVALID_VALUE)
+      result = CUDA_SUCCESS;
+  }
+  return finishCall("cuPointerGetAttributes", result, "numAttributes=%u ptr=%#llx", numAttributes,
+                    static_cast<unsigned long long>(ptr));
+}
+
+// Copies and fills of any memory already synchronize as CU_POINTER_ATTRIBUTE_SYNC_MEMOPS asks;
+// it is the one attribute that can be set.
+CUresult cuPointerSetAttribute(const void *value, CUpointer_attribute attribute, CUdeviceptr ptr) {
+  core::Device *device = nullptr;
+  CUresult result = requireContext(device);
+  if (result == CUDA_SUCCESS && (!value || attribute != CU_POINTER_ATTRIBUTE_SYNC_MEMOPS))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS && !device->allocations().find(pointerOf(ptr)))
+    result = CUDA_ERROR_INVALID_VALUE;
+  return finishCall("cuPointerSetAttribute", result, "attribute=%d ptr=%#llx",
                     static_cast<int>(attribute), static_cast<unsigned long long>(ptr));
 }
 

@@ -396,4 +396,15 @@ CUresult cuModuleEnumerateFunctions(CUfunction *functions, unsigned int numFunct
                     static_cast<void *>(mod), numFunctions);
 }
 
+// Modules compile when they load: there is no lazy loading (CUDA_MODULE_LOADING is not read).
+CUresult cuModuleGetLoadingMode(CUmoduleLoadingMode *mode) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS && !mode)
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    *mode = CU_MODULE_EAGER_LOADING;
+  return finishCall("cuModuleGetLoadingMode", result, "%s", "");
+}
+
 } // extern "C"

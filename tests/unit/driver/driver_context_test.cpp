@@ -106,4 +106,24 @@ TEST_F(DriverTest, LimitsAndPriorities) {
   EXPECT_EQ(cuCtxSynchronize(), CUDA_SUCCESS);
 }
 
+TEST_F(DriverTest, PreferencesAndIds) {
+  ASSERT_EQ(cuCtxSetCacheConfig(CU_FUNC_CACHE_PREFER_L1), CUDA_SUCCESS);
+  CUfunc_cache cache = CU_FUNC_CACHE_PREFER_NONE;
+  ASSERT_EQ(cuCtxGetCacheConfig(&cache), CUDA_SUCCESS);
+  EXPECT_EQ(cache, CU_FUNC_CACHE_PREFER_L1);
+  EXPECT_EQ(cuCtxSetCacheConfig(static_cast<CUfunc_cache>(7)), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_EQ(cuCtxSetCacheConfig(CU_FUNC_CACHE_PREFER_NONE), CUDA_SUCCESS);
+  CUcontext created = nullptr;
+  ASSERT_EQ(cuCtxCreate(&created, nullptr, 0, 0), CUDA_SUCCESS);
+  unsigned long long primaryId = 0, createdId = 0;
+  ASSERT_EQ(cuCtxGetId(primary, &primaryId), CUDA_SUCCESS);
+  ASSERT_EQ(cuCtxGetId(nullptr, &createdId), CUDA_SUCCESS); // the current one
+  EXPECT_NE(primaryId, createdId);
+  // Each context keeps its own preference.
+  ASSERT_EQ(cuCtxGetCacheConfig(&cache), CUDA_SUCCESS);
+  EXPECT_EQ(cache, CU_FUNC_CACHE_PREFER_NONE);
+  ASSERT_EQ(cuCtxDestroy(created), CUDA_SUCCESS);
+  EXPECT_EQ(cuCtxResetPersistingL2Cache(), CUDA_SUCCESS);
+}
+
 } // namespace

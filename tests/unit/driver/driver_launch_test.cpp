@@ -161,4 +161,59 @@ TEST_F(DriverLaunch, FunctionAttributes) {
             CUDA_ERROR_INVALID_VALUE);
 }
 
+TEST_F(DriverLaunch, FunctionModuleParametersAndLoading) {
+  CUmodule owner = nullptr;
+  ASSERT_EQ(cuFuncGetModule(&owner, scale), CUDA_SUCCESS);
+  EXPECT_EQ(owner, module);
+  // scale(.u64 data, .f32 factor, .u32 n): offsets 0, 8, 12.
+  size_t offset = 0, size = 0;
+  ASSERT_EQ(cuFuncGetParamInfo(scale, 1, &offset, &size), CUDA_SUCCESS);
+  EXPECT_EQ(offset, 8u);
+  EXPECT_EQ(size, 4u);
+  ASSERT_EQ(cuFuncGetParamInfo(scale, 2, &offset, &size), CUDA_SUCCESS);
+  EXPECT_EQ(offset, 12u);
+  EXPECT_EQ(cuFuncGetParamInfo(scale, 3, &offset, &size), CUDA_ERROR_INVALID_VALUE);
+  CUfunctionLoadingState state = CU_FUNCTION_LOADING_STATE_UNLOADED;
+  ASSERT_EQ(cuFuncIsLoaded(&state, scale), CUDA_SUCCESS);
+  EXPECT_EQ(state, CU_FUNCTION_LOADING_STATE_LOADED);
+  EXPECT_EQ(cuFuncLoad(scale), CUDA_SUCCESS);
+  CUmoduleLoadingMode mode = CU_MODULE_LAZY_LOADING;
+  ASSERT_EQ(cuModuleGetLoadingMode(&mode), CUDA_SUCCESS);
+  EXPECT_EQ(mode, CU_MODULE_EAGER_LOADING);
+}
+
+TEST_F(DriverLaunch, PotentialBlockSizeIsTheBestOccupancy) {
+  int minGrid = 0, blockSize = 0;
+  ASSERT_EQ(cuOccupancyMaxPotentialBlockSize(&minGrid, &blockSize, scale, nullptr, 0, 0),
+            CUDA_SUCCESS);
+  // The block size of the largest blocks x block size product over every block size.
+  CUdevice device = 0;
+  int multiprocessors = 0;
+  ASSERT_EQ(
+      cuDeviceGetAttribute(&multiprocessors, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, device),
+      CUDA_SUCCESS);
+  int best = 0, bestSize = 0, bestBlocks = 0;
+  for (int size = 1024; size > 0; size -= 32) {
+    int blocks = 0;
+    ASSERT_EQ(cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(&blocks, scale, size, 0,
+                                                                   CU_OCCUPANCY_DEFAULT),
+              CUDA_SUCCESS);
+    if (size * blocks > best) {
+      best = size * blocks;
+      bestSize = size;
+      bestBlocks = blocks;
+    }
+  }
+  EXPECT_EQ(blockSize, bestSize);
+  EXPECT_EQ(minGrid, bestBlocks * multiprocessors);
+  ASSERT_EQ(cuOccupancyMaxPotentialBlockSize(&minGrid, &blockSize, scale, nullptr, 0, 100),
+            CUDA_SUCCESS);
+  EXPECT_LE(blockSize, 100);
+  size_t shared = 0;
+  ASSERT_EQ(cuOccupancyAvailableDynamicSMemPerBlock(&shared, scale, 1, 128), CUDA_SUCCESS);
+  EXPECT_GT(shared, 0u);
+  EXPECT_EQ(cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(&minGrid, scale, 128, 0, 5),
+            CUDA_ERROR_INVALID_VALUE);
+}
+
 } // namespace

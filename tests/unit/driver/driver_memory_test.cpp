@@ -155,4 +155,51 @@ TEST_F(DriverTest, ManagedMemoryAndPointerAttributes) {
             CUDA_ERROR_INVALID_VALUE);
 }
 
+TEST_F(DriverTest, PointerAttributesTogether) {
+  CUdeviceptr device = 0;
+  ASSERT_EQ(cuMemAlloc(&device, 48), CUDA_SUCCESS);
+  unsigned type = 0;
+  size_t size = 0;
+  void *host = reinterpret_cast<void *>(1);
+  CUpointer_attribute attributes[] = {CU_POINTER_ATTRIBUTE_MEMORY_TYPE,
+                                      CU_POINTER_ATTRIBUTE_RANGE_SIZE,
+                                      CU_POINTER_ATTRIBUTE_HOST_POINTER};
+  void *data[] = {&type, &size, &host};
+  ASSERT_EQ(cuPointerGetAttributes(3, attributes, data, device + 4), CUDA_SUCCESS);
+  EXPECT_EQ(type, unsigned(CU_MEMORYTYPE_DEVICE));
+  EXPECT_EQ(size, 48u);
+  EXPECT_EQ(host, nullptr); // device memory has no host address
+  // Memory no context knows: zero values, and success.
+  int local = 0;
+  ASSERT_EQ(cuPointerGetAttributes(3, attributes, data, reinterpret_cast<CUdeviceptr>(&local)),
+            CUDA_SUCCESS);
+  EXPECT_EQ(type, 0u);
+  EXPECT_EQ(size, 0u);
+  bool sync = true;
+  EXPECT_EQ(cuPointerSetAttribute(&sync, CU_POINTER_ATTRIBUTE_SYNC_MEMOPS, device), CUDA_SUCCESS);
+  EXPECT_EQ(cuPointerSetAttribute(&sync, CU_POINTER_ATTRIBUTE_IS_MANAGED, device),
+            CUDA_ERROR_INVALID_VALUE);
+  ASSERT_EQ(cuMemFree(device), CUDA_SUCCESS);
+}
+
+TEST_F(DriverTest, PeerCopiesBetweenContexts) {
+  CUcontext created = nullptr;
+  ASSERT_EQ(cuCtxCreate(&created, nullptr, 0, 0), CUDA_SUCCESS);
+  CUdeviceptr from = 0, to = 0;
+  ASSERT_EQ(cuMemAlloc(&from, 16), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemsetD32(from, 0x01020304u, 4), CUDA_SUCCESS);
+  ASSERT_EQ(cuCtxPopCurrent(nullptr), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemAlloc(&to, 16), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemcpyPeer(to, primary, from, created, 16), CUDA_SUCCESS);
+  uint32_t words[4] = {};
+  ASSERT_EQ(cuMemcpyDtoH(words, to, sizeof words), CUDA_SUCCESS);
+  for (uint32_t word : words)
+    EXPECT_EQ(word, 0x01020304u);
+  EXPECT_EQ(cuMemcpyPeer(to, reinterpret_cast<CUcontext>(&words), from, created, 16),
+            CUDA_ERROR_INVALID_CONTEXT);
+  ASSERT_EQ(cuMemFree(from), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemFree(to), CUDA_SUCCESS);
+  ASSERT_EQ(cuCtxDestroy(created), CUDA_SUCCESS);
+}
+
 } // namespace
