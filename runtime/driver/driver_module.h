@@ -26,6 +26,20 @@ CUresult findModuleGlobal(CUmodule handle, const char *name, void *&address, siz
 // live module.
 CUresult functionOf(CUfunction handle, core::Kernel *&kernel);
 
+// Compiles an image (PTX text or a fatbinary with PTX) into a module owned by `owner` (nullptr: a
+// library's, which no context owns), with cuModuleLoadDataEx's JIT options: the log buffers get
+// the diagnostics, CUDA_ERROR_INVALID_PTX / CUDA_ERROR_NO_BINARY_FOR_GPU / CUDA_ERROR_INVALID_IMAGE
+// say why a load failed.
+CUresult loadImage(const void *image, unsigned numOptions, CUjit_option *options,
+                   void **optionValues, Context *owner, core::Module *&module);
+
+// Forgets a module and its functions' handles and unloads it.
+void unloadModule(core::Module &module, core::Device &device);
+
+// The module's kernel of that PTX name as a valid CUfunction (and CUkernel): CUDA_ERROR_NOT_FOUND
+// when the module has none.
+CUresult functionNamed(core::Module &module, const char *name, core::Kernel *&kernel);
+
 // Unloads every module loaded while `context` was current (cuCtxDestroy,
 // cuDevicePrimaryCtxReset); their handles and their functions' handles become invalid.
 void unloadContextModules(Context &context);

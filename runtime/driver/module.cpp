@@ -130,16 +130,15 @@ void writeLog(char *buffer, size_t bytes, void **bytesSlot, const std::string &t
     *bytesSlot = reinterpret_cast<void *>(static_cast<uintptr_t>(written));
 }
 
-// Makes a module of the image's PTX, owned by the current context, and compiles it now (so that
-// errors come from the load, as with NVIDIA's JIT).
-CUresult loadModule(CUmodule *module, const void *image, unsigned numOptions, CUjit_option *options,
-                    void **optionValues) {
+} // namespace
+
+CUresult loadImage(const void *image, unsigned numOptions, CUjit_option *options,
+                   void **optionValues, Context *owner, core::Module *&module) {
   auto started = std::chrono::steady_clock::now();
   core::Device *device = nullptr;
-  Context *context = nullptr;
-  if (CUresult result = requireContext(device, &context); result != CUDA_SUCCESS)
+  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
     return result;
-  if (!module || !image)
+  if (!image)
     return CUDA_ERROR_INVALID_VALUE;
   JitOptions jit;
   if (CUresult result = readJitOptions(numOptions, options, optionValues, device->smArch(), jit);
@@ -163,8 +162,8 @@ CUresult loadModule(CUmodule *module, const void *image, unsigned numOptions, CU
   if (loaded) {
     LoadedModules &modules = loadedModules();
     std::lock_guard lock(modules.mutex);
-    modules.owners[loaded] = context;
-    *module = reinterpret_cast<CUmodule>(loaded);
+    modules.owners[loaded] = owner;
+    module = loaded;
   }
   writeLog(jit.errorLog, jit.errorLogBytes, jit.errorLogBytesSlot, log);
   writeLog(jit.infoLog, jit.infoLogBytes, jit.infoLogBytesSlot,
@@ -181,7 +180,6 @@ CUresult loadModule(CUmodule *module, const void *image, unsigned numOptions, CU
   return result;
 }
 
-// Forgets a module and its functions' handles and unloads it.
 void unloadModule(core::Module &module, core::Device &device) {
   {
     LoadedModules &modules = loadedModules();
@@ -193,7 +191,19 @@ void unloadModule(core::Module &module, core::Device &device) {
   core::registry().removeModule(module, &device);
 }
 
-} // namespace
+CUresult functionNamed(core::Module &module, const char *name, core::Kernel *&kernel) {
+  if (!name)
+    return CUDA_ERROR_INVALID_VALUE;
+  kernel = module.kernelNamed(name);
+  if (!kernel) {
+    CUPORT_ERROR("%s has no kernel named %s", module.name().c_str(), name);
+    return CUDA_ERROR_NOT_FOUND;
+  }
+  LoadedModules &modules = loadedModules();
+  std::lock_guard lock(modules.mutex);
+  modules.functions.insert(kernel);
+  return CUDA_SUCCESS;
+}
 
 CUresult moduleOf(CUmodule handle, core::Device &device, core::Module *&module) {
   auto *candidate = reinterpret_cast<core::Module *>(handle);
@@ -256,6 +266,27 @@ void unloadContextModules(Context &context) {
 
 using namespace cuport;
 using namespace cuport::driver;
+
+namespace {
+
+// A module owned by the current context, compiled now (so that errors come from the load, as
+// with NVIDIA's JIT).
+CUresult loadModule(CUmodule *module, const void *image, unsigned numOptions, CUjit_option *options,
+                    void **optionValues) {
+  core::Device *device = nullptr;
+  Context *context = nullptr;
+  if (CUresult result = requireContext(device, &context); result != CUDA_SUCCESS)
+    return result;
+  if (!module)
+    return CUDA_ERROR_INVALID_VALUE;
+  core::Module *loaded = nullptr;
+  CUresult result = loadImage(image, numOptions, options, optionValues, context, loaded);
+  if (result == CUDA_SUCCESS)
+    *module = reinterpret_cast<CUmodule>(loaded);
+  return result;
+}
+
+} // namespace
 
 extern "C" {
 
@@ -326,19 +357,10 @@ CUresult cuModuleGetFunction(CUfunction *hfunc, CUmodule hmod, const char *name)
   if (result == CUDA_SUCCESS && (!hfunc || !name))
     result = CUDA_ERROR_INVALID_VALUE;
   core::Kernel *kernel = nullptr;
-  if (result == CUDA_SUCCESS) {
-    kernel = module->kernelNamed(name);
-    if (!kernel) {
-      CUPORT_ERROR("%s has no kernel named %s", module->name().c_str(), name);
-      result = CUDA_ERROR_NOT_FOUND;
-    }
-  }
-  if (result == CUDA_SUCCESS) {
-    LoadedModules &modules = loadedModules();
-    std::lock_guard lock(modules.mutex);
-    modules.functions.insert(kernel);
+  if (result == CUDA_SUCCESS)
+    result = functionNamed(*module, name, kernel);
+  if (result == CUDA_SUCCESS)
     *hfunc = reinterpret_cast<CUfunction>(kernel);
-  }
   return finishCall("cuModuleGetFunction", result, "hmod=%p name=%s", static_cast<void *>(hmod),
                     name ? name : "null");
 }
@@ -384,11 +406,9 @@ CUresult cuModuleEnumerateFunctions(CUfunction *functions, unsigned int numFunct
   if (result == CUDA_SUCCESS) {
     std::vector<std::string> names = module->kernelNames();
     // The first numFunctions kernels, in the module's order.
-    LoadedModules &modules = loadedModules();
-    for (unsigned i = 0; i < numFunctions && i < names.size(); ++i) {
-      core::Kernel *kernel = module->kernelNamed(names[i]);
-      std::lock_guard lock(modules.mutex);
-      modules.functions.insert(kernel);
+    for (unsigned i = 0; i < numFunctions && i < names.size() && result == CUDA_SUCCESS; ++i) {
+      core::Kernel *kernel = nullptr;
+      result = functionNamed(*module, names[i].c_str(), kernel);
       functions[i] = reinterpret_cast<CUfunction>(kernel);
     }
   }
