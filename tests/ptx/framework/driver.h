@@ -18,6 +18,10 @@ public:
   virtual Outcome run(const Launch &launch, const std::vector<std::string> &references) = 0;
   // What ran the case, for the confirmation report: driver version and device name.
   virtual std::string describe() = 0;
+  // Whether the cases ran on an NVIDIA GPU, so that passing them confirms the expected values
+  // (tests/ptx/confirmed.txt). Not for the cuport driver, nor for the CUDA driver when the
+  // libcuda.so.1 it opened is cuport's own.
+  virtual bool confirmsOnHardware() { return false; }
 };
 
 // CUresult values (cuda.h) the drivers report, so a case compares the same code on both.

@@ -15,6 +15,7 @@ public:
       : inner_(std::move(inner)), directory_(std::move(directory)) {}
 
   std::string describe() override { return inner_->describe(); }
+  bool confirmsOnHardware() override { return inner_->confirmsOnHardware(); }
 
   Outcome run(const Launch &launch, const std::vector<std::string> &references) override {
     write(launch.ptx);

@@ -60,6 +60,13 @@ int main(int argc, char **argv) {
     setenv("CUPORT_PTX_DUMP_KERNELS", dumpDirectory.c_str(), 1);
   ::testing::InitGoogleTest(&argc, argv);
   if (!reportPath.empty()) {
+    if (!activeDriver().confirmsOnHardware()) {
+      std::cerr
+          << "ptx_conformance: --confirm-report needs a GPU's CUDA driver; the cases would run "
+             "on "
+          << activeDriver().describe() << std::endl;
+      return 1;
+    }
     std::cout << "ptx_conformance: running on " << activeDriver().describe() << std::endl;
     ::testing::UnitTest::GetInstance()->listeners().Append(new ConfirmReport(reportPath));
   }
