@@ -1,6 +1,8 @@
-// Driver API entry points by name (cudaGetDriverEntryPoint[ByVersion]). cuport has no driver API
-// library, so every symbol is one the driver does not have: as CUDA documents for that case, the
-// call succeeds with a null function pointer and cudaDriverEntryPointSymbolNotFound.
+// Driver API entry points by name (cudaGetDriverEntryPoint[ByVersion]). cuport's libcuda.so.1 is a
+// library of its own whose functions the runtime does not hand out (it would have to map each name
+// and CUDA version to the right versioned export), so every symbol is one the driver does not
+// have: as CUDA documents for that case, the call succeeds with a null function pointer and
+// cudaDriverEntryPointSymbolNotFound. Programs that want the driver API link libcuda.so.1.
 #include "runtime/cudart/api.h"
 
 #include "runtime/core/library_version.h"

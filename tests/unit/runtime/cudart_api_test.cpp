@@ -498,8 +498,8 @@ TEST(CudartUnsupported, ChannelDescIsComputed) {
 
 int notNullSentinel; // what a lookup must overwrite
 
-// There is no driver API library: every driver symbol is not found, which CUDA reports as
-// success with a null pointer and cudaDriverEntryPointSymbolNotFound.
+// The runtime hands out no driver API functions: every driver symbol is not found, which CUDA
+// reports as success with a null pointer and cudaDriverEntryPointSymbolNotFound.
 TEST(CudartDriverEntryPoint, DriverSymbolsAreNotFound) {
   void *function = reinterpret_cast<void *>(&notNullSentinel);
   cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSuccess;
