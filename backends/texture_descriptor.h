@@ -73,6 +73,10 @@ struct cuport_texture_descriptor {
   uint32_t mipmap_linear_filter; /* cudaFilterModeLinear between two levels */
   float level_bias, min_level_clamp, max_level_clamp;
   uint64_t level_table;
+  /* Nonzero for the UNORM / SNORM formats (8- or 16-bit channels of kind CUPORT_CHANNEL_UNSIGNED
+     or CUPORT_CHANNEL_SIGNED): a texture reads them as normalized floats whatever its read mode
+     (normalized_read is set too), sust.p converts f32 data to them, and sured.p refuses them. */
+  uint32_t normalized_format;
 };
 
 /* One level of a mipmapped image: its own storage and extent, layers (faces) as at level 0. */

@@ -563,16 +563,32 @@ uint16_t floatToHalf(float value) {
   return uint16_t(sign | result);
 }
 
-// The sample sust.p writes: each channel the 32-bit value of its component (f32 for float formats,
-// u32 / s32 for integer ones) converted to the channel's format, integers saturating; channels
-// with no component are written as zero (the ISA leaves them unpredictable).
+// An f32 value stored into a UNORM / SNORM channel of `bits` bits (the Direct3D conversion rules,
+// which the PTX ISA's formats follow): NaN becomes 0, the value is clamped to [0, 1] (UNORM) or
+// [-1, 1] (SNORM, so the most negative integer is never written), scaled by 2^bits - 1 (UNORM) or
+// 2^(bits-1) - 1 (SNORM) and rounded to the nearest integer, halfway cases away from zero. The
+// scaled value is exact in double, so the rounding sees it unrounded.
+int32_t normalizedChannel(float value, uint32_t bits, bool isSigned) {
+  if (std::isnan(value))
+    return 0;
+  double scale = isSigned ? double((1u << (bits - 1)) - 1) : double((1u << bits) - 1);
+  double clamped = std::clamp(double(value), isSigned ? -1.0 : 0.0, 1.0);
+  return int32_t(std::round(clamped * scale)); // std::round: halfway cases away from zero
+}
+
+// The sample sust.p writes: each channel the 32-bit value of its component (f32 for float and
+// normalized formats, u32 / s32 for integer ones) converted to the channel's format, integers
+// saturating; channels with no component are written as zero (the ISA leaves them unpredictable).
 void formatSample(const cuport_texture_descriptor &s, const uint32_t *values, uint32_t count,
                   unsigned char *sample) {
   for (uint32_t c = 0; c < s.channels; ++c) {
     uint32_t value = c < count ? values[c] : 0;
     unsigned char *channel = sample + c * (s.channel_bits / 8);
     bool isSigned = s.channel_kind == CUPORT_CHANNEL_SIGNED;
-    if (s.channel_bits == 32) {
+    if (s.normalized_format) {
+      uint16_t narrow = uint16_t(normalizedChannel(asFloat(value), s.channel_bits, isSigned));
+      std::memcpy(channel, &narrow, s.channel_bits / 8);
+    } else if (s.channel_bits == 32) {
       std::memcpy(channel, &value, 4);
     } else if (s.channel_kind == CUPORT_CHANNEL_FLOAT) {
       uint16_t half = floatToHalf(asFloat(value));
@@ -660,7 +676,8 @@ const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
   uint32_t scaled[4];
   if (op & CUPORT_SURFACE_FORMATTED) {
     // sured.p: one integer sample as wide as the operand; signed formats compare signed.
-    if (s.channel_kind == CUPORT_CHANNEL_FLOAT || s.element_bytes != ((op >> 8) & 0xff))
+    if (s.channel_kind == CUPORT_CHANNEL_FLOAT || s.normalized_format ||
+        s.element_bytes != ((op >> 8) & 0xff))
       return "sured.p: the surface's samples are not integers of the operand's size";
     op = sampleAccess(s, op, coordinates, scaled);
     if (s.channel_kind == CUPORT_CHANNEL_SIGNED)
@@ -693,13 +710,15 @@ const char *surfaceReduce(const cuport_texture_descriptor &s, uint32_t op,
 namespace {
 
 // txq / suq .channel_data_type: the OpenCL channel data type of the image's CUDA array format
-// (CL_SIGNED_INT8 .. CL_UNSIGNED_INT32, CL_HALF_FLOAT, CL_FLOAT; opencl-c-base.h's CLK_* values).
-// The read mode and sRGB are sampler settings in CUDA, not part of the format, and do not change
-// it.
+// (CL_SNORM_INT8 .. CL_UNORM_INT16, CL_SIGNED_INT8 .. CL_UNSIGNED_INT32, CL_HALF_FLOAT, CL_FLOAT;
+// opencl-c-base.h's CLK_* values). The read mode and sRGB are sampler settings in CUDA, not part
+// of the format, and do not change it.
 int32_t openclChannelDataType(const cuport_texture_descriptor &t) {
   if (t.channel_kind == CUPORT_CHANNEL_FLOAT)
     return t.channel_bits == 16 ? 0x10DD : 0x10DE;
   bool isSigned = t.channel_kind == CUPORT_CHANNEL_SIGNED;
+  if (t.normalized_format)
+    return t.channel_bits == 8 ? (isSigned ? 0x10D0 : 0x10D2) : (isSigned ? 0x10D1 : 0x10D3);
   switch (t.channel_bits) {
   case 8:
     return isSigned ? 0x10D7 : 0x10DA;

@@ -234,10 +234,57 @@ size_t channelElementBytes(const cudaChannelFormatDesc &format) {
     if (bits[0] != 16 && bits[0] != 32)
       return 0;
     break;
-  default:
-    return 0; // NV12, block-compressed and packed formats: not supported
+  default: {
+    // The normalized kinds name their channels: {8, 8, 0, 0} for UnsignedNormalized8X2.
+    std::optional<NormalizedKind> normalized = normalizedKind(format.f);
+    if (!normalized || normalized->channels != channels || normalized->bits != bits[0])
+      return 0; // also NV12, block-compressed and packed formats: not supported
+    break;
+  }
   }
   return size_t(channels) * size_t(bits[0]) / 8;
+}
+
+std::optional<NormalizedKind> normalizedKind(cudaChannelFormatKind kind) {
+  switch (kind) {
+  case cudaChannelFormatKindUnsignedNormalized8X1:
+    return NormalizedKind{1, 8, false};
+  case cudaChannelFormatKindUnsignedNormalized8X2:
+    return NormalizedKind{2, 8, false};
+  case cudaChannelFormatKindUnsignedNormalized8X4:
+    return NormalizedKind{4, 8, false};
+  case cudaChannelFormatKindUnsignedNormalized16X1:
+    return NormalizedKind{1, 16, false};
+  case cudaChannelFormatKindUnsignedNormalized16X2:
+    return NormalizedKind{2, 16, false};
+  case cudaChannelFormatKindUnsignedNormalized16X4:
+    return NormalizedKind{4, 16, false};
+  case cudaChannelFormatKindSignedNormalized8X1:
+    return NormalizedKind{1, 8, true};
+  case cudaChannelFormatKindSignedNormalized8X2:
+    return NormalizedKind{2, 8, true};
+  case cudaChannelFormatKindSignedNormalized8X4:
+    return NormalizedKind{4, 8, true};
+  case cudaChannelFormatKindSignedNormalized16X1:
+    return NormalizedKind{1, 16, true};
+  case cudaChannelFormatKindSignedNormalized16X2:
+    return NormalizedKind{2, 16, true};
+  case cudaChannelFormatKindSignedNormalized16X4:
+    return NormalizedKind{4, 16, true};
+  default:
+    return std::nullopt;
+  }
+}
+
+const char *unsupportedChannelKind(cudaChannelFormatKind kind) {
+  if (kind == cudaChannelFormatKindNV12)
+    return "NV12";
+  if (kind == cudaChannelFormatKindUnsignedNormalized1010102)
+    return "10-10-10-2 unsigned normalized";
+  if (kind >= cudaChannelFormatKindUnsignedBlockCompressed1 &&
+      kind <= cudaChannelFormatKindUnsignedBlockCompressed7SRGB)
+    return "block-compressed";
+  return nullptr;
 }
 
 cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFormatDesc *format,
@@ -254,6 +301,11 @@ cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFor
   if (flags & ~kKnownArrayFlags) {
     CUPORT_ERROR("array flags 0x%x: unknown bits 0x%x", flags, flags & ~kKnownArrayFlags);
     return cudaErrorInvalidValue;
+  }
+  if (const char *unsupported = unsupportedChannelKind(format->f)) {
+    CUPORT_ERROR("channel format kind %d (%s) is not supported for CUDA arrays",
+                 static_cast<int>(format->f), unsupported);
+    return cudaErrorNotSupported;
   }
   size_t elementBytes = channelElementBytes(*format);
   if (elementBytes == 0) {

@@ -32,9 +32,23 @@ namespace cuport::core {
 class Device;
 
 // Bytes of one element of `format`; 0 when CUDA would reject it as an array format
-// (cudaErrorInvalidChannelDescriptor): 1, 2 or 4 channels of equal width, 8/16/32-bit integers,
-// 16/32-bit floats.
+// (cudaErrorInvalidChannelDescriptor) or cuport does not implement it (see unsupportedChannelKind):
+// 1, 2 or 4 channels of equal width, 8/16/32-bit integers, 16/32-bit floats, and the 8/16-bit
+// normalized kinds with exactly the channels their name gives.
 size_t channelElementBytes(const cudaChannelFormatDesc &format);
+
+// The UNORM / SNORM kinds (cudaChannelFormatKind{Uns|S}ignedNormalized{8|16}X{1|2|4}): integers
+// that textures read as floats in [0, 1] or [-1, 1] whatever the read mode, and that sust.p
+// converts f32 data to.
+struct NormalizedKind {
+  int channels = 0, bits = 0;
+  bool isSigned = false;
+};
+std::optional<NormalizedKind> normalizedKind(cudaChannelFormatKind kind);
+
+// The name of a kind CUDA defines but cuport does not implement (NV12, the block-compressed kinds,
+// 10-10-10-2), for the diagnostic; null for every other kind.
+const char *unsupportedChannelKind(cudaChannelFormatKind kind);
 
 // cudaMalloc3DArray (cudaMallocArray is the same with depth 0).
 cudaError_t createArray(Device &device, cudaArray_t *array, const cudaChannelFormatDesc *format,

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <unordered_set>
 
 namespace cuport::core {
@@ -27,6 +28,10 @@ bool describeFormat(const cudaChannelFormatDesc &format, cuport_texture_descript
   d.channel_bits = uint32_t(format.x);
   d.channels = uint32_t(elementBytes * 8 / d.channel_bits);
   d.channel_kind = uint32_t(format.f);
+  if (std::optional<NormalizedKind> normalized = normalizedKind(format.f)) {
+    d.channel_kind = normalized->isSigned ? CUPORT_CHANNEL_SIGNED : CUPORT_CHANNEL_UNSIGNED;
+    d.normalized_format = 1;
+  }
   d.element_bytes = uint32_t(elementBytes);
   return true;
 }
@@ -146,8 +151,11 @@ cudaError_t describeSampling(const cudaTextureDesc &texture, cuport_texture_desc
       (texture.readMode != cudaReadModeElementType &&
        texture.readMode != cudaReadModeNormalizedFloat))
     return cudaErrorInvalidValue;
-  bool integer = d.channel_kind != CUPORT_CHANNEL_FLOAT;
-  d.normalized_read = texture.readMode == cudaReadModeNormalizedFloat && integer;
+  // UNORM / SNORM formats read as normalized floats whatever the read mode: their channels are
+  // integers only in memory.
+  bool integer = d.channel_kind != CUPORT_CHANNEL_FLOAT && !d.normalized_format;
+  d.normalized_read =
+      d.normalized_format || (texture.readMode == cudaReadModeNormalizedFloat && integer);
   if (texture.readMode == cudaReadModeNormalizedFloat && integer && d.channel_bits == 32) {
     CUPORT_ERROR("cudaReadModeNormalizedFloat needs 8- or 16-bit integer channels");
     return cudaErrorInvalidValue;

@@ -72,6 +72,10 @@ struct Image {
   uint32_t channels = 1;     // 1, 2 or 4
   uint32_t channelBits = 32; // 8, 16 or 32; 16-bit float channels are halves
   ChannelKind kind = ChannelKind::Float;
+  // A UNORM / SNORM format (8- or 16-bit Unsigned / Signed channels: the CUDA kinds
+  // {Uns|S}ignedNormalized{8|16}X{1|2|4}): textures read it as normalized floats whatever the
+  // sampler's read mode, and sust.p stores f32 values into it.
+  bool normalizedFormat = false;
   // The extent as cudaMalloc3DArray takes it: height and depth 0 where the dimension is absent.
   // A layered array's depth is its layer count; a cubemap is square with depth 6 (6 * cubemaps
   // when also layered).
@@ -104,6 +108,7 @@ struct Image {
     image.channels = channels;
     image.channelBits = channelBits;
     image.kind = kind;
+    image.normalizedFormat = normalizedFormat;
     image.layered = layered;
     image.cubemap = cubemap;
     image.pitch = pitch;

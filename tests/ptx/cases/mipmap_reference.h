@@ -46,7 +46,8 @@ struct Levels {
 inline Levels levelsFor(const ImageObject &object, double lambda) {
   lambda = clampedLambda(object, lambda);
   Levels levels;
-  bool integerTexels = object.image.kind != ChannelKind::Float && !object.sampler.normalizedRead;
+  bool integerTexels = object.image.kind != ChannelKind::Float && !object.sampler.normalizedRead &&
+                       !object.image.normalizedFormat;
   if (!object.sampler.mipmapLinearFilter || integerTexels) {
     levels.first = levels.second = uint32_t(std::floor(lambda + 0.5));
     return levels;

@@ -1,8 +1,9 @@
 // sust.p and sured.p: formatted surface accesses, x counting samples. sust.p converts its 32-bit
-// values (f32 for float formats, u32 / s32 for integer ones) to the sample's channels: float and
-// half (rounded to nearest even) channels, and integer channels given values they can hold (the
-// ISA does not say what a value out of a channel's range becomes); sured.p reduces 32- or 64-bit
-// integer samples, signed or not as the format says.
+// values (f32 for float and UNORM / SNORM formats, u32 / s32 for integer ones) to the sample's
+// channels: float and half (rounded to nearest even) channels, UNORM / SNORM channels (the
+// Direct3D conversion rules the ISA's format names come from), and integer channels given values
+// they can hold (the ISA does not say what a value out of a channel's range becomes); sured.p
+// reduces 32- or 64-bit integer samples, signed or not as the format says.
 #include "tests/ptx/cases/image_cases.h"
 #include "tests/ptx/cases/surface_reference.h"
 
@@ -37,11 +38,53 @@ uint16_t nearestHalf(float value) {
 struct Format {
   ChannelKind kind;
   uint32_t channels, bits;
+  bool normalized = false; // UNORM (Unsigned) / SNORM (Signed)
 };
+
+// f32 -> an n-bit UNORM or SNORM channel, as Direct3D's data conversion rules give it: NaN is 0;
+// the value is clamped to [0, 1] (UNORM) or [-1, 1] (SNORM); it is scaled by 2^n - 1 (UNORM) or
+// 2^(n-1) - 1 (SNORM), and the nearest integer taken, a halfway case moving away from zero
+// (Direct3D adds 0.5, or subtracts it below zero, and truncates). The only f32 values whose scaled
+// value is exactly halfway are +-0.5, where rounding to even would agree.
+int64_t normalizedReference(float value, uint32_t bits, bool isSigned) {
+  if (std::isnan(value))
+    return 0;
+  int64_t scale = isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+  double low = isSigned ? -1.0 : 0.0;
+  double clamped = value < low ? low : value > 1.0 ? 1.0 : double(value);
+  double scaled = clamped * double(scale); // exact: 24 + 16 significant bits
+  double magnitude = std::floor(std::fabs(scaled) + 0.5);
+  return scaled < 0 ? -int64_t(magnitude) : int64_t(magnitude);
+}
+
+// Values a UNORM / SNORM store sees: random ones over and beyond [-1, 1], the edges, infinities,
+// NaN, the halfway +-0.5, and values 1/64 of a step either side of a halfway point.
+float normalizedValue(const Format &format, std::mt19937_64 &random) {
+  static const float kSpecial[] = {0.0f,    -0.0f,      1.0f,        -1.0f,      0.5f, -0.5f,
+                                   2.0f,    -2.0f,      INFINITY,    -INFINITY,  NAN,  1e-30f,
+                                   -1e-30f, 1.0000001f, -1.0000001f, 0.99999994f};
+  uint64_t bits = random();
+  switch (bits % 4) {
+  case 0:
+    return kSpecial[(bits >> 8) % std::size(kSpecial)];
+  case 1: {
+    double scale = format.kind == ChannelKind::Signed ? double((1u << (format.bits - 1)) - 1)
+                                                      : double((1u << format.bits) - 1);
+    double step = double((bits >> 8) % uint64_t(scale));
+    double side = bits >> 40 & 1 ? 1.0 / 64 : -1.0 / 64;
+    double value = (step + 0.5 + side) / scale;
+    return float(bits >> 41 & 1 && format.kind == ChannelKind::Signed ? -value : value);
+  }
+  default:
+    return float((double(bits >> 11) / double(uint64_t(1) << 53)) * 2.5 - 1.25);
+  }
+}
 
 // A random 32-bit value for a channel of `format`: floats of every magnitude a half has (some
 // beyond it, to round to infinity), integers within the channel's range.
 uint32_t randomValue(const Format &format, std::mt19937_64 &random) {
+  if (format.normalized)
+    return floatBits(normalizedValue(format, random));
   uint64_t bits = random();
   if (format.kind == ChannelKind::Float) {
     if (format.bits == 32)
@@ -63,7 +106,11 @@ uint32_t randomValue(const Format &format, std::mt19937_64 &random) {
 void writeSample(const Format &format, const uint32_t *values, uint8_t *sample) {
   for (uint32_t c = 0; c < format.channels; ++c) {
     uint8_t *channel = sample + c * format.bits / 8;
-    if (format.kind == ChannelKind::Float && format.bits == 16) {
+    if (format.normalized) {
+      auto integer = uint16_t(normalizedReference(bitsFloat(values[c]), format.bits,
+                                                  format.kind == ChannelKind::Signed));
+      std::memcpy(channel, &integer, format.bits / 8); // two's complement, low bytes
+    } else if (format.kind == ChannelKind::Float && format.bits == 16) {
       uint16_t half = nearestHalf(bitsFloat(values[c]));
       std::memcpy(channel, &half, 2);
     } else {
@@ -81,7 +128,9 @@ constexpr Format kFormats[] = {
 
 Image formattedImage(const Format &format, Geometry geometry, std::mt19937_64 &random) {
   uint32_t height = geometry == Geometry::D1 ? 0 : 3, depth = geometry == Geometry::D3 ? 2 : 0;
-  return randomImage(format.kind, format.channels, format.bits, 5, height, depth, random);
+  Image image = randomImage(format.kind, format.channels, format.bits, 5, height, depth, random);
+  image.normalizedFormat = format.normalized;
+  return image;
 }
 
 void checkFormattedStore(const Format &format, Geometry geometry, uint32_t vector,
@@ -121,9 +170,9 @@ void checkFormattedStore(const Format &format, Geometry geometry, uint32_t vecto
   for (size_t i = 0; i < expected.texels.size(); ++i)
     if (images[0].at<uint8_t>(i) != expected.texels.at<uint8_t>(i)) {
       ADD_FAILURE() << statement << " (" << format.channels << " x " << format.bits << "-bit kind "
-                    << int(format.kind) << "): surface byte " << i << " is "
-                    << int(images[0].at<uint8_t>(i)) << ", expected "
-                    << int(expected.texels.at<uint8_t>(i));
+                    << int(format.kind) << (format.normalized ? ", normalized" : "")
+                    << "): surface byte " << i << " is " << int(images[0].at<uint8_t>(i))
+                    << ", expected " << int(expected.texels.at<uint8_t>(i));
       break;
     }
 }
@@ -138,6 +187,23 @@ PTX_CASE(SurfaceFormatted, StoreConvertsToEveryFormat) {
         for (const char *mode : {"trap", "clamp", "zero"})
           checkFormattedStore(format, geometry, vector, mode, random);
       }
+}
+
+// UNORM / SNORM surfaces (cudaChannelFormatKind{Uns|S}ignedNormalized{8|16}X{1|2|4}): sust.p takes
+// f32 values and converts them, clamping, rounding to nearest and NaN to 0.
+PTX_CASE(SurfaceFormatted, StoreConvertsToNormalizedFormats) {
+  std::mt19937_64 random = randomFor("SurfaceFormatted.StoreConvertsToNormalizedFormats");
+  for (ChannelKind kind : {ChannelKind::Unsigned, ChannelKind::Signed})
+    for (uint32_t bits : {8u, 16u})
+      for (uint32_t channels : {1u, 2u, 4u})
+        for (Geometry geometry : {Geometry::D1, Geometry::D2, Geometry::D3})
+          for (uint32_t vector : {1u, 2u, 4u}) {
+            if (vector < channels)
+              continue; // the sample's other channels would be unpredictable
+            for (const char *mode : {"trap", "clamp", "zero"})
+              checkFormattedStore(Format{kind, channels, bits, true}, geometry, vector, mode,
+                                  random);
+          }
 }
 
 struct Reduction {

@@ -1,7 +1,7 @@
 // tex through texture objects: every geometry (1d, 2d, 3d, a1d, a2d, cube, acube) over CUDA arrays,
 // linear and pitched memory; float and integer coordinates; point and linear filtering with every
 // address mode; float, half and integer channels read as elements or normalized floats into .f32,
-// .s32 and .u32 results; .level and .grad (one level: no mipmapped arrays).
+// .s32 and .u32 results; UNORM / SNORM formats; .level and .grad (one level: no mipmapped arrays).
 #include "tests/ptx/cases/image_cases.h"
 #include "tests/ptx/cases/texture_reference.h"
 
@@ -373,6 +373,54 @@ PTX_CASE(TextureFetch, NormalizedAndHalfChannels) {
                    return ref::sample(o, ref::footprint(o, 2, 0), x, true);
                  });
     }
+}
+
+// The UNORM / SNORM array formats (cudaChannelFormatKind{Uns|S}ignedNormalized{8|16}X{1|2|4}):
+// every texel reads as a normalized float, v / (2^n - 1) or v / (2^(n-1) - 1) floored at -1,
+// whatever the read mode (cudaReadModeElementType included), point sampled and linearly filtered,
+// in 2D and 3D.
+PTX_CASE(TextureFetch, NormalizedFormats) {
+  std::mt19937_64 random = randomFor("TextureFetch.NormalizedFormats");
+  for (ChannelKind kind : {ChannelKind::Unsigned, ChannelKind::Signed})
+    for (uint32_t bits : {8u, 16u})
+      for (uint32_t channels : {1u, 2u, 4u})
+        for (bool linear : {false, true})
+          for (int dimensions : {2, 3}) {
+            uint32_t depth = dimensions == 3 ? 3 : 0;
+            Image image = randomImage(kind, channels, bits, 6, 4, depth, random);
+            image.normalizedFormat = true;
+            // The most negative value reads -1, like its neighbour.
+            if (kind == ChannelKind::Signed) {
+              if (bits == 8)
+                image.texels.set<int8_t>(0, -128);
+              else
+                image.texels.set<int16_t>(0, -32768);
+            }
+            Sampler sampler;
+            sampler.normalizedRead = (channels + bits / 8) % 2 == 0; // both read modes
+            sampler.linearFilter = linear;
+            sampler.normalizedCoords = linear;
+            for (AddressMode &mode : sampler.address)
+              mode = linear ? AddressMode::Wrap : AddressMode::Clamp;
+            ImageObject object{false, image, sampler};
+            ref::Footprint where = ref::footprint(object, dimensions, 0);
+            std::vector<Operands> rows;
+            for (int i = 0; i < 64; ++i) {
+              Operands row{};
+              for (int d = 0; d < dimensions; ++d)
+                row[d] = floatBits(coordinate(random, where.size[d], linear, linear, linear));
+              rows.push_back(row);
+            }
+            std::string coordinates = dimensions == 2 ? "{%f1, %f2}" : "{%f1, %f2, %f3, %f4}";
+            checkFetch("  tex." + std::to_string(dimensions) +
+                           "d.v4.f32.f32 {%f9, %f10, %f11, %f12}, [%rd10, " + coordinates + "];",
+                       false, object, rows,
+                       [dimensions](const ImageObject &o, const Operands &row) {
+                         float x[3] = {bitsFloat(row[0]), bitsFloat(row[1]), bitsFloat(row[2])};
+                         return ref::sample(o, ref::footprint(o, dimensions, 0), x,
+                                            o.sampler.normalizedCoords);
+                       });
+          }
 }
 
 // tex.level and tex.grad on a texture without mipmaps: every level of detail and gradient

@@ -1,7 +1,7 @@
 // tld4.{r,g,b,a}.{2d,a2d,cube,acube}: the four texels of the bilinear footprint, one component
 // each, counter-clockwise from the lower left, over float images (.f32), normalized integer reads
-// (.f32) and integer element reads (.s32 / .u32), under every address mode (2d, a2d) and on every
-// cube face (clamped, away from the face edges).
+// and UNORM / SNORM formats (.f32) and integer element reads (.s32 / .u32), under every address
+// mode (2d, a2d) and on every cube face (clamped, away from the face edges).
 #include "tests/ptx/cases/image_cases.h"
 #include "tests/ptx/cases/texture_reference.h"
 
@@ -16,13 +16,18 @@ struct GatherFormat {
   ChannelKind kind;
   uint32_t channels, bits;
   bool normalizedRead;
-  const char *type; // the destination type
+  const char *type;              // the destination type
+  bool normalizedFormat = false; // UNORM / SNORM: normalized floats whatever the read mode
 };
 
 constexpr GatherFormat kFormats[] = {
-    {ChannelKind::Float, 4, 32, false, "f32"},   {ChannelKind::Unsigned, 4, 8, true, "f32"},
-    {ChannelKind::Unsigned, 4, 8, false, "u32"}, {ChannelKind::Signed, 2, 16, false, "s32"},
+    {ChannelKind::Float, 4, 32, false, "f32"},
+    {ChannelKind::Unsigned, 4, 8, true, "f32"},
+    {ChannelKind::Unsigned, 4, 8, false, "u32"},
+    {ChannelKind::Signed, 2, 16, false, "s32"},
     {ChannelKind::Float, 1, 16, false, "f32"},
+    {ChannelKind::Signed, 4, 8, false, "f32", true},
+    {ChannelKind::Unsigned, 2, 16, true, "f32", true},
 };
 
 using Expected = std::function<ref::Texel(const Operands &, int component)>;
@@ -71,7 +76,7 @@ Sampler gatherSampler(const GatherFormat &format, int mode) {
   sampler.address[0] = sampler.address[1] = kModes[mode];
   sampler.normalizedCoords = mode >= 2;
   sampler.normalizedRead = format.normalizedRead;
-  if (format.kind == ChannelKind::Float || format.normalizedRead) {
+  if (format.kind == ChannelKind::Float || format.normalizedRead || format.normalizedFormat) {
     sampler.border[0] = 0.25f;
     sampler.border[1] = -4.0f;
     sampler.border[2] = 1.5f;
@@ -88,6 +93,7 @@ PTX_CASE(TextureGather, TwoDimensionalAndLayered) {
         Image image =
             randomImage(format.kind, format.channels, format.bits, 8, 4, layered ? 3 : 0, random);
         image.layered = layered;
+        image.normalizedFormat = format.normalizedFormat;
         ImageObject object{false, image, gatherSampler(format, mode)};
         bool wide = mode == 2 || mode == 3;
         std::vector<Operands> rows;
@@ -130,6 +136,7 @@ PTX_CASE(TextureGather, CubemapAndCubemapArray) {
           randomImage(format.kind, format.channels, format.bits, 8, 8, array ? 12 : 6, random);
       image.cubemap = true;
       image.layered = array;
+      image.normalizedFormat = format.normalizedFormat;
       Sampler sampler;
       sampler.normalizedCoords = true;
       sampler.normalizedRead = format.normalizedRead;

@@ -107,28 +107,39 @@ PTX_CASE(TextureQuery, SamplerSettings) {
 constexpr uint32_t kClSignedInt8 = 0x10D7, kClSignedInt16 = 0x10D8, kClSignedInt32 = 0x10D9,
                    kClUnsignedInt8 = 0x10DA, kClUnsignedInt16 = 0x10DB, kClUnsignedInt32 = 0x10DC,
                    kClHalfFloat = 0x10DD, kClFloat = 0x10DE;
+constexpr uint32_t kClSnormInt8 = 0x10D0, kClSnormInt16 = 0x10D1, kClUnormInt8 = 0x10D2,
+                   kClUnormInt16 = 0x10D3;
 constexpr uint32_t kClR = 0x10B0, kClRg = 0x10B2, kClRgba = 0x10B5;
 
 struct ChannelFormat {
   ChannelKind kind;
   uint32_t bits;
   uint32_t dataType; // the CL_* value of one channel
+  bool normalizedFormat = false;
 };
 
 constexpr ChannelFormat kChannelFormats[] = {
-    {ChannelKind::Signed, 8, kClSignedInt8},       {ChannelKind::Signed, 16, kClSignedInt16},
-    {ChannelKind::Signed, 32, kClSignedInt32},     {ChannelKind::Unsigned, 8, kClUnsignedInt8},
-    {ChannelKind::Unsigned, 16, kClUnsignedInt16}, {ChannelKind::Unsigned, 32, kClUnsignedInt32},
-    {ChannelKind::Float, 16, kClHalfFloat},        {ChannelKind::Float, 32, kClFloat},
+    {ChannelKind::Signed, 8, kClSignedInt8},
+    {ChannelKind::Signed, 16, kClSignedInt16},
+    {ChannelKind::Signed, 32, kClSignedInt32},
+    {ChannelKind::Unsigned, 8, kClUnsignedInt8},
+    {ChannelKind::Unsigned, 16, kClUnsignedInt16},
+    {ChannelKind::Unsigned, 32, kClUnsignedInt32},
+    {ChannelKind::Float, 16, kClHalfFloat},
+    {ChannelKind::Float, 32, kClFloat},
+    {ChannelKind::Signed, 8, kClSnormInt8, true},
+    {ChannelKind::Signed, 16, kClSnormInt16, true},
+    {ChannelKind::Unsigned, 8, kClUnormInt8, true},
+    {ChannelKind::Unsigned, 16, kClUnormInt16, true},
 };
 
 uint32_t clChannelOrder(uint32_t channels) {
   return channels == 1 ? kClR : channels == 2 ? kClRg : kClRgba;
 }
 
-// Every array format CUDA has (1, 2 and 4 channels of 8/16/32-bit integers, half and float); a
-// normalized-float read of an integer format is the sampler's business and leaves the format's
-// type as it is.
+// Every array format cuport has (1, 2 and 4 channels of 8/16/32-bit integers, half and float,
+// and the 8/16-bit UNORM / SNORM kinds); a normalized-float read of an integer format is the
+// sampler's business and leaves the format's type as it is.
 PTX_CASE(TextureQuery, ChannelDataTypeAndOrder) {
   for (const ChannelFormat &format : kChannelFormats)
     for (uint32_t channels : {1u, 2u, 4u})
@@ -137,6 +148,7 @@ PTX_CASE(TextureQuery, ChannelDataTypeAndOrder) {
           continue;
         ImageObject object = texture(6, 5, 0, false, false);
         object.image.kind = format.kind;
+        object.image.normalizedFormat = format.normalizedFormat;
         object.image.channelBits = format.bits;
         object.image.channels = channels;
         object.image.texels = Bytes(object.image.bytes());
@@ -154,6 +166,7 @@ PTX_CASE(SurfaceQuery, ChannelDataTypeAndOrder) {
       ImageObject object = texture(7, 3, 0, false, false);
       object.surface = true;
       object.image.kind = format.kind;
+      object.image.normalizedFormat = format.normalizedFormat;
       object.image.channelBits = format.bits;
       object.image.channels = channels;
       object.image.texels = Bytes(object.image.bytes());

@@ -37,7 +37,9 @@ inline Texel readTexel(const ImageObject &object, int64_t x, int64_t y, int64_t 
   const Image &image = object.image;
   size_t offset =
       ((size_t(z) * image.rows() + size_t(y)) * image.width + size_t(x)) * image.elementBytes();
-  bool normalized = object.sampler.normalizedRead && image.kind != ChannelKind::Float;
+  // UNORM / SNORM formats read as normalized floats whatever the read mode.
+  bool normalized =
+      (object.sampler.normalizedRead && image.kind != ChannelKind::Float) || image.normalizedFormat;
   Texel texel;
   for (uint32_t c = 0; c < image.channels; ++c) {
     size_t at = offset + c * image.channelBits / 8;

@@ -65,7 +65,19 @@ struct CudaApi {
 
 #pragma GCC diagnostic pop
 
+// CU_AD_FORMAT_UNORM_INT8X1 .. CU_AD_FORMAT_SNORM_INT16X4: the kind, width and channel count.
+CUarray_format normalizedArrayFormat(const Image &image) {
+  bool isSigned = image.kind == ChannelKind::Signed;
+  int channelIndex = image.channels == 1 ? 0 : image.channels == 2 ? 1 : 2;
+  int first =
+      isSigned ? (image.channelBits == 8 ? CU_AD_FORMAT_SNORM_INT8X1 : CU_AD_FORMAT_SNORM_INT16X1)
+               : (image.channelBits == 8 ? CU_AD_FORMAT_UNORM_INT8X1 : CU_AD_FORMAT_UNORM_INT16X1);
+  return CUarray_format(first + channelIndex);
+}
+
 CUarray_format arrayFormat(const Image &image) {
+  if (image.normalizedFormat)
+    return normalizedArrayFormat(image);
   switch (image.kind) {
   case ChannelKind::Float:
     return image.channelBits == 16 ? CU_AD_FORMAT_HALF : CU_AD_FORMAT_FLOAT;

@@ -146,7 +146,8 @@ private:
       d.address_mode[i] = uint32_t(sampler.address[i]);
     bool integer = image.kind != ChannelKind::Float;
     d.linear_filter = sampler.linearFilter;
-    d.normalized_read = sampler.normalizedRead && integer;
+    d.normalized_read = (sampler.normalizedRead && integer) || image.normalizedFormat;
+    d.normalized_format = image.normalizedFormat;
     d.normalized_coords = sampler.normalizedCoords;
     for (int i = 0; i < 4; ++i)
       d.border_color[i] = sampler.border[i];

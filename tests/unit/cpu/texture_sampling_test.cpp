@@ -322,5 +322,32 @@ TEST(SurfaceReduction, SixtyFourBitMinimumComparesSigned) {
   EXPECT_EQ(elements[1], 4);
 }
 
+// sured.p reduces integer samples only: a UNORM / SNORM surface (normalized_format) is refused even
+// when its samples are as wide as the operand, while the same layout as a plain integer format
+// reduces.
+TEST(SurfaceReduction, FormattedReductionRefusesNormalizedFormats) {
+  std::vector<uint16_t> elements{1, 2, 3, 4};
+  cuport_texture_descriptor s{};
+  s.magic = CUPORT_SURFACE_MAGIC;
+  s.channels = 2;
+  s.channel_bits = 16;
+  s.channel_kind = CUPORT_CHANNEL_UNSIGNED;
+  s.normalized_format = 1;
+  s.element_bytes = 4;
+  s.data = reinterpret_cast<uint64_t>(elements.data());
+  s.width = 2;
+  s.height = s.depth = s.layers = 1;
+  s.row_pitch = s.slice_pitch = 8;
+  uint32_t operand = 0x00010001;
+  uint32_t coordinates[4] = {1, 0, 0, 0};
+  uint32_t op = CUPORT_SHAPE_1D | CUPORT_SURFACE_TRAP << 4 | 4u << 8 |
+                CUPORT_SURED_ADD << CUPORT_SURED_SHIFT | CUPORT_SURFACE_FORMATTED;
+  EXPECT_NE(surfaceReduce(s, op, coordinates, &operand), nullptr);
+  EXPECT_EQ(elements, (std::vector<uint16_t>{1, 2, 3, 4}));
+  s.normalized_format = 0;
+  EXPECT_EQ(surfaceReduce(s, op, coordinates, &operand), nullptr);
+  EXPECT_EQ(elements, (std::vector<uint16_t>{1, 2, 4, 5}));
+}
+
 } // namespace
 } // namespace cuport::cpu

@@ -1,10 +1,12 @@
 // CUDA arrays, texture objects and surface objects through NVIDIA's headers against our
 // libcudart.so.13: creation rules, copies in every direction with their error codes, and the
 // object queries. Sampling itself is covered by the samples and test_cpu_backend.
+#include <channel_descriptor.h>
 #include <cuda_runtime_api.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <vector>
 
@@ -110,6 +112,103 @@ TEST(CudartArray, ChannelDescAndLinearTextureWidth) {
             cudaErrorInvalidChannelDescriptor);
   EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(&width, &half2, 1), cudaErrorInvalidDevice);
   EXPECT_EQ(cudaDeviceGetTexture1DLinearMaxWidth(nullptr, &half2, 0), cudaErrorInvalidValue);
+  (void)cudaGetLastError();
+}
+
+// The UNORM / SNORM kinds: arrays of every one (through cudaCreateChannelDesc<kind>()), their
+// element sizes in copies, the channel description given back, and the channel widths each kind
+// requires. Kinds cuport does not implement are refused as not supported.
+TEST(CudartArray, NormalizedKinds) {
+  struct Kind {
+    cudaChannelFormatDesc desc;
+    size_t elementBytes;
+  };
+  const Kind kinds[] = {
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized8X1>(), 1},
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized8X2>(), 2},
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized8X4>(), 4},
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized16X1>(), 2},
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized16X2>(), 4},
+      {cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized16X4>(), 8},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized8X1>(), 1},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized8X2>(), 2},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized8X4>(), 4},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized16X1>(), 2},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized16X2>(), 4},
+      {cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized16X4>(), 8},
+  };
+  for (const Kind &kind : kinds) {
+    cudaArray_t array = nullptr;
+    ASSERT_EQ(cudaMalloc3DArray(&array, &kind.desc, makeExtent(5, 3, 2), cudaArraySurfaceLoadStore),
+              cudaSuccess)
+        << kind.desc.f;
+    cudaChannelFormatDesc got{};
+    unsigned flags = 0;
+    ASSERT_EQ(cudaArrayGetInfo(&got, nullptr, &flags, array), cudaSuccess);
+    EXPECT_EQ(got.x, kind.desc.x);
+    EXPECT_EQ(got.y, kind.desc.y);
+    EXPECT_EQ(got.z, kind.desc.z);
+    EXPECT_EQ(got.w, kind.desc.w);
+    EXPECT_EQ(got.f, kind.desc.f);
+    EXPECT_EQ(flags, unsigned(cudaArraySurfaceLoadStore));
+    ASSERT_EQ(cudaGetChannelDesc(&got, array), cudaSuccess);
+    EXPECT_EQ(got.f, kind.desc.f);
+    // A whole row of 5 elements copies 5 * elementBytes bytes; one byte more does not fit.
+    std::vector<unsigned char> row(5 * kind.elementBytes + 1, 0x5a), back(row.size(), 0);
+    EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, row.data(), row.size(), 5 * kind.elementBytes, 1,
+                                  cudaMemcpyHostToDevice),
+              cudaSuccess);
+    EXPECT_EQ(cudaMemcpy2DToArray(array, 0, 0, row.data(), row.size(), row.size(), 1,
+                                  cudaMemcpyHostToDevice),
+              cudaErrorInvalidValue);
+    EXPECT_EQ(cudaMemcpy2DFromArray(back.data(), back.size(), array, 0, 0, 5 * kind.elementBytes, 1,
+                                    cudaMemcpyDeviceToHost),
+              cudaSuccess);
+    EXPECT_EQ(std::count(back.begin(), back.end(), 0x5a), std::ptrdiff_t(5 * kind.elementBytes));
+    // Surfaces and textures (either read mode, linear filtering too) over it.
+    cudaResourceDesc resource{};
+    resource.resType = cudaResourceTypeArray;
+    resource.res.array.array = array;
+    cudaSurfaceObject_t surface = 0;
+    EXPECT_EQ(cudaCreateSurfaceObject(&surface, &resource), cudaSuccess);
+    EXPECT_EQ(cudaDestroySurfaceObject(surface), cudaSuccess);
+    for (cudaTextureReadMode mode : {cudaReadModeElementType, cudaReadModeNormalizedFloat}) {
+      cudaTextureDesc texture{};
+      texture.readMode = mode;
+      texture.filterMode = cudaFilterModeLinear;
+      cudaTextureObject_t object = 0;
+      EXPECT_EQ(cudaCreateTextureObject(&object, &resource, &texture, nullptr), cudaSuccess);
+      EXPECT_EQ(cudaDestroyTextureObject(object), cudaSuccess);
+    }
+    EXPECT_EQ(cudaFreeArray(array), cudaSuccess);
+  }
+  // The kind names the channels: {8, 0, 0, 0} is not UnsignedNormalized8X4, nor {16, 16} 8X2.
+  cudaArray_t array = nullptr;
+  cudaChannelFormatDesc wrong =
+      cudaCreateChannelDesc(8, 0, 0, 0, cudaChannelFormatKindUnsignedNormalized8X4);
+  EXPECT_EQ(cudaMallocArray(&array, &wrong, 4, 4), cudaErrorInvalidChannelDescriptor);
+  wrong = cudaCreateChannelDesc(16, 16, 0, 0, cudaChannelFormatKindSignedNormalized8X2);
+  EXPECT_EQ(cudaMallocArray(&array, &wrong, 4, 4), cudaErrorInvalidChannelDescriptor);
+  // NV12, the block-compressed kinds and 10-10-10-2 exist in CUDA but not here.
+  for (cudaChannelFormatDesc unsupported :
+       {cudaCreateChannelDesc<cudaChannelFormatKindNV12>(),
+        cudaCreateChannelDesc<cudaChannelFormatKindUnsignedBlockCompressed1>(),
+        cudaCreateChannelDesc<cudaChannelFormatKindSignedBlockCompressed6H>(),
+        cudaCreateChannelDesc<cudaChannelFormatKindUnsignedNormalized1010102>()})
+    EXPECT_EQ(cudaMallocArray(&array, &unsupported, 4, 4), cudaErrorNotSupported) << unsupported.f;
+  // Linear memory takes the normalized kinds too.
+  void *memory = nullptr;
+  ASSERT_EQ(cudaMalloc(&memory, 1024), cudaSuccess);
+  cudaResourceDesc linear{};
+  linear.resType = cudaResourceTypeLinear;
+  linear.res.linear.devPtr = memory;
+  linear.res.linear.desc = cudaCreateChannelDesc<cudaChannelFormatKindSignedNormalized16X2>();
+  linear.res.linear.sizeInBytes = 1024;
+  cudaTextureDesc texture{};
+  cudaTextureObject_t object = 0;
+  EXPECT_EQ(cudaCreateTextureObject(&object, &linear, &texture, nullptr), cudaSuccess);
+  EXPECT_EQ(cudaDestroyTextureObject(object), cudaSuccess);
+  EXPECT_EQ(cudaFree(memory), cudaSuccess);
   (void)cudaGetLastError();
 }
 
