@@ -498,28 +498,51 @@ TEST(CudartUnsupported, ChannelDescIsComputed) {
 
 int notNullSentinel; // what a lookup must overwrite
 
-// The runtime hands out no driver API functions: every driver symbol is not found, which CUDA
-// reports as success with a null pointer and cudaDriverEntryPointSymbolNotFound.
-TEST(CudartDriverEntryPoint, DriverSymbolsAreNotFound) {
+// Driver symbols come from cuport's libcuda.so.1 next to the runtime, on the same device: memory
+// one API allocates the other uses. Misses are success with a null pointer and a query result.
+TEST(CudartDriverEntryPoint, DriverSymbolsWorkWithTheRuntime) {
+  ASSERT_EQ(cudaFree(nullptr), cudaSuccess); // the runtime, hence the driver, is initialized
   void *function = reinterpret_cast<void *>(&notNullSentinel);
-  cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSuccess;
-  EXPECT_EQ(
+  cudaDriverEntryPointQueryResult status = cudaDriverEntryPointSymbolNotFound;
+  ASSERT_EQ(
       cudaGetDriverEntryPointByVersion("cuMemAlloc", &function, 12000, cudaEnableDefault, &status),
       cudaSuccess);
-  EXPECT_EQ(function, nullptr);
-  EXPECT_EQ(status, cudaDriverEntryPointSymbolNotFound);
+  ASSERT_NE(function, nullptr);
+  EXPECT_EQ(status, cudaDriverEntryPointSuccess);
+  // cuMemAlloc_v2's signature: CUresult (CUdeviceptr *, size_t).
+  unsigned long long address = 0;
+  ASSERT_EQ(reinterpret_cast<int (*)(unsigned long long *, size_t)>(function)(&address, 64), 0);
+  void *memory = reinterpret_cast<void *>(address);
+  EXPECT_EQ(cudaMemset(memory, 7, 64), cudaSuccess);
+  unsigned char back[64] = {};
+  EXPECT_EQ(cudaMemcpy(back, memory, 64, cudaMemcpyDeviceToHost), cudaSuccess);
+  EXPECT_EQ(back[63], 7);
+  EXPECT_EQ(cudaFree(memory), cudaSuccess);
   // The status is optional.
   EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuInit", &function, 13000,
                                              cudaEnablePerThreadDefaultStream, nullptr),
             cudaSuccess);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  EXPECT_NE(function, nullptr);
   function = reinterpret_cast<void *>(&notNullSentinel);
-  status = cudaDriverEntryPointSuccess;
-  EXPECT_EQ(cudaGetDriverEntryPoint("cuLaunchKernel", &function, cudaEnableLegacyStream, &status),
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuNoSuchFunction", &function, 13000,
+                                             cudaEnableDefault, &status),
             cudaSuccess);
   EXPECT_EQ(function, nullptr);
   EXPECT_EQ(status, cudaDriverEntryPointSymbolNotFound);
+  // cuGraphInstantiateWithParams is CUDA 12.0's.
+  EXPECT_EQ(cudaGetDriverEntryPointByVersion("cuGraphInstantiateWithParams", &function, 11080,
+                                             cudaEnableDefault, &status),
+            cudaSuccess);
+  EXPECT_EQ(function, nullptr);
+  EXPECT_EQ(status, cudaDriverEntryPointVersionNotSufficent);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  function = nullptr;
+  status = cudaDriverEntryPointSymbolNotFound;
+  EXPECT_EQ(cudaGetDriverEntryPoint("cuLaunchKernel", &function, cudaEnableLegacyStream, &status),
+            cudaSuccess);
+  EXPECT_NE(function, nullptr);
+  EXPECT_EQ(status, cudaDriverEntryPointSuccess);
   EXPECT_EQ(cudaGetDriverEntryPoint(nullptr, &function, cudaEnableDefault, &status),
             cudaErrorInvalidValue);
 #pragma GCC diagnostic pop
