@@ -202,4 +202,30 @@ TEST_F(DriverTest, PeerCopiesBetweenContexts) {
   ASSERT_EQ(cuCtxDestroy(created), CUDA_SUCCESS);
 }
 
+TEST_F(DriverTest, StreamOrderedAllocation) {
+  CUdeviceptr block = 0;
+  EXPECT_EQ(cuMemAllocAsync(&block, 0, nullptr), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_EQ(cuMemAllocAsync(&block, 256, nullptr), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemsetD32Async(block, 0x11223344u, 64, nullptr), CUDA_SUCCESS);
+  uint32_t words[64] = {};
+  ASSERT_EQ(cuMemcpyDtoH(words, block, sizeof words), CUDA_SUCCESS);
+  for (uint32_t word : words)
+    EXPECT_EQ(word, 0x11223344u);
+  ASSERT_EQ(cuMemFreeAsync(block, nullptr), CUDA_SUCCESS);
+  ASSERT_EQ(cuCtxSynchronize(), CUDA_SUCCESS);
+  EXPECT_EQ(cuMemFreeAsync(block, nullptr), CUDA_ERROR_INVALID_VALUE); // freed already
+
+  CUmemoryPool defaultPool = nullptr, current = nullptr;
+  ASSERT_EQ(cuDeviceGetDefaultMemPool(&defaultPool, 0), CUDA_SUCCESS);
+  ASSERT_EQ(cuDeviceGetMemPool(&current, 0), CUDA_SUCCESS);
+  EXPECT_EQ(current, defaultPool);
+  ASSERT_EQ(cuDeviceSetMemPool(0, defaultPool), CUDA_SUCCESS);
+  EXPECT_EQ(cuDeviceSetMemPool(0, reinterpret_cast<CUmemoryPool>(&current)),
+            CUDA_ERROR_INVALID_VALUE);
+  ASSERT_EQ(cuMemAllocFromPoolAsync(&block, 64, defaultPool, nullptr), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemFreeAsync(block, nullptr), CUDA_SUCCESS);
+  EXPECT_EQ(cuMemAllocFromPoolAsync(&block, 64, nullptr, nullptr), CUDA_ERROR_INVALID_VALUE);
+  ASSERT_EQ(cuCtxSynchronize(), CUDA_SUCCESS);
+}
+
 } // namespace
