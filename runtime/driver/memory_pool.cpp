@@ -1,6 +1,8 @@
 // Stream-ordered allocation through the driver API: cuMemAllocAsync, cuMemAllocFromPoolAsync,
-// cuMemFreeAsync (with their _ptsz twins) and the device's default and current pools. The pools
-// are runtime/core's, shared with cudaMallocAsync; CUmemoryPool is a core::MemoryPool.
+// cuMemFreeAsync (with their _ptsz twins), the device's default and current pools and created
+// pools (cuMemPoolCreate / Destroy / TrimTo / Set/GetAttribute). The pools are runtime/core's,
+// shared with cudaMallocAsync; CUmemoryPool is a core::MemoryPool and CUmemPool_attribute numbers
+// its attributes as cudaMemPoolAttr does.
 #include "runtime/driver/memory_stream.h"
 
 #include "runtime/core/error_state.h"
@@ -11,6 +13,11 @@ using namespace cuport;
 using namespace cuport::driver;
 
 namespace {
+
+static_assert(static_cast<int>(CU_MEMPOOL_ATTR_RELEASE_THRESHOLD) ==
+              static_cast<int>(cudaMemPoolAttrReleaseThreshold));
+static_assert(static_cast<int>(CU_MEMPOOL_ATTR_USED_MEM_HIGH) ==
+              static_cast<int>(cudaMemPoolAttrUsedMemHigh));
 
 core::MemoryPool *poolOf(CUmemoryPool handle) {
   return reinterpret_cast<core::MemoryPool *>(handle);
@@ -141,6 +148,70 @@ CUresult cuDeviceSetMemPool(CUdevice dev, CUmemoryPool pool) {
   if (result == CUDA_SUCCESS)
     core::memoryPools(*device).setCurrent(*poolOf(pool));
   return finishCall("cuDeviceSetMemPool", result, "dev=%d pool=%p", dev, static_cast<void *>(pool));
+}
+
+CUresult cuMemPoolCreate(CUmemoryPool *pool, const CUmemPoolProps *poolProps) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS &&
+      (!pool || !poolProps || poolProps->allocType != CU_MEM_ALLOCATION_TYPE_PINNED))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS && poolProps->location.type != CU_MEM_LOCATION_TYPE_DEVICE) {
+    CUPORT_ERROR("cuMemPoolCreate: only device pools are supported (location type %d)",
+                 static_cast<int>(poolProps->location.type));
+    result = CUDA_ERROR_NOT_SUPPORTED;
+  }
+  if (result == CUDA_SUCCESS && poolProps->location.id != 0)
+    result = CUDA_ERROR_INVALID_DEVICE;
+  if (result == CUDA_SUCCESS && poolProps->handleTypes != CU_MEM_HANDLE_TYPE_NONE) {
+    CUPORT_ERROR("cuMemPoolCreate: exportable (IPC) pools are not supported");
+    result = CUDA_ERROR_NOT_SUPPORTED;
+  }
+  if (result == CUDA_SUCCESS)
+    *pool = handleOf(core::memoryPools(*device).create(poolProps->maxSize));
+  return finishCall("cuMemPoolCreate", result, "-> %p",
+                    result == CUDA_SUCCESS ? static_cast<void *>(*pool) : nullptr);
+}
+
+CUresult cuMemPoolDestroy(CUmemoryPool pool) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS)
+    result = fromRuntime(core::memoryPools(*device).destroy(poolOf(pool)));
+  return finishCall("cuMemPoolDestroy", result, "pool=%p", static_cast<void *>(pool));
+}
+
+CUresult cuMemPoolTrimTo(CUmemoryPool pool, size_t minBytesToKeep) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS && !core::memoryPools(*device).known(poolOf(pool)))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    poolOf(pool)->trimTo(minBytesToKeep);
+  return finishCall("cuMemPoolTrimTo", result, "pool=%p keep=%zu", static_cast<void *>(pool),
+                    minBytesToKeep);
+}
+
+CUresult cuMemPoolSetAttribute(CUmemoryPool pool, CUmemPool_attribute attr, void *value) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS && (!value || !core::memoryPools(*device).known(poolOf(pool))))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    result = fromRuntime(poolOf(pool)->setAttribute(static_cast<cudaMemPoolAttr>(attr), value));
+  return finishCall("cuMemPoolSetAttribute", result, "pool=%p attr=%d", static_cast<void *>(pool),
+                    static_cast<int>(attr));
+}
+
+CUresult cuMemPoolGetAttribute(CUmemoryPool pool, CUmemPool_attribute attr, void *value) {
+  core::Device *device = nullptr;
+  CUresult result = initializedDevice(device);
+  if (result == CUDA_SUCCESS && (!value || !core::memoryPools(*device).known(poolOf(pool))))
+    result = CUDA_ERROR_INVALID_VALUE;
+  if (result == CUDA_SUCCESS)
+    result = fromRuntime(poolOf(pool)->getAttribute(static_cast<cudaMemPoolAttr>(attr), value));
+  return finishCall("cuMemPoolGetAttribute", result, "pool=%p attr=%d", static_cast<void *>(pool),
+                    static_cast<int>(attr));
 }
 
 } // extern "C"
