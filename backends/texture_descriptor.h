@@ -77,6 +77,24 @@ struct cuport_texture_descriptor {
      or CUPORT_CHANNEL_SIGNED): a texture reads them as normalized floats whatever its read mode
      (normalized_read is set too), sust.p converts f32 data to them, and sured.p refuses them. */
   uint32_t normalized_format;
+  /* A block-compressed image (enum cuport_block_format; a texture view in a
+     cudaResViewFormat*BlockCompressed* format): each element of the storage, element_bytes bytes
+     (8 for BC1 and BC4, 16 for the others), is a 4x4 block of texels, and width / height (a
+     level's too) count texels, four per element in a dimension the image has; row_pitch and
+     slice_pitch are the storage's. Texels read as normalized floats (normalized_read is 1): the
+     channels are 4 (BC1..BC3), 1 (BC4) or 2 (BC5), 8-bit unsigned or signed. */
+  uint32_t block_format;
+};
+
+enum cuport_block_format {
+  CUPORT_BLOCK_NONE = 0,
+  CUPORT_BLOCK_BC1 = 1,
+  CUPORT_BLOCK_BC2 = 2,
+  CUPORT_BLOCK_BC3 = 3,
+  CUPORT_BLOCK_BC4 = 4,
+  CUPORT_BLOCK_BC4_SIGNED = 5,
+  CUPORT_BLOCK_BC5 = 6,
+  CUPORT_BLOCK_BC5_SIGNED = 7,
 };
 
 /* One level of a mipmapped image: its own storage and extent, layers (faces) as at level 0. */

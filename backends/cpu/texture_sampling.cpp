@@ -1,5 +1,6 @@
 #include "backends/cpu/texture_sampling.h"
 
+#include "backends/cpu/block_compression.h"
 #include "backends/cpu/texture_lod.h"
 
 #include <algorithm>
@@ -57,9 +58,28 @@ uint32_t bitsOf(float f) {
   return bits;
 }
 
+// Texel (x, y, z) of slice `layer` of a block-compressed image: texel (x % 4, y % 4) of the block
+// that element (x / 4, y / 4) holds.
+Texel readBlockTexel(const cuport_texture_descriptor &t, int64_t x, int64_t y, int64_t z,
+                     int64_t layer) {
+  const auto *block = reinterpret_cast<const unsigned char *>(t.data) +
+                      uint64_t(layer * int64_t(t.depth) + z) * t.slice_pitch +
+                      uint64_t(y / 4) * t.row_pitch + uint64_t(x / 4) * t.element_bytes;
+  Texel texel;
+  decodeBlockTexel(t.block_format, block, unsigned(x % 4), unsigned(y % 4), texel.f);
+  for (int c = 0; c < 4; ++c) {
+    if (t.srgb && c < 3)
+      texel.f[c] = srgbToLinear(texel.f[c]);
+    texel.i[c] = int32_t(texel.f[c]);
+  }
+  return texel;
+}
+
 // Reads texel (x, y, z) of slice `layer`; indices are in range.
 Texel readTexel(const cuport_texture_descriptor &t, int64_t x, int64_t y, int64_t z,
                 int64_t layer) {
+  if (t.block_format != CUPORT_BLOCK_NONE)
+    return readBlockTexel(t, x, y, z, layer);
   const auto *base = reinterpret_cast<const unsigned char *>(t.data) +
                      uint64_t(layer * int64_t(t.depth) + z) * t.slice_pitch +
                      uint64_t(y) * t.row_pitch + uint64_t(x) * t.element_bytes;

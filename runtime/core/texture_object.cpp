@@ -6,6 +6,7 @@
 #include "runtime/core/memory.h"
 #include "runtime/core/mipmapped_array.h"
 #include "runtime/core/texture_limits.h"
+#include "runtime/core/texture_view.h"
 #include "support/log.h"
 
 #include <cstring>
@@ -151,11 +152,12 @@ cudaError_t describeSampling(const cudaTextureDesc &texture, cuport_texture_desc
       (texture.readMode != cudaReadModeElementType &&
        texture.readMode != cudaReadModeNormalizedFloat))
     return cudaErrorInvalidValue;
-  // UNORM / SNORM formats read as normalized floats whatever the read mode: their channels are
-  // integers only in memory.
-  bool integer = d.channel_kind != CUPORT_CHANNEL_FLOAT && !d.normalized_format;
+  // UNORM / SNORM formats and block-compressed views read as normalized floats whatever the read
+  // mode: their channels are integers only in memory.
+  bool blocks = d.block_format != CUPORT_BLOCK_NONE;
+  bool integer = d.channel_kind != CUPORT_CHANNEL_FLOAT && !d.normalized_format && !blocks;
   d.normalized_read =
-      d.normalized_format || (texture.readMode == cudaReadModeNormalizedFloat && integer);
+      d.normalized_format || blocks || (texture.readMode == cudaReadModeNormalizedFloat && integer);
   if (texture.readMode == cudaReadModeNormalizedFloat && integer && d.channel_bits == 32) {
     CUPORT_ERROR("cudaReadModeNormalizedFloat needs 8- or 16-bit integer channels");
     return cudaErrorInvalidValue;
@@ -249,10 +251,6 @@ cudaError_t createTextureObject(Device &device, cudaTextureObject_t *handle,
   auto object = std::make_unique<TextureObject>();
   object->resource = *resource;
   object->texture = *texture;
-  if (view && !isZero(view, sizeof *view)) {
-    CUPORT_ERROR("texture resource views are not supported");
-    return cudaErrorNotSupported;
-  }
   cuport_texture_descriptor &d = object->descriptor;
   if (cudaError_t error = describeResource(device, *resource, d); error != cudaSuccess)
     return error;
@@ -264,6 +262,13 @@ cudaError_t createTextureObject(Device &device, cudaTextureObject_t *handle,
           (level->flags & (cudaArrayLayered | cudaArrayCubemap)) ? 1 : level->depth,
           level->rowPitch, level->slicePitch});
     d.level_table = reinterpret_cast<uint64_t>(object->levels.data());
+  }
+  // An all-zero view is taken as none.
+  if (view && !isZero(view, sizeof *view)) {
+    object->view = *view;
+    object->hasView = true;
+    if (cudaError_t error = applyResourceView(*object); error != cudaSuccess)
+      return error;
   }
   if (cudaError_t error = describeSampling(*texture, d); error != cudaSuccess)
     return error;

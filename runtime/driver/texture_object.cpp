@@ -5,6 +5,9 @@
 #include "runtime/driver/texture_descriptors.h"
 
 #include "runtime/core/texture_object.h"
+#include "runtime/core/texture_view.h"
+
+#include <optional>
 
 using namespace cuport;
 using namespace cuport::driver;
@@ -23,12 +26,16 @@ CUresult createTexture(CUtexObject *handle, const CUDA_RESOURCE_DESC &resourceDe
   // A dead array has no format: core reports the handle.
   cudaChannelFormatDesc format{};
   resourceFormat(resource, format);
+  cudaResourceViewDesc view{};
+  if (viewDesc) {
+    view = toResourceViewDesc(*viewDesc);
+    // A view of another format reads as that format: READ_AS_INTEGER concerns its channels.
+    if (std::optional<cudaChannelFormatDesc> viewFormat = core::viewChannelFormat(view.format))
+      format = *viewFormat;
+  }
   cudaTextureDesc texture{};
   if (CUresult result = toTextureDesc(textureDesc, format, texture); result != CUDA_SUCCESS)
     return result;
-  cudaResourceViewDesc view{};
-  if (viewDesc)
-    view = toResourceViewDesc(*viewDesc);
   return fromRuntime(
       core::createTextureObject(*device, handle, &resource, &texture, viewDesc ? &view : nullptr));
 }

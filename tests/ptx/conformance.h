@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <type_traits>
@@ -142,11 +143,28 @@ struct Sampler {
   float levelBias = 0, minLevelClamp = 0, maxLevelClamp = 0;
 };
 
+// A resource view of a texture over an array or mipmapped array (cudaResourceViewDesc /
+// CUDA_RESOURCE_VIEW_DESC): the format (a cudaResourceViewFormat value, equal to its
+// CUresourceViewFormat; 0 keeps the image's), the extent (the image's, four times its width and
+// height for block-compressed formats) and the levels and layers (faces of a cubemap array) kept.
+struct ImageView {
+  uint32_t format = 0;
+  uint32_t width = 0, height = 0, depth = 0;
+  uint32_t firstLevel = 0, lastLevel = 0, firstLayer = 0, lastLayer = 0;
+
+  // cudaResViewFormatUnsignedBlockCompressed1 .. cudaResViewFormatUnsignedBlockCompressed7.
+  bool blockCompressed() const { return format >= 0x19 && format <= 0x22; }
+  // Whether texels read through the view are integers unless normalized (else floats): the
+  // integer formats, UnsignedChar1 .. SignedInt4; block-compressed texels are normalized.
+  bool integerFormat() const { return format >= 0x01 && format <= 0x12; }
+};
+
 // A texture object (an image and its sampler) or a surface object (an array image).
 struct ImageObject {
   bool surface = false;
   Image image;
-  Sampler sampler; // textures only
+  Sampler sampler;                              // textures only
+  std::optional<ImageView> view = std::nullopt; // textures over arrays only
 };
 
 // One launch of a case's kernel.

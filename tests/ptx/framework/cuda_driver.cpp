@@ -412,8 +412,10 @@ private:
     for (int i = 0; i < 3; ++i)
       texture.addressMode[i] = CUaddress_mode(sampler.address[i]);
     texture.filterMode = sampler.linearFilter ? CU_TR_FILTER_MODE_LINEAR : CU_TR_FILTER_MODE_POINT;
-    // Integer channels read as integers unless normalized (float channels read as floats).
-    bool integer = image.kind != ChannelKind::Float;
+    // Integer channels read as integers unless normalized (float channels read as floats); a view
+    // decides by its own format.
+    bool integer = description.view && description.view->format ? description.view->integerFormat()
+                                                                : image.kind != ChannelKind::Float;
     texture.flags = (integer && !sampler.normalizedRead ? CU_TRSF_READ_AS_INTEGER : 0) |
                     (sampler.normalizedCoords ? CU_TRSF_NORMALIZED_COORDINATES : 0);
     for (int i = 0; i < 4; ++i)
@@ -423,8 +425,20 @@ private:
     texture.mipmapLevelBias = sampler.levelBias;
     texture.minMipmapLevelClamp = sampler.minLevelClamp;
     texture.maxMipmapLevelClamp = sampler.maxLevelClamp;
+    CUDA_RESOURCE_VIEW_DESC view{};
+    if (description.view) {
+      const ImageView &v = *description.view;
+      view.format = CUresourceViewFormat(v.format);
+      view.width = v.width;
+      view.height = v.height;
+      view.depth = v.depth;
+      view.firstMipmapLevel = v.firstLevel;
+      view.lastMipmapLevel = v.lastLevel;
+      view.firstLayer = v.firstLayer;
+      view.lastLayer = v.lastLayer;
+    }
     CUtexObject handle = 0;
-    result = api_.texObjectCreate(&handle, &resource, &texture, nullptr);
+    result = api_.texObjectCreate(&handle, &resource, &texture, description.view ? &view : nullptr);
     object.handle = handle;
     return result;
   }

@@ -14,6 +14,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 namespace cuport::conformance {
@@ -101,11 +102,17 @@ public:
       describe(objects[i], reinterpret_cast<uint64_t>(images_.back()->get()), descriptors_[i]);
       describeLevels(objects[i], levelTables_[i], descriptors_[i]);
       copy(i, /*toDevice=*/true, const_cast<uint8_t *>(image.texels.data()));
+      if (objects[i].view && !applyView(objects[i], levelTables_[i], descriptors_[i])) {
+        unsupported_ = true;
+        return;
+      }
     }
     ready_ = true;
   }
 
   bool ready() const { return ready_; }
+  // A view in a format this driver does not describe (BC6H, BC7: the runtime refuses them too).
+  bool unsupported() const { return unsupported_; }
   uint64_t handle(size_t i) const { return reinterpret_cast<uint64_t>(&descriptors_[i]); }
   const cuport_texture_descriptor &descriptor(size_t i) const { return descriptors_[i]; }
 
@@ -186,13 +193,82 @@ private:
     d.max_level_clamp = sampler.maxLevelClamp;
   }
 
+  // A resource view, as runtime/core/texture_view.cpp applies one to a valid view: its format
+  // (block-compressed ones read each element as a 4x4 block of normalized texels), its first
+  // level as level 0 and its first layer as layer 0. False for BC6H and BC7.
+  static bool applyView(const ImageObject &object, std::vector<cuport_texture_level> &table,
+                        cuport_texture_descriptor &d) {
+    const ImageView &view = *object.view;
+    if (view.blockCompressed()) {
+      static constexpr uint32_t kBlocks[] = {
+          CUPORT_BLOCK_BC1,        CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,       CUPORT_BLOCK_BC4,
+          CUPORT_BLOCK_BC4_SIGNED, CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED};
+      static constexpr uint32_t kChannels[] = {4, 4, 4, 1, 1, 2, 2};
+      uint32_t format = view.format - 0x19;
+      if (format >= std::size(kBlocks))
+        return false;
+      d.block_format = kBlocks[format];
+      d.channels = kChannels[format];
+      d.channel_bits = 8;
+      d.channel_kind =
+          d.block_format == CUPORT_BLOCK_BC4_SIGNED || d.block_format == CUPORT_BLOCK_BC5_SIGNED
+              ? CUPORT_CHANNEL_SIGNED
+              : CUPORT_CHANNEL_UNSIGNED;
+      d.normalized_read = 1;
+      d.normalized_format = 1;
+      uint64_t heightScale = d.dimensions > 1 ? 4 : 1;
+      d.width *= 4;
+      d.height *= heightScale;
+      for (cuport_texture_level &level : table) {
+        level.width *= 4;
+        level.height *= heightScale;
+      }
+    } else if (view.format) {
+      // Groups of three channel counts (1, 2, 4): unsigned / signed char, short and int, half,
+      // float.
+      static constexpr uint32_t kBits[] = {8, 8, 16, 16, 32, 32, 16, 32};
+      static constexpr uint32_t kKinds[] = {CUPORT_CHANNEL_UNSIGNED, CUPORT_CHANNEL_SIGNED,
+                                            CUPORT_CHANNEL_UNSIGNED, CUPORT_CHANNEL_SIGNED,
+                                            CUPORT_CHANNEL_UNSIGNED, CUPORT_CHANNEL_SIGNED,
+                                            CUPORT_CHANNEL_FLOAT,    CUPORT_CHANNEL_FLOAT};
+      static constexpr uint32_t kChannels[] = {1, 2, 4};
+      uint32_t format = view.format - 1;
+      d.channels = kChannels[format % 3];
+      d.channel_bits = kBits[format / 3];
+      d.channel_kind = kKinds[format / 3];
+      d.normalized_format = 0;
+      d.normalized_read = object.sampler.normalizedRead && d.channel_kind != CUPORT_CHANNEL_FLOAT;
+    }
+    if (d.layered) {
+      d.layers = view.lastLayer - view.firstLayer + 1;
+      d.data += view.firstLayer * d.slice_pitch;
+      for (cuport_texture_level &level : table)
+        level.data += view.firstLayer * level.slice_pitch;
+    }
+    if (d.levels) {
+      table.erase(table.begin() + view.lastLevel + 1, table.end());
+      table.erase(table.begin(), table.begin() + view.firstLevel);
+      const cuport_texture_level &first = table.front();
+      d.data = first.data;
+      d.width = first.width;
+      d.height = first.height;
+      d.depth = first.depth;
+      d.row_pitch = first.row_pitch;
+      d.slice_pitch = first.slice_pitch;
+      d.levels = uint32_t(table.size());
+      d.level_table = reinterpret_cast<uint64_t>(table.data());
+    }
+    return true;
+  }
+
   // Copies object i's image between `packed` (Image::texels' layout) and device memory, row by
   // row: pitched images have padding after each row. Mipmapped images are packed on both sides.
+  // The storage is the buffer's, whatever part of it a view samples.
   void copy(size_t i, bool toDevice, uint8_t *packed) const {
     const Image &image = objects_[i].image;
     const cuport_texture_descriptor &d = descriptors_[i];
     if (image.levels) {
-      auto *device = reinterpret_cast<uint8_t *>(d.data);
+      auto *device = static_cast<uint8_t *>(images_[i]->get());
       if (toDevice)
         std::memcpy(device, packed, image.bytes());
       else
@@ -200,7 +276,7 @@ private:
       return;
     }
     size_t rowBytes = size_t(image.width) * image.elementBytes();
-    auto *device = reinterpret_cast<uint8_t *>(d.data);
+    auto *device = static_cast<uint8_t *>(images_[i]->get());
     for (size_t row = 0; row < size_t(image.rows()) * image.slices(); ++row) {
       uint8_t *host = packed + row * rowBytes;
       uint8_t *memory = device + row * d.row_pitch;
@@ -216,6 +292,7 @@ private:
   std::vector<cuport_texture_descriptor> descriptors_;
   std::vector<std::vector<cuport_texture_level>> levelTables_;
   bool ready_ = false;
+  bool unsupported_ = false;
 };
 
 class CuportDriver : public Driver {
@@ -285,6 +362,10 @@ private:
     DeviceBuffer in(backend_, launch.in.size());
     DeviceBuffer out(backend_, launch.outSize);
     ImageObjects objects(backend_, launch.objects);
+    if (objects.unsupported()) {
+      fail(outcome, CUPORT_ERROR_NOT_SUPPORTED, "a texture view in BC6H or BC7 (not decoded)");
+      return;
+    }
     if (in.status() != CUPORT_OK || out.status() != CUPORT_OK || !objects.ready()) {
       fail(outcome, CUPORT_ERROR_OUT_OF_MEMORY, "cannot allocate the case's buffers");
       return;
