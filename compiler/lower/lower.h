@@ -40,6 +40,8 @@ struct GlobalInfo {
   std::string name;
   ptx::StateSpace space = ptx::StateSpace::Global; // Global or Const
   uint64_t size = 0;
+  // As declared: TexRef, SurfRef or SamplerRef for a texture, surface or sampler reference.
+  ptx::ScalarType type = ptx::ScalarType::None;
 };
 
 struct LoweredModule {

@@ -268,7 +268,7 @@ llvm::GlobalVariable *ModuleLowering::createVariable(const ptx::VariableDecl &de
   if (decl.space == ptx::StateSpace::Shared && !isExtern)
     sharedVariables_.push_back({global, variableByteSize(decl), variableAlignment(decl)});
   if (decl.space != ptx::StateSpace::Shared && !isExtern)
-    dataVariables_.push_back({decl.name, decl.space, variableByteSize(decl)});
+    dataVariables_.push_back({decl.name, decl.space, variableByteSize(decl), decl.type});
   return global;
 }
 
@@ -462,7 +462,7 @@ std::vector<KernelInfo> ModuleLowering::kernelInfos() const {
 std::vector<GlobalInfo> ModuleLowering::globalInfos() const {
   std::vector<GlobalInfo> infos;
   for (const DataVariable &variable : dataVariables_)
-    infos.push_back(GlobalInfo{variable.name, variable.space, variable.size});
+    infos.push_back(GlobalInfo{variable.name, variable.space, variable.size, variable.type});
   return infos;
 }
 

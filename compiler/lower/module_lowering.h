@@ -110,6 +110,7 @@ private:
     std::string name;
     ptx::StateSpace space;
     uint64_t size;
+    ptx::ScalarType type;
   };
   std::vector<DataVariable> dataVariables_;
   std::map<std::string, ptx::ScalarType> references_;

@@ -130,7 +130,7 @@ llvm::GlobalVariable *ModuleLowering::createReferenceVariable(const ptx::Variabl
       module_, initializer->getType(), /*isConstant=*/false, llvm::GlobalValue::ExternalLinkage,
       initializer, decl.name, nullptr, llvm::GlobalValue::NotThreadLocal, kGlobal);
   global->setAlignment(llvm::Align(alignof(cuport_texture_descriptor)));
-  dataVariables_.push_back({decl.name, decl.space, sizeof descriptor});
+  dataVariables_.push_back({decl.name, decl.space, sizeof descriptor, decl.type});
   references_[decl.name] = decl.type;
   return global;
 }

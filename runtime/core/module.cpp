@@ -33,6 +33,14 @@ std::vector<std::string> Module::kernelNames() {
   return names;
 }
 
+bool Module::isReference(const std::string &name, ptx::ScalarType kind) {
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const lower::GlobalInfo &global : globalInfos)
+    if (global.name == name)
+      return global.type == kind;
+  return false;
+}
+
 std::string Module::loadDiagnostics() {
   std::lock_guard<std::mutex> lock(mutex);
   return loadLog;
@@ -130,6 +138,7 @@ cudaError_t Module::loadLocked(Device &device) {
   }
   CUPORT_DEBUG("%s: loaded, %zu kernels, %zu globals", moduleName.c_str(), kernelInfos.size(),
                compiled.globals.size());
+  globalInfos = std::move(compiled.globals);
   return cudaSuccess;
 }
 
@@ -147,6 +156,7 @@ void Module::unloadLocked(Device &device) {
     device.backend().module_unload(device.self(), loaded);
   loaded = nullptr;
   kernelInfos.clear();
+  globalInfos.clear();
   for (const std::unique_ptr<Variable> &variable : variableList) {
     variable->deviceAddress = nullptr;
     variable->generation = UINT64_MAX;

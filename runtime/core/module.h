@@ -63,6 +63,9 @@ public:
   // printf FIFO sizes once such a kernel launches).
   bool usesDeviceHeap() const { return deviceHeapUser; }
   bool usesPrintf() const { return printfUser; }
+  // After a successful load: whether the module-scope variable `name` is a reference of `kind`
+  // (ptx::ScalarType::TexRef, SurfRef or SamplerRef).
+  bool isReference(const std::string &name, ptx::ScalarType kind);
 
 private:
   cudaError_t loadLocked(Device &device);
@@ -82,6 +85,7 @@ private:
   std::string loadLog;
   cuport_backend_module *loaded = nullptr;
   std::vector<lower::KernelInfo> kernelInfos;
+  std::vector<lower::GlobalInfo> globalInfos;
   uint32_t ptxArchNumber = 0;
   uint64_t constantByteCount = 0;
   bool deviceHeapUser = false;

@@ -3,6 +3,7 @@
 #include "runtime/driver/api.h"
 #include "runtime/driver/array_format.h"
 #include "runtime/driver/array_handles.h"
+#include "runtime/driver/context.h"
 
 #include "runtime/core/array.h"
 #include "runtime/core/capture.h"
@@ -16,7 +17,7 @@ namespace {
 CUresult createArray(CUarray *handle, CUarray_format format, unsigned channels, cudaExtent extent,
                      unsigned flags) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   cudaChannelFormatDesc desc{};
   if (!toChannelFormat(format, channels, desc))
@@ -36,7 +37,7 @@ CUresult createArray(CUarray *handle, CUarray_format format, unsigned channels, 
 
 // The live array `handle` names: CUDA_ERROR_INVALID_HANDLE otherwise.
 CUresult liveArray(CUarray handle, core::Device *&device) {
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   if (!core::isLiveArray(arrayOf(handle))) {
     CUPORT_ERROR("%p is not a live CUDA array", static_cast<void *>(handle));

@@ -5,6 +5,7 @@
 // the whole device anyway; the _ptsz twins take handle 0 as the per-thread stream.
 #include "runtime/driver/api.h"
 #include "runtime/driver/array_handles.h"
+#include "runtime/driver/context.h"
 #include "runtime/driver/stream_access.h"
 
 #include "runtime/core/array.h"
@@ -53,7 +54,7 @@ constexpr Queue kSynchronous{};
 // Runs `body(device, stream)`, the stream null for a synchronous copy.
 template <typename Body> CUresult onQueue(const Queue &queue, Body body) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   if (!queue.async) {
     // A synchronous copy is a potentially unsafe call during stream capture.

@@ -1,6 +1,7 @@
 // Events: cuEventCreate, records into streams (cuEventRecord, cuEventRecordWithFlags and their
 // _ptsz twins), queries, host waits, elapsed time and destruction.
 #include "runtime/driver/api.h"
+#include "runtime/driver/context.h"
 #include "runtime/driver/stream_access.h"
 
 #include "runtime/core/error_state.h"
@@ -29,7 +30,7 @@ namespace {
 // Runs `body(device, event)` with the event `handle` names.
 template <typename Body> CUresult onEvent(CUevent handle, Body body) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   std::shared_ptr<core::Event> event = device->events().find(handle);
   if (!event) {
@@ -71,8 +72,8 @@ extern "C" {
 CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags) {
   // CU_EVENT_* flags have the values of cudaEvent*: core checks them as the runtime does.
   core::Device *device = nullptr;
-  CUresult result = !phEvent || !core::validEventFlags(Flags) ? CUDA_ERROR_INVALID_VALUE
-                                                              : initializedDevice(device);
+  CUresult result =
+      !phEvent || !core::validEventFlags(Flags) ? CUDA_ERROR_INVALID_VALUE : requireContext(device);
   if (result == CUDA_SUCCESS) {
     if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
       result = fromRuntime(stuck);
@@ -85,7 +86,7 @@ CUresult cuEventCreate(CUevent *phEvent, unsigned int Flags) {
 
 CUresult cuEventDestroy(CUevent hEvent) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS && !device->events().destroy(hEvent))
     result = CUDA_ERROR_INVALID_HANDLE;
   return finishCall("cuEventDestroy_v2", result, "hEvent=%p", static_cast<void *>(hEvent));

@@ -4,6 +4,7 @@
 #include "runtime/driver/api.h"
 #include "runtime/driver/array_format.h"
 #include "runtime/driver/array_handles.h"
+#include "runtime/driver/context.h"
 
 #include "runtime/core/capture.h"
 #include "runtime/core/mipmapped_array.h"
@@ -17,7 +18,7 @@ namespace {
 CUresult createMipmappedArray(CUmipmappedArray *handle, const CUDA_ARRAY3D_DESCRIPTOR &d,
                               unsigned levels) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   cudaChannelFormatDesc format{};
   if (!toChannelFormat(d.Format, d.NumChannels, format))
@@ -54,7 +55,7 @@ CUresult cuMipmappedArrayCreate(CUmipmappedArray *pHandle,
 CUresult cuMipmappedArrayGetLevel(CUarray *pLevelArray, CUmipmappedArray hMipmappedArray,
                                   unsigned int level) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS) {
     cudaArray_t found = nullptr;
     result = fromRuntime(core::mipmappedArrayLevel(pLevelArray ? &found : nullptr,
@@ -69,7 +70,7 @@ CUresult cuMipmappedArrayGetLevel(CUarray *pLevelArray, CUmipmappedArray hMipmap
 
 CUresult cuMipmappedArrayDestroy(CUmipmappedArray hMipmappedArray) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS && !core::isLiveMipmappedArray(mipmappedArrayOf(hMipmappedArray))) {
     CUPORT_ERROR("%p is not a live mipmapped array", static_cast<void *>(hMipmappedArray));
     result = CUDA_ERROR_INVALID_HANDLE;

@@ -2,6 +2,7 @@
 // events, host functions, callbacks and the property queries. Entry points taking a stream have
 // a _ptsz twin, in which handle 0 is the per-thread default stream.
 #include "runtime/driver/api.h"
+#include "runtime/driver/context.h"
 #include "runtime/driver/stream_access.h"
 
 #include "runtime/core/error_state.h"
@@ -38,7 +39,7 @@ CUresult createStream(CUstream *handle, unsigned flags, int priority) {
     return CUDA_ERROR_INVALID_VALUE;
   }
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   if (cudaError_t stuck = core::stickyError(); stuck != cudaSuccess)
     return fromRuntime(stuck);
@@ -134,7 +135,7 @@ CUresult cuStreamCreateWithPriority(CUstream *phStream, unsigned int flags, int 
 
 CUresult cuStreamDestroy(CUstream hStream) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS && !device->streams().destroy(hStream)) {
     CUPORT_ERROR("cuStreamDestroy(%p): not a stream cuStreamCreate returned, or destroyed already",
                  static_cast<void *>(hStream));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/driver/api.h"
+#include "runtime/driver/context.h"
 
 #include "runtime/core/launch.h"
 #include "runtime/core/stream.h"
@@ -21,7 +22,7 @@ constexpr bool kPerThread = true;
 // cudaError_t) as a CUresult.
 template <typename Body> CUresult withStream(CUstream handle, bool perThreadDefault, Body body) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   std::shared_ptr<core::Stream> stream;
   if (cudaError_t error = core::resolveStream(*device, handle, perThreadDefault, stream);

@@ -2,6 +2,7 @@
 // cuSurfObjectCreate / Destroy / GetResourceDesc, through runtime/core's texture objects (a
 // CUtexObject or CUsurfObject is the runtime's handle, so either API can use the other's).
 #include "runtime/driver/api.h"
+#include "runtime/driver/context.h"
 #include "runtime/driver/texture_descriptors.h"
 
 #include "runtime/core/texture_object.h"
@@ -18,7 +19,7 @@ CUresult createTexture(CUtexObject *handle, const CUDA_RESOURCE_DESC &resourceDe
                        const CUDA_TEXTURE_DESC &textureDesc,
                        const CUDA_RESOURCE_VIEW_DESC *viewDesc) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   cudaResourceDesc resource{};
   if (CUresult result = toResourceDesc(resourceDesc, resource); result != CUDA_SUCCESS)
@@ -42,7 +43,7 @@ CUresult createTexture(CUtexObject *handle, const CUDA_RESOURCE_DESC &resourceDe
 
 CUresult createSurface(CUsurfObject *handle, const CUDA_RESOURCE_DESC &resourceDesc) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   cudaResourceDesc resource{};
   if (CUresult result = toResourceDesc(resourceDesc, resource); result != CUDA_SUCCESS)
@@ -54,7 +55,7 @@ CUresult createSurface(CUsurfObject *handle, const CUDA_RESOURCE_DESC &resourceD
 // otherwise.
 CUresult findTexture(CUtexObject handle, const core::TextureObject *&object) {
   core::Device *device = nullptr;
-  if (CUresult result = initializedDevice(device); result != CUDA_SUCCESS)
+  if (CUresult result = requireContext(device); result != CUDA_SUCCESS)
     return result;
   object = core::findTextureObject(handle);
   return object ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
@@ -78,7 +79,7 @@ CUresult cuTexObjectCreate(CUtexObject *pTexObject, const CUDA_RESOURCE_DESC *pR
 
 CUresult cuTexObjectDestroy(CUtexObject texObject) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS)
     result = fromRuntime(core::destroyTextureObject(*device, texObject));
   return finishCall("cuTexObjectDestroy", result, "texObject=0x%llx", texObject);
@@ -125,7 +126,7 @@ CUresult cuSurfObjectCreate(CUsurfObject *pSurfObject, const CUDA_RESOURCE_DESC 
 
 CUresult cuSurfObjectDestroy(CUsurfObject surfObject) {
   core::Device *device = nullptr;
-  CUresult result = initializedDevice(device);
+  CUresult result = requireContext(device);
   if (result == CUDA_SUCCESS)
     result = fromRuntime(core::destroySurfaceObject(*device, surfObject));
   return finishCall("cuSurfObjectDestroy", result, "surfObject=0x%llx", surfObject);
@@ -133,7 +134,7 @@ CUresult cuSurfObjectDestroy(CUsurfObject surfObject) {
 
 CUresult cuSurfObjectGetResourceDesc(CUDA_RESOURCE_DESC *pResDesc, CUsurfObject surfObject) {
   core::Device *device = nullptr;
-  CUresult result = pResDesc ? initializedDevice(device) : CUDA_ERROR_INVALID_VALUE;
+  CUresult result = pResDesc ? requireContext(device) : CUDA_ERROR_INVALID_VALUE;
   const core::TextureObject *object =
       result == CUDA_SUCCESS ? core::findSurfaceObject(surfObject) : nullptr;
   if (result == CUDA_SUCCESS && !object)

@@ -1,6 +1,8 @@
 // CUDA arrays and mipmapped arrays through the driver API: formats and flags, descriptors, and
 // the copies into, out of and between arrays. Expected contents come from the same copies done
 // on host buffers.
+#include "tests/unit/driver/driver_test_support.h"
+
 #include <cuda.h>
 
 #include <gtest/gtest.h>
@@ -11,10 +13,7 @@
 
 namespace {
 
-class DriverArray : public ::testing::Test {
-protected:
-  void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
-};
+using DriverArray = cuport::driver_test::DriverTest;
 
 CUDA_ARRAY3D_DESCRIPTOR describe3D(size_t width, size_t height, size_t depth, CUarray_format format,
                                    unsigned channels, unsigned flags = 0) {
@@ -66,18 +65,12 @@ TEST_F(DriverArray, DescriptorsReportWhatWasCreated) {
   EXPECT_EQ(back3D.Flags, unsigned(CUDA_ARRAY3D_LAYERED | CUDA_ARRAY3D_SURFACE_LDST));
   EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
 
-  CUDA_ARRAY3D_DESCRIPTOR normalized = describe3D(32, 0, 0, CU_AD_FORMAT_UNORM_INT8X2, 2);
-  CUresult result = cuArray3DCreate(&array, &normalized);
-  // Normalized-integer arrays are runtime/core's to support: either created and described as
-  // given, or refused as an invalid format.
-  if (result == CUDA_SUCCESS) {
-    ASSERT_EQ(cuArray3DGetDescriptor(&back3D, array), CUDA_SUCCESS);
-    EXPECT_EQ(back3D.Format, CU_AD_FORMAT_UNORM_INT8X2);
-    EXPECT_EQ(back3D.NumChannels, 2u);
-    EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
-  } else {
-    EXPECT_EQ(result, CUDA_ERROR_INVALID_VALUE);
-  }
+  CUDA_ARRAY3D_DESCRIPTOR normalized = describe3D(32, 0, 0, CU_AD_FORMAT_SNORM_INT16X2, 2);
+  ASSERT_EQ(cuArray3DCreate(&array, &normalized), CUDA_SUCCESS);
+  ASSERT_EQ(cuArray3DGetDescriptor(&back3D, array), CUDA_SUCCESS);
+  EXPECT_EQ(back3D.Format, CU_AD_FORMAT_SNORM_INT16X2);
+  EXPECT_EQ(back3D.NumChannels, 2u);
+  EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
 }
 
 TEST_F(DriverArray, InvalidDescriptionsAreRefused) {
@@ -93,6 +86,8 @@ TEST_F(DriverArray, InvalidDescriptionsAreRefused) {
   d = describe3D(8, 4, 6, CU_AD_FORMAT_FLOAT, 1, CUDA_ARRAY3D_CUBEMAP); // faces not square
   EXPECT_EQ(cuArray3DCreate(&array, &d), CUDA_ERROR_INVALID_VALUE);
   d = describe3D(8, 8, 0, CU_AD_FORMAT_FLOAT, 1, CUDA_ARRAY3D_DEPTH_TEXTURE);
+  EXPECT_EQ(cuArray3DCreate(&array, &d), CUDA_ERROR_NOT_SUPPORTED);
+  d = describe3D(8, 8, 0, CU_AD_FORMAT_BC1_UNORM, 4); // block-compressed: not modelled
   EXPECT_EQ(cuArray3DCreate(&array, &d), CUDA_ERROR_NOT_SUPPORTED);
   d = describe3D(8, 8, 0, CU_AD_FORMAT_FLOAT, 1, 0x1000);
   EXPECT_EQ(cuArray3DCreate(&array, &d), CUDA_ERROR_INVALID_VALUE);
@@ -280,6 +275,51 @@ TEST_F(DriverArray, ThreeDimensionalCopies) {
   bad = copy;
   bad.srcHeight = 2; // rows 2..3 do not fit a 2-row slice
   EXPECT_EQ(cuMemcpy3D(&bad), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
+}
+
+// Device memory on either side: DtoA / AtoD and a 2D copy from pitched device memory.
+TEST_F(DriverArray, CopiesWithDeviceMemory) {
+  CUDA_ARRAY3D_DESCRIPTOR d = describe3D(8, 2, 0, CU_AD_FORMAT_UNSIGNED_INT16, 1); // 16-byte rows
+  CUarray array = nullptr;
+  ASSERT_EQ(cuArray3DCreate(&array, &d), CUDA_SUCCESS);
+  CUdeviceptr device = 0;
+  ASSERT_EQ(cuMemAlloc(&device, 64), CUDA_SUCCESS);
+  std::vector<uint8_t> source = sequence(64);
+  ASSERT_EQ(cuMemcpyHtoD(device, source.data(), source.size()), CUDA_SUCCESS);
+  std::vector<uint8_t> expected(32, 0);
+  ASSERT_EQ(cuMemcpyHtoA(array, 0, expected.data(), expected.size()), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemcpyDtoA(array, 4, device + 8, 24), CUDA_SUCCESS);
+  std::copy(source.begin() + 8, source.begin() + 32, expected.begin() + 4);
+  ASSERT_EQ(cuMemsetD8(device, 0, 64), CUDA_SUCCESS);
+  ASSERT_EQ(cuMemcpyAtoD(device + 16, array, 4, 24), CUDA_SUCCESS);
+  std::vector<uint8_t> read(64, 0xff);
+  ASSERT_EQ(cuMemcpyDtoH(read.data(), device, read.size()), CUDA_SUCCESS);
+  std::vector<uint8_t> readExpected(64, 0);
+  std::copy(expected.begin() + 4, expected.begin() + 28, readExpected.begin() + 16);
+  EXPECT_EQ(read, readExpected);
+  // Host memory is not device memory.
+  EXPECT_EQ(cuMemcpyDtoA(array, 0, reinterpret_cast<CUdeviceptr>(source.data()), 8),
+            CUDA_ERROR_INVALID_VALUE);
+
+  // Rows 1..2 of a device image with a 32-byte pitch, 12 bytes from byte 4, into array row 0..1.
+  ASSERT_EQ(cuMemcpyHtoD(device, source.data(), source.size()), CUDA_SUCCESS);
+  CUDA_MEMCPY2D copy{};
+  copy.srcMemoryType = CU_MEMORYTYPE_DEVICE;
+  copy.srcDevice = device;
+  copy.srcPitch = 32;
+  copy.srcXInBytes = 4;
+  copy.srcY = 1;
+  copy.dstMemoryType = CU_MEMORYTYPE_ARRAY;
+  copy.dstArray = array;
+  copy.WidthInBytes = 12;
+  copy.Height = 1;
+  ASSERT_EQ(cuMemcpy2D(&copy), CUDA_SUCCESS);
+  std::copy(source.begin() + 36, source.begin() + 48, expected.begin());
+  std::vector<uint8_t> image(32, 0xff);
+  ASSERT_EQ(cuMemcpyAtoH(image.data(), array, 0, image.size()), CUDA_SUCCESS);
+  EXPECT_EQ(image, expected);
+  EXPECT_EQ(cuMemFree(device), CUDA_SUCCESS);
   EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
 }
 

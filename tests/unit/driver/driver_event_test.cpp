@@ -2,6 +2,8 @@
 // with the error codes cuda.h documents.
 #include "tests/unit/driver/host_gate.h"
 
+#include "tests/unit/driver/driver_test_support.h"
+
 #include <cuda.h>
 
 #include <gtest/gtest.h>
@@ -17,10 +19,7 @@ namespace {
 
 using cuport::driver_test::HostGate;
 
-class DriverEvent : public ::testing::Test {
-protected:
-  void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
-};
+using DriverEvent = cuport::driver_test::DriverTest;
 
 void sleepTwentyMilliseconds(void *) {
   std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -2,6 +2,8 @@
 // callbacks in stream order, queries and waits on events across streams.
 #include "tests/unit/driver/host_gate.h"
 
+#include "tests/unit/driver/driver_test_support.h"
+
 #include <cuda.h>
 
 #include <gtest/gtest.h>
@@ -13,14 +15,21 @@ namespace {
 
 using cuport::driver_test::HostGate;
 
-class DriverStream : public ::testing::Test {
-protected:
-  void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
-};
+using DriverStream = cuport::driver_test::DriverTest;
 
 void appendTo(void *userData) {
   auto *log = static_cast<std::vector<int> *>(userData);
   log->push_back(int(log->size()));
+}
+
+TEST_F(DriverStream, NeedsACurrentContext) {
+  ASSERT_EQ(cuCtxSetCurrent(nullptr), CUDA_SUCCESS);
+  CUstream stream = nullptr;
+  EXPECT_EQ(cuStreamCreate(&stream, 0), CUDA_ERROR_INVALID_CONTEXT);
+  EXPECT_EQ(cuStreamSynchronize(nullptr), CUDA_ERROR_INVALID_CONTEXT);
+  CUevent event = nullptr;
+  EXPECT_EQ(cuEventCreate(&event, 0), CUDA_ERROR_INVALID_CONTEXT);
+  ASSERT_EQ(cuCtxSetCurrent(primary), CUDA_SUCCESS);
 }
 
 TEST_F(DriverStream, CreateChecksFlagsAndDestroyChecksHandles) {

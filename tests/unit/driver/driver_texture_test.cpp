@@ -2,6 +2,7 @@
 // translation, read into the cuport_texture_descriptor kernels sample through (the handle is its
 // address), the descriptor queries and the error codes.
 #include "backends/texture_descriptor.h"
+#include "tests/unit/driver/driver_test_support.h"
 
 #include <cuda.h>
 
@@ -9,13 +10,13 @@
 
 namespace {
 
-class DriverTexture : public ::testing::Test {
+class DriverTexture : public cuport::driver_test::DriverTest {
 protected:
-  void SetUp() override { ASSERT_EQ(cuInit(0), CUDA_SUCCESS); }
   void TearDown() override {
     if (array) {
       EXPECT_EQ(cuArrayDestroy(array), CUDA_SUCCESS);
     }
+    DriverTest::TearDown();
   }
 
   void makeArray(CUarray_format format, unsigned channels, unsigned flags = 0) {
@@ -156,6 +157,60 @@ TEST_F(DriverTexture, SurfacesNeedLoadStoreArrays) {
   CUDA_RESOURCE_DESC mipmapped{};
   mipmapped.resType = CU_RESOURCE_TYPE_MIPMAPPED_ARRAY;
   EXPECT_EQ(cuSurfObjectCreate(&surface, &mipmapped), CUDA_ERROR_INVALID_VALUE);
+}
+
+// Device memory as a texture: linear (tex1Dfetch reads zero outside it, whatever the address
+// mode) and pitched, with the alignment and pitch rules of the texture limits.
+TEST_F(DriverTexture, LinearAndPitchedResources) {
+  CUdeviceptr memory = 0;
+  ASSERT_EQ(cuMemAlloc(&memory, 4096), CUDA_SUCCESS);
+  ASSERT_EQ(memory % 256, 0u);
+  CUDA_RESOURCE_DESC linear{};
+  linear.resType = CU_RESOURCE_TYPE_LINEAR;
+  linear.res.linear.devPtr = memory;
+  linear.res.linear.format = CU_AD_FORMAT_FLOAT;
+  linear.res.linear.numChannels = 2;
+  linear.res.linear.sizeInBytes = 256;
+  CUDA_TEXTURE_DESC texture{};
+  texture.addressMode[0] = CU_TR_ADDRESS_MODE_WRAP;
+  CUtexObject object = 0;
+  ASSERT_EQ(cuTexObjectCreate(&object, &linear, &texture, nullptr), CUDA_SUCCESS);
+  EXPECT_EQ(descriptorOf(object).width, 32u); // 256 bytes of 8-byte texels
+  EXPECT_EQ(descriptorOf(object).address_mode[0], uint32_t(CUPORT_ADDRESS_BORDER));
+  CUDA_RESOURCE_DESC back{};
+  ASSERT_EQ(cuTexObjectGetResourceDesc(&back, object), CUDA_SUCCESS);
+  EXPECT_EQ(back.resType, CU_RESOURCE_TYPE_LINEAR);
+  EXPECT_EQ(back.res.linear.devPtr, memory);
+  EXPECT_EQ(back.res.linear.format, CU_AD_FORMAT_FLOAT);
+  EXPECT_EQ(back.res.linear.numChannels, 2u);
+  EXPECT_EQ(back.res.linear.sizeInBytes, 256u);
+  EXPECT_EQ(cuTexObjectDestroy(object), CUDA_SUCCESS);
+  CUDA_RESOURCE_DESC unaligned = linear;
+  unaligned.res.linear.devPtr = memory + 8;
+  EXPECT_EQ(cuTexObjectCreate(&object, &unaligned, &texture, nullptr), CUDA_ERROR_INVALID_VALUE);
+  unaligned.res.linear.devPtr = memory;
+  unaligned.res.linear.numChannels = 3;
+  EXPECT_EQ(cuTexObjectCreate(&object, &unaligned, &texture, nullptr), CUDA_ERROR_INVALID_VALUE);
+
+  CUDA_RESOURCE_DESC pitched{};
+  pitched.resType = CU_RESOURCE_TYPE_PITCH2D;
+  pitched.res.pitch2D.devPtr = memory;
+  pitched.res.pitch2D.format = CU_AD_FORMAT_UNSIGNED_INT8;
+  pitched.res.pitch2D.numChannels = 4;
+  pitched.res.pitch2D.width = 10;
+  pitched.res.pitch2D.height = 6;
+  pitched.res.pitch2D.pitchInBytes = 64;
+  ASSERT_EQ(cuTexObjectCreate(&object, &pitched, &texture, nullptr), CUDA_SUCCESS);
+  EXPECT_EQ(descriptorOf(object).row_pitch, 64u);
+  EXPECT_EQ(descriptorOf(object).height, 6u);
+  ASSERT_EQ(cuTexObjectGetResourceDesc(&back, object), CUDA_SUCCESS);
+  EXPECT_EQ(back.res.pitch2D.pitchInBytes, 64u);
+  EXPECT_EQ(back.res.pitch2D.format, CU_AD_FORMAT_UNSIGNED_INT8);
+  EXPECT_EQ(back.res.pitch2D.numChannels, 4u);
+  EXPECT_EQ(cuTexObjectDestroy(object), CUDA_SUCCESS);
+  pitched.res.pitch2D.pitchInBytes = 40; // 10 texels of 4 bytes, but not a multiple of 32
+  EXPECT_EQ(cuTexObjectCreate(&object, &pitched, &texture, nullptr), CUDA_ERROR_INVALID_VALUE);
+  EXPECT_EQ(cuMemFree(memory), CUDA_SUCCESS);
 }
 
 TEST_F(DriverTexture, MipmappedResourcesCarryTheirLevels) {

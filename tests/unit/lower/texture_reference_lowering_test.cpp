@@ -14,6 +14,7 @@
 #include <llvm/IR/Module.h>
 
 #include <cstring>
+#include <utility>
 
 namespace cuport::lower::test {
 namespace {
@@ -75,7 +76,8 @@ constexpr const char *kUnifiedPtx = R"(
 TEST(TextureReferenceLowering, ReferencesAreUnboundDescriptorGlobals) {
   Lowered lowered = lowerText(kUnifiedPtx);
   ASSERT_TRUE(lowered.module.has_value()) << ::testing::PrintToString(lowered.diagnostics);
-  for (const char *name : {"tex0", "surf0"}) {
+  for (auto [name, kind] :
+       {std::pair{"tex0", ptx::ScalarType::TexRef}, std::pair{"surf0", ptx::ScalarType::SurfRef}}) {
     const llvm::GlobalVariable *global = lowered.module->module->getGlobalVariable(name);
     ASSERT_NE(global, nullptr) << name;
     EXPECT_EQ(global->getAlign().valueOrOne().value(), alignof(cuport_texture_descriptor));
@@ -83,8 +85,9 @@ TEST(TextureReferenceLowering, ReferencesAreUnboundDescriptorGlobals) {
     EXPECT_FALSE(global->isConstant()) << "the program binds " << name;
     bool listed = false;
     for (const GlobalInfo &info : lowered.module->globals)
-      listed |= info.name == name && info.size == sizeof(cuport_texture_descriptor);
-    EXPECT_TRUE(listed) << name << " is found by name like other globals";
+      listed |=
+          info.name == name && info.size == sizeof(cuport_texture_descriptor) && info.type == kind;
+    EXPECT_TRUE(listed) << name << " is found by name like other globals, with its kind";
   }
 }
 
