@@ -82,7 +82,7 @@ struct cuport_texture_descriptor {
      (8 for BC1 and BC4, 16 for the others), is a 4x4 block of texels, and width / height (a
      level's too) count texels, four per element in a dimension the image has; row_pitch and
      slice_pitch are the storage's. Texels read as normalized floats (normalized_read is 1): the
-     channels are 4 (BC1..BC3), 1 (BC4) or 2 (BC5), 8-bit unsigned or signed. */
+     channels are 4 (BC1..BC3, BC7), 1 (BC4) or 2 (BC5), 8-bit unsigned or signed. */
   uint32_t block_format;
 };
 
@@ -95,6 +95,7 @@ enum cuport_block_format {
   CUPORT_BLOCK_BC4_SIGNED = 5,
   CUPORT_BLOCK_BC5 = 6,
   CUPORT_BLOCK_BC5_SIGNED = 7,
+  CUPORT_BLOCK_BC7 = 8,
 };
 
 /* One level of a mipmapped image: its own storage and extent, layers (faces) as at level 0. */

@@ -1,5 +1,7 @@
 #include "backends/cpu/block_compression.h"
 
+#include "backends/cpu/bptc.h"
+
 #include <algorithm>
 
 namespace cuport::cpu {
@@ -91,6 +93,9 @@ void decodeBlockTexel(uint32_t format, const unsigned char *block, unsigned x, u
   case CUPORT_BLOCK_BC5_SIGNED:
     rgba[0] = decodeChannel(block, texel, format == CUPORT_BLOCK_BC5_SIGNED);
     rgba[1] = decodeChannel(block + 8, texel, format == CUPORT_BLOCK_BC5_SIGNED);
+    return;
+  case CUPORT_BLOCK_BC7:
+    decodeBc7Texel(block, texel, rgba);
     return;
   default:
     return;

@@ -1,6 +1,7 @@
 // Decoding of the block-compressed formats a texture view can give a CUDA array (BC1..BC5, the
-// S3TC / RGTC formats of the Khronos Data Format Specification, Direct3D's BC1..BC5): each 4x4
-// block of texels is one element of the array, 8 bytes for BC1 and BC4, 16 for BC2, BC3 and BC5.
+// S3TC / RGTC formats of the Khronos Data Format Specification, Direct3D's BC1..BC5, and BC7, its
+// BPTC, in backends/cpu/bptc): each 4x4 block of texels is one element of the array, 8 bytes for
+// BC1 and BC4, 16 for the others.
 // Texels read as normalized floats: endpoints are expanded to 8 bits (5- and 6-bit colours by
 // repeating their high bits) and divided by 255 (signed channels by 127, -128 reading as -1), and
 // the palette entries between them are their weighted averages.

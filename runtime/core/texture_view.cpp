@@ -24,6 +24,7 @@ constexpr BlockFormat kBlockFormats[] = {
     {cudaResViewFormatSignedBlockCompressed4, CUPORT_BLOCK_BC4_SIGNED, 2, 1, true},
     {cudaResViewFormatUnsignedBlockCompressed5, CUPORT_BLOCK_BC5, 4, 2, false},
     {cudaResViewFormatSignedBlockCompressed5, CUPORT_BLOCK_BC5_SIGNED, 4, 2, true},
+    {cudaResViewFormatUnsignedBlockCompressed7, CUPORT_BLOCK_BC7, 4, 4, false},
 };
 
 const BlockFormat *blockFormat(cudaResourceViewFormat format) {
@@ -91,12 +92,11 @@ cudaError_t applyResourceView(TextureObject &object) {
   // The format.
   const BlockFormat *block = blockFormat(view.format);
   uint32_t channels = d.channels, bits = d.channel_bits, kind = d.channel_kind;
-  if (view.format >= cudaResViewFormatUnsignedBlockCompressed6H &&
-      view.format <= cudaResViewFormatUnsignedBlockCompressed7) {
-    CUPORT_ERROR("texture view format %s is not supported (BC6H and BC7 are not decoded)",
-                 view.format == cudaResViewFormatUnsignedBlockCompressed7  ? "BC7"
-                 : view.format == cudaResViewFormatSignedBlockCompressed6H ? "BC6H signed"
-                                                                           : "BC6H unsigned");
+  if (view.format == cudaResViewFormatUnsignedBlockCompressed6H ||
+      view.format == cudaResViewFormatSignedBlockCompressed6H) {
+    CUPORT_ERROR("texture view format %s is not supported (BC6H is not decoded)",
+                 view.format == cudaResViewFormatSignedBlockCompressed6H ? "BC6H signed"
+                                                                         : "BC6H unsigned");
     return cudaErrorNotSupported;
   }
   if (block) {

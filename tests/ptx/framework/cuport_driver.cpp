@@ -195,17 +195,18 @@ private:
 
   // A resource view, as runtime/core/texture_view.cpp applies one to a valid view: its format
   // (block-compressed ones read each element as a 4x4 block of normalized texels), its first
-  // level as level 0 and its first layer as layer 0. False for BC6H and BC7.
+  // level as level 0 and its first layer as layer 0. False for BC6H.
   static bool applyView(const ImageObject &object, std::vector<cuport_texture_level> &table,
                         cuport_texture_descriptor &d) {
     const ImageView &view = *object.view;
     if (view.blockCompressed()) {
       static constexpr uint32_t kBlocks[] = {
           CUPORT_BLOCK_BC1,        CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,       CUPORT_BLOCK_BC4,
-          CUPORT_BLOCK_BC4_SIGNED, CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED};
-      static constexpr uint32_t kChannels[] = {4, 4, 4, 1, 1, 2, 2};
+          CUPORT_BLOCK_BC4_SIGNED, CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED, CUPORT_BLOCK_NONE,
+          CUPORT_BLOCK_NONE,       CUPORT_BLOCK_BC7};
+      static constexpr uint32_t kChannels[] = {4, 4, 4, 1, 1, 2, 2, 3, 3, 4};
       uint32_t format = view.format - 0x19;
-      if (format >= std::size(kBlocks))
+      if (format >= std::size(kBlocks) || kBlocks[format] == CUPORT_BLOCK_NONE)
         return false;
       d.block_format = kBlocks[format];
       d.channels = kChannels[format];
