@@ -35,6 +35,7 @@ enum ViewFormat : uint32_t {
   kViewBc4Signed = 0x1d,
   kViewBc5 = 0x1e,
   kViewBc5Signed = 0x1f,
+  kViewBc7 = 0x22,
 };
 
 ImageView viewOf(const Image &image, uint32_t format) {
@@ -465,6 +466,104 @@ PTX_CASE(TextureView, BlockCompressed) {
                           << ": " << bitsFloat(actual[c]) << ", expected " << texel.f[c];
       }
     }
+  }
+}
+
+// One BC7 block per mode (0..7, left to right, top to bottom in a 4x2-block array) and the
+// texels of each worked out by hand from the format description (Khronos Data Format
+// Specification "BPTC"): partitions and anchors, p-bits, rotation, index selection. Texels are
+// RGBA8 unorm values over 255.
+const uint8_t kBc7Blocks[8][16] = {
+    {0xe1, 0x01, 0x00, 0x0e, 0xe0, 0x01, 0x0e, 0x00, 0xe0, 0x2f, 0x07, 0xf8, 0x00, 0x40, 0x00,
+     0x40},
+    {0x46, 0x3f, 0x00, 0x00, 0x00, 0x00, 0xfc, 0x00, 0x00, 0x80, 0xd1, 0x71, 0x00, 0x00, 0x00,
+     0x00},
+    {0xfc, 0x3f, 0x00, 0x30, 0x7c, 0xf0, 0x01, 0x14, 0x1f, 0x80, 0x0f, 0xc7, 0x07, 0x11, 0x00,
+     0xc0},
+    {0x08, 0x90, 0x01, 0x00, 0x19, 0x00, 0x00, 0xe0, 0x01, 0x00, 0x7f, 0x63, 0x45, 0x00, 0x00,
+     0x80},
+    {0x90, 0x1f, 0x40, 0x08, 0xfe, 0x0f, 0x80, 0x60, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x00,
+     0x00},
+    {0x60, 0x7f, 0x00, 0x10, 0x08, 0xf8, 0x03, 0x20, 0x13, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x00,
+     0x00},
+    {0xc0, 0x3f, 0x00, 0xf0, 0x07, 0x82, 0xfe, 0x80, 0x00, 0x00, 0xf0, 0x00, 0x00, 0x00, 0x00,
+     0x70},
+    {0x80, 0xc1, 0x07, 0x00, 0x00, 0x00, 0x3e, 0x00, 0x00, 0x7c, 0xf0, 0x7e, 0x02, 0x86, 0x00,
+     0x00},
+};
+
+struct Bc7Texel {
+  unsigned block, texel; // texel y * 4 + x of the block
+  unsigned rgba[4];
+};
+
+const Bc7Texel kBc7Texels[] = {
+    // Mode 0: three subsets (partition 0, anchors 3 and 15), a p-bit per endpoint.
+    {0, 0, {255, 8, 8, 255}},
+    {0, 3, {3, 146, 3, 255}},
+    {0, 4, {0, 0, 0, 255}},
+    {0, 9, {74, 74, 179, 255}},
+    {0, 15, {24, 24, 236, 255}},
+    // Mode 1: partition 17 (subset 1's anchor is texel 2), p-bits shared per subset.
+    {1, 0, {255, 2, 2, 255}},
+    {1, 1, {0, 182, 93, 255}},
+    {1, 2, {0, 107, 54, 255}},
+    {1, 4, {2, 2, 2, 255}},
+    // Mode 2: partition 63 (anchors 3 and 8), 2-bit indices.
+    {2, 1, {0, 0, 255, 255}},
+    {2, 3, {43, 43, 215, 255}},
+    {2, 5, {84, 171, 0, 255}},
+    {2, 8, {8, 16, 24, 255}},
+    {2, 15, {0, 255, 0, 255}},
+    // Mode 3: 7-bit colours and p-bits.
+    {3, 0, {135, 1, 1, 255}},
+    {3, 1, {201, 1, 1, 255}},
+    {3, 2, {68, 81, 178, 255}},
+    {3, 15, {33, 40, 217, 255}},
+    // Mode 4: index selection 1 (colour from the 3-bit indices).
+    {4, 0, {255, 132, 0, 255}},
+    {4, 3, {72, 132, 183, 171}},
+    {4, 6, {255, 132, 0, 0}},
+    // Mode 5: rotation 1 (red and alpha exchanged).
+    {5, 0, {0, 129, 0, 255}},
+    {5, 1, {200, 129, 171, 84}},
+    // Mode 6: 4-bit indices.
+    {6, 0, {255, 1, 129, 255}},
+    {6, 5, {0, 254, 64, 0}},
+    {6, 15, {135, 120, 99, 135}},
+    // Mode 7: colour and alpha, two subsets.
+    {7, 0, {255, 4, 4, 255}},
+    {7, 3, {0, 0, 0, 121}},
+    {7, 4, {0, 0, 0, 0}},
+    {7, 7, {1, 84, 1, 165}},
+};
+
+PTX_CASE(TextureView, Bc7Modes) {
+  Image array;
+  array.kind = ChannelKind::Unsigned;
+  array.channels = 4;
+  array.width = 4;
+  array.height = 2;
+  for (const auto &block : kBc7Blocks)
+    for (uint8_t byte : block)
+      array.texels.push(byte);
+  ImageObject object{false, array, Sampler{}};
+  object.view = viewOf(array, kViewBc7);
+  object.view->width = 16;
+  object.view->height = 8;
+  std::vector<Operands> rows;
+  for (const Bc7Texel &t : kBc7Texels)
+    rows.push_back(Operands{t.block % 4 * 4 + t.texel % 4, t.block / 4 * 4 + t.texel / 4});
+  Launch launch = imageLaunch(
+      imageKernel("  tex.2d.v4.f32.s32 {%f9, %f10, %f11, %f12}, [%rd10, {%r1, %r2}];", 1, true),
+      rows, {object});
+  Bytes out = runOk(launch);
+  for (size_t row = 0; row < rows.size(); ++row) {
+    Results actual = resultAt(out, row);
+    const Bc7Texel &t = kBc7Texels[row];
+    for (int c = 0; c < 4; ++c)
+      EXPECT_NEAR(bitsFloat(actual[c]), float(t.rgba[c]) / 255, 1e-6f)
+          << "mode " << t.block << " texel " << t.texel << " channel " << c;
   }
 }
 

@@ -111,7 +111,7 @@ public:
   }
 
   bool ready() const { return ready_; }
-  // A view in a format this driver does not describe (BC6H, BC7: the runtime refuses them too).
+  // A view in a format this driver does not describe (BC6H: the runtime refuses it too).
   bool unsupported() const { return unsupported_; }
   uint64_t handle(size_t i) const { return reinterpret_cast<uint64_t>(&descriptors_[i]); }
   const cuport_texture_descriptor &descriptor(size_t i) const { return descriptors_[i]; }
@@ -201,7 +201,7 @@ private:
     const ImageView &view = *object.view;
     if (view.blockCompressed()) {
       static constexpr uint32_t kBlocks[] = {
-          CUPORT_BLOCK_BC1,        CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,       CUPORT_BLOCK_BC4,
+          CUPORT_BLOCK_BC1,        CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,        CUPORT_BLOCK_BC4,
           CUPORT_BLOCK_BC4_SIGNED, CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED, CUPORT_BLOCK_NONE,
           CUPORT_BLOCK_NONE,       CUPORT_BLOCK_BC7};
       static constexpr uint32_t kChannels[] = {4, 4, 4, 1, 1, 2, 2, 3, 3, 4};
@@ -364,7 +364,7 @@ private:
     DeviceBuffer out(backend_, launch.outSize);
     ImageObjects objects(backend_, launch.objects);
     if (objects.unsupported()) {
-      fail(outcome, CUPORT_ERROR_NOT_SUPPORTED, "a texture view in BC6H or BC7 (not decoded)");
+      fail(outcome, CUPORT_ERROR_NOT_SUPPORTED, "a texture view in BC6H (not decoded)");
       return;
     }
     if (in.status() != CUPORT_OK || out.status() != CUPORT_OK || !objects.ready()) {

@@ -69,7 +69,8 @@ TEST(BlockCompression, Bc7Mode0ThreeSubsetsEndpointPBits) {
   index[3] = 3;  // anchor, w 27: (37 * 0 + 27 * 8 + 32) >> 6 = 3, (37 * 247 + 216 + 32) >> 6 = 146
   index[4] = 7;  // w 64: e1
   index[9] = 4;  // w 37: (27 * 8 + 37 * 123 + 32) >> 6 = 74, (27 * 255 + 4551 + 32) >> 6 = 179
-  index[15] = 1; // anchor, w 9: (55 * 8 + 9 * 123 + 32) >> 6 = 24, (55 * 255 + 1107 + 32) >> 6 = 236
+  index[15] = 1; // anchor, w 9: (55 * 8 + 9 * 123 + 32) >> 6 = 24,
+                 // (55 * 255 + 1107 + 32) >> 6 = 236
   BlockWriter w;
   w.put(1, 1).put(0, 4);
   for (unsigned r : {15, 0, 0, 0, 0, 7})

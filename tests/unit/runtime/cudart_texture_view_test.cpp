@@ -179,6 +179,8 @@ TEST(CudartTextureView, BlockCompressedFormats) {
        CUPORT_CHANNEL_UNSIGNED},
       {cudaResViewFormatSignedBlockCompressed5, quads, CUPORT_BLOCK_BC5_SIGNED, 2,
        CUPORT_CHANNEL_SIGNED},
+      {cudaResViewFormatUnsignedBlockCompressed7, quads, CUPORT_BLOCK_BC7, 4,
+       CUPORT_CHANNEL_UNSIGNED},
   };
   for (const Case &c : kAccepted) {
     cudaResourceDesc resource = arrayResource(c.array);
@@ -203,10 +205,9 @@ TEST(CudartTextureView, BlockCompressedFormats) {
       EXPECT_EQ(create(arrayResource(floats), viewOf(c.format, 16, 8, 0)), cudaErrorInvalidValue);
     }
   }
-  // BC6H and BC7 are not decoded.
+  // BC6H is not decoded.
   for (cudaResourceViewFormat unsupported :
-       {cudaResViewFormatUnsignedBlockCompressed6H, cudaResViewFormatSignedBlockCompressed6H,
-        cudaResViewFormatUnsignedBlockCompressed7})
+       {cudaResViewFormatUnsignedBlockCompressed6H, cudaResViewFormatSignedBlockCompressed6H})
     EXPECT_EQ(create(arrayResource(quads), viewOf(unsupported, 16, 8, 0)), cudaErrorNotSupported);
   EXPECT_EQ(cudaFreeArray(pairs), cudaSuccess);
   EXPECT_EQ(cudaFreeArray(quads), cudaSuccess);
