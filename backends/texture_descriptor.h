@@ -82,7 +82,8 @@ struct cuport_texture_descriptor {
      (8 for BC1 and BC4, 16 for the others), is a 4x4 block of texels, and width / height (a
      level's too) count texels, four per element in a dimension the image has; row_pitch and
      slice_pitch are the storage's. Texels read as normalized floats (normalized_read is 1): the
-     channels are 4 (BC1..BC3, BC7), 1 (BC4) or 2 (BC5), 8-bit unsigned or signed. */
+     channels are 4 (BC1..BC3, BC7), 1 (BC4) or 2 (BC5), 8-bit unsigned or signed, or 3 16-bit
+     floats (BC6H, channel_kind CUPORT_CHANNEL_FLOAT; alpha reads 1). */
   uint32_t block_format;
 };
 
@@ -96,6 +97,8 @@ enum cuport_block_format {
   CUPORT_BLOCK_BC5 = 6,
   CUPORT_BLOCK_BC5_SIGNED = 7,
   CUPORT_BLOCK_BC7 = 8,
+  CUPORT_BLOCK_BC6H = 9,
+  CUPORT_BLOCK_BC6H_SIGNED = 10,
 };
 
 /* One level of a mipmapped image: its own storage and extent, layers (faces) as at level 0. */

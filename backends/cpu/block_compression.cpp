@@ -94,6 +94,10 @@ void decodeBlockTexel(uint32_t format, const unsigned char *block, unsigned x, u
     rgba[0] = decodeChannel(block, texel, format == CUPORT_BLOCK_BC5_SIGNED);
     rgba[1] = decodeChannel(block + 8, texel, format == CUPORT_BLOCK_BC5_SIGNED);
     return;
+  case CUPORT_BLOCK_BC6H:
+  case CUPORT_BLOCK_BC6H_SIGNED:
+    decodeBc6hTexel(block, texel, format == CUPORT_BLOCK_BC6H_SIGNED, rgba);
+    return;
   case CUPORT_BLOCK_BC7:
     decodeBc7Texel(block, texel, rgba);
     return;

@@ -1,5 +1,6 @@
 #include "backends/cpu/bptc.h"
 
+#include <cmath>
 #include <utility>
 
 namespace cuport::cpu {
@@ -9,6 +10,8 @@ namespace {
 class BitReader {
 public:
   explicit BitReader(const unsigned char *block) : block_(block) {}
+
+  unsigned position() const { return position_; }
 
   unsigned read(unsigned count) {
     unsigned value = 0;
@@ -106,6 +109,273 @@ unsigned expandTo8(unsigned value, unsigned bits) {
   return value | value >> bits;
 }
 
+// BC6H's endpoint fields: channel * 4 + endpoint (endpoints 0, 1 of region 0, 2, 3 of region 1).
+enum Bc6hField : uint8_t { R0, R1, R2, R3, G0, G1, G2, G3, B0, B1, B2, B3 };
+
+// Bits low..high of a field, in the block's order (low first); modes 13 and 14 store some bits
+// high first, listed here one by one.
+struct Bc6hBits {
+  uint8_t field, high, low;
+};
+
+// A BC6H mode: its mode bits, whether endpoints 1..3 are deltas from endpoint 0, the endpoint
+// precision, the delta precision per channel, the regions and the field layout after the mode
+// bits (the specification's table; the 5 partition bits of the two-region modes follow it).
+struct Bc6hMode {
+  unsigned modeBits;
+  bool transformed;
+  unsigned endpointBits, deltaBits[3], regions;
+  Bc6hBits layout[24];
+};
+
+constexpr Bc6hMode kBc6hModes[14] = {
+    {0x00,
+     true,
+     10,
+     {5, 5, 5},
+     2,
+     {{G2, 4, 4},
+      {B2, 4, 4},
+      {B3, 4, 4},
+      {R0, 9, 0},
+      {G0, 9, 0},
+      {B0, 9, 0},
+      {R1, 4, 0},
+      {G3, 4, 4},
+      {G2, 3, 0},
+      {G1, 4, 0},
+      {B3, 0, 0},
+      {G3, 3, 0},
+      {B1, 4, 0},
+      {B3, 1, 1},
+      {B2, 3, 0},
+      {R2, 4, 0},
+      {B3, 2, 2},
+      {R3, 4, 0},
+      {B3, 3, 3}}},
+    {0x01, true, 7, {6, 6, 6}, 2, {{G2, 5, 5}, {G3, 5, 4}, {R0, 6, 0}, {B3, 1, 0}, {B2, 4, 4},
+                                   {G0, 6, 0}, {B2, 5, 5}, {B3, 2, 2}, {G2, 4, 4}, {B0, 6, 0},
+                                   {B3, 3, 3}, {B3, 5, 5}, {B3, 4, 4}, {R1, 5, 0}, {G2, 3, 0},
+                                   {G1, 5, 0}, {G3, 3, 0}, {B1, 5, 0}, {B2, 3, 0}, {R2, 5, 0},
+                                   {R3, 5, 0}}},
+    {0x02,
+     true,
+     11,
+     {5, 4, 4},
+     2,
+     {{R0, 9, 0},
+      {G0, 9, 0},
+      {B0, 9, 0},
+      {R1, 4, 0},
+      {R0, 10, 10},
+      {G2, 3, 0},
+      {G1, 3, 0},
+      {G0, 10, 10},
+      {B3, 0, 0},
+      {G3, 3, 0},
+      {B1, 3, 0},
+      {B0, 10, 10},
+      {B3, 1, 1},
+      {B2, 3, 0},
+      {R2, 4, 0},
+      {B3, 2, 2},
+      {R3, 4, 0},
+      {B3, 3, 3}}},
+    {0x06, true, 11, {4, 5, 4}, 2, {{R0, 9, 0},   {G0, 9, 0}, {B0, 9, 0}, {R1, 3, 0},
+                                    {R0, 10, 10}, {G3, 4, 4}, {G2, 3, 0}, {G1, 4, 0},
+                                    {G0, 10, 10}, {G3, 3, 0}, {B1, 3, 0}, {B0, 10, 10},
+                                    {B3, 1, 1},   {B2, 3, 0}, {R2, 3, 0}, {B3, 0, 0},
+                                    {B3, 2, 2},   {R3, 3, 0}, {G2, 4, 4}, {B3, 3, 3}}},
+    {0x0a,
+     true,
+     11,
+     {4, 4, 5},
+     2,
+     {{R0, 9, 0},
+      {G0, 9, 0},
+      {B0, 9, 0},
+      {R1, 3, 0},
+      {R0, 10, 10},
+      {B2, 4, 4},
+      {G2, 3, 0},
+      {G1, 3, 0},
+      {G0, 10, 10},
+      {B3, 0, 0},
+      {G3, 3, 0},
+      {B1, 4, 0},
+      {B0, 10, 10},
+      {B2, 3, 0},
+      {R2, 3, 0},
+      {B3, 2, 1},
+      {R3, 3, 0},
+      {B3, 4, 4},
+      {B3, 3, 3}}},
+    {0x0e,
+     true,
+     9,
+     {5, 5, 5},
+     2,
+     {{R0, 8, 0},
+      {B2, 4, 4},
+      {G0, 8, 0},
+      {G2, 4, 4},
+      {B0, 8, 0},
+      {B3, 4, 4},
+      {R1, 4, 0},
+      {G3, 4, 4},
+      {G2, 3, 0},
+      {G1, 4, 0},
+      {B3, 0, 0},
+      {G3, 3, 0},
+      {B1, 4, 0},
+      {B3, 1, 1},
+      {B2, 3, 0},
+      {R2, 4, 0},
+      {B3, 2, 2},
+      {R3, 4, 0},
+      {B3, 3, 3}}},
+    {0x12,
+     true,
+     8,
+     {6, 5, 5},
+     2,
+     {{R0, 7, 0},
+      {G3, 4, 4},
+      {B2, 4, 4},
+      {G0, 7, 0},
+      {B3, 2, 2},
+      {G2, 4, 4},
+      {B0, 7, 0},
+      {B3, 4, 3},
+      {R1, 5, 0},
+      {G2, 3, 0},
+      {G1, 4, 0},
+      {B3, 0, 0},
+      {G3, 3, 0},
+      {B1, 4, 0},
+      {B3, 1, 1},
+      {B2, 3, 0},
+      {R2, 5, 0},
+      {R3, 5, 0}}},
+    {0x16, true, 8, {5, 6, 5}, 2, {{R0, 7, 0}, {B3, 0, 0}, {B2, 4, 4}, {G0, 7, 0}, {G2, 5, 5},
+                                   {G2, 4, 4}, {B0, 7, 0}, {G3, 5, 5}, {B3, 4, 4}, {R1, 4, 0},
+                                   {G3, 4, 4}, {G2, 3, 0}, {G1, 5, 0}, {G3, 3, 0}, {B1, 4, 0},
+                                   {B3, 1, 1}, {B2, 3, 0}, {R2, 4, 0}, {B3, 2, 2}, {R3, 4, 0},
+                                   {B3, 3, 3}}},
+    {0x1a, true, 8, {5, 5, 6}, 2, {{R0, 7, 0}, {B3, 1, 1}, {B2, 4, 4}, {G0, 7, 0}, {B2, 5, 5},
+                                   {G2, 4, 4}, {B0, 7, 0}, {B3, 5, 5}, {B3, 4, 4}, {R1, 4, 0},
+                                   {G3, 4, 4}, {G2, 3, 0}, {G1, 4, 0}, {B3, 0, 0}, {G3, 3, 0},
+                                   {B1, 5, 0}, {B2, 3, 0}, {R2, 4, 0}, {B3, 2, 2}, {R3, 4, 0},
+                                   {B3, 3, 3}}},
+    {0x1e, false, 6, {6, 6, 6}, 2, {{R0, 5, 0}, {G3, 4, 4}, {B3, 1, 0}, {B2, 4, 4}, {G0, 5, 0},
+                                    {G2, 5, 5}, {B2, 5, 5}, {B3, 2, 2}, {G2, 4, 4}, {B0, 5, 0},
+                                    {G3, 5, 5}, {B3, 3, 3}, {B3, 5, 5}, {B3, 4, 4}, {R1, 5, 0},
+                                    {G2, 3, 0}, {G1, 5, 0}, {G3, 3, 0}, {B1, 5, 0}, {B2, 3, 0},
+                                    {R2, 5, 0}, {R3, 5, 0}}},
+    {0x03,
+     false,
+     10,
+     {10, 10, 10},
+     1,
+     {{R0, 9, 0}, {G0, 9, 0}, {B0, 9, 0}, {R1, 9, 0}, {G1, 9, 0}, {B1, 9, 0}}},
+    {0x07,
+     true,
+     11,
+     {9, 9, 9},
+     1,
+     {{R0, 9, 0},
+      {G0, 9, 0},
+      {B0, 9, 0},
+      {R1, 8, 0},
+      {R0, 10, 10},
+      {G1, 8, 0},
+      {G0, 10, 10},
+      {B1, 8, 0},
+      {B0, 10, 10}}},
+    {0x0b,
+     true,
+     12,
+     {8, 8, 8},
+     1,
+     {{R0, 9, 0},
+      {G0, 9, 0},
+      {B0, 9, 0},
+      {R1, 7, 0},
+      {R0, 11, 11},
+      {R0, 10, 10},
+      {G1, 7, 0},
+      {G0, 11, 11},
+      {G0, 10, 10},
+      {B1, 7, 0},
+      {B0, 11, 11},
+      {B0, 10, 10}}},
+    {0x0f, true, 16, {4, 4, 4}, 1, {{R0, 9, 0},   {G0, 9, 0},   {B0, 9, 0},   {R1, 3, 0},
+                                    {R0, 15, 15}, {R0, 14, 14}, {R0, 13, 13}, {R0, 12, 12},
+                                    {R0, 11, 11}, {R0, 10, 10}, {G1, 3, 0},   {G0, 15, 15},
+                                    {G0, 14, 14}, {G0, 13, 13}, {G0, 12, 12}, {G0, 11, 11},
+                                    {G0, 10, 10}, {B1, 3, 0},   {B0, 15, 15}, {B0, 14, 14},
+                                    {B0, 13, 13}, {B0, 12, 12}, {B0, 11, 11}, {B0, 10, 10}}},
+};
+
+int signExtend(int value, unsigned bits) {
+  int sign = 1 << (bits - 1);
+  value &= (1 << bits) - 1;
+  return (value ^ sign) - sign;
+}
+
+// An endpoint component of `bits` bits scaled to the 16-bit (unsigned) or 15-bit-magnitude
+// (signed) range the interpolation works in.
+int unquantize(int value, unsigned bits, bool isSigned) {
+  if (!isSigned) {
+    if (bits >= 15 || value == 0)
+      return value;
+    if (value == (1 << bits) - 1)
+      return 0xffff;
+    return ((value << 16) + 0x8000) >> bits;
+  }
+  if (bits >= 16)
+    return value;
+  bool negative = value < 0;
+  int magnitude = negative ? -value : value;
+  int result;
+  if (magnitude == 0)
+    result = 0;
+  else if (magnitude >= (1 << (bits - 1)) - 1)
+    result = 0x7fff;
+  else
+    result = ((magnitude << 15) + 0x4000) >> (bits - 1);
+  return negative ? -result : result;
+}
+
+// An interpolated value scaled to a half float's bits: 31/64 unsigned (0x7bff at most), 31/32
+// of the magnitude signed, with the sign in bit 15.
+uint16_t finishUnquantize(int value, bool isSigned) {
+  if (!isSigned)
+    return uint16_t(value * 31 >> 6);
+  if (value < 0)
+    return uint16_t(0x8000 | (-value * 31 >> 5));
+  return uint16_t(value * 31 >> 5);
+}
+
+float halfToFloat(uint16_t half) {
+  int exponent = half >> 10 & 0x1f, mantissa = half & 0x3ff;
+  float magnitude = exponent == 0 ? std::ldexp(float(mantissa), -24)
+                                  : std::ldexp(float(mantissa | 0x400), exponent - 25);
+  if (exponent == 31)
+    magnitude = mantissa ? NAN : INFINITY;
+  return half & 0x8000 ? -magnitude : magnitude;
+}
+
+const Bc6hMode *bc6hMode(const unsigned char *block) {
+  unsigned modeBits = block[0] & 3;
+  if (modeBits >= 2)
+    modeBits = block[0] & 0x1f;
+  for (const Bc6hMode &mode : kBc6hModes)
+    if (mode.modeBits == modeBits)
+      return &mode;
+  return nullptr;
+}
+
 } // namespace
 
 void decodeBc7Texel(const unsigned char *block, unsigned texel, float rgba[4]) {
@@ -192,6 +462,63 @@ void decodeBc7Texel(const unsigned char *block, unsigned texel, float rgba[4]) {
     std::swap(result[3], result[rotation - 1]);
   for (unsigned c = 0; c < 4; ++c)
     rgba[c] = float(result[c]) / 255.0f;
+}
+
+void decodeBc6hTexel(const unsigned char *block, unsigned texel, bool isSigned, float rgb[3]) {
+  const Bc6hMode *mode = bc6hMode(block);
+  if (!mode) {
+    for (int c = 0; c < 3; ++c)
+      rgb[c] = 0;
+    return;
+  }
+  BitReader bits(block);
+  bits.read(mode->modeBits < 2 ? 2 : 5);
+  int fields[12] = {};
+  // The endpoint fields end at bit 77 with two regions (5 partition bits follow), 65 with one.
+  unsigned fieldsEnd = mode->regions == 2 ? 77 : 65;
+  for (const Bc6hBits &run : mode->layout) {
+    if (bits.position() == fieldsEnd)
+      break;
+    unsigned count = run.high - run.low + 1;
+    fields[run.field] |= int(bits.read(count)) << run.low;
+  }
+  unsigned partition = mode->regions == 2 ? bits.read(5) : 0;
+  unsigned ends = mode->regions * 2;
+
+  // Sign extension, then the inverse transform: endpoints 1..3 are deltas from endpoint 0.
+  int endpoints[4][3];
+  for (unsigned c = 0; c < 3; ++c) {
+    int base = fields[c * 4];
+    if (isSigned)
+      base = signExtend(base, mode->endpointBits);
+    endpoints[0][c] = base;
+    for (unsigned e = 1; e < ends; ++e) {
+      int value = fields[c * 4 + e];
+      if (mode->transformed) {
+        value = base + signExtend(value, mode->deltaBits[c]);
+        value &= (1 << mode->endpointBits) - 1;
+      }
+      if (isSigned)
+        value = signExtend(value, mode->endpointBits);
+      endpoints[e][c] = value;
+    }
+  }
+
+  // The texel's index: 3 bits with two regions, 4 with one; anchors one bit less.
+  unsigned indexBits = mode->regions == 2 ? 3 : 4;
+  unsigned index = 0;
+  for (unsigned t = 0; t <= texel; ++t) {
+    bool anchor = t == 0 || (mode->regions == 2 && t == kAnchor2[partition]);
+    index = bits.read(indexBits - (anchor ? 1 : 0));
+  }
+  unsigned region = mode->regions == 2 ? kPartitions2[partition] >> texel & 1 : 0;
+  int weight = weights(indexBits)[index];
+  for (unsigned c = 0; c < 3; ++c) {
+    int e0 = unquantize(endpoints[2 * region][c], mode->endpointBits, isSigned);
+    int e1 = unquantize(endpoints[2 * region + 1][c], mode->endpointBits, isSigned);
+    int value = (e0 * (64 - weight) + e1 * weight + 32) >> 6;
+    rgb[c] = halfToFloat(finishUnquantize(value, isSigned));
+  }
 }
 
 } // namespace cuport::cpu

@@ -11,4 +11,8 @@ namespace cuport::cpu {
 // byte is 0 (no mode) reads as transparent black.
 void decodeBc7Texel(const unsigned char *block, unsigned texel, float rgba[4]);
 
+// Texel `texel` of a BC6H block as RGB half-float values (alpha is left as it is); `isSigned`
+// selects the signed format. The reserved modes read as 0.
+void decodeBc6hTexel(const unsigned char *block, unsigned texel, bool isSigned, float rgb[3]);
+
 } // namespace cuport::cpu

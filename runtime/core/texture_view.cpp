@@ -13,18 +13,23 @@ struct BlockFormat {
   uint32_t block;         // enum cuport_block_format
   uint32_t arrayChannels; // of 32-bit unsigned integers: one element is one block
   uint32_t channels;      // what a texel has
-  bool isSigned;
+  uint32_t kind, bits;    // of a texel's channels: 8-bit UNORM / SNORM, BC6H's half floats
 };
 
 constexpr BlockFormat kBlockFormats[] = {
-    {cudaResViewFormatUnsignedBlockCompressed1, CUPORT_BLOCK_BC1, 2, 4, false},
-    {cudaResViewFormatUnsignedBlockCompressed2, CUPORT_BLOCK_BC2, 4, 4, false},
-    {cudaResViewFormatUnsignedBlockCompressed3, CUPORT_BLOCK_BC3, 4, 4, false},
-    {cudaResViewFormatUnsignedBlockCompressed4, CUPORT_BLOCK_BC4, 2, 1, false},
-    {cudaResViewFormatSignedBlockCompressed4, CUPORT_BLOCK_BC4_SIGNED, 2, 1, true},
-    {cudaResViewFormatUnsignedBlockCompressed5, CUPORT_BLOCK_BC5, 4, 2, false},
-    {cudaResViewFormatSignedBlockCompressed5, CUPORT_BLOCK_BC5_SIGNED, 4, 2, true},
-    {cudaResViewFormatUnsignedBlockCompressed7, CUPORT_BLOCK_BC7, 4, 4, false},
+    {cudaResViewFormatUnsignedBlockCompressed1, CUPORT_BLOCK_BC1, 2, 4, CUPORT_CHANNEL_UNSIGNED, 8},
+    {cudaResViewFormatUnsignedBlockCompressed2, CUPORT_BLOCK_BC2, 4, 4, CUPORT_CHANNEL_UNSIGNED, 8},
+    {cudaResViewFormatUnsignedBlockCompressed3, CUPORT_BLOCK_BC3, 4, 4, CUPORT_CHANNEL_UNSIGNED, 8},
+    {cudaResViewFormatUnsignedBlockCompressed4, CUPORT_BLOCK_BC4, 2, 1, CUPORT_CHANNEL_UNSIGNED, 8},
+    {cudaResViewFormatSignedBlockCompressed4, CUPORT_BLOCK_BC4_SIGNED, 2, 1, CUPORT_CHANNEL_SIGNED,
+     8},
+    {cudaResViewFormatUnsignedBlockCompressed5, CUPORT_BLOCK_BC5, 4, 2, CUPORT_CHANNEL_UNSIGNED, 8},
+    {cudaResViewFormatSignedBlockCompressed5, CUPORT_BLOCK_BC5_SIGNED, 4, 2, CUPORT_CHANNEL_SIGNED,
+     8},
+    {cudaResViewFormatUnsignedBlockCompressed6H, CUPORT_BLOCK_BC6H, 4, 3, CUPORT_CHANNEL_FLOAT, 16},
+    {cudaResViewFormatSignedBlockCompressed6H, CUPORT_BLOCK_BC6H_SIGNED, 4, 3, CUPORT_CHANNEL_FLOAT,
+     16},
+    {cudaResViewFormatUnsignedBlockCompressed7, CUPORT_BLOCK_BC7, 4, 4, CUPORT_CHANNEL_UNSIGNED, 8},
 };
 
 const BlockFormat *blockFormat(cudaResourceViewFormat format) {
@@ -92,13 +97,6 @@ cudaError_t applyResourceView(TextureObject &object) {
   // The format.
   const BlockFormat *block = blockFormat(view.format);
   uint32_t channels = d.channels, bits = d.channel_bits, kind = d.channel_kind;
-  if (view.format == cudaResViewFormatUnsignedBlockCompressed6H ||
-      view.format == cudaResViewFormatSignedBlockCompressed6H) {
-    CUPORT_ERROR("texture view format %s is not supported (BC6H is not decoded)",
-                 view.format == cudaResViewFormatSignedBlockCompressed6H ? "BC6H signed"
-                                                                         : "BC6H unsigned");
-    return cudaErrorNotSupported;
-  }
   if (block) {
     if (array.format.f != cudaChannelFormatKindUnsigned || d.channel_bits != 32 ||
         d.channels != block->arrayChannels) {
@@ -108,8 +106,8 @@ cudaError_t applyResourceView(TextureObject &object) {
       return cudaErrorInvalidValue;
     }
     channels = block->channels;
-    bits = 8;
-    kind = block->isSigned ? CUPORT_CHANNEL_SIGNED : CUPORT_CHANNEL_UNSIGNED;
+    bits = block->bits;
+    kind = block->kind;
   } else if (view.format != cudaResViewFormatNone) {
     if (!elementFormat(view.format, channels, bits, kind)) {
       CUPORT_ERROR("%d is not a resource view format", int(view.format));
@@ -154,9 +152,10 @@ cudaError_t applyResourceView(TextureObject &object) {
   d.channel_bits = bits;
   d.channel_kind = kind;
   // A format of the view's own is plain integers or floats; blocks hold normalized values, and
-  // the UNORM / SNORM queries (txq .channel_data_type) answer for them.
+  // the UNORM / SNORM queries (txq .channel_data_type) answer for them, except BC6H's half
+  // floats.
   if (view.format != cudaResViewFormatNone)
-    d.normalized_format = block ? 1 : 0;
+    d.normalized_format = block && block->kind != CUPORT_CHANNEL_FLOAT ? 1 : 0;
   if (block) {
     d.block_format = block->block;
     d.width *= 4;

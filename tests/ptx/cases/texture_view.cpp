@@ -35,6 +35,8 @@ enum ViewFormat : uint32_t {
   kViewBc4Signed = 0x1d,
   kViewBc5 = 0x1e,
   kViewBc5Signed = 0x1f,
+  kViewBc6h = 0x20,
+  kViewBc6hSigned = 0x21,
   kViewBc7 = 0x22,
 };
 
@@ -564,6 +566,75 @@ PTX_CASE(TextureView, Bc7Modes) {
     for (int c = 0; c < 4; ++c)
       EXPECT_NEAR(bitsFloat(actual[c]), float(t.rgba[c]) / 255, 1e-6f)
           << "mode " << t.block << " texel " << t.texel << " channel " << c;
+  }
+}
+
+// Three BC6H blocks and texels worked out by hand from the format description (Direct3D 11's
+// BC6H): mode 11 (10-bit endpoints as they are) read unsigned and signed, and mode 1 (5-bit
+// deltas, two regions, partition 0). Texels are half floats, alpha 1.
+const uint8_t kBc6hBlocks[3][16] = {
+    {0x03, 0x00, 0x00, 0xc9, 0xf8, 0x1f, 0x00, 0x32, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00,
+     0xf0},
+    {0xe3, 0xff, 0xff, 0x02, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+     0xf0},
+    {0x80, 0x8c, 0xff, 0x01, 0xf8, 0x20, 0x00, 0x00, 0xa0, 0x07, 0x8c, 0x03, 0x00, 0x00, 0x00,
+     0x00},
+};
+
+struct Bc6hTexel {
+  uint32_t format;
+  unsigned block, texel;
+  uint16_t rgb[3];
+};
+
+const Bc6hTexel kBc6hTexels[] = {
+    // Block 0: r 0 .. 1023, g 512 .. 0, b 100 .. 100 (unquantized 0, 0xffff, 32800, 6432).
+    {kViewBc6h, 0, 0, {0x0000, 0x3e0f, 0x0c2b}},
+    {kViewBc6h, 0, 15, {0x7bff, 0x0000, 0x0c2b}},
+    {kViewBc6h, 0, 5, {0x41df, 0x1d17, 0x0c2b}},
+    // Block 1 signed: r -1 .. -512, g 511 .. 0, b 1 .. 0; and the same bits unsigned.
+    {kViewBc6hSigned, 1, 0, {0x805d, 0x7bff, 0x005d}},
+    {kViewBc6hSigned, 1, 15, {0xfbff, 0x0000, 0x0000}},
+    {kViewBc6h, 1, 0, {0x7bff, 0x3df0, 0x002e}},
+    // Block 2: r 100 with deltas -1, -16, 15; g 1023 with deltas 1 (wrapping to 0), 0, 0.
+    {kViewBc6h, 2, 0, {0x0c1e, 0x47af, 0x0000}},
+    {kViewBc6h, 2, 2, {0x0dfc, 0x7bff, 0x0000}},
+    {kViewBc6h, 2, 15, {0x0a3b, 0x7bff, 0x0000}},
+};
+
+PTX_CASE(TextureView, Bc6hModes) {
+  Image array;
+  array.kind = ChannelKind::Unsigned;
+  array.channels = 4;
+  array.width = 3;
+  array.height = 1;
+  for (const auto &block : kBc6hBlocks)
+    for (uint8_t byte : block)
+      array.texels.push(byte);
+  for (uint32_t format : {kViewBc6h, kViewBc6hSigned}) {
+    ImageObject object{false, array, Sampler{}};
+    object.view = viewOf(array, format);
+    object.view->width = 12;
+    object.view->height = 4;
+    std::vector<Operands> rows;
+    std::vector<const Bc6hTexel *> expected;
+    for (const Bc6hTexel &t : kBc6hTexels)
+      if (t.format == format) {
+        rows.push_back(Operands{t.block * 4 + t.texel % 4, t.texel / 4});
+        expected.push_back(&t);
+      }
+    Launch launch = imageLaunch(
+        imageKernel("  tex.2d.v4.f32.s32 {%f9, %f10, %f11, %f12}, [%rd10, {%r1, %r2}];", 1, true),
+        rows, {object});
+    Bytes out = runOk(launch);
+    for (size_t row = 0; row < rows.size(); ++row) {
+      Results actual = resultAt(out, row);
+      const Bc6hTexel &t = *expected[row];
+      for (int c = 0; c < 4; ++c)
+        EXPECT_EQ(bitsFloat(actual[c]), c < 3 ? ref::halfValue(t.rgb[c]) : 1.0f)
+            << (format == kViewBc6h ? "unsigned" : "signed") << " block " << t.block << " texel "
+            << t.texel << " channel " << c;
+    }
   }
 }
 

@@ -111,7 +111,7 @@ public:
   }
 
   bool ready() const { return ready_; }
-  // A view in a format this driver does not describe (BC6H: the runtime refuses it too).
+  // A view in a format this driver does not describe.
   bool unsupported() const { return unsupported_; }
   uint64_t handle(size_t i) const { return reinterpret_cast<uint64_t>(&descriptors_[i]); }
   const cuport_texture_descriptor &descriptor(size_t i) const { return descriptors_[i]; }
@@ -195,28 +195,31 @@ private:
 
   // A resource view, as runtime/core/texture_view.cpp applies one to a valid view: its format
   // (block-compressed ones read each element as a 4x4 block of normalized texels), its first
-  // level as level 0 and its first layer as layer 0. False for BC6H.
+  // level as level 0 and its first layer as layer 0. False for a format it does not know.
   static bool applyView(const ImageObject &object, std::vector<cuport_texture_level> &table,
                         cuport_texture_descriptor &d) {
     const ImageView &view = *object.view;
     if (view.blockCompressed()) {
       static constexpr uint32_t kBlocks[] = {
-          CUPORT_BLOCK_BC1,        CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,        CUPORT_BLOCK_BC4,
-          CUPORT_BLOCK_BC4_SIGNED, CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED, CUPORT_BLOCK_NONE,
-          CUPORT_BLOCK_NONE,       CUPORT_BLOCK_BC7};
+          CUPORT_BLOCK_BC1,         CUPORT_BLOCK_BC2, CUPORT_BLOCK_BC3,        CUPORT_BLOCK_BC4,
+          CUPORT_BLOCK_BC4_SIGNED,  CUPORT_BLOCK_BC5, CUPORT_BLOCK_BC5_SIGNED, CUPORT_BLOCK_BC6H,
+          CUPORT_BLOCK_BC6H_SIGNED, CUPORT_BLOCK_BC7};
       static constexpr uint32_t kChannels[] = {4, 4, 4, 1, 1, 2, 2, 3, 3, 4};
       uint32_t format = view.format - 0x19;
-      if (format >= std::size(kBlocks) || kBlocks[format] == CUPORT_BLOCK_NONE)
+      if (format >= std::size(kBlocks))
         return false;
       d.block_format = kBlocks[format];
       d.channels = kChannels[format];
-      d.channel_bits = 8;
+      bool halves =
+          d.block_format == CUPORT_BLOCK_BC6H || d.block_format == CUPORT_BLOCK_BC6H_SIGNED;
+      d.channel_bits = halves ? 16 : 8;
       d.channel_kind =
-          d.block_format == CUPORT_BLOCK_BC4_SIGNED || d.block_format == CUPORT_BLOCK_BC5_SIGNED
+          halves ? CUPORT_CHANNEL_FLOAT
+          : d.block_format == CUPORT_BLOCK_BC4_SIGNED || d.block_format == CUPORT_BLOCK_BC5_SIGNED
               ? CUPORT_CHANNEL_SIGNED
               : CUPORT_CHANNEL_UNSIGNED;
       d.normalized_read = 1;
-      d.normalized_format = 1;
+      d.normalized_format = halves ? 0 : 1;
       uint64_t heightScale = d.dimensions > 1 ? 4 : 1;
       d.width *= 4;
       d.height *= heightScale;
@@ -364,7 +367,7 @@ private:
     DeviceBuffer out(backend_, launch.outSize);
     ImageObjects objects(backend_, launch.objects);
     if (objects.unsupported()) {
-      fail(outcome, CUPORT_ERROR_NOT_SUPPORTED, "a texture view in BC6H (not decoded)");
+      fail(outcome, CUPORT_ERROR_NOT_SUPPORTED, "a texture view in a format not described");
       return;
     }
     if (in.status() != CUPORT_OK || out.status() != CUPORT_OK || !objects.ready()) {

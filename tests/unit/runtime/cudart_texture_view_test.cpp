@@ -179,6 +179,10 @@ TEST(CudartTextureView, BlockCompressedFormats) {
        CUPORT_CHANNEL_UNSIGNED},
       {cudaResViewFormatSignedBlockCompressed5, quads, CUPORT_BLOCK_BC5_SIGNED, 2,
        CUPORT_CHANNEL_SIGNED},
+      {cudaResViewFormatUnsignedBlockCompressed6H, quads, CUPORT_BLOCK_BC6H, 3,
+       CUPORT_CHANNEL_FLOAT},
+      {cudaResViewFormatSignedBlockCompressed6H, quads, CUPORT_BLOCK_BC6H_SIGNED, 3,
+       CUPORT_CHANNEL_FLOAT},
       {cudaResViewFormatUnsignedBlockCompressed7, quads, CUPORT_BLOCK_BC7, 4,
        CUPORT_CHANNEL_UNSIGNED},
   };
@@ -190,6 +194,10 @@ TEST(CudartTextureView, BlockCompressedFormats) {
     EXPECT_EQ(d.block_format, c.block) << c.format;
     EXPECT_EQ(d.channels, c.channels) << c.format;
     EXPECT_EQ(d.channel_kind, c.kind) << c.format;
+    // txq .channel_data_type: UNORM / SNORM 8-bit, or CL_HALF_FLOAT for BC6H.
+    bool halves = c.kind == CUPORT_CHANNEL_FLOAT;
+    EXPECT_EQ(d.channel_bits, halves ? 16u : 8u) << c.format;
+    EXPECT_EQ(d.normalized_format, halves ? 0u : 1u) << c.format;
     EXPECT_EQ(d.width, 16u);
     EXPECT_EQ(d.height, 8u);
     EXPECT_EQ(d.normalized_read, 1u) << "blocks read as normalized floats";
@@ -205,10 +213,6 @@ TEST(CudartTextureView, BlockCompressedFormats) {
       EXPECT_EQ(create(arrayResource(floats), viewOf(c.format, 16, 8, 0)), cudaErrorInvalidValue);
     }
   }
-  // BC6H is not decoded.
-  for (cudaResourceViewFormat unsupported :
-       {cudaResViewFormatUnsignedBlockCompressed6H, cudaResViewFormatSignedBlockCompressed6H})
-    EXPECT_EQ(create(arrayResource(quads), viewOf(unsupported, 16, 8, 0)), cudaErrorNotSupported);
   EXPECT_EQ(cudaFreeArray(pairs), cudaSuccess);
   EXPECT_EQ(cudaFreeArray(quads), cudaSuccess);
   EXPECT_EQ(cudaFreeArray(floats), cudaSuccess);
