@@ -2,7 +2,8 @@
 // the format description (Direct3D 11's BC6H, Khronos Data Format Specification "BPTC"):
 // unquantization (16-bit unsigned, 15-bit magnitude signed, saturation at the top), the 31/64 and
 // 31/32 scaling to half floats, sign extension, the transformed (delta) endpoints and their
-// wrap-around, a two-region partition with its anchor, and a reserved mode.
+// wrap-around, a two-region partition with its anchor, 16-bit endpoints stored high bit first,
+// fields scattered through the header, and the reserved modes.
 #include "backends/cpu/block_compression.h"
 
 #include <gtest/gtest.h>
@@ -131,6 +132,64 @@ TEST(BlockCompression, Bc6hTransformedTwoRegions) {
   expectHalves(CUPORT_BLOCK_BC6H, block, 2, {0x0dfc, 0x7bff, 0});
   // Texel 15, region 1's anchor, index 0 (endpoint 2): r 5408 -> 2619 (0x0a3b), g 1023 -> 0x7bff.
   expectHalves(CUPORT_BLOCK_BC6H, block, 15, {0x0a3b, 0x7bff, 0});
+}
+
+TEST(BlockCompression, Bc6hSixteenBitEndpointsReversedBits) {
+  // Mode 14 (mode bits 01111): 16-bit endpoint 0 whose bits 15..10 are stored high bit first
+  // after each 4-bit delta, one region. r 0xc000 + 7, g 0x0400 - 1, b 0 + 1.
+  unsigned r0 = 0xc000, g0 = 0x0400, b0 = 0, r1 = 7, g1 = 0xf, b1 = 1;
+  BlockWriter w;
+  w.put(0x0f, 5).bits(r0, 9, 0).bits(g0, 9, 0).bits(b0, 9, 0);
+  w.bits(r1, 3, 0);
+  for (unsigned bit = 15; bit >= 10; --bit)
+    w.bits(r0, bit, bit);
+  w.bits(g1, 3, 0);
+  for (unsigned bit = 15; bit >= 10; --bit)
+    w.bits(g0, bit, bit);
+  w.bits(b1, 3, 0);
+  for (unsigned bit = 15; bit >= 10; --bit)
+    w.bits(b0, bit, bit);
+  for (int t = 0; t < 16; ++t)
+    w.put(t == 15 ? 15 : 0, t == 0 ? 3 : 4);
+  const auto &block = w.bytes();
+  // Unsigned, 16-bit endpoints unquantize to themselves: 0xc000 * 31 >> 6 = 23808 (0x5d00),
+  // 0xc007 -> 23811 (0x5d03), 0x0400 -> 496 (0x01f0), 0x03ff -> 495 (0x01ef), 1 -> 0.
+  expectHalves(CUPORT_BLOCK_BC6H, block, 0, {0x5d00, 0x01f0, 0x0000});
+  expectHalves(CUPORT_BLOCK_BC6H, block, 15, {0x5d03, 0x01ef, 0x0000});
+  // Signed: 0xc000 is -16384 -> -(16384 * 31 >> 5) = -15872 (0xbe00); 0xc007 = -16377 ->
+  // -15865 (0xbdf9); 1024 -> 992 (0x03e0), 1023 -> 991 (0x03df), 1 -> 0.
+  expectHalves(CUPORT_BLOCK_BC6H_SIGNED, block, 0, {0xbe00, 0x03e0, 0x0000});
+  expectHalves(CUPORT_BLOCK_BC6H_SIGNED, block, 15, {0xbdf9, 0x03df, 0x0000});
+}
+
+TEST(BlockCompression, Bc6hSignedScatteredFields) {
+  // Mode 10 (mode bits 11110): 6-bit endpoints as they are, fields scattered through the
+  // header; partition 13 (rows 2 and 3 are region 1, anchor texel 15). Signed, the 6-bit values
+  // sign-extend: region 1 is e2 (0, 0x21 = -31, 31) and e3 (0x20 = -32, 16, 0x2a = -22).
+  unsigned r0 = 0, g0 = 0, b0 = 0, r1 = 0, g1 = 0, b1 = 0;
+  unsigned r2 = 0, g2 = 0x21, b2 = 0x1f, r3 = 0x20, g3 = 0x10, b3 = 0x2a;
+  BlockWriter w;
+  // m[4:0], r0[5:0], g3[4], b3[1:0], b2[4], g0[5:0], g2[5], b2[5], b3[2], g2[4], b0[5:0], g3[5],
+  // b3[3], b3[5], b3[4], r1[5:0], g2[3:0], g1[5:0], g3[3:0], b1[5:0], b2[3:0], r2[5:0],
+  // r3[5:0], d[4:0]
+  w.put(0x1e, 5).bits(r0, 5, 0).bits(g3, 4, 4).bits(b3, 1, 0).bits(b2, 4, 4).bits(g0, 5, 0);
+  w.bits(g2, 5, 5).bits(b2, 5, 5).bits(b3, 2, 2).bits(g2, 4, 4).bits(b0, 5, 0).bits(g3, 5, 5);
+  w.bits(b3, 3, 3).bits(b3, 5, 5).bits(b3, 4, 4).bits(r1, 5, 0).bits(g2, 3, 0).bits(g1, 5, 0);
+  w.bits(g3, 3, 0).bits(b1, 5, 0).bits(b2, 3, 0).bits(r2, 5, 0).bits(r3, 5, 0).put(13, 5);
+  for (int t = 0; t < 16; ++t)
+    w.put(t == 15 ? 3 : 0, t == 0 || t == 15 ? 2 : 3);
+  const auto &block = w.bytes();
+  // Unquantized (6 bits signed): magnitude 31 and more -> 0x7fff, m -> ((m << 15) + 0x4000) >> 5:
+  // e2 (0, -0x7fff, 0x7fff), e3 (-0x7fff, 16896, -23040).
+  // Texel 8, index 0: e2 -> (0, -31743 (0xfbff), 31743 (0x7bff)).
+  expectHalves(CUPORT_BLOCK_BC6H_SIGNED, block, 8, {0x0000, 0xfbff, 0x7bff});
+  // Texel 15, anchor (2 bits), index 3, w 27, arithmetic shifts:
+  //   r (-0x7fff * 27 + 32) >> 6 = -13824 -> -13392 (0xb450)
+  //   g (-0x7fff * 37 + 16896 * 27 + 32) >> 6 = -11815 -> -11445 (0xacb5)
+  //   b (0x7fff * 37 - 23040 * 27 + 32) >> 6 = 9223 -> 8934 (0x22e6)
+  expectHalves(CUPORT_BLOCK_BC6H_SIGNED, block, 15, {0xb450, 0xacb5, 0x22e6});
+  // Region 0 is all zero.
+  expectHalves(CUPORT_BLOCK_BC6H_SIGNED, block, 0, {0, 0, 0});
 }
 
 TEST(BlockCompression, Bc6hReservedModesAreZero) {
