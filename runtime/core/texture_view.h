@@ -3,9 +3,9 @@
 // its data in another format, as the runtime API documents them:
 // - only array and mipmapped array resources take a view;
 // - the format: cudaResViewFormatNone keeps the array's, another of the same element size
-//   reinterprets the elements, and a block-compressed one (BC1..BC5) reads each element of an
-//   array of 32-bit unsigned integers (2 channels for BC1 and BC4, 4 for BC2, BC3 and BC5) as one
-//   4x4 block of texels; BC6H and BC7 are not supported;
+//   reinterprets the elements, and a block-compressed one (BC1..BC7) reads each element of an
+//   array of 32-bit unsigned integers (2 channels for BC1 and BC4, 4 for the others) as one 4x4
+//   block of texels;
 // - width and height equal the array's (level 0's), four times them for block-compressed views;
 //   depth equals the array's (a layered array's is its layer count, as it was allocated);
 // - firstMipmapLevel..lastMipmapLevel of a mipmapped array become its levels 0..n-1 (the sampler's
